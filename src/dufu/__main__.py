@@ -1,0 +1,5 @@
+"""`python -m dufu`."""
+
+from .cli import run
+
+run()

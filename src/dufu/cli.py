@@ -1,0 +1,291 @@
+"""The `dufu` command line: parse options, call one core function, show the result.
+
+Heavy imports (pydantic, jinja2, most of rich) happen inside the commands, so that
+`dufu --help` and `dufu --version` stay fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    name="dufu",
+    help="督复:督察整改任务台账——查看进展、校验数据、生成整改情况公告。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _parse_day(value: Optional[str]) -> Optional[date]:
+    from .deadline import parse_day
+
+    if value is None:
+        return None
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+class TableFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+
+
+class ListFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ProblemFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+Directory = Annotated[
+    Optional[Path],
+    typer.Option("-C", "--directory", help="数据仓库所在目录(默认:当前目录或其上级中含 data/ 的目录)"),
+]
+AsOf = Annotated[
+    Optional[str],
+    typer.Option(
+        "--as-of", help="按某一日期查看(YYYY-MM-DD,默认今天)", metavar="DATE", callback=_parse_day
+    ),
+]
+Today = Annotated[
+    Optional[str],
+    typer.Option(
+        "--today", help="把这一天当作今天(YYYY-MM-DD),便于重现结果", metavar="DATE", callback=_parse_day
+    ),
+]
+
+
+def _today(value: Optional[date]) -> date:
+    return value or date.today()
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _echo(text: str) -> None:
+    """Write text to stdout as UTF-8 bytes, whatever the locale, with no newline translation."""
+    sys.stdout.flush()
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:
+        sys.stdout.write(text)
+    else:
+        stream.write(text.encode("utf-8"))
+        stream.flush()
+
+
+@contextmanager
+def _errors_to_exit() -> Iterator[None]:
+    """Map dufu's errors to a short message and an exit code; never a traceback."""
+    from .problems import DufuError, InvalidData
+
+    try:
+        yield
+    except InvalidData as exc:
+        from .reporters import problem_headline
+
+        err = _console(stderr=True)
+        shown = [p for p in exc.problems if p.is_error][:20]
+        for problem in shown:
+            err.print(problem_headline(problem), style="red", markup=False)
+        err.print(f"错误:{exc}", style="bold red", markup=False)
+        raise typer.Exit(EXIT_ERRORS) from None
+    except DufuError as exc:
+        _console(stderr=True).print(f"错误:{exc}", style="bold red", markup=False)
+        raise typer.Exit(exc.exit_code) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # an internal error: say so, never a traceback
+        _console(stderr=True).print(
+            f"内部错误:{type(exc).__name__}: {exc}\n这是 dufu 的缺陷,请附上命令和数据报告给维护者。",
+            style="bold red",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _root(directory: Optional[Path]) -> Path:
+    from .repo import find_root
+
+    return find_root(directory or Path.cwd())
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dufu {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本并退出")
+    ] = False,
+) -> None:
+    """督复:督察整改任务台账——查看进展、校验数据、生成整改情况公告。"""
+
+
+@app.command()
+def status(directory: Directory = None, as_of: AsOf = None, fmt: Annotated[
+    TableFormat, typer.Option("--format", help="输出格式")
+] = TableFormat.table) -> None:
+    """各轮次整改任务的总体情况,以及所有未完成的任务。"""
+    with _errors_to_exit():
+        from .ledger import select_tasks, tally_all
+        from .validate import load_valid
+
+        day = _today(as_of)
+        data = load_valid(_root(directory), day)
+        tallies, open_tasks = tally_all(data, day), select_tasks(data, day, open_only=True)
+        if fmt is TableFormat.json:
+            from .views import tally_record, task_record
+
+            records = {"as_of": day.isoformat(), "rounds": [tally_record(t) for t in tallies],
+                       "open_tasks": [task_record(t, day) for t in open_tasks]}
+            _echo(_dumps(records))
+        else:
+            from .views import status_view
+
+            _console().print(status_view(tallies, open_tasks, day))
+
+
+@app.command("list")
+def list_tasks(
+    directory: Directory = None,
+    as_of: AsOf = None,
+    round_id: Annotated[Optional[str], typer.Option("--round", help="只列出这一轮次(编号,如 r2)")] = None,
+    status_: Annotated[Optional[str], typer.Option("--status", help="只列出这一状态,如 正在推进")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="只列出该单位牵头或负责的任务")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只列出逾期的任务")] = False,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="输出格式")] = ListFormat.table,
+) -> None:
+    """逐项列出任务,可按轮次、状态、单位、是否逾期筛选。"""
+    with _errors_to_exit():
+        from .ledger import select_tasks
+        from .validate import load_valid
+
+        day = _today(as_of)
+        data = load_valid(_root(directory), day)
+        tasks = select_tasks(data, day, round_id=round_id, status=status_, unit=unit, overdue=overdue)
+        if fmt is ListFormat.json:
+            from .views import task_record
+
+            _echo(_dumps([task_record(t, day) for t in tasks]))
+        elif fmt is ListFormat.csv:
+            from .views import tasks_csv
+
+            _echo(tasks_csv(tasks, day))
+        else:
+            from .views import task_table
+
+            _console().print(task_table(tasks, day, title=f"共 {len(tasks)} 项任务"))
+
+
+@app.command()
+def show(
+    task_id: Annotated[str, typer.Argument(metavar="TASK", help="任务编号,如 r2-01")],
+    directory: Directory = None,
+    as_of: AsOf = None,
+) -> None:
+    """显示一项任务的全部信息和历次整改进展。"""
+    with _errors_to_exit():
+        from .ledger import find_task
+        from .validate import load_valid
+        from .views import task_detail
+
+        day = _today(as_of)
+        data = load_valid(_root(directory), day)
+        task = find_task(data, task_id)
+        _console().print(task_detail(task, data.rounds[task.round].name, day))
+
+
+@app.command()
+def validate(
+    directory: Directory = None,
+    today: Today = None,
+    fmt: Annotated[ProblemFormat, typer.Option("--format", help="输出格式")] = ProblemFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="有警告也以 1 退出")] = False,
+) -> None:
+    """校验全部数据:有错误时以 1 退出,并列出每个问题的文件、行、列。"""
+    with _errors_to_exit():
+        from .validate import validate_repository
+
+        root = _root(directory)
+        result = validate_repository(root, _today(today))
+        _report(root, result, fmt)
+        if result.errors or (strict and result.warnings):
+            raise typer.Exit(EXIT_ERRORS)
+
+
+def _report(root: Path, result, fmt: ProblemFormat) -> None:
+    from . import reporters
+
+    if fmt is ProblemFormat.json:
+        _echo(reporters.format_json(result.problems, result.files))
+    elif fmt is ProblemFormat.github:
+        _echo(reporters.format_github(result.problems))
+    elif fmt is ProblemFormat.sarif:
+        _echo(reporters.format_sarif(result.problems))
+    else:
+        _console().print(reporters.format_text(root, result.problems, result.files), end="")
+
+
+@app.command()
+def render(
+    bulletin_id: Annotated[
+        Optional[str], typer.Argument(metavar="BULLETIN", help="公告编号(默认:最新一期)")
+    ] = None,
+    directory: Directory = None,
+    output: Annotated[
+        Optional[Path], typer.Option("-o", "--output", help="写入文件而不是标准输出")
+    ] = None,
+    today: Today = None,
+) -> None:
+    """生成整改情况公告正文。"""
+    with _errors_to_exit():
+        from .bulletin import get_bulletin, render_bulletin
+        from .validate import load_valid
+
+        data = load_valid(_root(directory), _today(today))
+        text = render_bulletin(data, get_bulletin(data, bulletin_id))
+        if output is None:
+            _echo(text)
+        else:
+            from .files import write_atomic
+
+            write_atomic(output, text.encode("utf-8"))
+
+
+def _dumps(value) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

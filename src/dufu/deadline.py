@@ -1,0 +1,92 @@
+"""Understand deadline text (整改时限) such as ``立行立改、长期坚持`` or ``2025年12月底前``."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+_SEPARATORS = re.compile(r"[、,，;；]")
+_PHASE = re.compile(r"^(?:近期|短期|中期|远期|长期)(?:目标)?[:：]")
+_DATE_FORMS = [
+    # 2023年9月30日前
+    (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:之?前)?$"), "day"),
+    # 2024年12月底前, 2024年12月底, 2024年12月
+    (re.compile(r"^(\d{4})年(\d{1,2})月(?:底|末)?(?:之?前)?$"), "month"),
+    # 2017年底前, 2017年年底前, 2017年末
+    (re.compile(r"^(\d{4})年(?:年)?(?:底|末)(?:之?前)?$"), "year"),
+    (re.compile(r"^(\d{4})年(?:之?前)?$"), "year"),
+    (re.compile(r"^(\d{4})年上半年(?:之?前)?$"), "h1"),
+    (re.compile(r"^(\d{4})年下半年(?:之?前)?$"), "year"),
+]
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_day(text: str) -> date:
+    """A YYYY-MM-DD date; ValueError with a Chinese message otherwise."""
+    if not _ISO_DAY.match(text):
+        raise ValueError(f"日期应写成 YYYY-MM-DD,例如 2024-05-31,而不是“{text}”")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"日期 {text} 不存在") from None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """What a deadline text says: a last day (if any), fix-at-once, keep-at-it."""
+
+    text: str
+    date: date | None
+    immediate: bool = False
+    ongoing: bool = False
+
+
+def _part_date(part: str) -> date | None:
+    for regexp, kind in _DATE_FORMS:
+        m = regexp.match(part)
+        if not m:
+            continue
+        year = int(m.group(1))
+        if kind == "day":
+            return date(year, int(m.group(2)), int(m.group(3)))
+        if kind == "month":
+            month = int(m.group(2))
+            return date(year, month, calendar.monthrange(year, month)[1])
+        if kind == "h1":
+            return date(year, 6, 30)
+        return date(year, 12, 31)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def parse_deadline(text: str) -> Deadline:
+    """Parse deadline text; raise ValueError with a Chinese message when it is not understood."""
+    immediate = ongoing = False
+    last: date | None = None
+    parts = [p.strip() for p in _SEPARATORS.split(text) if p.strip()]
+    if not parts:
+        raise ValueError("整改时限是空的")
+    for raw in parts:
+        part = _PHASE.sub("", raw)
+        if part in ("立行立改", "立即整改"):
+            immediate = True
+            continue
+        if part in ("长期坚持", "持续推进", "持续整改"):
+            ongoing = True
+            continue
+        try:
+            day = _part_date(part)
+        except ValueError:
+            raise ValueError(f"整改时限“{raw}”中的日期不存在") from None
+        if day is None:
+            raise ValueError(
+                f"无法识别整改时限“{raw}”:应为“立行立改”“长期坚持”,"
+                "或“2024年12月底前”“2023年9月30日前”“2017年底前”这样的日期"
+            )
+        last = day if last is None or day > last else last
+    return Deadline(text, last, immediate, ongoing)

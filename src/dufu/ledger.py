@@ -1,0 +1,112 @@
+"""Where things stand on a given day: tallies per round and task selection.
+
+Every number dufu prints comes from here, computed from itemized tasks plus the tasks a
+round knows only by count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from .models import DONE_STATUSES, STATUSES, Round, Task
+from .problems import UsageError
+from .repo import Dataset
+
+
+@dataclass(frozen=True)
+class RoundTally:
+    """A round's counts on one day."""
+
+    round: Round
+    total: int
+    done: int
+    overdue: int
+    by_status: dict[str, int]
+
+    @property
+    def open(self) -> int:
+        return self.total - self.done
+
+    @property
+    def percent_done(self) -> float:
+        return 100.0 * self.done / self.total if self.total else 100.0
+
+
+def tally_round(data: Dataset, round_id: str, day: date) -> RoundTally:
+    """Count a round's tasks by status as they stood on day."""
+    rnd = data.rounds[round_id]
+    counts: Counter[str] = Counter()
+    overdue = 0
+    for group in rnd.counted:
+        counts[group.status] += group.count
+    for task in data.tasks_of(round_id):
+        counts[task.status_at(day)] += 1
+        overdue += task.is_overdue_at(day)
+    by_status = {status: counts[status] for status in STATUSES if counts[status]}
+    done = sum(n for status, n in by_status.items() if status in DONE_STATUSES)
+    return RoundTally(rnd, sum(by_status.values()), done, overdue, by_status)
+
+
+def tally_all(data: Dataset, day: date) -> list[RoundTally]:
+    return [tally_round(data, round_id, day) for round_id in data.rounds]
+
+
+def select_tasks(
+    data: Dataset,
+    day: date,
+    *,
+    round_id: str | None = None,
+    status: str | None = None,
+    unit: str | None = None,
+    overdue: bool = False,
+    open_only: bool = False,
+) -> list[Task]:
+    """Itemized tasks matching every given filter, in round and number order."""
+    if round_id is not None and round_id not in data.rounds:
+        raise UsageError(f"没有轮次“{round_id}”。已有轮次:{'、'.join(data.rounds)}")
+    if status is not None and status not in STATUSES:
+        raise UsageError(f"没有状态“{status}”。可用状态:{'、'.join(STATUSES)}")
+    canonical = resolve_unit_query(data, unit) if unit is not None else None
+    chosen = []
+    for rid in data.rounds if round_id is None else [round_id]:
+        for task in data.tasks_of(rid):
+            task_status = task.status_at(day)
+            if status is not None and task_status != status:
+                continue
+            if open_only and task_status in DONE_STATUSES:
+                continue
+            if overdue and not task.is_overdue_at(day):
+                continue
+            if canonical is not None and canonical not in units_of(data, task):
+                continue
+            chosen.append(task)
+    return chosen
+
+
+def units_of(data: Dataset, task: Task) -> list[str]:
+    """Canonical names of the units that lead or are responsible for a task."""
+    lead, _ = data.units.read_line(task.lead_units)
+    responsible, _ = data.units.read_line(task.responsible_units)
+    return lead + [name for name in responsible if name not in lead]
+
+
+def resolve_unit_query(data: Dataset, written: str) -> str:
+    name = data.units.resolve(written)
+    if name is None:
+        guess = data.units.suggest(written)
+        hint = f"是不是“{guess}”?" if guess else "请查看 data/units.yaml"
+        raise UsageError(f"单位名录中没有“{written}”。{hint}")
+    return name
+
+
+def find_task(data: Dataset, task_id: str) -> Task:
+    try:
+        return data.tasks[task_id]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(task_id, list(data.tasks), n=1)
+        hint = f"是不是“{close[0]}”?" if close else "用 dufu list 查看所有任务"
+        raise UsageError(f"没有编号为“{task_id}”的任务。{hint}") from None

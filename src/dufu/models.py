@@ -1,0 +1,217 @@
+"""The pydantic models of every file kind in a data repository: units, rounds, tasks, bulletins.
+
+Models check the shape of one file. Checks that need several files (references, numbering,
+tallies) live in ``checks``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .deadline import Deadline, parse_day, parse_deadline
+
+STATUSES = (
+    "尚未启动",
+    "未达到序时进度",
+    "达到序时进度",
+    "超过序时进度",
+    "正在推进",
+    "正在整改",
+    "基本完成",
+    "已完成",
+    "已销号",
+)
+DONE_STATUSES = frozenset({"已完成", "已销号"})
+OPEN_STATUS = "正在推进"
+
+Status = Literal[
+    "尚未启动",
+    "未达到序时进度",
+    "达到序时进度",
+    "超过序时进度",
+    "正在推进",
+    "正在整改",
+    "基本完成",
+    "已完成",
+    "已销号",
+]
+
+def _date_from_text(value: object) -> object:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("日期应写成 YYYY-MM-DD,例如 2024-05-31")
+    return parse_day(value)
+
+
+Day = Annotated[date, BeforeValidator(_date_from_text)]
+Text = Annotated[str, Field(min_length=1)]
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+
+class Unit(_Model):
+    """A unit (单位) with its canonical name and the short forms used in text."""
+
+    name: Annotated[Text, Field(title="规范名称", description="单位全称,如“市生态环境局”")]
+    aliases: Annotated[
+        list[Text], Field(title="简称", description="正文中出现的其他写法,如“市发改委”")
+    ] = []
+
+
+class UnitsFile(_Model):
+    """``data/units.yaml``: the registry of units."""
+
+    units: Annotated[list[Unit], Field(title="单位名录")]
+
+
+class CountedTasks(_Model):
+    """Tasks of a round known only by count (e.g. closed before this ledger was kept)."""
+
+    status: Annotated[Status, Field(title="状态")]
+    count: Annotated[int, Field(ge=1, title="项数")]
+    note: Annotated[Text | None, Field(title="说明")] = None
+
+
+class Round(_Model):
+    """An inspection round (督察轮次)."""
+
+    id: Annotated[Id, Field(title="编号", description="任务文件用它引用本轮次,如 r2")]
+    name: Annotated[Text, Field(title="全称", description="如“第二轮中央生态环境保护督察”")]
+    short_name: Annotated[Text, Field(title="简称", description="如“第二轮督察”")]
+    total: Annotated[
+        int | None, Field(ge=1, title="整改任务总数", description="整改方案中的任务数,用于核对")
+    ] = None
+    counted: Annotated[
+        list[CountedTasks], Field(title="仅有数量的任务", description="未逐项录入、只知数量的任务")
+    ] = []
+
+
+class Measure(_Model):
+    """One numbered measure of a progress report: a heading, then items or plain text."""
+
+    heading: Annotated[Text, Field(title="标题", description="如“深入学习领会习近平生态文明思想。”")]
+    items: Annotated[
+        list[Text] | None, Field(title="分项", description="以①②③编号的分项,不含编号")
+    ] = None
+    text: Annotated[Text | None, Field(title="正文", description="不分项时的正文")] = None
+
+    @model_validator(mode="after")
+    def _items_or_text(self) -> "Measure":
+        if self.items is not None and self.text is not None:
+            raise ValueError("items 与 text 只能填写一个")
+        if self.items is not None and not self.items:
+            raise ValueError("items 不能是空列表")
+        return self
+
+
+class Report(_Model):
+    """Progress of one task as of a cut-off date (整改进展)."""
+
+    as_of: Annotated[Day, Field(title="截至日期")]
+    status: Annotated[Status | None, Field(title="当时状态")] = None
+    measures: Annotated[list[Measure], Field(min_length=1, title="整改措施")]
+
+
+class Task(_Model):
+    """A rectification task (整改任务)."""
+
+    id: Annotated[Id, Field(title="编号", description="全库唯一,如 r2-01")]
+    round: Annotated[Id, Field(title="轮次", description="轮次编号,如 r2")]
+    number: Annotated[int, Field(ge=1, title="序号", description="在本轮次中的序号")]
+    title: Annotated[Text, Field(title="问题", description="如“思想认识不够到位问题”")]
+    lead_units: Annotated[Text, Field(title="牵头单位", description="照公告原文书写")]
+    responsible_units: Annotated[Text, Field(title="责任单位", description="照公告原文书写")]
+    deadline: Annotated[
+        Text, Field(title="整改时限", description="如“立行立改、长期坚持”或“2025年12月底前”")
+    ]
+    target: Annotated[Text, Field(title="整改目标")]
+    status: Annotated[Status, Field(title="状态")]
+    completed_on: Annotated[Day | None, Field(title="完成日期")] = None
+    closed_on: Annotated[Day | None, Field(title="销号日期")] = None
+    progress: Annotated[list[Report], Field(title="整改进展", description="按日期先后排列")] = []
+
+    @property
+    def due(self) -> Deadline | None:
+        """The parsed deadline, or None when its text is not understood (a validation error)."""
+        try:
+            return parse_deadline(self.deadline)
+        except ValueError:
+            return None
+
+    def report_at(self, day: date) -> Report | None:
+        """The latest progress report on or before day."""
+        found = None
+        for report in self.progress:
+            if report.as_of <= day and (found is None or report.as_of >= found.as_of):
+                found = report
+        return found
+
+    def status_at(self, day: date) -> str:
+        """The task's status as it stood on day."""
+        if self.closed_on is not None and self.closed_on <= day:
+            return "已销号"
+        if self.completed_on is not None and self.completed_on <= day:
+            return "已完成"
+        report = self.report_at(day)
+        if report is not None and report.status is not None and report.status not in DONE_STATUSES:
+            return report.status
+        return OPEN_STATUS if self.status in DONE_STATUSES else self.status
+
+    def is_overdue_at(self, day: date) -> bool:
+        due = self.due
+        return (
+            self.status_at(day) not in DONE_STATUSES
+            and due is not None
+            and due.date is not None
+            and due.date < day
+        )
+
+
+class Totals(_Model):
+    """Published tallies of one round, kept to check against the tasks."""
+
+    total: Annotated[int, Field(ge=0, title="任务总数")]
+    done: Annotated[int, Field(ge=0, title="已完成数")]
+
+
+class Listing(_Model):
+    """Which tasks a bulletin describes in full."""
+
+    round: Annotated[Id, Field(title="轮次")]
+    tasks: Annotated[
+        Union[Literal["open"], list[Id]],
+        Field(title="任务", description="open 表示截至日期时尚未完成的任务,或列出任务编号"),
+    ] = "open"
+    intro: Annotated[Text, Field(title="引言", description="列出任务之前的一句话")]
+
+
+class Bulletin(_Model):
+    """A progress notice (整改进展情况公开), kept so it can be regenerated exactly."""
+
+    id: Annotated[Id, Field(title="编号", description="如 2024-06-24")]
+    title: Annotated[Text, Field(title="标题")]
+    as_of: Annotated[Day, Field(title="截至日期", description="统计截至日期")]
+    date: Annotated[Day, Field(title="成文日期")]
+    preamble: Annotated[Text, Field(title="导语")]
+    summary_rounds: Annotated[list[Id], Field(min_length=1, title="汇总的轮次")]
+    listing: Annotated[Listing, Field(title="逐项公开")]
+    issuers: Annotated[list[Text], Field(min_length=1, title="发文机关")]
+    template: Annotated[Text, Field(title="模板")] = "bulletin.txt.j2"
+    totals: Annotated[
+        dict[Id, Totals] | None, Field(title="已公布的数字", description="用于核对的各轮次任务数")
+    ] = None
+
+
+KINDS: dict[str, type[_Model]] = {
+    "units": UnitsFile,
+    "round": Round,
+    "task": Task,
+    "bulletin": Bulletin,
+}

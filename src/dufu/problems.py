@@ -1,0 +1,122 @@
+"""A validation problem as a small value, and the exception hierarchy for stopping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from dataclasses import field as _field
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong (or doubtful) in the data, located as precisely as the source allows.
+
+    Codes are stable identifiers: ``E…`` errors, ``W…`` warnings. Line and column are
+    1-based; 0 means the problem has no position inside the file.
+    """
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    field: str = ""
+    hint: str | None = _field(default=None, compare=False)
+    severity: str = _field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.severity:
+            object.__setattr__(self, "severity", "error" if self.code.startswith("E") else "warning")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def with_severity(self, severity: str) -> "Problem":
+        return replace(self, severity=severity)
+
+
+def format_field(loc: tuple) -> str:
+    """('progress', 0, 'as_of') -> 'progress[0].as_of'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class DufuError(Exception):
+    """Base of every error dufu stops for; the message is for the user (Chinese)."""
+
+    exit_code = 1
+
+
+class UsageError(DufuError):
+    """The command line names something that does not exist (exit 2)."""
+
+    exit_code = 2
+
+
+class RepositoryNotFound(UsageError):
+    """No data repository in or above the directory."""
+
+
+class InvalidData(DufuError):
+    """The data has errors; the command cannot go on. Carries the problems."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"数据有 {sum(p.is_error for p in problems)} 个错误,请先运行 dufu validate 修正")
+        self.problems = problems
+
+
+class RenderError(DufuError):
+    """A template could not be rendered (missing value, syntax error, unknown template)."""
+
+
+# Every problem code with what it means; codes are stable (README lists them).
+RULES: dict[str, str] = {
+    "E100": "文件无法读取",
+    "E101": "文件不是 UTF-8 编码",
+    "E102": "文件带有 BOM 或是 UTF-16 编码",
+    "E103": "YAML 语法错误",
+    "E104": "同一映射中字段重复",
+    "E105": "使用了 YAML 锚点或别名",
+    "E106": "使用了不允许的 YAML 标签",
+    "E107": "字段名不是文本",
+    "E108": "文件过大",
+    "E109": "文件是空的",
+    "E110": "扩展名不是 .yaml",
+    "E111": "文件不在已知目录中",
+    "E200": "取值无效",
+    "E201": "缺少必填字段",
+    "E202": "未知字段",
+    "E203": "取值不在允许范围内",
+    "E204": "类型错误",
+    "E205": "取值超出限制",
+    "E206": "取值不符合要求",
+    "E301": "轮次编号重复",
+    "E302": "任务编号重复",
+    "E303": "同一轮次中任务序号重复",
+    "E304": "公告编号重复",
+    "E305": "单位名称重复",
+    "E310": "引用了不存在的轮次、任务或单位",
+    "E311": "公告列出的任务不属于该轮次",
+    "E312": "单位不在单位名录中",
+    "E320": "无法识别的整改时限",
+    "E321": "已完成的任务没有完成日期",
+    "E322": "已销号的任务没有销号日期",
+    "E323": "日期与状态矛盾",
+    "E324": "销号日期早于完成日期",
+    "E330": "进展未按日期先后排列",
+    "E331": "同一日期有两份进展",
+    "E332": "进展日期晚于今天",
+    "E333": "完成或销号日期晚于今天",
+    "E340": "任务序号超过本轮次任务总数",
+    "E341": "任务序号不连续",
+    "E350": "轮次任务总数与任务数据不符",
+    "E351": "公告记载的数字与任务数据不符",
+    "E352": "公告要公开的任务没有截至日期前的进展",
+    "E353": "公告截至日期晚于成文日期",
+    "E354": "找不到公告模板",
+}

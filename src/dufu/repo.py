@@ -1,0 +1,220 @@
+"""Find a data repository, read every file in it and build the typed Dataset.
+
+Pipeline: find_root -> discover (which file is which kind) -> load_file (bytes -> model or
+problems) -> Dataset. Cross-file checks run afterwards (``checks``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .models import KINDS, Bulletin, Round, Task, UnitsFile
+from .problems import Problem, RepositoryNotFound, format_field
+from .units import UnitRegistry
+from .yamlload import compose, load_yaml, locate
+
+DATA_DIR = "data"
+# folder (relative to data/) -> kind of every .yaml file below it
+FOLDERS = {"rounds": "round", "tasks": "task", "bulletins": "bulletin"}
+UNITS_FILE = "units.yaml"
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above start that holds a data/ folder (like git)."""
+    start = start.resolve()
+    if not start.is_dir():
+        raise RepositoryNotFound(f"目录不存在:{start}")
+    for folder in (start, *start.parents):
+        if (folder / DATA_DIR).is_dir():
+            return folder
+    raise RepositoryNotFound(
+        f"在 {start} 及其上级目录中没有找到数据仓库(含有 data/ 目录的文件夹)。"
+        "请进入数据仓库目录,或用 -C 目录 指定。"
+    )
+
+
+def natural_key(text: str) -> list:
+    """Sort key that puts r2 before r10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # absolute
+    rel: str  # as shown in messages, relative to the repository root, with /
+    kind: str | None  # None: a file that does not belong where it is
+
+
+def discover(root: Path) -> list[SourceFile]:
+    """Every YAML file under data/, each with its kind; misplaced ones have kind None."""
+    data = root / DATA_DIR
+    found = []
+    for path in sorted(data.rglob("*")):
+        rel_parts = path.relative_to(data).parts
+        if any(part.startswith(".") for part in rel_parts) or not path.is_file():
+            continue
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            continue
+        kind = None
+        if path.suffix == ".yaml":
+            if rel_parts == (UNITS_FILE,):
+                kind = "units"
+            elif len(rel_parts) > 1:
+                kind = FOLDERS.get(rel_parts[0])
+        found.append(SourceFile(path, path.relative_to(root).as_posix(), kind))
+    return found
+
+
+def misplaced_problem(source: SourceFile) -> Problem:
+    if source.path.suffix != ".yaml":
+        return Problem(
+            source.rel, 0, 0, "E110", "扩展名应为 .yaml,这个文件不会被读取", hint="把文件改名为 .yaml"
+        )
+    return Problem(
+        source.rel,
+        0,
+        0,
+        "E111",
+        "文件不在已知目录中,不会被读取",
+        hint="数据文件应放在 data/rounds/、data/tasks/、data/bulletins/ 或 data/units.yaml",
+    )
+
+
+_MESSAGES = {
+    "missing": ("E201", "缺少必填字段“{field}”"),
+    "extra_forbidden": ("E202", "未知字段“{field}”(拼写错误?)"),
+    "literal_error": ("E203", "取值不在允许范围内,应为 {expected} 之一"),
+    "string_type": ("E204", "应为文本"),
+    "int_type": ("E204", "应为整数"),
+    "int_parsing": ("E204", "应为整数"),
+    "list_type": ("E204", "应为列表"),
+    "dict_type": ("E204", "应为映射(字段: 值)"),
+    "model_type": ("E204", "应为映射(字段: 值)"),
+    "model_attributes_type": ("E204", "应为映射(字段: 值)"),
+    "bool_type": ("E204", "应为 true 或 false"),
+    "string_too_short": ("E205", "不能为空"),
+    "too_short": ("E205", "至少要有 {min_length} 项"),
+    "greater_than_equal": ("E205", "应不小于 {ge}"),
+    "string_pattern_mismatch": ("E205", "编号只能由字母、数字和 - _ . 组成"),
+    "string_too_long": ("E205", "过长(最多 {max_length} 个字符)"),
+    "value_error": ("E206", "{error}"),
+}
+
+
+def _pydantic_problem(rel: str, node, error: dict) -> Problem:
+    loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    kind = error["type"]
+    ctx = dict(error.get("ctx") or {})
+    ctx["field"] = loc[-1] if loc else ""
+    if kind == "missing" or kind == "extra_forbidden":
+        where = loc[:-1] if kind == "missing" else loc
+    else:
+        where = loc
+    code, template = _MESSAGES.get(kind, ("E200", "取值无效:" + error["msg"]))
+    if kind == "value_error":
+        ctx["error"] = str(ctx.get("error", error["msg"]))
+    try:
+        message = template.format(**ctx)
+    except (KeyError, IndexError):
+        message = template
+    hint = None
+    if kind == "string_type":
+        hint = "纯数字、true/false 等要加引号,写成文本"
+    line, col = locate(node, where)
+    return Problem(rel, line, col, code, message, field=format_field(loc), hint=hint)
+
+
+def _is_union_tag(part) -> bool:
+    # pydantic puts the union member ('list[str]', "literal['open']") into the location
+    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    source: SourceFile
+    model: object | None
+    problems: tuple[Problem, ...]
+
+
+def load_file(source: SourceFile) -> LoadedFile:
+    """Read and validate one file; every failure becomes a Problem."""
+    try:
+        raw = source.path.read_bytes()
+    except OSError as exc:
+        return LoadedFile(source, None, (Problem(source.rel, 0, 0, "E100", f"无法读取文件:{exc.strerror}"),))
+    loaded = load_yaml(source.rel, raw)
+    if loaded.problems:
+        return LoadedFile(source, None, loaded.problems)
+    model_cls = KINDS[source.kind]
+    if not isinstance(loaded.data, dict):
+        what = "列表" if isinstance(loaded.data, list) else "单个值"
+        problem = Problem(source.rel, 1, 1, "E204", f"文件内容应为映射(字段: 值),而不是{what}")
+        return LoadedFile(source, None, (problem,))
+    try:
+        return LoadedFile(source, model_cls.model_validate(loaded.data), ())
+    except ValidationError as exc:
+        node = compose(raw)
+        errors = exc.errors(include_input=False, include_url=False)
+        return LoadedFile(source, None, tuple(_pydantic_problem(source.rel, node, e) for e in errors))
+
+
+@dataclass
+class Dataset:
+    """Everything in a data repository, typed, with where each record came from."""
+
+    root: Path
+    units: UnitRegistry = field(default_factory=UnitRegistry)
+    rounds: dict[str, Round] = field(default_factory=dict)
+    tasks: dict[str, Task] = field(default_factory=dict)
+    bulletins: dict[str, Bulletin] = field(default_factory=dict)
+    origin: dict[int, str] = field(default_factory=dict)  # id(model) -> file, for messages
+    problems: list[Problem] = field(default_factory=list)
+    units_file: UnitsFile | None = None
+    records: list[object] = field(default_factory=list)  # every model loaded, duplicates too
+    files: int = 0
+
+    def where(self, model) -> str:
+        return self.origin[id(model)]
+
+    def tasks_of(self, round_id: str) -> list[Task]:
+        return sorted(
+            (t for t in self.tasks.values() if t.round == round_id), key=lambda t: (t.number, t.id)
+        )
+
+
+def build_dataset(root: Path, loaded: list[LoadedFile]) -> Dataset:
+    """Collect loaded models into a Dataset; first occurrence of an id wins (duplicates are
+    reported by the checks)."""
+    data = Dataset(root)
+    for item in loaded:
+        data.problems.extend(item.problems)
+        if item.model is None:
+            continue
+        data.origin[id(item.model)] = item.source.rel
+        data.records.append(item.model)
+        if isinstance(item.model, UnitsFile):
+            data.units_file = item.model
+            data.units = UnitRegistry(item.model.units)
+            continue
+        table = {"round": data.rounds, "task": data.tasks, "bulletin": data.bulletins}[item.source.kind]
+        table.setdefault(item.model.id, item.model)
+    data.rounds = dict(sorted(data.rounds.items(), key=lambda kv: natural_key(kv[0])))
+    return data
+
+
+def load_repository(root: Path) -> Dataset:
+    """Discover, read and validate every file of the repository (no cross-file checks)."""
+    sources = discover(root)
+    loaded = []
+    for source in sources:
+        if source.kind is None:
+            loaded.append(LoadedFile(source, None, (misplaced_problem(source),)))
+        else:
+            loaded.append(load_file(source))
+    data = build_dataset(root, loaded)
+    data.files = len(sources)
+    return data

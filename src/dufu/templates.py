@@ -1,0 +1,91 @@
+"""Where templates come from, and the one Jinja2 environment that renders them.
+
+A data repository's own ``templates/`` folder is searched first, then the defaults shipped
+inside the package: a repository overrides a default by putting a file of the same name in
+its ``templates/``. Templates may come from a data repository, so they run sandboxed.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from pathlib import Path
+
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+_CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474)) + "".join(
+    chr(c) for c in (*range(0x3251, 0x3260), *range(0x32B1, 0x32C0))
+)
+_DIGITS = "零一二三四五六七八九"
+
+
+def template_dirs(root: Path) -> list[Path]:
+    return [root / "templates", PACKAGE_TEMPLATES]
+
+
+def find_template(root: Path, name: str) -> Path | None:
+    """The file a template name resolves to, or None."""
+    if "\\" in name or name.startswith("/") or ".." in Path(name).parts:
+        return None
+    for folder in template_dirs(root):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def zh_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 11 -> 十一, 20 -> 二十, 105 -> 一百零五 (1..9999)."""
+    if not 0 < n < 10000:
+        raise ValueError(f"无法写成中文数字:{n}")
+    out = ""
+    zero = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            if zero:
+                out += "零"
+            out += _DIGITS[digit] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out[1:] if out.startswith("一十") else out
+
+
+def circled(n: int) -> str:
+    """1 -> ①, … 50 -> ㊿; Unicode has no circled numbers past 50, so (51) from there."""
+    return _CIRCLED[n - 1] if 0 < n <= len(_CIRCLED) else f"({n})"
+
+
+def zh_date(day: date) -> str:
+    """2024-06-24 -> 2024年6月24日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def zh_cutoff(day: date) -> str:
+    """A month's last day reads 2024年5月底, any other day 2024年5月20日."""
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return f"{day.year}年{day.month}月底"
+    return zh_date(day)
+
+
+def _refuse_none(value):
+    if value is None:
+        raise ValueError("模板输出了空值(None)")
+    return value
+
+
+def make_environment(root: Path):
+    """The single Jinja2 environment: sandboxed, StrictUndefined, None refused."""
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader([str(p) for p in template_dirs(root)]),
+        undefined=StrictUndefined,
+        finalize=_refuse_none,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # plain-text notices; an .html template would need select_autoescape
+    )
+    env.filters.update(zh_number=zh_number, circled=circled, zh_date=zh_date, zh_cutoff=zh_cutoff)
+    return env

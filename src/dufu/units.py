@@ -1,0 +1,84 @@
+"""The unit registry, and reading unit lines written the way notices write them.
+
+A notice writes ``市林业局、生态环境局、发改委,各县(市、区)党委和政府``: groups joined by
+``,``, names in a group joined by ``、``, a shared prefix (``市``) written once per group.
+The text is kept exactly as written for rendering; this module recovers the units in it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from .models import Unit
+
+_OPEN = "(([《“"
+_CLOSE = ")）]》”"
+_GROUP_SEPARATORS = ",，;；"
+_NAME_SEPARATOR = "、"
+_MAX_PREFIX = 3
+
+
+def split_unit_line(text: str) -> list[list[str]]:
+    """Split a unit line into groups of names, ignoring separators inside brackets."""
+    groups: list[list[str]] = [[]]
+    depth = 0
+    current = ""
+    for char in text:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+        if depth == 0 and char in _GROUP_SEPARATORS + _NAME_SEPARATOR:
+            groups[-1].append(current.strip())
+            current = ""
+            if char != _NAME_SEPARATOR:
+                groups.append([])
+            continue
+        current += char
+    groups[-1].append(current.strip())
+    return [[name for name in group if name] for group in groups if any(group)]
+
+
+class UnitRegistry:
+    """Canonical unit names and every written form that maps to them."""
+
+    def __init__(self, units: Iterable[Unit] = ()):
+        self.names: list[str] = []
+        self._lookup: dict[str, str] = {}
+        for unit in units:
+            self.names.append(unit.name)
+            for form in (unit.name, *unit.aliases):
+                self._lookup.setdefault(form, unit.name)
+
+    def resolve(self, written: str) -> str | None:
+        """The canonical name for a written form, or None."""
+        return self._lookup.get(written)
+
+    def suggest(self, written: str) -> str | None:
+        """The closest known written form, for 'did you mean' hints."""
+        close = difflib.get_close_matches(written, list(self._lookup), n=1, cutoff=0.5)
+        return close[0] if close else None
+
+    def read_line(self, text: str) -> tuple[list[str], list[str]]:
+        """Units named in a unit line: (canonical names in order, written forms not known)."""
+        found: list[str] = []
+        unknown: list[str] = []
+        for group in split_unit_line(text):
+            first = group[0]
+            for index, written in enumerate(group):
+                name = self.resolve(written)
+                if name is None and index > 0:
+                    name = self._resolve_with_prefix(first, written)
+                if name is None:
+                    unknown.append(written)
+                elif name not in found:
+                    found.append(name)
+        return found, unknown
+
+    def _resolve_with_prefix(self, first: str, written: str) -> str | None:
+        for size in range(1, min(_MAX_PREFIX, len(first) - 1) + 1):
+            name = self.resolve(first[:size] + written)
+            if name is not None:
+                return name
+        return None

@@ -1,0 +1,177 @@
+"""What the everyday commands show: Rich renderables for people, plain data for scripts.
+
+Nothing here prints; the CLI prints what these functions build.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from .ledger import RoundTally
+from .models import DONE_STATUSES, Task
+from .templates import circled, zh_date
+
+_STATUS_STYLE = {
+    "已完成": "green",
+    "已销号": "green",
+    "基本完成": "cyan",
+    "未达到序时进度": "yellow",
+    "尚未启动": "yellow",
+}
+
+
+def _status_text(status: str, overdue: bool = False) -> Text:
+    if overdue:
+        return Text(f"{status}(逾期)", style="bold red")
+    return Text(status, style=_STATUS_STYLE.get(status, ""))
+
+
+def _last_report(task: Task, day: date) -> str:
+    report = task.report_at(day)
+    return zh_date(report.as_of) if report else "—"
+
+
+def status_view(tallies: list[RoundTally], open_tasks: list[Task], day: date) -> Group:
+    """The `dufu status` screen: per-round tallies, then the open tasks."""
+    rounds = Table(title=f"整改情况(截至{zh_date(day)})", title_justify="left")
+    for header, justify in (("轮次", "left"), ("总数", "right"), ("已完成", "right")):
+        rounds.add_column(header, justify=justify, no_wrap=True)
+    for header in ("正在推进", "逾期"):
+        rounds.add_column(header, justify="right", no_wrap=True)
+    rounds.add_column("完成率", no_wrap=True)
+    for t in tallies:
+        bar = Table.grid(padding=(0, 1))
+        bar.add_row(ProgressBar(total=max(t.total, 1), completed=t.done, width=20), f"{t.percent_done:.0f}%")
+        overdue = Text(str(t.overdue), style="bold red" if t.overdue else "")
+        rounds.add_row(t.round.short_name, str(t.total), str(t.done), str(t.open), overdue, bar)
+    parts: list = [rounds]
+    if open_tasks:
+        parts.append(task_table(open_tasks, day, title="未完成的任务"))
+    else:
+        parts.append(Text("所有逐项录入的任务均已完成。"))
+    return Group(*parts)
+
+
+def task_table(tasks: list[Task], day: date, title: str | None = None) -> Table:
+    """Tasks one line each: id, title, status, lead units, deadline, last report."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("编号", no_wrap=True)
+    table.add_column("问题", overflow="fold")
+    table.add_column("状态", no_wrap=True)
+    table.add_column("牵头单位", overflow="fold")
+    table.add_column("整改时限", overflow="fold")
+    table.add_column("最近进展", no_wrap=True)
+    for task in tasks:
+        table.add_row(
+            task.id,
+            task.title,
+            _status_text(task.status_at(day), task.is_overdue_at(day)),
+            task.lead_units,
+            task.deadline,
+            _last_report(task, day),
+        )
+    return table
+
+
+def task_detail(task: Task, round_name: str, day: date) -> Group:
+    """`dufu show`: one task in full, then its progress reports, newest first."""
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column(overflow="fold")
+    rows = [
+        ("轮次", f"{round_name} 第{task.number}项"),
+        ("状态", _status_text(task.status_at(day), task.is_overdue_at(day))),
+        ("牵头单位", task.lead_units),
+        ("责任单位", task.responsible_units),
+        ("整改时限", task.deadline),
+        ("整改目标", task.target),
+    ]
+    if task.completed_on:
+        rows.append(("完成日期", zh_date(task.completed_on)))
+    if task.closed_on:
+        rows.append(("销号日期", zh_date(task.closed_on)))
+    for label, value in rows:
+        facts.add_row(label, value)
+    parts: list = [Panel(facts, title=f"{task.id} {task.title}", title_align="left")]
+    reports = [r for r in task.progress if r.as_of <= day]
+    if not reports:
+        parts.append(Text("尚无整改进展。"))
+    for report in sorted(reports, key=lambda r: r.as_of, reverse=True):
+        lines = []
+        for n, measure in enumerate(report.measures, 1):
+            body = measure.text or "".join(circled(i) + item for i, item in enumerate(measure.items or [], 1))
+            lines.append(f"{n}.{measure.heading}{body}")
+        title = f"整改进展(截至{zh_date(report.as_of)})"
+        if report.status:
+            title += f" {report.status}"
+        parts.append(Panel("\n".join(lines), title=title, title_align="left"))
+    return Group(*parts)
+
+
+def task_record(task: Task, day: date) -> dict:
+    """A task as plain data for JSON and CSV."""
+    due = task.due
+    report = task.report_at(day)
+    return {
+        "id": task.id,
+        "round": task.round,
+        "number": task.number,
+        "title": task.title,
+        "status": task.status_at(day),
+        "done": task.status_at(day) in DONE_STATUSES,
+        "overdue": task.is_overdue_at(day),
+        "lead_units": task.lead_units,
+        "responsible_units": task.responsible_units,
+        "deadline": task.deadline,
+        "due_date": due.date.isoformat() if due and due.date else None,
+        "completed_on": task.completed_on.isoformat() if task.completed_on else None,
+        "last_report": report.as_of.isoformat() if report else None,
+    }
+
+
+def tally_record(tally: RoundTally) -> dict:
+    return {
+        "id": tally.round.id,
+        "name": tally.round.name,
+        "total": tally.total,
+        "done": tally.done,
+        "open": tally.open,
+        "overdue": tally.overdue,
+        "by_status": tally.by_status,
+    }
+
+
+_CSV_HEADERS = {
+    "id": "编号",
+    "round": "轮次",
+    "number": "序号",
+    "title": "问题",
+    "status": "状态",
+    "overdue": "逾期",
+    "lead_units": "牵头单位",
+    "responsible_units": "责任单位",
+    "deadline": "整改时限",
+    "due_date": "到期日",
+    "completed_on": "完成日期",
+    "last_report": "最近进展",
+}
+
+
+def tasks_csv(tasks: list[Task], day: date) -> str:
+    """Tasks as CSV with Chinese headers, for spreadsheets."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_CSV_HEADERS.values())
+    for task in tasks:
+        record = task_record(task, day)
+        record["overdue"] = "是" if record["overdue"] else "否"
+        writer.writerow("" if record[key] is None else record[key] for key in _CSV_HEADERS)
+    return buffer.getvalue()

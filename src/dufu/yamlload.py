@@ -1,0 +1,219 @@
+"""Strict YAML loading: bytes in, plain Python data out, every YAML trap turned into a Problem.
+
+PyYAML's defaults silently lose or change data (duplicate keys, YAML 1.1 booleans, dates,
+octal and sexagesimal numbers, aliases, arbitrary tags). The loader here only knows
+mappings, sequences, strings, plain decimal integers, floats, true/false and null; dates
+stay text until a pydantic date field parses them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from .problems import Problem
+
+try:  # libyaml is in every PyYAML wheel; the pure parser accepts a slightly different language
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - only on a PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_ALLOWED_TAGS = {
+    _STR,
+    _SEQ,
+    _MAP,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+# YAML 1.2 core schema, narrowed: 010, 1:30, yes/no/on/off and 2024-05-31 stay text.
+_RESOLVERS = [
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    ("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+        "-+0123456789.",
+    ),
+    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
+]
+
+
+class YamlProblem(Exception):
+    """Raised inside the loader; carries a position and a message for the Problem."""
+
+    def __init__(self, code: str, message: str, mark, hint: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.mark, self.hint = code, message, mark, hint
+
+
+class StrictLoader(_BaseLoader):
+    """CSafeLoader that refuses duplicate keys, aliases and unknown tags."""
+
+    yaml_implicit_resolvers: dict = {}
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise YamlProblem(
+                "E105",
+                "不允许使用 YAML 锚点和别名(& 与 *),请直接写出内容",
+                node.start_mark,
+            )
+        if node.tag not in _ALLOWED_TAGS:
+            raise YamlProblem(
+                "E106",
+                f"不允许使用 YAML 标签 {node.tag},只接受普通文本、数字、列表和映射",
+                node.start_mark,
+            )
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                what = key_node.value if isinstance(key_node, yaml.ScalarNode) else "列表或映射"
+                raise YamlProblem("E107", f"字段名必须是文本,而这里是 {what}", key_node.start_mark)
+            key = key_node.value
+            if key in seen:
+                first = seen[key]
+                raise YamlProblem(
+                    "E104",
+                    f"字段“{key}”重复出现(第一次在第 {first.line + 1} 行第 {first.column + 1} 列),"
+                    "后一个值会覆盖前一个",
+                    key_node.start_mark,
+                    hint="删除或合并其中一个",
+                )
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep)
+
+
+for _tag, _regexp, _first in _RESOLVERS:
+    StrictLoader.add_implicit_resolver(_tag, _regexp, list(_first))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Result of loading one file: the data, or the problems that stopped it."""
+
+    data: object
+    problems: tuple[Problem, ...] = ()
+
+
+def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+    return line, col
+
+
+def _encoding_problem(path: str, raw: bytes) -> Problem | None:
+    """Name the encoding of a file that is not BOM-less UTF-8, with the fix."""
+    boms = [
+        (b"\xef\xbb\xbf", "UTF-8 带 BOM", "用编辑器另存为“UTF-8(无 BOM)”"),
+        (b"\xff\xfe", "UTF-16 LE", "另存为 UTF-8(无 BOM)"),
+        (b"\xfe\xff", "UTF-16 BE", "另存为 UTF-8(无 BOM)"),
+    ]
+    for bom, name, fix in boms:
+        if raw.startswith(bom):
+            return Problem(path, 1, 1, "E102", f"文件编码是 {name},应为不带 BOM 的 UTF-8", hint=fix)
+    try:
+        raw.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(raw, exc.start)
+    try:
+        raw.decode("gb18030")
+        guess = "看起来是 GBK/GB18030 编码(Windows 中文软件的默认编码)"
+        fix = f"用 iconv -f GB18030 -t UTF-8 转换,或在编辑器中另存为 UTF-8:{path}"
+    except UnicodeDecodeError:
+        guess, fix = "不是有效的 UTF-8 文本", "另存为 UTF-8(无 BOM)"
+    return Problem(path, line, col, "E101", f"文件不是 UTF-8 编码,{guess}", hint=fix)
+
+
+def _yaml_error_problem(path: str, exc: yaml.YAMLError) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    what = getattr(exc, "problem", None) or str(exc)
+    hint = None
+    if "tab" in what.lower():
+        message = "不能用 Tab 缩进,YAML 只接受空格缩进"
+        hint = "把 Tab 换成两个空格"
+    elif "mapping values are not allowed" in what:
+        message = "这一行出现了多余的“: ”(冒号加空格),YAML 把它当成了新的字段"
+        hint = "整段文字加引号,或把半角冒号改为全角“:”"
+    elif "exceeded maximum nesting depth" in what:
+        message = "嵌套层数过深"
+    else:
+        message = f"YAML 语法错误:{what}"
+    return Problem(path, line, col, "E103", message, hint=hint)
+
+
+def load_yaml(path: str, raw: bytes) -> Loaded:
+    """Parse one file's bytes strictly; never raises for bad input."""
+    if len(raw) > MAX_FILE_BYTES:
+        return Loaded(
+            None,
+            (Problem(path, 1, 1, "E108", f"文件过大({len(raw)} 字节,上限 {MAX_FILE_BYTES} 字节)"),),
+        )
+    if raw[:3] == b"\xef\xbb\xbf" or raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return Loaded(None, (_encoding_problem(path, raw),))
+    loader = StrictLoader(raw)
+    try:
+        data = loader.get_single_data()
+    except YamlProblem as exc:
+        line, col = exc.mark.line + 1, exc.mark.column + 1
+        return Loaded(None, (Problem(path, line, col, exc.code, exc.message, hint=exc.hint),))
+    except yaml.reader.ReaderError:
+        problem = _encoding_problem(path, raw) or Problem(path, 1, 1, "E101", "文件含有无法读取的字符")
+        return Loaded(None, (problem,))
+    except yaml.YAMLError as exc:
+        encoding = _encoding_problem(path, raw)
+        return Loaded(None, (encoding or _yaml_error_problem(path, exc),))
+    finally:
+        loader.dispose()
+    if data is None:
+        return Loaded(None, (Problem(path, 1, 1, "E109", "文件是空的"),))
+    return Loaded(data)
+
+
+def compose(raw: bytes):
+    """The node tree of a file, for locating problems; None when it does not parse."""
+    try:
+        return yaml.compose(raw, Loader=StrictLoader)
+    except (yaml.YAMLError, YamlProblem):
+        return None
+
+
+def locate(node, field_path: tuple) -> tuple[int, int]:
+    """Line and column (1-based) of the node at field_path, or of its nearest existing parent.
+
+    Called only for files known to have a problem, so that loading keeps no node trees.
+    Inside a mapping the key's position is given, since messages name the field.
+    """
+    if node is None:
+        return 1, 1
+    mark = node.start_mark
+    for part in field_path:
+        child = None
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            for key_node, value_node in node.value:
+                if key_node.value == part:
+                    child, mark = value_node, key_node.start_mark
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                child = node.value[part]
+                mark = child.start_mark
+        if child is None:
+            break
+        node = child
+    return mark.line + 1, mark.column + 1
