@@ -47,10 +47,13 @@ def check_dataset(data: Dataset, today: date) -> list[Problem]:
     _check_units(data, out)
     for task in data.tasks.values():
         _check_task(data, task, today, out)
-    for rnd in data.rounds.values():
-        _check_round(data, rnd, out)
     for bulletin in data.bulletins.values():
-        _check_bulletin(data, bulletin, today, out)
+        _check_bulletin(data, bulletin, out)
+    if not data.incomplete:  # counts over a partly loaded dataset would only add noise
+        for rnd in data.rounds.values():
+            _check_round(data, rnd, out)
+        for bulletin in data.bulletins.values():
+            _check_bulletin_totals(data, bulletin, out)
     return out.problems()
 
 
@@ -185,7 +188,7 @@ def _check_round(data: Dataset, rnd: Round, out: Collector) -> None:
             )
 
 
-def _check_bulletin(data: Dataset, bulletin: Bulletin, today: date, out: Collector) -> None:
+def _check_bulletin(data: Dataset, bulletin: Bulletin, out: Collector) -> None:
     rel = data.where(bulletin)
     for index, round_id in enumerate(bulletin.summary_rounds):
         if round_id not in data.rounds:
@@ -215,6 +218,10 @@ def _check_bulletin(data: Dataset, bulletin: Bulletin, today: date, out: Collect
                     "E352",
                     f"公告 {bulletin.id} 要公开此任务,但它没有 {bulletin.as_of} 或更早的进展",
                 )
+
+
+def _check_bulletin_totals(data: Dataset, bulletin: Bulletin, out: Collector) -> None:
+    rel = data.where(bulletin)
     for round_id, published in (bulletin.totals or {}).items():
         if round_id not in data.rounds:
             _unknown_ref(data, out, bulletin, ("totals", round_id), "轮次", round_id, data.rounds)

@@ -251,7 +251,7 @@ def _report(root: Path, result, fmt: ProblemFormat) -> None:
     elif fmt is ProblemFormat.sarif:
         _echo(reporters.format_sarif(result.problems))
     else:
-        _console().print(reporters.format_text(root, result.problems, result.files), end="")
+        _console().print(reporters.format_text(root, result.problems, result.files), end="", soft_wrap=True)
 
 
 @app.command()

@@ -75,7 +75,7 @@ class CountedTasks(_Model):
     """Tasks of a round known only by count (e.g. closed before this ledger was kept)."""
 
     status: Annotated[Status, Field(title="状态")]
-    count: Annotated[int, Field(ge=1, title="项数")]
+    count: Annotated[int, Field(ge=1, strict=True, title="项数")]
     note: Annotated[Text | None, Field(title="说明")] = None
 
 
@@ -86,7 +86,8 @@ class Round(_Model):
     name: Annotated[Text, Field(title="全称", description="如“第二轮中央生态环境保护督察”")]
     short_name: Annotated[Text, Field(title="简称", description="如“第二轮督察”")]
     total: Annotated[
-        int | None, Field(ge=1, title="整改任务总数", description="整改方案中的任务数,用于核对")
+        int | None,
+        Field(ge=1, strict=True, title="整改任务总数", description="整改方案中的任务数,用于核对"),
     ] = None
     counted: Annotated[
         list[CountedTasks], Field(title="仅有数量的任务", description="未逐项录入、只知数量的任务")
@@ -124,7 +125,7 @@ class Task(_Model):
 
     id: Annotated[Id, Field(title="编号", description="全库唯一,如 r2-01")]
     round: Annotated[Id, Field(title="轮次", description="轮次编号,如 r2")]
-    number: Annotated[int, Field(ge=1, title="序号", description="在本轮次中的序号")]
+    number: Annotated[int, Field(ge=1, strict=True, title="序号", description="在本轮次中的序号")]
     title: Annotated[Text, Field(title="问题", description="如“思想认识不够到位问题”")]
     lead_units: Annotated[Text, Field(title="牵头单位", description="照公告原文书写")]
     responsible_units: Annotated[Text, Field(title="责任单位", description="照公告原文书写")]
@@ -177,8 +178,8 @@ class Task(_Model):
 class Totals(_Model):
     """Published tallies of one round, kept to check against the tasks."""
 
-    total: Annotated[int, Field(ge=0, title="任务总数")]
-    done: Annotated[int, Field(ge=0, title="已完成数")]
+    total: Annotated[int, Field(ge=0, strict=True, title="任务总数")]
+    done: Annotated[int, Field(ge=0, strict=True, title="已完成数")]
 
 
 class Listing(_Model):

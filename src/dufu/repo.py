@@ -6,7 +6,10 @@ problems) -> Dataset. Cross-file checks run afterwards (``checks``).
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,6 +118,8 @@ def _pydantic_problem(rel: str, node, error: dict) -> Problem:
     else:
         where = loc
     code, template = _MESSAGES.get(kind, ("E200", "取值无效:" + error["msg"]))
+    if kind == "literal_error":
+        ctx["expected"] = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
     if kind == "value_error":
         ctx["error"] = str(ctx.get("error", error["msg"]))
     try:
@@ -122,10 +127,36 @@ def _pydantic_problem(rel: str, node, error: dict) -> Problem:
     except (KeyError, IndexError):
         message = template
     hint = None
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(ctx["field"]), _field_names(), n=1)
+        hint = f"是不是“{close[0]}”?" if close else None
     if kind == "string_type":
         hint = "纯数字、true/false 等要加引号,写成文本"
-    line, col = locate(node, where)
+    line, col = locate(node, where, key=kind == "extra_forbidden")
     return Problem(rel, line, col, code, message, field=format_field(loc), hint=hint)
+
+
+@functools.cache
+def _field_names() -> list[str]:
+    """Every field name of every model, for 'did you mean' hints on unknown fields."""
+    names: set[str] = set()
+    todo = list(KINDS.values())
+    while todo:
+        model = todo.pop()
+        for name, info in model.model_fields.items():
+            names.add(name)
+            todo.extend(
+                arg for arg in _nested_types(info.annotation) if isinstance(arg, type) and hasattr(arg, "model_fields")
+            )
+    return sorted(names)
+
+
+def _nested_types(annotation) -> list:
+    args = list(typing.get_args(annotation))
+    out = [annotation]
+    for arg in args:
+        out.extend(_nested_types(arg))
+    return out
 
 
 def _is_union_tag(part) -> bool:
@@ -175,6 +206,7 @@ class Dataset:
     problems: list[Problem] = field(default_factory=list)
     units_file: UnitsFile | None = None
     records: list[object] = field(default_factory=list)  # every model loaded, duplicates too
+    incomplete: bool = False  # some file did not load: counts across files are not to be trusted
     files: int = 0
 
     def where(self, model) -> str:
@@ -193,6 +225,7 @@ def build_dataset(root: Path, loaded: list[LoadedFile]) -> Dataset:
     for item in loaded:
         data.problems.extend(item.problems)
         if item.model is None:
+            data.incomplete = True
             continue
         data.origin[id(item.model)] = item.source.rel
         data.records.append(item.model)

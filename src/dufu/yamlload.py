@@ -71,7 +71,8 @@ class StrictLoader(_BaseLoader):
         if node.tag not in _ALLOWED_TAGS:
             raise YamlProblem(
                 "E106",
-                f"不允许使用 YAML 标签 {node.tag},只接受普通文本、数字、列表和映射",
+                f"不允许使用 YAML 标签 {node.tag.replace('tag:yaml.org,2002:', '!!')},"
+                "只接受普通文本、数字、列表和映射",
                 node.start_mark,
             )
         return super().construct_object(node, deep)
@@ -139,21 +140,39 @@ def _encoding_problem(path: str, raw: bytes) -> Problem | None:
     return Problem(path, line, col, "E101", f"文件不是 UTF-8 编码,{guess}", hint=fix)
 
 
-def _yaml_error_problem(path: str, exc: yaml.YAMLError) -> Problem:
+# libyaml's messages, in plain words; the original stays in brackets for searching.
+_SYNTAX_MESSAGES = [
+    ("did not find expected ',' or ']'", "方括号 [ ] 没有配对"),
+    ("did not find expected ',' or '}'", "花括号 { } 没有配对"),
+    ("did not find expected key", "缩进不一致,或这一行缺少“字段: ”"),
+    ("could not find expected ':'", "缺少“: ”(冒号加空格)"),
+    ("found unexpected end of stream", "引号或括号没有闭合,文件就结束了"),
+    ("found character that cannot start any token", "这里的字符不能作为值的开头(如 @ ` %),请给整段文字加引号"),
+    ("block sequence entries are not allowed", "列表项“- ”的位置不对,请检查缩进"),
+    ("expected <block end>", "缩进不一致"),
+    ("found undefined tag handle", "不认识的标签(以 ! 开头),文字以 ! 开头时请加引号"),
+    ("found unknown escape character", "双引号中的反斜杠转义无效,改用单引号或去掉反斜杠"),
+]
+
+
+def _yaml_error_problem(path: str, raw: bytes, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     what = getattr(exc, "problem", None) or str(exc)
+    text_lines = raw.split(b"\n")
+    source = text_lines[line - 1] if line <= len(text_lines) else b""
     hint = None
-    if "tab" in what.lower():
+    if b"\t" in source[: len(source) - len(source.lstrip(b" \t"))] or "tab" in what.lower():
         message = "不能用 Tab 缩进,YAML 只接受空格缩进"
-        hint = "把 Tab 换成两个空格"
+        hint = "把 Tab 换成空格"
     elif "mapping values are not allowed" in what:
         message = "这一行出现了多余的“: ”(冒号加空格),YAML 把它当成了新的字段"
         hint = "整段文字加引号,或把半角冒号改为全角“:”"
     elif "exceeded maximum nesting depth" in what:
         message = "嵌套层数过深"
     else:
-        message = f"YAML 语法错误:{what}"
+        plain = next((zh for en, zh in _SYNTAX_MESSAGES if en in what), None)
+        message = f"YAML 语法错误:{plain}({what})" if plain else f"YAML 语法错误:{what}"
     return Problem(path, line, col, "E103", message, hint=hint)
 
 
@@ -177,7 +196,7 @@ def load_yaml(path: str, raw: bytes) -> Loaded:
         return Loaded(None, (problem,))
     except yaml.YAMLError as exc:
         encoding = _encoding_problem(path, raw)
-        return Loaded(None, (encoding or _yaml_error_problem(path, exc),))
+        return Loaded(None, (encoding or _yaml_error_problem(path, raw, exc),))
     finally:
         loader.dispose()
     if data is None:
@@ -193,11 +212,11 @@ def compose(raw: bytes):
         return None
 
 
-def locate(node, field_path: tuple) -> tuple[int, int]:
-    """Line and column (1-based) of the node at field_path, or of its nearest existing parent.
+def locate(node, field_path: tuple, key: bool = False) -> tuple[int, int]:
+    """Line and column (1-based) of the value at field_path (of its key, with key=True), or of
+    the nearest existing parent when the path does not exist.
 
     Called only for files known to have a problem, so that loading keeps no node trees.
-    Inside a mapping the key's position is given, since messages name the field.
     """
     if node is None:
         return 1, 1
@@ -207,7 +226,8 @@ def locate(node, field_path: tuple) -> tuple[int, int]:
         if isinstance(node, yaml.MappingNode) and isinstance(part, str):
             for key_node, value_node in node.value:
                 if key_node.value == part:
-                    child, mark = value_node, key_node.start_mark
+                    child = value_node
+                    mark = key_node.start_mark if key else value_node.start_mark
                     break
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if 0 <= part < len(node.value):

@@ -1,0 +1,158 @@
+"""The notice: byte-for-byte golden output, and consistent changes when the data changes."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import GOLDEN, PROJECT, edit
+from dufu.bulletin import get_bulletin, render_bulletin
+from dufu.problems import RenderError, UsageError
+from dufu.validate import load_valid
+
+TODAY = date(2026, 1, 1)
+
+
+def render(root: Path, bulletin_id: str | None = None) -> str:
+    data = load_valid(root, TODAY)
+    return render_bulletin(data, get_bulletin(data, bulletin_id))
+
+
+def test_shipped_data_renders_the_published_notice_byte_for_byte():
+    expected = (GOLDEN / "sanming-2024-06-24.txt").read_bytes()
+    assert render(PROJECT).encode("utf-8") == expected
+
+
+def test_cli_render_writes_exact_bytes_to_stdout(cli):
+    result = cli("render", "-C", str(PROJECT))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes == (GOLDEN / "sanming-2024-06-24.txt").read_bytes()
+
+
+def test_cli_render_to_file_is_atomic_and_exact(cli, repo, tmp_path):
+    out = tmp_path / "notice.txt"
+    result = cli("render", "2024-06-24", "-C", str(repo), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes() == (GOLDEN / "sanming-2024-06-24.txt").read_bytes()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def _mark_done(repo: Path, task: str, day: str = "2024-05-20") -> None:
+    edit(repo / "data/tasks" / f"{task}.yaml", "status: 正在推进", f"status: 已完成\ncompleted_on: {day}")
+
+
+def test_marking_a_task_done_updates_summary_and_renumbers(repo):
+    _mark_done(repo, "r2-02")
+    text = render(repo)
+    assert "第二轮督察整改任务11项中,已完成整改8项,剩余3项正在推进。" in text
+    assert "法治观念淡薄问题" not in text
+    assert "\n一、思想认识不够到位问题\n" in text
+    assert "\n二、突出生态环境问题重视不够问题\n" in text
+    assert "\n三、保护区管控不力问题\n" in text
+    assert "四、" not in text
+
+
+def test_completion_after_the_cutoff_leaves_the_past_notice_unchanged(repo):
+    _mark_done(repo, "r2-02", day="2024-07-15")
+    assert render(repo).encode("utf-8") == (GOLDEN / "sanming-2024-06-24.txt").read_bytes()
+
+
+def test_a_round_with_everything_done_reads_all_done(repo):
+    for task in ("r2-01", "r2-02", "r2-03", "r2-04"):
+        _mark_done(repo, task)
+    text = render(repo)
+    assert "第二轮督察整改任务11项,均已完成整改。" in text
+    assert "一、" not in text
+
+
+def test_cutoff_on_a_day_that_is_not_month_end(repo):
+    bulletin = repo / "data/bulletins/2024-06-24.yaml"
+    edit(bulletin, "as_of: 2024-05-31", "as_of: 2024-06-20")
+    text = render(repo)
+    assert "截至2024年6月20日,第一轮中央生态环境保护督察" in text
+
+
+def test_three_rounds_first_named_in_full_later_ones_short(repo):
+    (repo / "data/rounds/r3.yaml").write_text(
+        "id: r3\nname: 第三轮中央生态环境保护督察\nshort_name: 第三轮督察\ntotal: 5\n"
+        "counted:\n  - status: 已完成\n    count: 2\n  - status: 正在推进\n    count: 3\n",
+        encoding="utf-8",
+    )
+    edit(repo / "data/bulletins/2024-06-24.yaml", "summary_rounds: [r1, r2]", "summary_rounds: [r3, r1, r2]")
+    text = render(repo)
+    assert (
+        "截至2024年5月底,第三轮中央生态环境保护督察整改任务5项中,已完成整改2项,剩余3项正在推进。"
+        "第一轮督察整改任务17项,均已完成整改。第二轮督察整改任务11项中,已完成整改7项,剩余4项正在推进。"
+    ) in text
+
+
+def _many_tasks_repo(repo: Path, tasks: int, items: int) -> None:
+    """Round r2 with `tasks` open tasks, the first one with `items` circled items."""
+    source = (repo / "data/tasks/r2-01.yaml").read_text(encoding="utf-8")
+    for n in range(5, tasks + 1):
+        text = source.replace("id: r2-01", f"id: r2-{n:02d}").replace("number: 1", f"number: {n}")
+        (repo / "data/tasks" / f"r2-{n:02d}.yaml").write_text(text, encoding="utf-8")
+    edit(repo / "data/rounds/r2.yaml", "total: 11", f"total: {7 + tasks}")
+    first = repo / "data/tasks/r2-01.yaml"
+    extra = "".join(f"          - 第{i}项措施。\n" for i in range(1, items + 1))
+    edit(first, "        items:\n", "        items:\n" + extra)
+
+
+def test_section_numbers_past_ten_and_circled_items_past_ten(repo):
+    _many_tasks_repo(repo, tasks=12, items=13)
+    text = render(repo)
+    assert "\n十、思想认识不够到位问题\n" in text
+    assert "\n十一、思想认识不够到位问题\n" in text
+    assert "\n十二、思想认识不够到位问题\n" in text
+    assert "①第1项措施。②第2项措施。" in text
+    assert "⑩第10项措施。⑪第11项措施。⑫第12项措施。⑬第13项措施。⑭按照省上部署" in text
+    assert "剩余12项正在推进" in text
+
+
+def test_explicit_listing_of_task_ids(repo):
+    bulletin = repo / "data/bulletins/2024-06-24.yaml"
+    edit(bulletin, "tasks: open", "tasks: [r2-03]")
+    text = render(repo)
+    assert "\n一、突出生态环境问题重视不够问题\n" in text
+    assert "二、" not in text
+
+
+def test_latest_report_on_or_before_cutoff_is_used(repo):
+    task = repo / "data/tasks/r2-04.yaml"
+    with task.open("a", encoding="utf-8") as handle:
+        handle.write("  - as_of: 2024-09-30\n    measures:\n      - heading: 后来的进展。\n        text: 九月的内容。\n")
+    text = render(repo)
+    assert "后来的进展" not in text
+    assert text.encode("utf-8") == (GOLDEN / "sanming-2024-06-24.txt").read_bytes()
+
+
+def test_missing_template_value_is_an_error_not_empty_text(repo):
+    (repo / "templates").mkdir(exist_ok=True)
+    (repo / "templates/bulletin.txt.j2").write_text("{{ bulletin.titel }}\n", encoding="utf-8")
+    with pytest.raises(RenderError, match="titel"):
+        render(repo)
+
+
+def test_repository_template_overrides_the_packaged_default(repo):
+    (repo / "templates").mkdir(exist_ok=True)
+    (repo / "templates/bulletin.txt.j2").write_text(
+        "{{ bulletin.title }}:{% for t in summary %}{{ t.round.short_name }}{{ t.done }}/{{ t.total }};{% endfor %}。\n",
+        encoding="utf-8",
+    )
+    assert render(repo) == "三明市中央生态环境保护督察整改情况:第一轮督察17/17;第二轮督察7/11;。\n"
+
+
+def test_sandbox_refuses_reaching_python_internals(repo):
+    (repo / "templates").mkdir(exist_ok=True)
+    (repo / "templates/bulletin.txt.j2").write_text(
+        "{{ bulletin.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8"
+    )
+    with pytest.raises(RenderError):
+        render(repo)
+
+
+def test_unknown_bulletin_id_is_a_usage_error(repo):
+    with pytest.raises(UsageError, match="2024-06-24"):
+        render(repo, "2099-01-01")

@@ -1,0 +1,93 @@
+"""`dufu validate` on broken copies of the shipped data: each fixture folder under
+fixtures/invalid/ overlays files onto the data, and expected.txt lists every problem
+(path:line:col CODE) that must be reported — no more, no less."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT, TODAY
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "invalid"
+CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _broken_repo(tmp_path: Path, case: str) -> Path:
+    root = tmp_path / case
+    shutil.copytree(PROJECT / "data", root / "data")
+    shutil.copytree(FIXTURES / case / "data", root / "data", dirs_exist_ok=True)
+    return root
+
+
+def test_there_are_fixtures():
+    assert len(CASES) >= 25
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fixture_reports_exactly_the_expected_problems(cli, tmp_path, case):
+    root = _broken_repo(tmp_path, case)
+    before = _snapshot(root)
+    result = cli("validate", "-C", str(root), "--today", TODAY, "--format", "json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    found = sorted(f"{p['path']}:{p['line']}:{p['column']} {p['code']}" for p in report["problems"])
+    expected = sorted((FIXTURES / case / "expected.txt").read_text(encoding="utf-8").split("\n")[:-1])
+    assert found == expected
+    assert all(p["message"] for p in report["problems"])
+    assert _snapshot(root) == before, "validate must never change the data"
+
+
+@pytest.mark.parametrize("case", ["syntax-error", "dangling-round", "duplicate-id", "unknown-field"])
+def test_text_output_names_file_line_column_and_code(cli, tmp_path, case):
+    root = _broken_repo(tmp_path, case)
+    result = cli("validate", "-C", str(root), "--today", TODAY)
+    assert result.exit_code == 1
+    for line in (FIXTURES / case / "expected.txt").read_text(encoding="utf-8").splitlines():
+        where, code = line.split(" ")
+        assert f"{where}: {code} " in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_shipped_data_is_valid(cli):
+    result = cli("validate", "-C", str(PROJECT), "--today", TODAY)
+    assert result.exit_code == 0, result.stdout
+    assert "没有发现问题" in result.stdout
+
+
+def test_unknown_field_suggests_the_right_name(cli, tmp_path):
+    result = cli("validate", "-C", str(_broken_repo(tmp_path, "unknown-field")), "--today", TODAY)
+    assert "是不是“deadline”?" in result.stdout
+
+
+def test_unknown_unit_suggests_the_closest_registered_name(cli, tmp_path):
+    result = cli("validate", "-C", str(_broken_repo(tmp_path, "unknown-unit")), "--today", TODAY)
+    assert "单位“市生态环镜局”不在单位名录中" in result.stdout
+    assert "是不是“市生态环境局”?" in result.stdout
+
+
+def test_gbk_file_is_named_as_such_with_a_fix(cli, tmp_path):
+    result = cli("validate", "-C", str(_broken_repo(tmp_path, "gbk-encoding")), "--today", TODAY)
+    assert "GBK/GB18030" in result.stdout
+    assert "iconv -f GB18030 -t UTF-8" in result.stdout
+
+
+def test_commands_other_than_validate_refuse_broken_data(cli, tmp_path):
+    root = _broken_repo(tmp_path, "dangling-round")
+    for command in (["status"], ["list"], ["show", "r2-02"], ["render"]):
+        result = cli(*command, "-C", str(root))
+        assert result.exit_code == 1, command
+        assert "data/tasks/r2-01.yaml:3:8: E310" in result.stderr
+        assert result.stdout == ""
