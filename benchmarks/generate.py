@@ -85,25 +85,19 @@ TARGETS = [
     "污水收集处理能力明显提升,设施稳定运行,出水稳定达标排放,国控、省控断面水质持续改善。",
 ]
 
-CITY_UNITS = [  # name, aliases
-    ("市委办公室", []), ("市政府办公室", []), ("市直有关单位", []), ("市纪委监委", []),
-    ("市委组织部", []), ("市委宣传部", []), ("市委政法委", []), ("市生态环境局", []),
-    ("市林业局", []), ("市自然资源局", []), ("市水利局", []), ("市公安局", []),
-    ("市发展和改革委员会", ["市发改委"]), ("市工业和信息化局", ["市工信局"]),
-    ("市住房和城乡建设局", ["市住建局"]), ("市农业农村局", []), ("市城市管理局", ["市城管局"]),
-    ("市交通运输局", []), ("市财政局", []), ("市商务局", []), ("市文化和旅游局", ["市文旅局"]),
-    ("市卫生健康委员会", ["市卫健委"]), ("市应急管理局", []), ("市市场监督管理局", ["市市场监管局"]),
-    ("市司法局", []), ("市教育局", []), ("市科学技术局", ["市科技局"]), ("市统计局", []),
-    ("市人民检察院", ["市检察院"]), ("市中级人民法院", ["市中院"]), ("市气象局", []),
-    ("市国有资产监督管理委员会", ["市国资委"]), ("市数字三明建设服务中心", []),
-    ("市融媒体中心", []), ("市供电公司", []), ("市供销合作社", []),
-]
+# Unit registry: NAME or NAME=ALIAS[=ALIAS]; county units are COUNTY + suffix.
+CITY_UNITS = """\
+市委办公室 市政府办公室 市直有关单位 市纪委监委 市委组织部 市委宣传部 市委政法委 市生态环境局 市林业局
+市自然资源局 市水利局 市公安局 市发展和改革委员会=市发改委 市工业和信息化局=市工信局 市住房和城乡建设局=市住建局
+市农业农村局 市城市管理局=市城管局 市交通运输局 市财政局 市商务局 市文化和旅游局=市文旅局 市卫生健康委员会=市卫健委
+市应急管理局 市市场监督管理局=市市场监管局 市司法局 市教育局 市科学技术局=市科技局 市统计局 市人民检察院=市检察院
+市中级人民法院=市中院 市气象局 市国有资产监督管理委员会=市国资委 市数字三明建设服务中心 市融媒体中心 市供电公司
+市供销合作社""".split()
 COUNTIES = "三元区 沙县区 永安市 明溪县 清流县 宁化县 大田县 尤溪县 将乐县 泰宁县 建宁县".split()
-COUNTY_UNITS = [  # suffix, alias suffixes
-    ("委", []), ("人民政府", ["政府"]), ("生态环境局", []), ("林业局", []), ("自然资源局", []),
-    ("水利局", []), ("住房和城乡建设局", ["住建局"]), ("农业农村局", []),
-    ("工业和信息化局", ["工信局"]), ("城市管理局", []), ("公安局", []), ("发展和改革局", ["发改局"]),
-]
+COUNTY_UNITS = ("委 人民政府=政府 生态环境局 林业局 自然资源局 水利局 住房和城乡建设局=住建局 农业农村局 "
+                "工业和信息化局=工信局 城市管理局 公安局 发展和改革局=发改局 交通运输局 财政局 应急管理局 "
+                "市场监督管理局=市场监管局 文化和旅游局=文旅局 卫生健康局=卫健局 教育局 人民检察院=检察院 "
+                "人民法院=法院 纪委监委 委办公室 政府办公室").split()
 ALL_COUNTIES = ("各县(市、区)党委和政府", ["各县(市、区)党委和人民政府"])
 
 ROUNDS = [  # id, name, short name, first report month, share of tasks, share done
@@ -134,10 +128,9 @@ def months(start: tuple[int, int], stop: date) -> list[date]:
 
 
 def make_units() -> list[dict]:
-    units = [(n, a) for n, a in CITY_UNITS] + [ALL_COUNTIES]
-    for county in COUNTIES:
-        units += [(county + s, [county + a for a in aliases]) for s, aliases in COUNTY_UNITS]
-    return [{"name": n, "aliases": a} if a else {"name": n} for n, a in units]
+    forms = [spec.split("=") for spec in CITY_UNITS] + [[ALL_COUNTIES[0], *ALL_COUNTIES[1]]]
+    forms += [[county + part for part in spec.split("=")] for county in COUNTIES for spec in COUNTY_UNITS]
+    return [{"name": f[0], "aliases": f[1:]} if f[1:] else {"name": f[0]} for f in forms]
 
 
 def unit_group(rng: Random, forms: list[list[str]], prefix: str, size: int) -> str:
@@ -186,8 +179,8 @@ def make_task(rng: Random, rnd: tuple, number: int, units: tuple) -> dict:
     }
     done = rng.random() < done_share
     task["status"] = rng.choice(["已完成", "已销号"]) if done else rng.choice(OPEN_STATUSES)
-    if done:
-        completed = first + timedelta(days=rng.randint(1, (LAST_DAY - first).days))
+    if done:  # completed some weeks after the last report, closed later still
+        completed = as_ofs[-1] + timedelta(days=rng.randint(1, min(90, (LAST_DAY - as_ofs[-1]).days)))
         task["completed_on"] = completed
         if task["status"] == "已销号":
             task["closed_on"] = completed + timedelta(days=rng.randint(0, (LAST_DAY - completed).days))

@@ -159,7 +159,7 @@ def status(directory: Directory = None, as_of: AsOf = None, fmt: Annotated[
         from .validate import load_valid
 
         day = _today(as_of)
-        data = load_valid(_root(directory), day)
+        data = load_valid(_root(directory), date.today())
         tallies, open_tasks = tally_all(data, day), select_tasks(data, day, open_only=True)
         if fmt is TableFormat.json:
             from .views import tally_record, task_record
@@ -189,7 +189,7 @@ def list_tasks(
         from .validate import load_valid
 
         day = _today(as_of)
-        data = load_valid(_root(directory), day)
+        data = load_valid(_root(directory), date.today())
         tasks = select_tasks(data, day, round_id=round_id, status=status_, unit=unit, overdue=overdue)
         if fmt is ListFormat.json:
             from .views import task_record
@@ -218,7 +218,7 @@ def show(
         from .views import task_detail
 
         day = _today(as_of)
-        data = load_valid(_root(directory), day)
+        data = load_valid(_root(directory), date.today())
         task = find_task(data, task_id)
         _console().print(task_detail(task, data.rounds[task.round].name, day))
 

@@ -1,0 +1,164 @@
+"""The everyday commands through the CLI: exit codes, stdout, stderr."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+from conftest import PROJECT, edit
+from dufu import __version__
+
+
+def test_status_table_shows_rounds_and_open_tasks(cli):
+    result = cli("status", "-C", str(PROJECT), "--as-of", "2024-06-24")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "整改情况(截至2024年6月24日)" in out
+    assert "第一轮督察" in out and "100%" in out
+    assert "第二轮督察" in out and "64%" in out
+    for task_id in ("r2-01", "r2-02", "r2-03", "r2-04"):
+        assert task_id in out
+    assert "2024年5月31日" in out
+
+
+def test_status_json_counts(cli):
+    result = cli("status", "-C", str(PROJECT), "--format", "json", "--as-of", "2024-06-24")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    rounds = {r["id"]: r for r in data["rounds"]}
+    assert (rounds["r1"]["total"], rounds["r1"]["done"], rounds["r1"]["open"]) == (17, 17, 0)
+    assert (rounds["r2"]["total"], rounds["r2"]["done"], rounds["r2"]["open"]) == (11, 7, 4)
+    assert [t["id"] for t in data["open_tasks"]] == ["r2-01", "r2-02", "r2-03", "r2-04"]
+
+
+def test_status_as_of_a_past_date_ignores_later_completion(cli, repo):
+    edit(repo / "data/tasks/r2-03.yaml", "status: 正在推进", "status: 已完成\ncompleted_on: 2025-03-01")
+    before = json.loads(cli("status", "-C", str(repo), "--format", "json", "--as-of", "2025-02-28").stdout)
+    after = json.loads(cli("status", "-C", str(repo), "--format", "json", "--as-of", "2025-03-01").stdout)
+    assert before["rounds"][1]["done"] == 7
+    assert after["rounds"][1]["done"] == 8
+    assert "r2-03" not in [t["id"] for t in after["open_tasks"]]
+
+
+def test_overdue_tasks_are_counted_and_listed(cli, repo):
+    edit(repo / "data/tasks/r2-02.yaml", "deadline: 立行立改、长期坚持", "deadline: 2025年6月底前")
+    status = json.loads(cli("status", "-C", str(repo), "--format", "json", "--as-of", "2025-07-01").stdout)
+    assert status["rounds"][1]["overdue"] == 1
+    listed = json.loads(cli("list", "-C", str(repo), "--overdue", "--format", "json", "--as-of", "2025-07-01").stdout)
+    assert [t["id"] for t in listed] == ["r2-02"]
+    assert listed[0]["due_date"] == "2025-06-30"
+    on_time = json.loads(cli("list", "-C", str(repo), "--overdue", "--format", "json", "--as-of", "2025-06-30").stdout)
+    assert on_time == []
+    table = cli("list", "-C", str(repo), "--as-of", "2025-07-01").stdout
+    assert "逾期" in table
+
+
+def test_list_filters_by_unit_with_the_shared_prefix(cli):
+    result = cli("list", "-C", str(PROJECT), "--unit", "市生态环境局", "--format", "json")
+    assert result.exit_code == 0
+    assert [t["id"] for t in json.loads(result.stdout)] == ["r2-02", "r2-04"]
+
+
+def test_list_unit_alias_and_collective_unit(cli):
+    by_alias = json.loads(cli("list", "-C", str(PROJECT), "--unit", "市发改委", "--format", "json").stdout)
+    assert [t["id"] for t in by_alias] == ["r2-04"]
+    everyone = cli("list", "-C", str(PROJECT), "--unit", "各县(市、区)党委和人民政府", "--format", "json")
+    assert len(json.loads(everyone.stdout)) == 4
+
+
+def test_list_unknown_unit_is_a_usage_error_with_suggestion(cli):
+    result = cli("list", "-C", str(PROJECT), "--unit", "市生态环镜局")
+    assert result.exit_code == 2
+    assert "市生态环境局" in result.stderr
+
+
+def test_list_round_and_status_filters(cli):
+    assert json.loads(cli("list", "-C", str(PROJECT), "--round", "r1", "--format", "json").stdout) == []
+    in_progress = json.loads(cli("list", "-C", str(PROJECT), "--status", "正在推进", "--format", "json").stdout)
+    assert len(in_progress) == 4
+    assert cli("list", "-C", str(PROJECT), "--round", "r9").exit_code == 2
+    assert cli("list", "-C", str(PROJECT), "--status", "进行中").exit_code == 2
+
+
+def test_list_csv_has_chinese_headers_and_one_row_per_task(cli):
+    result = cli("list", "-C", str(PROJECT), "--format", "csv")
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][:5] == ["编号", "轮次", "序号", "问题", "状态"]
+    assert [row[0] for row in rows[1:]] == ["r2-01", "r2-02", "r2-03", "r2-04"]
+
+
+def test_list_table(cli):
+    result = cli("list", "-C", str(PROJECT))
+    assert result.exit_code == 0
+    assert "共 4 项任务" in result.stdout and "保护区管控不力问题" in result.stdout
+
+
+def test_show_prints_the_task_and_its_progress(cli):
+    result = cli("show", "r2-04", "-C", str(PROJECT))
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "r2-04 保护区管控不力问题" in out
+    assert "第二轮中央生态环境保护督察 第4项" in out
+    assert "整改进展(截至2024年5月31日)" in out
+    assert "①制定印发《全面开展自然保护地环境执法专项行动方案》" in out
+
+
+def test_show_history_lists_every_report_newest_first(cli, repo):
+    task = repo / "data/tasks/r2-04.yaml"
+    with task.open("a", encoding="utf-8") as handle:
+        handle.write("  - as_of: 2024-09-30\n    status: 达到序时进度\n    measures:\n      - heading: 九月进展。\n        text: 新内容。\n")
+    out = cli("show", "r2-04", "-C", str(repo), "--as-of", "2025-01-01").stdout
+    assert out.index("截至2024年9月30日") < out.index("截至2024年5月31日")
+    assert "达到序时进度" in out
+
+
+def test_show_unknown_task(cli):
+    result = cli("show", "r2-4", "-C", str(PROJECT))
+    assert result.exit_code == 2
+    assert "r2-04" in result.stderr
+
+
+def test_repository_is_found_by_walking_up(cli, repo, monkeypatch):
+    monkeypatch.chdir(repo / "data" / "tasks")
+    result = cli("list", "--format", "json")
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 4
+
+
+def test_folder_without_repository_is_a_clear_message(cli, tmp_path):
+    result = cli("status", "-C", str(tmp_path))
+    assert result.exit_code == 2
+    assert "没有找到数据仓库" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_bad_date_option_is_a_usage_error(cli):
+    result = cli("status", "-C", str(PROJECT), "--as-of", "2024/05/31")
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.output
+
+
+def test_version_and_help(cli):
+    assert cli("--version").stdout.strip() == f"dufu {__version__}"
+    result = cli("--help")
+    assert result.exit_code == 0
+    for command in ("status", "list", "show", "validate", "render"):
+        assert command in result.stdout
+
+
+def test_every_command_has_help(cli):
+    for command in ("status", "list", "show", "validate", "render"):
+        result = cli(command, "--help")
+        assert result.exit_code == 0 and "Usage" in result.stdout
+
+
+def test_python_dash_m_runs_the_same_cli():
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}  # output must not depend on the locale
+    done = subprocess.run(
+        [sys.executable, "-m", "dufu", "render", "-C", str(PROJECT)], capture_output=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout == (PROJECT / "tests/golden/sanming-2024-06-24.txt").read_bytes()

@@ -1,0 +1,43 @@
+"""Deadline text: the forms real plans use, and a clear error for anything else."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dufu.deadline import parse_day, parse_deadline
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "immediate", "ongoing"),
+    [
+        ("立行立改", None, True, False),
+        ("长期坚持", None, False, True),
+        ("立行立改、长期坚持", None, True, True),
+        ("2024年12月底前", date(2024, 12, 31), False, False),
+        ("2024年2月底前", date(2024, 2, 29), False, False),
+        ("2023年9月30日前", date(2023, 9, 30), False, False),
+        ("2017年底前", date(2017, 12, 31), False, False),
+        ("2025年上半年", date(2025, 6, 30), False, False),
+        ("2025年6月底前、长期坚持", date(2025, 6, 30), False, True),
+        ("短期:2024年底前;长期:长期坚持", date(2024, 12, 31), False, True),
+        ("短期:2024年底前;中期:2026年6月底前", date(2026, 6, 30), False, False),
+    ],
+)
+def test_deadline_forms(text, due, immediate, ongoing):
+    deadline = parse_deadline(text)
+    assert (deadline.date, deadline.immediate, deadline.ongoing) == (due, immediate, ongoing)
+
+
+@pytest.mark.parametrize("text", ["尽快完成", "2024年13月底前", "2023年2月30日前", "明年", "、"])
+def test_unknown_or_impossible_deadlines_are_errors(text):
+    with pytest.raises(ValueError):
+        parse_deadline(text)
+
+
+def test_parse_day_accepts_only_iso_dates():
+    assert parse_day("2024-05-31") == date(2024, 5, 31)
+    for text in ("20240531", "2024/05/31", "2024-5-31", "2024-02-30"):
+        with pytest.raises(ValueError):
+            parse_day(text)

@@ -1,0 +1,46 @@
+"""Unit lines as notices write them, and the registry that resolves them."""
+
+from __future__ import annotations
+
+from dufu.models import Unit
+from dufu.units import UnitRegistry, split_unit_line
+
+REGISTRY = UnitRegistry(
+    [
+        Unit(name="市生态环境局"),
+        Unit(name="市林业局"),
+        Unit(name="市发展和改革委员会", aliases=["市发改委"]),
+        Unit(name="各县(市、区)党委和政府", aliases=["各县(市、区)党委和人民政府"]),
+        Unit(name="省生态环境厅"),
+        Unit(name="省林业局"),
+    ]
+)
+
+
+def test_split_respects_brackets_and_groups():
+    assert split_unit_line("市林业局、生态环境局,各县(市、区)党委和政府") == [
+        ["市林业局", "生态环境局"],
+        ["各县(市、区)党委和政府"],
+    ]
+
+
+def test_shared_prefix_is_written_once_per_group():
+    found, unknown = REGISTRY.read_line("市林业局、生态环境局、发改委,各县(市、区)党委和人民政府")
+    assert found == ["市林业局", "市生态环境局", "市发展和改革委员会", "各县(市、区)党委和政府"]
+    assert unknown == []
+
+
+def test_prefix_comes_from_the_group_not_a_fixed_city_word():
+    found, unknown = REGISTRY.read_line("省生态环境厅、林业局")
+    assert found == ["省生态环境厅", "省林业局"] and unknown == []
+
+
+def test_unknown_names_are_returned_with_a_suggestion():
+    _, unknown = REGISTRY.read_line("市生态环镜局")
+    assert unknown == ["市生态环镜局"]
+    assert REGISTRY.suggest("市生态环镜局") == "市生态环境局"
+
+
+def test_full_width_comma_also_separates_groups():
+    found, _ = REGISTRY.read_line("市林业局,各县(市、区)党委和政府")
+    assert found == ["市林业局", "各县(市、区)党委和政府"]
