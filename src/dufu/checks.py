@@ -16,6 +16,7 @@ from .models import DONE_STATUSES, Bulletin, Round, Task
 from .problems import Problem, format_field
 from .repo import Dataset
 from .templates import find_template
+from .typography import bulletin_texts, check_text, task_texts
 from .yamlload import compose, locate
 
 
@@ -24,18 +25,20 @@ class Collector:
 
     def __init__(self, root: Path):
         self.root = root
-        self._pending: list[tuple[str, tuple, str, str, str | None]] = []
+        self._pending: list[tuple[str, tuple, str, str, str | None, int]] = []
 
-    def add(self, rel: str, loc: tuple, code: str, message: str, hint: str | None = None) -> None:
-        self._pending.append((rel, loc, code, message, hint))
+    def add(
+        self, rel: str, loc: tuple, code: str, message: str, hint: str | None = None, offset: int = 0
+    ) -> None:
+        self._pending.append((rel, loc, code, message, hint, offset))
 
     def problems(self) -> list[Problem]:
         nodes: dict[str, object] = {}
         out = []
-        for rel, loc, code, message, hint in self._pending:
+        for rel, loc, code, message, hint, offset in self._pending:
             if rel not in nodes:
                 nodes[rel] = compose((self.root / rel).read_bytes())
-            line, col = locate(nodes[rel], loc)
+            line, col = locate(nodes[rel], loc, offset=offset)
             out.append(Problem(rel, line, col, code, message, field=format_field(loc), hint=hint))
         return out
 
@@ -46,15 +49,26 @@ def check_dataset(data: Dataset, today: date) -> list[Problem]:
     _check_duplicates(data, out)
     _check_units(data, out)
     for task in data.tasks.values():
-        _check_task(data, task, today, out)
+        if data.where(task) not in data.peeked:
+            _check_task(data, task, today, out)
+            _check_typography(data.where(task), task_texts(task), out)
+    if data.peeked:  # only some task files were named: the checks over the whole set wait
+        return out.problems()
     for bulletin in data.bulletins.values():
         _check_bulletin(data, bulletin, out)
+        _check_typography(data.where(bulletin), bulletin_texts(bulletin), out)
     if not data.incomplete:  # counts over a partly loaded dataset would only add noise
         for rnd in data.rounds.values():
             _check_round(data, rnd, out)
         for bulletin in data.bulletins.values():
             _check_bulletin_totals(data, bulletin, out)
     return out.problems()
+
+
+def _check_typography(rel: str, texts, out: Collector) -> None:
+    for loc, text, extra in texts:
+        for code, message, offset in check_text(text) + extra:
+            out.add(rel, loc, code, message, offset=offset)
 
 
 def _unknown_ref(data: Dataset, out: Collector, model, loc: tuple, kind: str, value: str, known) -> None:

@@ -225,6 +225,10 @@ def show(
 
 @app.command()
 def validate(
+    paths: Annotated[
+        Optional[list[Path]],
+        typer.Argument(metavar="[PATH]...", help="只检查这些文件(及其引用);默认检查全部数据"),
+    ] = None,
     directory: Directory = None,
     today: Today = None,
     fmt: Annotated[ProblemFormat, typer.Option("--format", help="输出格式")] = ProblemFormat.text,
@@ -234,11 +238,19 @@ def validate(
     with _errors_to_exit():
         from .validate import validate_repository
 
-        root = _root(directory)
-        result = validate_repository(root, _today(today))
+        root = _root(directory or _common_folder(paths))
+        result = validate_repository(root, _today(today), paths or None)
         _report(root, result, fmt)
         if result.errors or (strict and result.warnings):
             raise typer.Exit(EXIT_ERRORS)
+
+
+def _common_folder(paths: Optional[list[Path]]) -> Optional[Path]:
+    """Where to look for the repository when only files are named: the first file's folder."""
+    if not paths:
+        return None
+    folder = paths[0].parent if paths[0].parent.is_dir() else Path.cwd()
+    return folder
 
 
 def _report(root: Path, result, fmt: ProblemFormat) -> None:
@@ -278,6 +290,22 @@ def render(
             from .files import write_atomic
 
             write_atomic(output, text.encode("utf-8"))
+
+
+@app.command()
+def schema(
+    directory: Directory = None,
+    output: Annotated[
+        Optional[Path], typer.Option("-o", "--output", help="写入这个目录(默认:数据仓库的 schemas/)")
+    ] = None,
+) -> None:
+    """生成各类数据文件的 JSON Schema,供编辑器补全和检查字段。"""
+    with _errors_to_exit():
+        from .schema import write_schemas
+
+        folder = output if output is not None else _root(directory) / "schemas"
+        for path in write_schemas(folder):
+            typer.echo(f"已写入 {path}")
 
 
 def _dumps(value) -> str:

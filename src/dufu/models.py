@@ -59,6 +59,8 @@ class _Model(BaseModel):
 class Unit(_Model):
     """A unit (单位) with its canonical name and the short forms used in text."""
 
+    model_config = ConfigDict(title="单位", json_schema_extra={"description": "单位全称及正文中使用的其他写法"})
+
     name: Annotated[Text, Field(title="规范名称", description="单位全称,如“市生态环境局”")]
     aliases: Annotated[
         list[Text], Field(title="简称", description="正文中出现的其他写法,如“市发改委”")
@@ -68,11 +70,15 @@ class Unit(_Model):
 class UnitsFile(_Model):
     """``data/units.yaml``: the registry of units."""
 
+    model_config = ConfigDict(title="单位名录", json_schema_extra={"description": "data/units.yaml:单位全称及其简称"})
+
     units: Annotated[list[Unit], Field(title="单位名录")]
 
 
 class CountedTasks(_Model):
     """Tasks of a round known only by count (e.g. closed before this ledger was kept)."""
+
+    model_config = ConfigDict(title="仅有数量的任务", json_schema_extra={"description": "只知道数量、未逐项录入的任务"})
 
     status: Annotated[Status, Field(title="状态")]
     count: Annotated[int, Field(ge=1, strict=True, title="项数")]
@@ -81,6 +87,8 @@ class CountedTasks(_Model):
 
 class Round(_Model):
     """An inspection round (督察轮次)."""
+
+    model_config = ConfigDict(title="督察轮次", json_schema_extra={"description": "data/rounds/*.yaml:一轮督察"})
 
     id: Annotated[Id, Field(title="编号", description="任务文件用它引用本轮次,如 r2")]
     name: Annotated[Text, Field(title="全称", description="如“第二轮中央生态环境保护督察”")]
@@ -96,6 +104,8 @@ class Round(_Model):
 
 class Measure(_Model):
     """One numbered measure of a progress report: a heading, then items or plain text."""
+
+    model_config = ConfigDict(title="整改措施", json_schema_extra={"description": "一条编号措施:标题,加分项(items)或正文(text)"})
 
     heading: Annotated[Text, Field(title="标题", description="如“深入学习领会习近平生态文明思想。”")]
     items: Annotated[
@@ -115,6 +125,8 @@ class Measure(_Model):
 class Report(_Model):
     """Progress of one task as of a cut-off date (整改进展)."""
 
+    model_config = ConfigDict(title="整改进展", json_schema_extra={"description": "截至某日的整改进展"})
+
     as_of: Annotated[Day, Field(title="截至日期")]
     status: Annotated[Status | None, Field(title="当时状态")] = None
     measures: Annotated[list[Measure], Field(min_length=1, title="整改措施")]
@@ -122,6 +134,8 @@ class Report(_Model):
 
 class Task(_Model):
     """A rectification task (整改任务)."""
+
+    model_config = ConfigDict(title="整改任务", json_schema_extra={"description": "data/tasks/**/*.yaml:一项整改任务及其历次进展"})
 
     id: Annotated[Id, Field(title="编号", description="全库唯一,如 r2-01")]
     round: Annotated[Id, Field(title="轮次", description="轮次编号,如 r2")]
@@ -178,12 +192,16 @@ class Task(_Model):
 class Totals(_Model):
     """Published tallies of one round, kept to check against the tasks."""
 
+    model_config = ConfigDict(title="已公布的数字", json_schema_extra={"description": "公告中公布的某轮次任务数和已完成数"})
+
     total: Annotated[int, Field(ge=0, strict=True, title="任务总数")]
     done: Annotated[int, Field(ge=0, strict=True, title="已完成数")]
 
 
 class Listing(_Model):
     """Which tasks a bulletin describes in full."""
+
+    model_config = ConfigDict(title="逐项公开", json_schema_extra={"description": "公告中逐项公开哪些任务"})
 
     round: Annotated[Id, Field(title="轮次")]
     tasks: Annotated[
@@ -195,6 +213,8 @@ class Listing(_Model):
 
 class Bulletin(_Model):
     """A progress notice (整改进展情况公开), kept so it can be regenerated exactly."""
+
+    model_config = ConfigDict(title="整改情况公告", json_schema_extra={"description": "data/bulletins/*.yaml:一期整改情况公告"})
 
     id: Annotated[Id, Field(title="编号", description="如 2024-06-24")]
     title: Annotated[Text, Field(title="标题")]

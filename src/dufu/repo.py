@@ -1,15 +1,19 @@
 """Find a data repository, read every file in it and build the typed Dataset.
 
-Pipeline: find_root -> discover (which file is which kind) -> load_file (bytes -> model or
-problems) -> Dataset. Cross-file checks run afterwards (``checks``).
+Pipeline: find_root -> discover (which file is which kind) -> parse (bytes -> plain data,
+in parallel) -> validate (plain data -> model) -> Dataset. Cross-file checks run afterwards
+(``checks``). Every failure becomes a Problem; nothing here raises for bad data.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import multiprocessing as mp
+import os
 import re
 import typing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,26 +175,69 @@ class LoadedFile:
     problems: tuple[Problem, ...]
 
 
-def load_file(source: SourceFile) -> LoadedFile:
-    """Read and validate one file; every failure becomes a Problem."""
+def _parse(source: SourceFile) -> tuple[object, tuple[Problem, ...]]:
+    """Read and parse one file (the costly half of loading; runs in worker processes)."""
+    if source.kind is None:
+        return None, (misplaced_problem(source),)
     try:
         raw = source.path.read_bytes()
     except OSError as exc:
-        return LoadedFile(source, None, (Problem(source.rel, 0, 0, "E100", f"无法读取文件:{exc.strerror}"),))
+        return None, (Problem(source.rel, 0, 0, "E100", f"无法读取文件:{exc.strerror}"),)
     loaded = load_yaml(source.rel, raw)
-    if loaded.problems:
-        return LoadedFile(source, None, loaded.problems)
-    model_cls = KINDS[source.kind]
-    if not isinstance(loaded.data, dict):
-        what = "列表" if isinstance(loaded.data, list) else "单个值"
+    return loaded.data, loaded.problems
+
+
+def _parse_chunk(sources: list[SourceFile]) -> list[tuple[object, tuple[Problem, ...]]]:
+    return [_parse(source) for source in sources]
+
+
+def _validate(source: SourceFile, data: object) -> LoadedFile:
+    """Turn parsed data into a model; pydantic errors are located by composing the file again."""
+    if not isinstance(data, dict):
+        what = "列表" if isinstance(data, list) else "单个值"
         problem = Problem(source.rel, 1, 1, "E204", f"文件内容应为映射(字段: 值),而不是{what}")
         return LoadedFile(source, None, (problem,))
     try:
-        return LoadedFile(source, model_cls.model_validate(loaded.data), ())
+        return LoadedFile(source, KINDS[source.kind].model_validate(data), ())
     except ValidationError as exc:
-        node = compose(raw)
+        node = compose(source.path.read_bytes())
         errors = exc.errors(include_input=False, include_url=False)
         return LoadedFile(source, None, tuple(_pydantic_problem(source.rel, node, e) for e in errors))
+
+
+PARALLEL_MIN_FILES = 400  # below this, starting worker processes costs more than it saves
+
+
+def parse_all(sources: list[SourceFile]) -> list[tuple[object, tuple[Problem, ...]]]:
+    """Parse every file, over all cores when there are many."""
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(sources) < PARALLEL_MIN_FILES or "fork" not in mp.get_all_start_methods():
+        return _parse_chunk(sources)
+    size = max(50, len(sources) // (workers * 4))
+    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        return [item for chunk in pool.map(_parse_chunk, chunks) for item in chunk]
+
+
+_PEEK = {
+    key: re.compile(rf"^{key}:[ \t]*(['\"]?)([^'\"\s#]+)\1[ \t]*(?:#.*)?$", re.M)
+    for key in ("id", "round", "number")
+}
+
+
+def peek_task(source: SourceFile) -> Task | None:
+    """A stand-in holding just a task file's id, round and number, read without parsing YAML;
+    None when the file does not state them plainly (it is then loaded in full)."""
+    try:
+        text = source.path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = {key: regexp.findall(text) for key, regexp in _PEEK.items()}
+    if any(len(values) != 1 for values in found.values()) or not found["number"][0][1].isdigit():
+        return None
+    return Task.model_construct(
+        id=found["id"][0][1], round=found["round"][0][1], number=int(found["number"][0][1])
+    )
 
 
 @dataclass
@@ -208,14 +255,19 @@ class Dataset:
     records: list[object] = field(default_factory=list)  # every model loaded, duplicates too
     incomplete: bool = False  # some file did not load: counts across files are not to be trusted
     files: int = 0
+    peeked: set[str] = field(default_factory=set)  # task files known only by id/round/number
+    _by_round: dict[str, list[Task]] | None = None
 
     def where(self, model) -> str:
         return self.origin[id(model)]
 
     def tasks_of(self, round_id: str) -> list[Task]:
-        return sorted(
-            (t for t in self.tasks.values() if t.round == round_id), key=lambda t: (t.number, t.id)
-        )
+        """A round's itemized tasks in number order."""
+        if self._by_round is None:
+            self._by_round = {}
+            for task in sorted(self.tasks.values(), key=lambda t: (t.number, t.id)):
+                self._by_round.setdefault(task.round, []).append(task)
+        return self._by_round.get(round_id, [])
 
 
 def build_dataset(root: Path, loaded: list[LoadedFile]) -> Dataset:
@@ -239,15 +291,27 @@ def build_dataset(root: Path, loaded: list[LoadedFile]) -> Dataset:
     return data
 
 
-def load_repository(root: Path) -> Dataset:
-    """Discover, read and validate every file of the repository (no cross-file checks)."""
+def load_repository(root: Path, only: set[str] | None = None) -> Dataset:
+    """Discover, read and validate the repository's files (no cross-file checks).
+
+    With only (repository-relative paths) naming nothing but task files, the other task files
+    are just peeked at for their id, round and number: enough for the checks of the named files.
+    """
     sources = discover(root)
-    loaded = []
-    for source in sources:
-        if source.kind is None:
-            loaded.append(LoadedFile(source, None, (misplaced_problem(source),)))
-        else:
-            loaded.append(load_file(source))
+    loaded: list[LoadedFile | None] = [None] * len(sources)
+    peeked = set()
+    if only is not None and all(s.kind == "task" for s in sources if s.rel in only):
+        for index, source in enumerate(sources):
+            if source.kind == "task" and source.rel not in only:
+                stub = peek_task(source)
+                if stub is not None:
+                    loaded[index] = LoadedFile(source, stub, ())
+                    peeked.add(source.rel)
+    todo = [i for i, item in enumerate(loaded) if item is None]
+    for index, (parsed, problems) in zip(todo, parse_all([sources[i] for i in todo])):
+        source = sources[index]
+        loaded[index] = LoadedFile(source, None, problems) if problems else _validate(source, parsed)
     data = build_dataset(root, loaded)
     data.files = len(sources)
+    data.peeked = peeked
     return data

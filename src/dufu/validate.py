@@ -1,4 +1,4 @@
-"""Validate a whole data repository: load every file, then run the cross-file checks."""
+"""Validate a data repository: load every file, run the cross-file checks, apply settings."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 
 from .checks import check_dataset
-from .problems import InvalidData, Problem
-from .repo import Dataset, load_repository
+from .config import load_config
+from .problems import InvalidData, Problem, UsageError
+from .repo import DATA_DIR, Dataset, load_repository
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,33 @@ class ValidationResult:
         return len(self.problems) - self.errors
 
 
-def validate_repository(root: Path, today: date) -> ValidationResult:
-    """Every problem in the repository, sorted by file and position."""
-    data = load_repository(root)
+def validate_repository(root: Path, today: date, paths: list[Path] | None = None) -> ValidationResult:
+    """Every problem in the repository (or in the named files), sorted by file and position,
+    with the repository's configured severities applied."""
+    config = load_config(root)
+    only = None if paths is None else {_relative(root, path) for path in paths}
+    data = load_repository(root, only)
     problems = list(data.problems)
     problems.extend(check_dataset(data, today))
+    if only is not None:
+        problems = [p for p in problems if p.path in only]
+    problems = config.apply(problems)
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.code))
-    return ValidationResult(data, problems, data.files)
+    return ValidationResult(data, problems, data.files if only is None else len(only))
+
+
+def _relative(root: Path, path: Path) -> str:
+    """A named file as a repository-relative path; a usage error if it is not a data file."""
+    resolved = path.resolve()
+    if not resolved.is_file():
+        raise UsageError(f"文件不存在:{path}")
+    try:
+        rel = resolved.relative_to(root.resolve())
+    except ValueError:
+        raise UsageError(f"{path} 不在数据仓库 {root} 中") from None
+    if rel.parts[0] != DATA_DIR or resolved.suffix.lower() not in (".yaml", ".yml"):
+        raise UsageError(f"{path} 不是数据文件(应为 data/ 下的 .yaml 文件)")
+    return rel.as_posix()
 
 
 def load_valid(root: Path, today: date) -> Dataset:

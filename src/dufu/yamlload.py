@@ -212,9 +212,10 @@ def compose(raw: bytes):
         return None
 
 
-def locate(node, field_path: tuple, key: bool = False) -> tuple[int, int]:
+def locate(node, field_path: tuple, key: bool = False, offset: int = 0) -> tuple[int, int]:
     """Line and column (1-based) of the value at field_path (of its key, with key=True), or of
-    the nearest existing parent when the path does not exist.
+    the nearest existing parent when the path does not exist. offset moves the column to a
+    character inside a one-line scalar.
 
     Called only for files known to have a problem, so that loading keeps no node trees.
     """
@@ -234,6 +235,10 @@ def locate(node, field_path: tuple, key: bool = False) -> tuple[int, int]:
                 child = node.value[part]
                 mark = child.start_mark
         if child is None:
+            offset = 0
             break
         node = child
-    return mark.line + 1, mark.column + 1
+    column = mark.column + 1
+    if offset and isinstance(node, yaml.ScalarNode) and node.start_mark.line == node.end_mark.line:
+        column += offset + (1 if node.style in ("'", '"') else 0)
+    return mark.line + 1, column

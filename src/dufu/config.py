@@ -1,0 +1,63 @@
+"""Per-repository settings: the severity of each rule.
+
+Read from ``dufu.toml`` (table ``[rules]``) in the data repository, or else from
+``pyproject.toml`` (table ``[tool.dufu.rules]``). A rule maps to "error", "warning" or "off".
+Problems that stop a file from loading (E1xx, E2xx) cannot be changed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import RULES, Problem, UsageError
+
+SEVERITIES = ("error", "warning", "off")
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str | None = None
+    rules: dict[str, str] = field(default_factory=dict)
+
+    def apply(self, problems: list[Problem]) -> list[Problem]:
+        """Problems with configured severities; rules turned off are dropped."""
+        out = []
+        for problem in problems:
+            severity = self.rules.get(problem.code)
+            if severity == "off":
+                continue
+            out.append(problem.with_severity(severity) if severity else problem)
+        return out
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"{path.name}: 配置文件格式错误:{exc}") from None
+
+
+def load_config(root: Path) -> Config:
+    """The repository's configuration; defaults when it has none."""
+    own = root / "dufu.toml"
+    if own.is_file():
+        source, table = own.name, _read(own).get("rules", {})
+    elif (root / "pyproject.toml").is_file():
+        source = "pyproject.toml"
+        table = _read(root / "pyproject.toml").get("tool", {}).get("dufu", {}).get("rules", {})
+    else:
+        return Config()
+    if not isinstance(table, dict):
+        raise UsageError(f"{source}: rules 应为表,如 [rules] 下写 W401 = \"off\"")
+    rules = {}
+    for code, severity in table.items():
+        if code not in RULES:
+            raise UsageError(f"{source}: 没有规则 {code}(规则列表见 README)")
+        if severity not in SEVERITIES:
+            raise UsageError(f"{source}: 规则 {code} 的级别应为 error、warning 或 off,而不是 {severity!r}")
+        if code[1] in "12":
+            raise UsageError(f"{source}: 规则 {code} 使文件无法读取,级别不能更改")
+        rules[code] = severity
+    return Config(source, rules)

@@ -1,0 +1,58 @@
+"""Rule severities from dufu.toml or pyproject.toml."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import TODAY
+
+
+def _codes(cli, repo, *extra):
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json", *extra)
+    return result.exit_code, [(p["code"], p["severity"]) for p in json.loads(result.stdout)["problems"]]
+
+
+def test_default_severity(cli, repo):
+    assert _codes(cli, repo) == (0, [("W402", "warning")])
+
+
+def test_dufu_toml_turns_a_rule_off(cli, repo):
+    (repo / "dufu.toml").write_text('[rules]\nW402 = "off"\n', encoding="utf-8")
+    assert _codes(cli, repo) == (0, [])
+
+
+def test_dufu_toml_raises_a_warning_to_an_error(cli, repo):
+    (repo / "dufu.toml").write_text('[rules]\nW402 = "error"\n', encoding="utf-8")
+    assert _codes(cli, repo) == (1, [("W402", "error")])
+
+
+def test_pyproject_tool_table(cli, repo):
+    (repo / "pyproject.toml").write_text('[tool.dufu.rules]\nW402 = "error"\n', encoding="utf-8")
+    assert _codes(cli, repo)[0] == 1
+
+
+def test_an_error_rule_can_become_a_warning(cli, repo):
+    (repo / "data/bulletins/2024-06-24.yaml").open("a", encoding="utf-8").write("totals:\n  r2: {total: 11, done: 8}\n")
+    assert ("E351", "error") in _codes(cli, repo)[1]
+    (repo / "dufu.toml").write_text('[rules]\nE351 = "warning"\n', encoding="utf-8")
+    exit_code, codes = _codes(cli, repo)
+    assert exit_code == 0 and ("E351", "warning") in codes
+    assert cli("render", "-C", str(repo)).exit_code == 0  # warnings never block
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[rules]\nW999 = "off"\n', "没有规则 W999"),
+        ('[rules]\nW402 = "loud"\n', "error、warning 或 off"),
+        ('[rules]\nE103 = "off"\n', "不能更改"),
+        ("[rules\n", "配置文件格式错误"),
+    ],
+)
+def test_bad_configuration_is_a_usage_error(cli, repo, content, message):
+    (repo / "dufu.toml").write_text(content, encoding="utf-8")
+    result = cli("validate", "-C", str(repo))
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -1,0 +1,62 @@
+"""`dufu validate PATH…`: only the named files are reported, with their references checked."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import TODAY, edit
+
+
+def _problems(cli, repo, *paths):
+    args = ["validate", "-C", str(repo), "--today", TODAY, "--format", "json", *[str(repo / p) for p in paths]]
+    result = cli(*args)
+    return result.exit_code, json.loads(result.stdout) if result.stdout else None
+
+
+def test_only_named_files_are_reported(cli, repo):
+    edit(repo / "data/tasks/r2-03.yaml", "round: r2", "round: r9")
+    exit_code, report = _problems(cli, repo, "data/tasks/r2-01.yaml")
+    assert exit_code == 0 and report["problems"] == [] and report["files"] == 1
+    exit_code, report = _problems(cli, repo, "data/tasks/r2-03.yaml")
+    assert exit_code == 1
+    assert [(p["line"], p["code"]) for p in report["problems"]] == [(3, "E310")]
+
+
+def test_duplicate_id_with_an_unnamed_file_is_found(cli, repo):
+    text = (repo / "data/tasks/r2-01.yaml").read_text(encoding="utf-8").replace("number: 1", "number: 5")
+    (repo / "data/tasks/zz-new.yaml").write_text(text, encoding="utf-8")
+    exit_code, report = _problems(cli, repo, "data/tasks/zz-new.yaml")
+    assert exit_code == 1
+    assert [p["code"] for p in report["problems"]] == ["E302"]
+
+
+def test_duplicate_number_with_an_unnamed_file_is_found(cli, repo):
+    edit(repo / "data/tasks/r2-03.yaml", "number: 3", "number: 1")
+    exit_code, report = _problems(cli, repo, "data/tasks/r2-03.yaml")
+    assert exit_code == 1 and [p["code"] for p in report["problems"]] == ["E303"]
+
+
+def test_unknown_unit_in_a_named_file(cli, repo):
+    edit(repo / "data/tasks/r2-04.yaml", "工信局", "工信厅")
+    exit_code, report = _problems(cli, repo, "data/tasks/r2-04.yaml")
+    assert exit_code == 1 and [p["code"] for p in report["problems"]] == ["E312"]
+
+
+def test_naming_a_bulletin_checks_it_against_all_tasks(cli, repo):
+    bulletin = repo / "data/bulletins/2024-06-24.yaml"
+    bulletin.open("a", encoding="utf-8").write("totals:\n  r2: {total: 11, done: 8}\n")
+    exit_code, report = _problems(cli, repo, "data/bulletins/2024-06-24.yaml")
+    assert exit_code == 1 and [p["code"] for p in report["problems"]] == ["E351"]
+
+
+def test_missing_path_and_path_outside_data_are_usage_errors(cli, repo):
+    assert cli("validate", "-C", str(repo), str(repo / "data/tasks/nope.yaml")).exit_code == 2
+    (repo / "notes.yaml").write_text("a: 1\n", encoding="utf-8")
+    result = cli("validate", "-C", str(repo), str(repo / "notes.yaml"))
+    assert result.exit_code == 2 and "不是数据文件" in result.stderr
+
+
+def test_named_file_finds_its_repository_without_dash_c(cli, repo, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    result = cli("validate", "--today", TODAY, str(repo / "data/tasks/r2-01.yaml"))
+    assert result.exit_code == 0, result.output

@@ -1,0 +1,51 @@
+"""Chinese typography warnings: located to the character, never errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import TODAY, edit
+from dufu.typography import check_text
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "offset"),
+    [
+        ("加强会商,共同督导，形成合力", "W401", 9),
+        ("工作机制, 组织开展", "W402", 5),
+        ("生态 环境", "W402", 2),
+        ("生态\u3000环境", "W402", 2),
+        ("推进“绿盾行动", "W403", 2),
+        ("推进绿盾”行动", "W403", 4),
+        ("印发《方案", "W403", 2),
+        ("各县(市、区", "W403", 2),
+    ],
+)
+def test_each_rule_with_its_position(text, code, offset):
+    assert (code, offset) in [(c, o) for c, _, o in check_text(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "市直有关单位,各县(市、区)党委和人民政府",  # consistent half-width style, as published
+        "以“6•5环境日”为契机,推出《中国绿都•最氧三明》。",
+        "GB/T 9704 规定了公文格式",
+        "共 17 项",
+    ],
+)
+def test_clean_text_has_no_warnings(text):
+    assert check_text(text) == []
+
+
+def test_hand_typed_numbers_in_the_data_are_warned(cli, repo):
+    task = repo / "data/tasks/r2-01.yaml"
+    edit(task, "          - 按照省上部署", "          - ①按照省上部署")
+    edit(task, "      - heading: 严格落实", "      - heading: 2.严格落实")
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    assert result.exit_code == 0  # warnings only
+    codes = {(p["path"], p["line"], p["code"]) for p in json.loads(result.stdout)["problems"]}
+    assert ("data/tasks/r2-01.yaml", 16, "W404") in codes
+    assert ("data/tasks/r2-01.yaml", 19, "W405") in codes
