@@ -1,62 +1,32 @@
-"""Checks across files: unique ids, references that resolve, numbering, dates, tallies.
+"""Checks across files: unique ids, references that resolve, numbering, tallies.
 
-Each check adds problems to a Collector with the file and field path of the offending
-value; line and column are looked up only for files that have a problem.
+Checks of one file alone live in ``filechecks`` and run while loading, in parallel.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date
-from pathlib import Path
+import difflib
 
-from .deadline import parse_deadline
+from .filechecks import Collector
 from .ledger import tally_round
-from .models import DONE_STATUSES, Bulletin, Round, Task
-from .problems import Problem, format_field
+from .models import Bulletin, Round, Task
+from .problems import Problem
 from .repo import Dataset
 from .templates import find_template
-from .typography import bulletin_texts, check_text, task_texts
-from .yamlload import compose, locate
 
 
-class Collector:
-    """Problems found by the checks, located lazily (one compose per file with problems)."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self._pending: list[tuple[str, tuple, str, str, str | None, int]] = []
-
-    def add(
-        self, rel: str, loc: tuple, code: str, message: str, hint: str | None = None, offset: int = 0
-    ) -> None:
-        self._pending.append((rel, loc, code, message, hint, offset))
-
-    def problems(self) -> list[Problem]:
-        nodes: dict[str, object] = {}
-        out = []
-        for rel, loc, code, message, hint, offset in self._pending:
-            if rel not in nodes:
-                nodes[rel] = compose((self.root / rel).read_bytes())
-            line, col = locate(nodes[rel], loc, offset=offset)
-            out.append(Problem(rel, line, col, code, message, field=format_field(loc), hint=hint))
-        return out
-
-
-def check_dataset(data: Dataset, today: date) -> list[Problem]:
-    """Every cross-file problem of a loaded dataset."""
+def check_dataset(data: Dataset) -> list[Problem]:
+    """Every cross-file problem of a loaded dataset (file-level checks ran while loading)."""
     out = Collector(data.root)
     _check_duplicates(data, out)
     _check_units(data, out)
     for task in data.tasks.values():
-        if data.where(task) not in data.peeked:
-            _check_task(data, task, today, out)
-            _check_typography(data.where(task), task_texts(task), out)
+        if task.round not in data.rounds and data.where(task) not in data.peeked:
+            _unknown_ref(data, out, task, ("round",), "轮次", task.round, data.rounds)
     if data.peeked:  # only some task files were named: the checks over the whole set wait
         return out.problems()
     for bulletin in data.bulletins.values():
         _check_bulletin(data, bulletin, out)
-        _check_typography(data.where(bulletin), bulletin_texts(bulletin), out)
     if not data.incomplete:  # counts over a partly loaded dataset would only add noise
         for rnd in data.rounds.values():
             _check_round(data, rnd, out)
@@ -65,15 +35,7 @@ def check_dataset(data: Dataset, today: date) -> list[Problem]:
     return out.problems()
 
 
-def _check_typography(rel: str, texts, out: Collector) -> None:
-    for loc, text, extra in texts:
-        for code, message, offset in check_text(text) + extra:
-            out.add(rel, loc, code, message, offset=offset)
-
-
 def _unknown_ref(data: Dataset, out: Collector, model, loc: tuple, kind: str, value: str, known) -> None:
-    import difflib
-
     close = difflib.get_close_matches(value, list(known), n=1)
     hint = f"是不是“{close[0]}”?" if close else f"已有{kind}:{'、'.join(known) or '(无)'}"
     out.add(data.where(model), loc, "E310", f"引用了不存在的{kind}“{value}”", hint)
@@ -118,59 +80,6 @@ def _check_units(data: Dataset, out: Collector) -> None:
             if form in seen and seen[form] != index:
                 out.add(data.where(data.units_file), loc, "E305", f"单位名称“{form}”在名录中重复出现")
             seen.setdefault(form, index)
-
-
-def _check_task(data: Dataset, task: Task, today: date, out: Collector) -> None:
-    rel = data.where(task)
-    if task.round not in data.rounds:
-        _unknown_ref(data, out, task, ("round",), "轮次", task.round, data.rounds)
-    for field in ("lead_units", "responsible_units"):
-        _, unknown = data.units.read_line(getattr(task, field))
-        for written in unknown:
-            guess = data.units.suggest(written)
-            hint = f"是不是“{guess}”?" if guess else "请在 data/units.yaml 中登记这个单位"
-            out.add(rel, (field,), "E312", f"单位“{written}”不在单位名录中", hint)
-    try:
-        parse_deadline(task.deadline)
-    except ValueError as exc:
-        out.add(rel, ("deadline",), "E320", str(exc))
-    _check_task_dates(task, rel, today, out)
-    _check_reports(task, rel, today, out)
-
-
-def _check_task_dates(task: Task, rel: str, today: date, out: Collector) -> None:
-    if task.status in DONE_STATUSES and task.completed_on is None:
-        out.add(rel, ("status",), "E321", f"状态为“{task.status}”,但没有填写完成日期 completed_on")
-    if task.status == "已销号" and task.closed_on is None:
-        out.add(rel, ("status",), "E322", "状态为“已销号”,但没有填写销号日期 closed_on")
-    if task.status not in DONE_STATUSES and task.completed_on is not None:
-        out.add(rel, ("completed_on",), "E323", f"填写了完成日期,但状态是“{task.status}”")
-    if task.status != "已销号" and task.closed_on is not None:
-        out.add(rel, ("closed_on",), "E323", f"填写了销号日期,但状态是“{task.status}”")
-    if task.completed_on and task.closed_on and task.closed_on < task.completed_on:
-        out.add(rel, ("closed_on",), "E324", "销号日期早于完成日期")
-    for field in ("completed_on", "closed_on"):
-        day = getattr(task, field)
-        if day is not None and day > today:
-            out.add(rel, (field,), "E333", f"日期 {day} 晚于今天({today})")
-
-
-def _check_reports(task: Task, rel: str, today: date, out: Collector) -> None:
-    previous = None
-    for index, report in enumerate(task.progress):
-        if report.as_of > today:
-            out.add(rel, ("progress", index, "as_of"), "E332", f"进展日期 {report.as_of} 晚于今天({today})")
-        if previous is not None:
-            if report.as_of == previous:
-                out.add(rel, ("progress", index, "as_of"), "E331", f"同一日期 {previous} 有两份进展")
-            elif report.as_of < previous:
-                out.add(
-                    rel,
-                    ("progress", index, "as_of"),
-                    "E330",
-                    f"进展应按日期先后排列:{report.as_of} 排在 {previous} 之后",
-                )
-        previous = report.as_of
 
 
 def _check_round(data: Dataset, rnd: Round, out: Collector) -> None:

@@ -239,7 +239,7 @@ def validate(
         from .validate import validate_repository
 
         root = _root(directory or _common_folder(paths))
-        result = validate_repository(root, _today(today), paths or None)
+        result = validate_repository(root, _today(today), paths or None, keep_text=False)
         _report(root, result, fmt)
         if result.errors or (strict and result.warnings):
             raise typer.Exit(EXIT_ERRORS)

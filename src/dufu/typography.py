@@ -1,6 +1,7 @@
 """Chinese typography checks on prose fields (warnings: published text is kept as written).
 
-Each check returns (code, message, offset) where offset is the character index in the text.
+``check_texts`` takes every prose field of a file at once: one pass over all of them finds
+the (usual) clean file, and only a file with something to report is looked at text by text.
 """
 
 from __future__ import annotations
@@ -13,70 +14,111 @@ from .models import Bulletin, Task
 _WIDTH_PAIRS = [(",", "，"), (":", "："), (";", "；"), ("(", "（"), (")", "）"), ("?", "？"), ("!", "！")]
 _BRACKETS = {"“": "”", "‘": "’", "《": "》", "〈": "〉", "（": "）", "(": ")", "【": "】", "「": "」", "『": "』"}
 _CLOSERS = {close: open_ for open_, close in _BRACKETS.items()}
+_SEP = "\x00"  # joins the texts of a file; it cannot occur in YAML text
+_BRACKET_OR_SEP = re.compile("[" + re.escape("".join(_BRACKETS) + "".join(_CLOSERS)) + _SEP + "]")
+_PAIR = re.compile("|".join(re.escape(o + c) for o, c in _BRACKETS.items()))
+_FULL_WIDTH = re.compile("[" + "".join(full for _, full in _WIDTH_PAIRS) + "]")
 _HAN = "\u3400-\u9fff"
 _CJK_PUNCT = "\u3000-\u303f\uff00-\uffef"
 _STRAY_SPACE = re.compile(rf"(?<=[{_HAN}{_CJK_PUNCT},.;:!?])[ \t]+(?=[{_HAN}])|\u3000")
 _CIRCLED = re.compile("[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
 _HAND_NUMBER = re.compile(r"^\s*(?:\d+[.、．]|[(（]\d+[)）]|[一二三四五六七八九十]+、)")
 
+# What a field is decides the extra checks: numbering typed by hand, circled numbers typed by hand.
+TITLE, HEADING, ITEM, BODY, PROSE = "title", "heading", "item", "body", "prose"
+_NUMBERED = {TITLE: "问题标题", HEADING: "措施标题"}
+
+Finding = tuple[tuple, str, str, int]  # (field path, code, message, offset in the text)
+
 
 def check_text(text: str) -> list[tuple[str, str, int]]:
-    """Typography problems of one piece of prose."""
+    """Typography problems of one piece of prose: (code, message, offset)."""
     found = []
-    for half, full in _WIDTH_PAIRS:
-        if half in text and full in text:
-            second = max(text.index(half), text.index(full))
-            found.append(("W401", f"同一段文字中混用了半角“{half}”和全角“{full}”", second))
-    for m in _STRAY_SPACE.finditer(text):
-        found.append(("W402", "中文之间有多余的空格", m.start()))
+    if _FULL_WIDTH.search(text):
+        for half, full in _WIDTH_PAIRS:
+            if half in text and full in text:
+                second = max(text.index(half), text.index(full))
+                found.append(("W401", f"同一段文字中混用了半角“{half}”和全角“{full}”", second))
+    if " " in text or "\t" in text or "\u3000" in text:
+        for m in _STRAY_SPACE.finditer(text):
+            found.append(("W402", "中文之间有多余的空格", m.start()))
     found.extend(_unbalanced(text))
     return found
 
 
+def _balanced(marks: str) -> bool:
+    """True when stripping matched pairs leaves nothing but separators."""
+    while True:
+        stripped = _PAIR.sub("", marks)
+        if stripped == marks:
+            return not stripped.strip(_SEP)
+        marks = stripped
+
+
 def _unbalanced(text: str) -> list[tuple[str, str, int]]:
+    if _balanced("".join(_BRACKET_OR_SEP.findall(text))):
+        return []
     stack: list[tuple[str, int]] = []
-    for index, char in enumerate(text):
+    for m in _BRACKET_OR_SEP.finditer(text):
+        char, index = m.group(), m.start()
         if char in _BRACKETS:
             stack.append((char, index))
-        elif char in _CLOSERS:
-            if stack and stack[-1][0] == _CLOSERS[char]:
-                stack.pop()
-            else:
-                return [("W403", f"“{char}”没有与之配对的“{_CLOSERS[char]}”", index)]
-    if stack:
-        char, index = stack[0]
-        return [("W403", f"“{char}”没有与之配对的“{_BRACKETS[char]}”", index)]
+        elif stack and stack[-1][0] == _CLOSERS[char]:
+            stack.pop()
+        else:
+            return [("W403", f"“{char}”没有与之配对的“{_CLOSERS[char]}”", index)]
+    char, index = stack[0]
+    return [("W403", f"“{char}”没有与之配对的“{_BRACKETS[char]}”", index)]
+
+
+def _kind_checks(text: str, kind: str) -> list[tuple[str, str, int]]:
+    if kind in _NUMBERED and _HAND_NUMBER.match(text):
+        return [("W405", f"{_NUMBERED[kind]}前手写了编号,编号由模板自动加上", 0)]
+    if kind == ITEM and _CIRCLED.match(text.lstrip()):
+        return [("W404", "分项开头手写了圈号,圈号由模板自动加上", 0)]
+    if kind == BODY:
+        m = _CIRCLED.search(text)
+        if m:
+            return [("W404", "正文中有手写的圈号,分项请写成 items 列表", m.start())]
     return []
 
 
-def _numbering(text: str, what: str) -> list[tuple[str, str, int]]:
-    if _HAND_NUMBER.match(text):
-        return [("W405", f"{what}前手写了编号,编号由模板自动加上", 0)]
-    return []
+def check_texts(entries: list[tuple[tuple, str, str]]) -> list[Finding]:
+    """Findings for a file's prose fields, given as (field path, text, kind)."""
+    joined = _SEP.join(text for _, text, _ in entries)
+    suspect = (
+        any(half in joined and full in joined for half, full in _WIDTH_PAIRS)
+        or " " in joined
+        or "\t" in joined
+        or "\u3000" in joined
+        or _CIRCLED.search(joined)
+        or not _balanced("".join(_BRACKET_OR_SEP.findall(joined)))
+    )
+    findings: list[Finding] = []
+    for loc, text, kind in entries if suspect else [e for e in entries if e[2] in _NUMBERED]:
+        found = check_text(text) + _kind_checks(text, kind) if suspect else _kind_checks(text, kind)
+        for code, message, offset in found:
+            findings.append((loc, code, message, offset))
+    return findings
 
 
-def task_texts(task: Task):
-    """(field path, text, extra checks) for every prose field of a task."""
-    yield ("title",), task.title, _numbering(task.title, "问题标题")
-    yield ("target",), task.target, []
+def task_texts(task: Task) -> list[tuple[tuple, str, str]]:
+    """(field path, text, kind) of every prose field of a task."""
+    entries = [(("title",), task.title, TITLE), (("target",), task.target, PROSE)]
     for r, report in enumerate(task.progress):
         for m, measure in enumerate(report.measures):
             base = ("progress", r, "measures", m)
-            yield base + ("heading",), measure.heading, _numbering(measure.heading, "措施标题")
-            for i, item in enumerate(measure.items or []):
-                extra = []
-                if _CIRCLED.match(item.lstrip()):
-                    extra.append(("W404", "分项开头手写了圈号,圈号由模板自动加上", 0))
-                yield base + ("items", i), item, extra
+            entries.append((base + ("heading",), measure.heading, HEADING))
+            if measure.items:
+                entries.extend((base + ("items", i), item, ITEM) for i, item in enumerate(measure.items))
             if measure.text is not None:
-                m_circled = _CIRCLED.search(measure.text)
-                extra = []
-                if m_circled:
-                    extra.append(("W404", "正文中有手写的圈号,分项请写成 items 列表", m_circled.start()))
-                yield base + ("text",), measure.text, extra
+                entries.append((base + ("text",), measure.text, BODY))
+    return entries
 
 
-def bulletin_texts(bulletin: Bulletin):
-    yield ("title",), bulletin.title, []
-    yield ("preamble",), bulletin.preamble, []
-    yield ("listing", "intro"), bulletin.listing.intro, []
+def bulletin_texts(bulletin: Bulletin) -> list[tuple[tuple, str, str]]:
+    return [
+        (("title",), bulletin.title, PROSE),
+        (("preamble",), bulletin.preamble, PROSE),
+        (("listing", "intro"), bulletin.listing.intro, PROSE),
+    ]

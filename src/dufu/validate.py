@@ -9,7 +9,7 @@ from pathlib import Path
 from .checks import check_dataset
 from .config import load_config
 from .problems import InvalidData, Problem, UsageError
-from .repo import DATA_DIR, Dataset, load_repository
+from .repo import DATA_DIR, Dataset, gc_paused, load_repository
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,18 @@ class ValidationResult:
         return len(self.problems) - self.errors
 
 
-def validate_repository(root: Path, today: date, paths: list[Path] | None = None) -> ValidationResult:
+def validate_repository(
+    root: Path, today: date, paths: list[Path] | None = None, keep_text: bool = True
+) -> ValidationResult:
     """Every problem in the repository (or in the named files), sorted by file and position,
-    with the repository's configured severities applied."""
+    with the repository's configured severities applied. keep_text=False drops the progress
+    prose once checked (validation alone needs no more)."""
     config = load_config(root)
     only = None if paths is None else {_relative(root, path) for path in paths}
-    data = load_repository(root, only)
-    problems = list(data.problems)
-    problems.extend(check_dataset(data, today))
+    with gc_paused():
+        data = load_repository(root, today, only, keep_text)
+        problems = list(data.problems)
+        problems.extend(check_dataset(data))
     if only is not None:
         problems = [p for p in problems if p.path in only]
     problems = config.apply(problems)
