@@ -102,3 +102,22 @@ def test_commands_other_than_validate_refuse_broken_data(cli, tmp_path):
         assert result.exit_code == 1, command
         assert "data/tasks/r2-01.yaml:3:8: E310" in result.stderr
         assert result.stdout == ""
+
+
+def test_yaml_11_lookalikes_in_text_fields_stay_exactly_as_written(cli, repo):
+    task = repo / "data/tasks/r2-01.yaml"
+    text = task.read_text(encoding="utf-8")
+    text = text.replace("title: 思想认识不够到位问题", "title: no")
+    text = text.replace("target: 坚定不移", "target: 2024-05-31")
+    text = text.replace("          - 按照省上部署", "          - 010\n          - 1:30\n          - 按照省上部署")
+    task.write_text(text.replace("target: 2024-05-31以习近平", "target: 2024-05-31"), encoding="utf-8")
+    from datetime import date
+
+    from dufu.validate import load_valid
+
+    data = load_valid(repo, date(2026, 1, 1))
+    loaded = data.tasks["r2-01"]
+    assert loaded.title == "no"
+    assert loaded.target.startswith("2024-05-31")
+    assert loaded.progress[0].measures[0].items[:2] == ["010", "1:30"]
+    assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0

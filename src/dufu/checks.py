@@ -36,6 +36,8 @@ def check_dataset(data: Dataset) -> list[Problem]:
 
 
 def _unknown_ref(data: Dataset, out: Collector, model, loc: tuple, kind: str, value: str, known) -> None:
+    if value in data.broken_ids:  # it exists, in a file with an error of its own
+        return
     close = difflib.get_close_matches(value, list(known), n=1)
     hint = f"是不是“{close[0]}”?" if close else f"已有{kind}:{'、'.join(known) or '(无)'}"
     out.add(data.where(model), loc, "E310", f"引用了不存在的{kind}“{value}”", hint)

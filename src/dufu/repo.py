@@ -277,6 +277,16 @@ _PEEK = {
 }
 
 
+def peek_ids(source: SourceFile) -> list[str]:
+    """The id a file that failed to load seems to state, so references to it are not also
+    reported as dangling."""
+    try:
+        text = source.path.read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return []
+    return [m[1] for m in _PEEK["id"].findall(text)]
+
+
 def peek_task(source: SourceFile) -> Task | None:
     """A stand-in holding just a task file's id, round and number, read without parsing YAML;
     None when the file does not state them plainly (it is then loaded in full)."""
@@ -308,6 +318,7 @@ class Dataset:
     incomplete: bool = False  # some file did not load: counts across files are not to be trusted
     files: int = 0
     peeked: set[str] = field(default_factory=set)  # task files known only by id/round/number
+    broken_ids: set[str] = field(default_factory=set)  # ids stated in files that did not load
     _by_round: dict[str, list[Task]] | None = None
 
     def where(self, model) -> str:
@@ -330,6 +341,8 @@ def build_dataset(root: Path, loaded: list[LoadedFile]) -> Dataset:
         data.problems.extend(item.problems)
         if item.model is None:
             data.incomplete = True
+            if item.source.kind in ("round", "task", "bulletin"):
+                data.broken_ids.update(peek_ids(item.source))
             continue
         data.origin[id(item.model)] = item.source.rel
         data.records.append(item.model)
