@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -19,46 +20,66 @@ TODAY = "2026-01-01"
 STARTUP_REPEAT = 10
 
 
-def best(fn, repeat: int) -> float:
-    """Best wall time of repeat calls of fn, in seconds."""
-    times = []
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (e.g. dufu's worker processes)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def best(fn, repeat: int) -> tuple[float, float]:
+    """Wall and CPU seconds of the fastest of repeat calls of fn."""
+    runs = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), cpu_seconds()
         fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        runs.append((time.perf_counter() - wall, cpu_seconds() - cpu))
+    return min(runs)
 
 
-def run_child(cmd: list[str]) -> tuple[float, int, float, str]:
-    """Run cmd; return wall seconds, exit code, peak RSS in MiB (from os.wait4) and its output."""
+# Runs a command and reports its wall time, exit code and peak RSS (os.wait4). A separate small
+# launcher, because on Linux a child's ru_maxrss also counts the RSS of the process it was
+# forked from: measured from run.py itself it would report run.py's own size.
+LAUNCHER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stderr=subprocess.STDOUT)
+_, status, usage = os.wait4(proc.pid, 0)
+elapsed = time.perf_counter() - start
+proc.returncode = os.waitstatus_to_exitcode(status)
+print(elapsed, usage.ru_utime + usage.ru_stime, proc.returncode, usage.ru_maxrss, file=sys.stderr)
+"""
+
+
+def run_child(cmd: list[str]) -> tuple[float, float, int, float, str]:
+    """Run cmd; return wall and CPU seconds, exit code, peak RSS in MiB and its output."""
     with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        launched = subprocess.run([sys.executable, "-c", LAUNCHER, *cmd], stdout=out,
+                                  stderr=subprocess.PIPE, text=True, check=True)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
+    elapsed, cpu, code, maxrss = launched.stderr.split()[-4:]
     # ru_maxrss is in KiB on Linux, in bytes on macOS
-    rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return elapsed, proc.returncode, rss, text
+    rss = int(maxrss) / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return float(elapsed), float(cpu), int(code), rss, text
 
 
-def best_child(cmd: list[str], repeat: int) -> tuple[float, float]:
-    """Best wall time and highest peak RSS over repeat runs; exits loudly if cmd fails."""
-    times, peaks = [], []
+def best_child(cmd: list[str], repeat: int) -> tuple[float, float, float]:
+    """Wall and CPU seconds of the fastest of repeat runs, and the highest peak RSS (MiB);
+    exits loudly if cmd fails."""
+    runs, peak = [], 0.0
     for _ in range(repeat):
-        elapsed, code, rss, text = run_child(cmd)
+        elapsed, cpu, code, rss, text = run_child(cmd)
         if code != 0:
             sys.exit(f"FAILED (exit {code}): {' '.join(cmd)}\n{text[-4000:]}")
-        times.append(elapsed)
-        peaks.append(rss)
-    return min(times), max(peaks)
+        runs.append((elapsed, cpu))
+        peak = max(peak, rss)
+    return *min(runs), peak
 
 
 def repository(size: int, base: Path) -> Path:
     """base/tasks-SIZE, generated unless it already holds a data/ folder."""
     root = base / f"tasks-{size}"
+    sys.stdout.flush()  # keep the tables and these progress lines in order
     if (root / "data").is_dir():
         print(f"reusing {root}", file=sys.stderr)
     else:
@@ -78,6 +99,18 @@ def dufu_cmd() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "dufu"]
 
 
+def dufu_version() -> str:
+    """dufu's version, plus the git commit of its source tree when there is one."""
+    import dufu
+
+    git = ["git", "-C", str(Path(dufu.__file__).parent), "describe", "--always", "--dirty"]
+    try:
+        commit = subprocess.run(git, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return dufu.__version__
+    return f"{dufu.__version__} ({commit})"
+
+
 def verdict(ratio: float, must: float, aim: float | None = None) -> str:
     if ratio > must:
         return f"MISSED (must ≤ {must})"
@@ -95,7 +128,7 @@ def time_stages(root: Path, repeat: int) -> None:
     megabytes = sum(map(len, raws)) / 1e6
     read = best(lambda: [path.read_bytes() for path in files], repeat)
     parse = best(lambda: [yaml.load(raw, Loader=yaml.CSafeLoader) for raw in raws], repeat)
-    validate, peak = best_child(validate_cmd(root), repeat)
+    *validate, peak = best_child(validate_cmd(root), repeat)
 
     def in_process() -> None:
         result = validate_repository(root, date.fromisoformat(TODAY))
@@ -104,41 +137,42 @@ def time_stages(root: Path, repeat: int) -> None:
 
     core = best(in_process, repeat)
     print(f"\n### {len(files)} files, {megabytes:.1f} MB, best of {repeat}\n")
-    print("| stage | seconds | × CSafeLoader parse | target |")
-    print("|---|---:|---:|---|")
+    print("| stage | seconds | × CSafeLoader parse | CPU seconds | target |")
+    print("|---|---:|---:|---:|---|")
     rows = [
         ("(a) read all files' bytes", read, ""),
         ("(b) `yaml.load(raw, Loader=yaml.CSafeLoader)` each file", parse, "baseline"),
-        ("(c) `dufu validate` (subprocess)", validate, verdict(validate / parse, 1.5, 1.0)),
-        ("(d) `validate_repository()` (in-process)", core, ""),
+        ("(c) `dufu validate` (subprocess)", validate, verdict(validate[0] / parse[0], 1.5, 1.0)),
+        ("(d) `validate_repository()` (in-process, keeps the prose)", core, ""),
     ]
-    for label, seconds, target in rows:
-        print(f"| {label} | {seconds:.3f} | {seconds / parse:.2f} | {target} |")
-    print(f"\n(f) peak RSS of `dufu validate`: {peak:.0f} MiB")
+    for label, (seconds, cpu), target in rows:
+        print(f"| {label} | {seconds:.3f} | {seconds / parse[0]:.2f} | {cpu:.2f} | {target} |")
+    print(f"\n(f) peak RSS of `dufu validate`: {peak:.0f} MiB (largest single process: "
+          "worker processes are not added up)")
 
     dufu = dufu_cmd()
-    baseline, _ = best_child([sys.executable, "-c", "import typer"], STARTUP_REPEAT)
+    baseline, _, _ = best_child([sys.executable, "-c", "import typer"], STARTUP_REPEAT)
     print(f"\n### start-up, best of {STARTUP_REPEAT}\n")
     print("| command | seconds | × `import typer` | target |")
     print("|---|---:|---:|---|")
     print(f'| `python -c "import typer"` | {baseline:.3f} | 1.00 | baseline |')
     for flag in ("--help", "--version"):
-        seconds, _ = best_child([*dufu, flag], STARTUP_REPEAT)
+        seconds, _, _ = best_child([*dufu, flag], STARTUP_REPEAT)
         label = f"`{' '.join(Path(part).name for part in dufu)} {flag}`"
         print(f"| {label} | {seconds:.3f} | {seconds / baseline:.2f} | {verdict(seconds / baseline, 1.3)} |")
 
 
 def rss_table(sizes: list[int], base: Path) -> None:
     """One `dufu validate` run per size: wall time and peak RSS."""
+    roots = [repository(size, base) for size in sizes]
     print("\n### (f) peak RSS of `dufu validate` per size (one run each)\n")
-    print("| tasks | files | MB | seconds | peak RSS (MiB) |")
-    print("|---:|---:|---:|---:|---:|")
-    for size in sizes:
-        root = repository(size, base)
+    print("| tasks | files | MB | seconds | CPU seconds | peak RSS (MiB) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for size, root in zip(sizes, roots):
         files = list((root / "data").rglob("*.yaml"))
         megabytes = sum(path.stat().st_size for path in files) / 1e6
-        seconds, peak = best_child(validate_cmd(root), 1)
-        print(f"| {size} | {len(files)} | {megabytes:.1f} | {seconds:.2f} | {peak:.0f} |")
+        seconds, cpu, peak = best_child(validate_cmd(root), 1)
+        print(f"| {size} | {len(files)} | {megabytes:.1f} | {seconds:.2f} | {cpu:.2f} | {peak:.0f} |")
 
 
 def main() -> None:
@@ -150,7 +184,7 @@ def main() -> None:
                         help="keep repositories in DIR/tasks-N and reuse them when already present")
     args = parser.parse_args()
     sizes = args.tasks or [10000]
-    print(f"Python {platform.python_version()}, PyYAML {yaml.__version__} "
+    print(f"dufu {dufu_version()}, Python {platform.python_version()}, PyYAML {yaml.__version__} "
           f"(libyaml: {yaml.__with_libyaml__}), {os.cpu_count()} CPUs, {platform.system()}")
     with tempfile.TemporaryDirectory(prefix="dufu-bench-") as tmp:
         base = args.keep or Path(tmp)
