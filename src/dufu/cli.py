@@ -227,7 +227,7 @@ def show(
 def validate(
     paths: Annotated[
         Optional[list[Path]],
-        typer.Argument(metavar="[PATH]...", help="只检查这些文件(及其引用);默认检查全部数据"),
+        typer.Argument(metavar="PATH", help="只检查这些文件(及其引用);默认检查全部数据", show_default=False),
     ] = None,
     directory: Directory = None,
     today: Today = None,

@@ -30,8 +30,14 @@ def _caret_offset(line: str, col: int) -> int:
 
 def problem_headline(problem: Problem) -> str:
     where = f"{problem.path}:{problem.line}:{problem.col}" if problem.line else problem.path
-    field = f"({problem.field})" if problem.field else ""
-    return f"{where}: {problem.code} {problem.message}{field}"
+    return f"{where}: {problem.code} {problem.message}{_field_note(problem)}"
+
+
+def _field_note(problem: Problem) -> str:
+    """(field path) after the message, unless the message already names that field."""
+    if not problem.field or f"“{problem.field}”" in problem.message:
+        return ""
+    return f"({problem.field})"
 
 
 def format_text(root: Path, problems: list[Problem], files: int):
@@ -101,7 +107,7 @@ def format_github(problems: list[Problem]) -> str:
         if p.line:
             props += [f"line={p.line}", f"col={p.col}"]
         props.append(f"title={_gh_escape(p.code, True)}")
-        message = p.message + (f"({p.field})" if p.field else "") + (f" 提示:{p.hint}" if p.hint else "")
+        message = p.message + _field_note(p) + (f" 提示:{p.hint}" if p.hint else "")
         lines.append(f"::{p.severity} {','.join(props)}::{_gh_escape(message)}")
     return "".join(line + "\n" for line in lines)
 
@@ -115,7 +121,7 @@ def format_sarif(problems: list[Problem]) -> str:
         location: dict = {"artifactLocation": {"uri": p.path}}
         if p.line:
             location["region"] = {"startLine": p.line, "startColumn": max(p.col, 1)}
-        text = p.message + (f"({p.field})" if p.field else "") + (f" 提示:{p.hint}" if p.hint else "")
+        text = p.message + _field_note(p) + (f" 提示:{p.hint}" if p.hint else "")
         results.append(
             {
                 "ruleId": p.code,
