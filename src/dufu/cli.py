@@ -84,7 +84,7 @@ def _today(value: Optional[date]) -> date:
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)  # messages never wrap mid-path
 
 
 def _echo(text: str) -> None:

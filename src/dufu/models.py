@@ -7,26 +7,13 @@ tallies) live in ``checks``.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .deadline import Deadline, parse_day, parse_deadline
 
-STATUSES = (
-    "尚未启动",
-    "未达到序时进度",
-    "达到序时进度",
-    "超过序时进度",
-    "正在推进",
-    "正在整改",
-    "基本完成",
-    "已完成",
-    "已销号",
-)
-DONE_STATUSES = frozenset({"已完成", "已销号"})
-OPEN_STATUS = "正在推进"
-
+# The status words of published notices and ledgers (see DOMAIN.md), in order of progress.
 Status = Literal[
     "尚未启动",
     "未达到序时进度",
@@ -38,6 +25,10 @@ Status = Literal[
     "已完成",
     "已销号",
 ]
+STATUSES: tuple[str, ...] = get_args(Status)
+DONE_STATUSES = frozenset({"已完成", "已销号"})
+OPEN_STATUS = "正在推进"
+
 
 def _date_from_text(value: object) -> object:
     if isinstance(value, date):
