@@ -162,3 +162,10 @@ def test_python_dash_m_runs_the_same_cli():
     )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout == (PROJECT / "tests/golden/sanming-2024-06-24.txt").read_bytes()
+
+
+def test_status_limits_the_open_task_table(cli):
+    result = cli("status", "-C", str(PROJECT), "--limit", "2")
+    assert "r2-02" in result.stdout and "r2-03" not in result.stdout
+    assert "另有 2 项未完成的任务未列出" in result.stdout
+    assert "r2-04" in cli("status", "-C", str(PROJECT), "--limit", "0").stdout

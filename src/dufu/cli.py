@@ -7,6 +7,7 @@ Heavy imports (pydantic, jinja2, most of rich) happen inside the commands, so th
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -119,6 +120,9 @@ def _errors_to_exit() -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
+    except BrokenPipeError:  # `dufu list | head`: the reader has gone, nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_OK) from None
     except Exception as exc:  # an internal error: say so, never a traceback
         _console(stderr=True).print(
             f"内部错误:{type(exc).__name__}: {exc}\n这是 dufu 的缺陷,请附上命令和数据报告给维护者。",
@@ -150,27 +154,25 @@ def main(
 
 
 @app.command()
-def status(directory: Directory = None, as_of: AsOf = None, fmt: Annotated[
-    TableFormat, typer.Option("--format", help="输出格式")
-] = TableFormat.table) -> None:
+def status(
+    directory: Directory = None,
+    as_of: AsOf = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="输出格式")] = TableFormat.table,
+    limit: Annotated[int, typer.Option("--limit", help="表格中最多列出多少项未完成任务,0 表示全部", min=0)] = 100,
+) -> None:
     """各轮次整改任务的总体情况,以及所有未完成的任务。"""
     with _errors_to_exit():
+        from . import views
         from .ledger import select_tasks, tally_all
         from .validate import load_valid
 
         day = _today(as_of)
-        data = load_valid(_root(directory), date.today())
+        data = load_valid(_root(directory), date.today(), keep_text=False)
         tallies, open_tasks = tally_all(data, day), select_tasks(data, day, open_only=True)
         if fmt is TableFormat.json:
-            from .views import tally_record, task_record
-
-            records = {"as_of": day.isoformat(), "rounds": [tally_record(t) for t in tallies],
-                       "open_tasks": [task_record(t, day) for t in open_tasks]}
-            _echo(_dumps(records))
+            _echo(_dumps(views.status_record(tallies, open_tasks, day)))
         else:
-            from .views import status_view
-
-            _console().print(status_view(tallies, open_tasks, day))
+            _console().print(views.status_view(tallies, open_tasks, day, limit))
 
 
 @app.command("list")
@@ -189,7 +191,7 @@ def list_tasks(
         from .validate import load_valid
 
         day = _today(as_of)
-        data = load_valid(_root(directory), date.today())
+        data = load_valid(_root(directory), date.today(), keep_text=False)
         tasks = select_tasks(data, day, round_id=round_id, status=status_, unit=unit, overdue=overdue)
         if fmt is ListFormat.json:
             from .views import task_record

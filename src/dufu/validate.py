@@ -60,9 +60,9 @@ def _relative(root: Path, path: Path) -> str:
     return rel.as_posix()
 
 
-def load_valid(root: Path, today: date) -> Dataset:
+def load_valid(root: Path, today: date, keep_text: bool = True) -> Dataset:
     """The dataset, or InvalidData when it has errors (warnings do not stop anything)."""
-    result = validate_repository(root, today)
+    result = validate_repository(root, today, keep_text=keep_text)
     if result.errors:
         raise InvalidData(result.problems)
     return result.data

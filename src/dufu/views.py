@@ -39,7 +39,7 @@ def _last_report(task: Task, day: date) -> str:
     return zh_date(report.as_of) if report else "—"
 
 
-def status_view(tallies: list[RoundTally], open_tasks: list[Task], day: date) -> Group:
+def status_view(tallies: list[RoundTally], open_tasks: list[Task], day: date, limit: int = 0) -> Group:
     """The `dufu status` screen: per-round tallies, then the open tasks."""
     rounds = Table(title=f"整改情况(截至{zh_date(day)})", title_justify="left")
     for header, justify in (("轮次", "left"), ("总数", "right"), ("已完成", "right")):
@@ -53,11 +53,23 @@ def status_view(tallies: list[RoundTally], open_tasks: list[Task], day: date) ->
         overdue = Text(str(t.overdue), style="bold red" if t.overdue else "")
         rounds.add_row(t.round.short_name, str(t.total), str(t.done), str(t.open), overdue, bar)
     parts: list = [rounds]
+    shown = open_tasks[:limit] if limit else open_tasks
     if open_tasks:
-        parts.append(task_table(open_tasks, day, title="未完成的任务"))
+        parts.append(task_table(shown, day, title="未完成的任务"))
     else:
         parts.append(Text("所有逐项录入的任务均已完成。"))
+    if len(shown) < len(open_tasks):
+        parts.append(Text(f"另有 {len(open_tasks) - len(shown)} 项未完成的任务未列出:用 dufu list 查看全部,或加 --limit 0。"))
     return Group(*parts)
+
+
+def status_record(tallies: list[RoundTally], open_tasks: list[Task], day: date) -> dict:
+    """`dufu status --format json`: every round's tally and every open task."""
+    return {
+        "as_of": day.isoformat(),
+        "rounds": [tally_record(t) for t in tallies],
+        "open_tasks": [task_record(t, day) for t in open_tasks],
+    }
 
 
 def task_table(tasks: list[Task], day: date, title: str | None = None) -> Table:
