@@ -121,3 +121,10 @@ def test_yaml_11_lookalikes_in_text_fields_stay_exactly_as_written(cli, repo):
     assert loaded.target.startswith("2024-05-31")
     assert loaded.progress[0].measures[0].items[:2] == ["010", "1:30"]
     assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
+
+
+def test_missing_unit_registry_is_an_error(cli, repo):
+    (repo / "data/units.yaml").unlink()
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    assert result.exit_code == 1
+    assert [p["code"] for p in json.loads(result.stdout)["problems"] if p["severity"] == "error"] == ["E112"]

@@ -101,3 +101,13 @@ def test_locate_points_at_value_or_key():
     assert locate(node, ("a", 0, "y", 1)) == (3, 12)
     assert locate(node, ("a", 0, "y"), key=True) == (3, 5)
     assert locate(node, ("a", 5)) == (2, 3)  # missing index: the nearest parent
+
+
+def test_control_character_is_located():
+    (problem,) = load("标题: 中文\nb: x\x07y\n").problems
+    assert (problem.code, problem.line, problem.col) == ("E113", 2, 5)
+
+
+def test_two_documents_in_one_file():
+    (problem,) = load("a: 1\n---\nb: 2\n").problems
+    assert problem.code == "E103" and "---" in problem.message

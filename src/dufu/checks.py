@@ -11,20 +11,24 @@ from .filechecks import Collector
 from .ledger import tally_round
 from .models import Bulletin, Round, Task
 from .problems import Problem
-from .repo import Dataset
+from .repo import DATA_DIR, UNITS_FILE, Dataset
 from .templates import find_template
 
 
 def check_dataset(data: Dataset) -> list[Problem]:
     """Every cross-file problem of a loaded dataset (file-level checks ran while loading)."""
     out = Collector(data.root)
+    problems = []
+    if not (data.root / DATA_DIR / UNITS_FILE).is_file():
+        hint = "每个数据仓库都需要单位名录,格式见 README"
+        problems.append(Problem(f"{DATA_DIR}/{UNITS_FILE}", 0, 0, "E112", "缺少单位名录文件", hint=hint))
     _check_duplicates(data, out)
     _check_units(data, out)
     for task in data.tasks.values():
         if task.round not in data.rounds and data.where(task) not in data.peeked:
             _unknown_ref(data, out, task, ("round",), "轮次", task.round, data.rounds)
     if data.peeked:  # only some task files were named: the checks over the whole set wait
-        return out.problems()
+        return problems + out.problems()
     for bulletin in data.bulletins.values():
         _check_bulletin(data, bulletin, out)
     if not data.incomplete:  # counts over a partly loaded dataset would only add noise
@@ -32,7 +36,7 @@ def check_dataset(data: Dataset) -> list[Problem]:
             _check_round(data, rnd, out)
         for bulletin in data.bulletins.values():
             _check_bulletin_totals(data, bulletin, out)
-    return out.problems()
+    return problems + out.problems()
 
 
 def _unknown_ref(data: Dataset, out: Collector, model, loc: tuple, kind: str, value: str, known) -> None:

@@ -164,6 +164,7 @@ _SYNTAX_MESSAGES = [
     ("expected <block end>", "缩进不一致"),
     ("found undefined tag handle", "不认识的标签(以 ! 开头),文字以 ! 开头时请加引号"),
     ("found unknown escape character", "双引号中的反斜杠转义无效,改用单引号或去掉反斜杠"),
+    ("but found another document", "一个文件只能有一个 YAML 文档,请删除多余的 ---"),
 ]
 
 
@@ -204,8 +205,13 @@ def load_yaml(path: str, raw: bytes) -> Loaded:
     except YamlProblem as exc:
         line, col = exc.mark.line + 1, exc.mark.column + 1
         return Loaded(None, (Problem(path, line, col, exc.code, exc.message, hint=exc.hint),))
-    except yaml.reader.ReaderError:
-        problem = _encoding_problem(path, raw) or Problem(path, 1, 1, "E101", "文件含有无法读取的字符")
+    except yaml.reader.ReaderError as exc:
+        problem = _encoding_problem(path, raw)
+        if problem is None:  # valid UTF-8, but a control character YAML does not allow
+            line, col = _line_col(raw, exc.position)
+            problem = Problem(
+                path, line, col, "E113", f"文件含有不允许的控制字符 U+{exc.character:04X}", hint="删除这个字符"
+            )
         return Loaded(None, (problem,))
     except yaml.YAMLError as exc:
         encoding = _encoding_problem(path, raw)
