@@ -23,6 +23,9 @@ from dufu.deadline import parse_day, parse_deadline
         ("2025年6月底前、长期坚持", date(2025, 6, 30), False, True),
         ("短期:2024年底前;长期:长期坚持", date(2024, 12, 31), False, True),
         ("短期:2024年底前;中期:2026年6月底前", date(2026, 6, 30), False, False),
+        ("２０２４年１２月底前", date(2024, 12, 31), False, False),
+        ("2023年6月30日前完成", date(2023, 6, 30), False, False),
+        ("2025年底前基本完成整改,长期坚持", date(2025, 12, 31), False, True),
     ],
 )
 def test_deadline_forms(text, due, immediate, ongoing):

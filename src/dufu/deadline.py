@@ -10,17 +10,19 @@ from functools import lru_cache
 
 _SEPARATORS = re.compile(r"[、,，;；]")
 _PHASE = re.compile(r"^(?:近期|短期|中期|远期|长期)(?:目标)?[:：]")
+_BY = r"(?:之?前)?(?:基本)?(?:完成(?:整改)?)?"  # 前 / 之前 / 前完成 / 前基本完成整改 …
 _DATE_FORMS = [
     # 2023年9月30日前
-    (re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:之?前)?$"), "day"),
+    (re.compile(rf"^(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日{_BY}$"), "day"),
     # 2024年12月底前, 2024年12月底, 2024年12月
-    (re.compile(r"^(\d{4})年(\d{1,2})月(?:底|末)?(?:之?前)?$"), "month"),
+    (re.compile(rf"^(\d{{4}})年(\d{{1,2}})月(?:底|末)?{_BY}$"), "month"),
     # 2017年底前, 2017年年底前, 2017年末
-    (re.compile(r"^(\d{4})年(?:年)?(?:底|末)(?:之?前)?$"), "year"),
-    (re.compile(r"^(\d{4})年(?:之?前)?$"), "year"),
-    (re.compile(r"^(\d{4})年上半年(?:之?前)?$"), "h1"),
-    (re.compile(r"^(\d{4})年下半年(?:之?前)?$"), "year"),
+    (re.compile(rf"^(\d{{4}})年(?:年)?(?:底|末){_BY}$"), "year"),
+    (re.compile(rf"^(\d{{4}})年{_BY}$"), "year"),
+    (re.compile(rf"^(\d{{4}})年上半年{_BY}$"), "h1"),
+    (re.compile(rf"^(\d{{4}})年下半年{_BY}$"), "year"),
 ]
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -72,7 +74,7 @@ def parse_deadline(text: str) -> Deadline:
     if not parts:
         raise ValueError("整改时限是空的")
     for raw in parts:
-        part = _PHASE.sub("", raw)
+        part = _PHASE.sub("", raw).translate(_FULL_WIDTH_DIGITS)
         if part in ("立行立改", "立即整改"):
             immediate = True
             continue
