@@ -94,10 +94,12 @@ CITY_UNITS = """\
 市中级人民法院=市中院 市气象局 市国有资产监督管理委员会=市国资委 市数字三明建设服务中心 市融媒体中心 市供电公司
 市供销合作社""".split()
 COUNTIES = "三元区 沙县区 永安市 明溪县 清流县 宁化县 大田县 尤溪县 将乐县 泰宁县 建宁县".split()
-COUNTY_UNITS = ("委 人民政府=政府 生态环境局 林业局 自然资源局 水利局 住房和城乡建设局=住建局 农业农村局 "
-                "工业和信息化局=工信局 城市管理局 公安局 发展和改革局=发改局 交通运输局 财政局 应急管理局 "
-                "市场监督管理局=市场监管局 文化和旅游局=文旅局 卫生健康局=卫健局 教育局 人民检察院=检察院 "
-                "人民法院=法院 纪委监委 委办公室 政府办公室").split()
+COUNTY_UNITS = (
+    "委 人民政府=政府 生态环境局 林业局 自然资源局 水利局 住房和城乡建设局=住建局 农业农村局 "
+    "工业和信息化局=工信局 城市管理局 公安局 发展和改革局=发改局 交通运输局 财政局 应急管理局 "
+    "市场监督管理局=市场监管局 文化和旅游局=文旅局 卫生健康局=卫健局 教育局 人民检察院=检察院 "
+    "人民法院=法院 纪委监委 委办公室 政府办公室"
+).split()
 ALL_COUNTIES = ("各县(市、区)党委和政府", ["各县(市、区)党委和人民政府"])
 
 ROUNDS = [  # id, name, short name, first report month, share of tasks, share done
@@ -106,12 +108,15 @@ ROUNDS = [  # id, name, short name, first report month, share of tasks, share do
     ("r3", "第二轮中央生态环境保护督察", "第二轮督察", (2021, 9), 0.35, 0.5),
     ("r4", "第三轮中央生态环境保护督察", "第三轮督察", (2024, 9), 0.25, 0.2),
 ]
-OPEN_STATUSES = ["正在推进"] * 4 + ["正在整改"] * 3 + [
-    "尚未启动", "未达到序时进度", "达到序时进度", "超过序时进度", "基本完成"]
+OPEN_STATUSES = (
+    ["正在推进"] * 4 + ["正在整改"] * 3 + ["尚未启动", "未达到序时进度", "达到序时进度", "超过序时进度", "基本完成"]
+)
 BULLETIN_AS_OF, BULLETIN_DATE, LISTED_ROUND = date(2025, 6, 30), date(2025, 7, 15), "r3"
 LAST_DAY = date(2025, 12, 30)  # every date stays before 2025-12-31
 # what a YAML 1.2-core-like loader would type (dufu: true/false, null, decimal ints, floats)
-TYPED = re.compile(r"^(?:true|false|null|~|[-+]?(?:0|[1-9][0-9]*)|[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)?$", re.I)
+TYPED = re.compile(
+    r"^(?:true|false|null|~|[-+]?(?:0|[1-9][0-9]*)|[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)?$", re.I
+)
 
 
 def month_end(year: int, month: int) -> date:
@@ -136,7 +141,7 @@ def make_units() -> list[dict]:
 def unit_group(rng: Random, forms: list[list[str]], prefix: str, size: int) -> str:
     """Names joined by 、; a later name drops the shared prefix most of the time."""
     chosen = [rng.choice(f) for f in rng.sample(forms, size)]
-    rest = [n[len(prefix):] if len(n) - len(prefix) >= 3 and rng.random() < 0.7 else n for n in chosen[1:]]
+    rest = [n[len(prefix) :] if len(n) - len(prefix) >= 3 and rng.random() < 0.7 else n for n in chosen[1:]]
     return "、".join([chosen[0], *rest])
 
 
@@ -152,10 +157,15 @@ def unit_line(rng: Random, city: list[list[str]], county_forms: dict[str, list[l
 
 def deadline(rng: Random, year: int) -> str:
     y, m = year + rng.randint(0, 3), rng.randint(1, 12)
-    return rng.choice([
-        "立行立改、长期坚持", f"{y}年{m}月底前", f"{y}年{m}月{month_end(y, m).day}日前",
-        f"{y}年底前", f"立行立改、{y}年底前",
-    ])
+    return rng.choice(
+        [
+            "立行立改、长期坚持",
+            f"{y}年{m}月底前",
+            f"{y}年{m}月{month_end(y, m).day}日前",
+            f"{y}年底前",
+            f"立行立改、{y}年底前",
+        ]
+    )
 
 
 def measure(rng: Random, heading: str) -> dict:
@@ -172,10 +182,14 @@ def make_task(rng: Random, rnd: tuple, number: int, units: tuple) -> dict:
     later = [d for d in days if d > first]
     as_ofs = [first, *sorted(rng.sample(later, min(len(later), rng.randint(1, 4))))]
     task = {
-        "id": f"{round_id}-{number:04d}", "round": round_id, "number": number,
+        "id": f"{round_id}-{number:04d}",
+        "round": round_id,
+        "number": number,
         "title": rng.choice(TITLES),
-        "lead_units": unit_line(rng, *units), "responsible_units": unit_line(rng, *units),
-        "deadline": deadline(rng, start[0]), "target": rng.choice(TARGETS),
+        "lead_units": unit_line(rng, *units),
+        "responsible_units": unit_line(rng, *units),
+        "deadline": deadline(rng, start[0]),
+        "target": rng.choice(TARGETS),
     }
     done = rng.random() < done_share
     task["status"] = rng.choice(["已完成", "已销号"]) if done else rng.choice(OPEN_STATUSES)
@@ -226,10 +240,9 @@ def generate(out: Path, tasks: int, seed: int) -> int:
     units = make_units()
     write(data / "units.yaml", {"units": units})
     city = [[u["name"], *u.get("aliases", [])] for u in units if u["name"].startswith("市")]
-    county_forms = {c: [[u["name"], *u.get("aliases", [])] for u in units if u["name"].startswith(c)]
-                    for c in COUNTIES}
+    county_forms = {c: [[u["name"], *u.get("aliases", [])] for u in units if u["name"].startswith(c)] for c in COUNTIES}
     files = 1
-    for rnd, count in zip(ROUNDS, split_tasks(tasks)):
+    for rnd, count in zip(ROUNDS, split_tasks(tasks), strict=True):
         record = {"id": rnd[0], "name": rnd[1], "short_name": rnd[2]}
         if count:
             record["total"] = count
@@ -240,12 +253,17 @@ def generate(out: Path, tasks: int, seed: int) -> int:
             write(data / "tasks" / rnd[0] / f"{task['id']}.yaml", task)
             files += 1
     bulletin = {
-        "id": BULLETIN_DATE.isoformat(), "title": "三明市中央生态环境保护督察整改情况",
-        "as_of": BULLETIN_AS_OF, "date": BULLETIN_DATE,
+        "id": BULLETIN_DATE.isoformat(),
+        "title": "三明市中央生态环境保护督察整改情况",
+        "as_of": BULLETIN_AS_OF,
+        "date": BULLETIN_DATE,
         "preamble": "三明市委、市政府高度重视中央生态环境保护督察反馈问题整改,扎实推进各项督察整改任务。",
         "summary_rounds": [rnd[0] for rnd in ROUNDS],
-        "listing": {"round": LISTED_ROUND, "tasks": "open",
-                    "intro": "现将三明市第二轮中央生态环境保护督察正在整改任务进展情况公开如下:"},
+        "listing": {
+            "round": LISTED_ROUND,
+            "tasks": "open",
+            "intro": "现将三明市第二轮中央生态环境保护督察正在整改任务进展情况公开如下:",
+        },
         "issuers": ["中共三明市委", "三明市人民政府"],
     }
     write(data / "bulletins" / f"{bulletin['id']}.yaml", bulletin)

@@ -53,8 +53,9 @@ print(elapsed, usage.ru_utime + usage.ru_stime, proc.returncode, usage.ru_maxrss
 def run_child(cmd: list[str]) -> tuple[float, float, int, float, str]:
     """Run cmd; return wall and CPU seconds, exit code, peak RSS in MiB and its output."""
     with tempfile.TemporaryFile() as out:
-        launched = subprocess.run([sys.executable, "-c", LAUNCHER, *cmd], stdout=out,
-                                  stderr=subprocess.PIPE, text=True, check=True)
+        launched = subprocess.run(
+            [sys.executable, "-c", LAUNCHER, *cmd], stdout=out, stderr=subprocess.PIPE, text=True, check=True
+        )
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     elapsed, cpu, code, maxrss = launched.stderr.split()[-4:]
@@ -147,8 +148,9 @@ def time_stages(root: Path, repeat: int) -> None:
     ]
     for label, (seconds, cpu), target in rows:
         print(f"| {label} | {seconds:.3f} | {seconds / parse[0]:.2f} | {cpu:.2f} | {target} |")
-    print(f"\n(f) peak RSS of `dufu validate`: {peak:.0f} MiB (largest single process: "
-          "worker processes are not added up)")
+    print(
+        f"\n(f) peak RSS of `dufu validate`: {peak:.0f} MiB (largest single process: worker processes are not added up)"
+    )
 
     dufu = dufu_cmd()
     baseline, _, _ = best_child([sys.executable, "-c", "import typer"], STARTUP_REPEAT)
@@ -168,7 +170,7 @@ def rss_table(sizes: list[int], base: Path) -> None:
     print("\n### (f) peak RSS of `dufu validate` per size (one run each)\n")
     print("| tasks | files | MB | seconds | CPU seconds | peak RSS (MiB) |")
     print("|---:|---:|---:|---:|---:|---:|")
-    for size, root in zip(sizes, roots):
+    for size, root in zip(sizes, roots, strict=True):
         files = list((root / "data").rglob("*.yaml"))
         megabytes = sum(path.stat().st_size for path in files) / 1e6
         seconds, cpu, peak = best_child(validate_cmd(root), 1)
@@ -177,15 +179,22 @@ def rss_table(sizes: list[int], base: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tasks", type=int, action="append",
-                        help="repository size in tasks (default 10000); repeat for an RSS table per size")
+    parser.add_argument(
+        "--tasks",
+        type=int,
+        action="append",
+        help="repository size in tasks (default 10000); repeat for an RSS table per size",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs per stage")
-    parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="keep repositories in DIR/tasks-N and reuse them when already present")
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="keep repositories in DIR/tasks-N and reuse them when already present"
+    )
     args = parser.parse_args()
     sizes = args.tasks or [10000]
-    print(f"dufu {dufu_version()}, Python {platform.python_version()}, PyYAML {yaml.__version__} "
-          f"(libyaml: {yaml.__with_libyaml__}), {os.cpu_count()} CPUs, {platform.system()}")
+    print(
+        f"dufu {dufu_version()}, Python {platform.python_version()}, PyYAML {yaml.__version__} "
+        f"(libyaml: {yaml.__with_libyaml__}), {os.cpu_count()} CPUs, {platform.system()}"
+    )
     with tempfile.TemporaryDirectory(prefix="dufu-bench-") as tmp:
         base = args.keep or Path(tmp)
         time_stages(repository(sizes[0], base), args.repeat)

@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import GOLDEN, PROJECT, edit
+
 from dufu.bulletin import get_bulletin, render_bulletin
 from dufu.problems import RenderError, UsageError
 from dufu.validate import load_valid
@@ -122,7 +122,9 @@ def test_explicit_listing_of_task_ids(repo):
 def test_latest_report_on_or_before_cutoff_is_used(repo):
     task = repo / "data/tasks/r2-04.yaml"
     with task.open("a", encoding="utf-8") as handle:
-        handle.write("  - as_of: 2024-09-30\n    measures:\n      - heading: 后来的进展。\n        text: 九月的内容。\n")
+        handle.write(
+            "  - as_of: 2024-09-30\n    measures:\n      - heading: 后来的进展。\n        text: 九月的内容。\n"
+        )
     text = render(repo)
     assert "后来的进展" not in text
     assert text.encode("utf-8") == (GOLDEN / "sanming-2024-06-24.txt").read_bytes()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 from conftest import PROJECT, edit
+
 from dufu import __version__
 
 
@@ -110,7 +111,9 @@ def test_show_prints_the_task_and_its_progress(cli):
 def test_show_history_lists_every_report_newest_first(cli, repo):
     task = repo / "data/tasks/r2-04.yaml"
     with task.open("a", encoding="utf-8") as handle:
-        handle.write("  - as_of: 2024-09-30\n    status: 达到序时进度\n    measures:\n      - heading: 九月进展。\n        text: 新内容。\n")
+        handle.write(
+            "  - as_of: 2024-09-30\n    status: 达到序时进度\n    measures:\n      - heading: 九月进展。\n        text: 新内容。\n"
+        )
     out = cli("show", "r2-04", "-C", str(repo), "--as-of", "2025-01-01").stdout
     assert out.index("截至2024年9月30日") < out.index("截至2024年5月31日")
     assert "达到序时进度" in out

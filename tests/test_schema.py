@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
 from conftest import PROJECT
+
 from dufu.schema import json_schemas
 
 KIND_OF = {"units.yaml": "units", "rounds": "round", "tasks": "task", "bulletins": "bulletin"}
@@ -39,7 +39,9 @@ def test_schemas_carry_chinese_titles():
 @pytest.mark.parametrize(("path", "kind"), list(_shipped_files()), ids=lambda v: getattr(v, "name", v))
 def test_shipped_files_satisfy_their_schema_and_point_at_it(path: Path, kind: str):
     text = path.read_text(encoding="utf-8")
-    jsonschema.validate(yaml.safe_load(text.replace("2024-05-31", "'2024-05-31'").replace("2024-06-24", "'2024-06-24'")), _schema(kind))
+    jsonschema.validate(
+        yaml.safe_load(text.replace("2024-05-31", "'2024-05-31'").replace("2024-06-24", "'2024-06-24'")), _schema(kind)
+    )
     first = text.splitlines()[0]
     assert first.startswith("# yaml-language-server: $schema=") and first.endswith(f"schemas/{kind}.schema.json")
     target = (path.parent / first.split("=", 1)[1]).resolve()

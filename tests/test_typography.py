@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import TODAY, edit
+
 from dufu.typography import check_text
 
 

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT, TODAY
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "invalid"
@@ -70,7 +69,10 @@ def test_shipped_data_is_valid_with_one_typography_warning(cli):
     assert (report["files"], report["errors"], report["warnings"]) == (8, 0, 1)
     (warning,) = report["problems"]
     assert (warning["path"], warning["line"], warning["column"], warning["code"]) == (
-        "data/tasks/r2-02.yaml", 25, 27, "W402"
+        "data/tasks/r2-02.yaml",
+        25,
+        27,
+        "W402",
     )
 
 

@@ -51,11 +51,7 @@ def listed_tasks(data: Dataset, bulletin: Bulletin) -> list[Task]:
     """The tasks a bulletin describes in full, in number order."""
     listing = bulletin.listing
     if listing.tasks == "open":
-        return [
-            task
-            for task in data.tasks_of(listing.round)
-            if task.status_at(bulletin.as_of) not in DONE_STATUSES
-        ]
+        return [task for task in data.tasks_of(listing.round) if task.status_at(bulletin.as_of) not in DONE_STATUSES]
     return [data.tasks[task_id] for task_id in listing.tasks if task_id in data.tasks]
 
 

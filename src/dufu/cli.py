@@ -66,15 +66,11 @@ Directory = Annotated[
 ]
 AsOf = Annotated[
     Optional[str],
-    typer.Option(
-        "--as-of", help="按某一日期查看(YYYY-MM-DD,默认今天)", metavar="DATE", callback=_parse_day
-    ),
+    typer.Option("--as-of", help="按某一日期查看(YYYY-MM-DD,默认今天)", metavar="DATE", callback=_parse_day),
 ]
 Today = Annotated[
     Optional[str],
-    typer.Option(
-        "--today", help="把这一天当作今天(YYYY-MM-DD),便于重现结果", metavar="DATE", callback=_parse_day
-    ),
+    typer.Option("--today", help="把这一天当作今天(YYYY-MM-DD),便于重现结果", metavar="DATE", callback=_parse_day),
 ]
 
 
@@ -270,13 +266,9 @@ def _report(root: Path, result, fmt: ProblemFormat) -> None:
 
 @app.command()
 def render(
-    bulletin_id: Annotated[
-        Optional[str], typer.Argument(metavar="BULLETIN", help="公告编号(默认:最新一期)")
-    ] = None,
+    bulletin_id: Annotated[Optional[str], typer.Argument(metavar="BULLETIN", help="公告编号(默认:最新一期)")] = None,
     directory: Directory = None,
-    output: Annotated[
-        Optional[Path], typer.Option("-o", "--output", help="写入文件而不是标准输出")
-    ] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件而不是标准输出")] = None,
     today: Today = None,
 ) -> None:
     """生成整改情况公告正文。"""

@@ -50,7 +50,7 @@ def load_config(root: Path) -> Config:
     else:
         return Config()
     if not isinstance(table, dict):
-        raise UsageError(f"{source}: rules 应为表,如 [rules] 下写 W401 = \"off\"")
+        raise UsageError(f'{source}: rules 应为表,如 [rules] 下写 W401 = "off"')
     rules = {}
     for code, severity in table.items():
         if code not in RULES:

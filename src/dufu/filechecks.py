@@ -25,9 +25,7 @@ class Collector:
         self.root = root
         self._pending: list[tuple[str, tuple, str, str, str | None, int]] = []
 
-    def add(
-        self, rel: str, loc: tuple, code: str, message: str, hint: str | None = None, offset: int = 0
-    ) -> None:
+    def add(self, rel: str, loc: tuple, code: str, message: str, hint: str | None = None, offset: int = 0) -> None:
         self._pending.append((rel, loc, code, message, hint, offset))
 
     def problems(self) -> list[Problem]:

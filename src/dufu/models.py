@@ -53,9 +53,7 @@ class Unit(_Model):
     model_config = ConfigDict(title="单位", json_schema_extra={"description": "单位全称及正文中使用的其他写法"})
 
     name: Annotated[Text, Field(title="规范名称", description="单位全称,如“市生态环境局”")]
-    aliases: Annotated[
-        list[Text], Field(title="简称", description="正文中出现的其他写法,如“市发改委”")
-    ] = []
+    aliases: Annotated[list[Text], Field(title="简称", description="正文中出现的其他写法,如“市发改委”")] = []
 
 
 class UnitsFile(_Model):
@@ -88,20 +86,18 @@ class Round(_Model):
         int | None,
         Field(ge=1, strict=True, title="整改任务总数", description="整改方案中的任务数,用于核对"),
     ] = None
-    counted: Annotated[
-        list[CountedTasks], Field(title="仅有数量的任务", description="未逐项录入、只知数量的任务")
-    ] = []
+    counted: Annotated[list[CountedTasks], Field(title="仅有数量的任务", description="未逐项录入、只知数量的任务")] = []
 
 
 class Measure(_Model):
     """One numbered measure of a progress report: a heading, then items or plain text."""
 
-    model_config = ConfigDict(title="整改措施", json_schema_extra={"description": "一条编号措施:标题,加分项(items)或正文(text)"})
+    model_config = ConfigDict(
+        title="整改措施", json_schema_extra={"description": "一条编号措施:标题,加分项(items)或正文(text)"}
+    )
 
     heading: Annotated[Text, Field(title="标题", description="如“深入学习领会习近平生态文明思想。”")]
-    items: Annotated[
-        list[Text] | None, Field(title="分项", description="以①②③编号的分项,不含编号")
-    ] = None
+    items: Annotated[list[Text] | None, Field(title="分项", description="以①②③编号的分项,不含编号")] = None
     text: Annotated[Text | None, Field(title="正文", description="不分项时的正文")] = None
 
     @model_validator(mode="after")
@@ -126,7 +122,9 @@ class Report(_Model):
 class Task(_Model):
     """A rectification task (整改任务)."""
 
-    model_config = ConfigDict(title="整改任务", json_schema_extra={"description": "data/tasks/**/*.yaml:一项整改任务及其历次进展"})
+    model_config = ConfigDict(
+        title="整改任务", json_schema_extra={"description": "data/tasks/**/*.yaml:一项整改任务及其历次进展"}
+    )
 
     id: Annotated[Id, Field(title="编号", description="全库唯一,如 r2-01")]
     round: Annotated[Id, Field(title="轮次", description="轮次编号,如 r2")]
@@ -134,9 +132,7 @@ class Task(_Model):
     title: Annotated[Text, Field(title="问题", description="如“思想认识不够到位问题”")]
     lead_units: Annotated[Text, Field(title="牵头单位", description="照公告原文书写")]
     responsible_units: Annotated[Text, Field(title="责任单位", description="照公告原文书写")]
-    deadline: Annotated[
-        Text, Field(title="整改时限", description="如“立行立改、长期坚持”或“2025年12月底前”")
-    ]
+    deadline: Annotated[Text, Field(title="整改时限", description="如“立行立改、长期坚持”或“2025年12月底前”")]
     target: Annotated[Text, Field(title="整改目标")]
     status: Annotated[Status, Field(title="状态")]
     completed_on: Annotated[Day | None, Field(title="完成日期")] = None
@@ -172,18 +168,15 @@ class Task(_Model):
 
     def is_overdue_at(self, day: date) -> bool:
         due = self.due
-        return (
-            self.status_at(day) not in DONE_STATUSES
-            and due is not None
-            and due.date is not None
-            and due.date < day
-        )
+        return self.status_at(day) not in DONE_STATUSES and due is not None and due.date is not None and due.date < day
 
 
 class Totals(_Model):
     """Published tallies of one round, kept to check against the tasks."""
 
-    model_config = ConfigDict(title="已公布的数字", json_schema_extra={"description": "公告中公布的某轮次任务数和已完成数"})
+    model_config = ConfigDict(
+        title="已公布的数字", json_schema_extra={"description": "公告中公布的某轮次任务数和已完成数"}
+    )
 
     total: Annotated[int, Field(ge=0, strict=True, title="任务总数")]
     done: Annotated[int, Field(ge=0, strict=True, title="已完成数")]
@@ -205,7 +198,9 @@ class Listing(_Model):
 class Bulletin(_Model):
     """A progress notice (整改进展情况公开), kept so it can be regenerated exactly."""
 
-    model_config = ConfigDict(title="整改情况公告", json_schema_extra={"description": "data/bulletins/*.yaml:一期整改情况公告"})
+    model_config = ConfigDict(
+        title="整改情况公告", json_schema_extra={"description": "data/bulletins/*.yaml:一期整改情况公告"}
+    )
 
     id: Annotated[Id, Field(title="编号", description="如 2024-06-24")]
     title: Annotated[Text, Field(title="标题")]
@@ -216,9 +211,7 @@ class Bulletin(_Model):
     listing: Annotated[Listing, Field(title="逐项公开")]
     issuers: Annotated[list[Text], Field(min_length=1, title="发文机关")]
     template: Annotated[Text, Field(title="模板")] = "bulletin.txt.j2"
-    totals: Annotated[
-        dict[Id, Totals] | None, Field(title="已公布的数字", description="用于核对的各轮次任务数")
-    ] = None
+    totals: Annotated[dict[Id, Totals] | None, Field(title="已公布的数字", description="用于核对的各轮次任务数")] = None
 
 
 KINDS: dict[str, type[_Model]] = {

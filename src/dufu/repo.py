@@ -43,8 +43,7 @@ def find_root(start: Path) -> Path:
         if (folder / DATA_DIR).is_dir():
             return folder
     raise RepositoryNotFound(
-        f"在 {start} 及其上级目录中没有找到数据仓库(含有 data/ 目录的文件夹)。"
-        "请进入数据仓库目录,或用 -C 目录 指定。"
+        f"在 {start} 及其上级目录中没有找到数据仓库(含有 data/ 目录的文件夹)。请进入数据仓库目录,或用 -C 目录 指定。"
     )
 
 
@@ -82,9 +81,7 @@ def discover(root: Path) -> list[SourceFile]:
 
 def misplaced_problem(source: SourceFile) -> Problem:
     if source.path.suffix != ".yaml":
-        return Problem(
-            source.rel, 0, 0, "E110", "扩展名应为 .yaml,这个文件不会被读取", hint="把文件改名为 .yaml"
-        )
+        return Problem(source.rel, 0, 0, "E110", "扩展名应为 .yaml,这个文件不会被读取", hint="把文件改名为 .yaml")
     return Problem(
         source.rel,
         0,
@@ -275,8 +272,7 @@ def load_all(sources: list[SourceFile], options: LoadOptions) -> list[LoadedFile
 
 
 _PEEK = {
-    key: re.compile(rf"^{key}:[ \t]*(['\"]?)([^'\"\s#]+)\1[ \t]*(?:#.*)?$", re.M)
-    for key in ("id", "round", "number")
+    key: re.compile(rf"^{key}:[ \t]*(['\"]?)([^'\"\s#]+)\1[ \t]*(?:#.*)?$", re.M) for key in ("id", "round", "number")
 }
 
 
@@ -300,9 +296,7 @@ def peek_task(source: SourceFile) -> Task | None:
     found = {key: regexp.findall(text) for key, regexp in _PEEK.items()}
     if any(len(values) != 1 for values in found.values()) or not found["number"][0][1].isdigit():
         return None
-    return Task.model_construct(
-        id=found["id"][0][1], round=found["round"][0][1], number=int(found["number"][0][1])
-    )
+    return Task.model_construct(id=found["id"][0][1], round=found["round"][0][1], number=int(found["number"][0][1]))
 
 
 @dataclass
@@ -359,9 +353,7 @@ def build_dataset(root: Path, loaded: list[LoadedFile]) -> Dataset:
     return data
 
 
-def load_repository(
-    root: Path, today: date, only: set[str] | None = None, keep_text: bool = True
-) -> Dataset:
+def load_repository(root: Path, today: date, only: set[str] | None = None, keep_text: bool = True) -> Dataset:
     """Discover, read, validate and check each file of the repository on its own.
 
     With only (repository-relative paths) naming nothing but task files, the other task files
@@ -386,7 +378,7 @@ def load_repository(
                     peeked.add(source.rel)
     todo = [i for i, item in enumerate(loaded) if item is None]
     options = LoadOptions(root, today, units, keep_text)
-    for index, item in zip(todo, load_all([sources[i] for i in todo], options)):
+    for index, item in zip(todo, load_all([sources[i] for i in todo], options), strict=True):
         loaded[index] = item
     data = build_dataset(root, loaded)
     data.files = len(sources)

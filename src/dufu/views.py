@@ -59,7 +59,9 @@ def status_view(tallies: list[RoundTally], open_tasks: list[Task], day: date, li
     else:
         parts.append(Text("所有逐项录入的任务均已完成。"))
     if len(shown) < len(open_tasks):
-        parts.append(Text(f"另有 {len(open_tasks) - len(shown)} 项未完成的任务未列出:用 dufu list 查看全部,或加 --limit 0。"))
+        parts.append(
+            Text(f"另有 {len(open_tasks) - len(shown)} 项未完成的任务未列出:用 dufu list 查看全部,或加 --limit 0。")
+        )
     return Group(*parts)
 
 
