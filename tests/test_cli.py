@@ -172,3 +172,8 @@ def test_status_limits_the_open_task_table(cli):
     assert "r2-02" in result.stdout and "r2-03" not in result.stdout
     assert "另有 2 项未完成的任务未列出" in result.stdout
     assert "r2-04" in cli("status", "-C", str(PROJECT), "--limit", "0").stdout
+
+
+def test_console_version_fast_path():
+    done = subprocess.run([sys.executable, "-m", "dufu", "--version"], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == (0, f"dufu {__version__}\n")

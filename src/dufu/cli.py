@@ -310,4 +310,7 @@ def _dumps(value) -> str:
 
 def run() -> None:
     """Console-script entry point."""
+    if sys.argv[1:] == ["--version"]:  # answered before Typer builds the command tree
+        print(f"dufu {__version__}")
+        return
     app()
