@@ -1,10 +1,9 @@
 """The `dufu` command line: parse options, call one core function, show the result.
 
 Heavy imports (pydantic, jinja2, most of rich) happen inside the commands, so that
-`dufu --help` and `dufu --version` stay fast.
+`dufu --help` and `dufu --version` stay fast. No `from __future__ import annotations` here:
+Typer would have to eval every annotation string on each start.
 """
-
-from __future__ import annotations
 
 import enum
 import os
