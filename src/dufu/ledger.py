@@ -6,6 +6,7 @@ round knows only by count.
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -105,8 +106,6 @@ def find_task(data: Dataset, task_id: str) -> Task:
     try:
         return data.tasks[task_id]
     except KeyError:
-        import difflib
-
         close = difflib.get_close_matches(task_id, list(data.tasks), n=1)
         hint = f"是不是“{close[0]}”?" if close else "用 dufu list 查看所有任务"
         raise UsageError(f"没有编号为“{task_id}”的任务。{hint}") from None
