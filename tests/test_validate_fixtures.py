@@ -130,3 +130,11 @@ def test_missing_unit_registry_is_an_error(cli, repo):
     result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
     assert result.exit_code == 1
     assert [p["code"] for p in json.loads(result.stdout)["problems"] if p["severity"] == "error"] == ["E112"]
+
+
+def test_oversized_file_is_refused(cli, repo):
+    (repo / "data/tasks/huge.yaml").write_bytes(b"id: x\ntarget: " + b"a" * (3 * 1024 * 1024) + b"\n")
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    assert result.exit_code == 1
+    problems = [p for p in json.loads(result.stdout)["problems"] if p["severity"] == "error"]
+    assert [(p["path"], p["code"]) for p in problems] == [("data/tasks/huge.yaml", "E108")]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 
+from .bulletin import listed_tasks
 from .filechecks import Collector
 from .ledger import tally_round
 from .models import Bulletin, Round, Task
@@ -136,8 +137,6 @@ def _check_bulletin(data: Dataset, bulletin: Bulletin, out: Collector) -> None:
                 _unknown_ref(data, out, bulletin, ("listing", "tasks", index), "任务", task_id, data.tasks)
             elif task.round != listing.round:
                 out.add(rel, ("listing", "tasks", index), "E311", f"任务 {task_id} 不属于轮次 {listing.round}")
-    from .bulletin import listed_tasks
-
     if listing.round in data.rounds:
         for task in listed_tasks(data, bulletin):
             if task.report_at(bulletin.as_of) is None:

@@ -26,7 +26,7 @@ from .filechecks import check_file
 from .models import KINDS, Bulletin, Report, Round, Task, UnitsFile
 from .problems import Problem, RepositoryNotFound, format_field
 from .units import UnitRegistry
-from .yamlload import MAX_FILE_BYTES, compose, load_yaml, locate
+from .yamlload import MAX_FILE_BYTES, compose, load_yaml, locate, too_large
 
 DATA_DIR = "data"
 # folder (relative to data/) -> kind of every .yaml file below it
@@ -183,7 +183,7 @@ def _parse(source: SourceFile) -> tuple[object, tuple[Problem, ...]]:
     try:
         size = source.path.stat().st_size
         if size > MAX_FILE_BYTES:  # refused unread: memory stays bounded whatever lies in data/
-            return None, (Problem(source.rel, 1, 1, "E108", f"文件过大({size} 字节,上限 {MAX_FILE_BYTES} 字节)"),)
+            return None, (too_large(source.rel, size),)
         raw = source.path.read_bytes()
     except OSError as exc:
         return None, (Problem(source.rel, 0, 0, "E100", f"无法读取文件:{exc.strerror}"),)

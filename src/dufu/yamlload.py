@@ -189,13 +189,14 @@ def _yaml_error_problem(path: str, raw: bytes, exc: yaml.YAMLError) -> Problem:
     return Problem(path, line, col, "E103", message, hint=hint)
 
 
+def too_large(path: str, size: int) -> Problem:
+    return Problem(path, 1, 1, "E108", f"文件过大({size} 字节,上限 {MAX_FILE_BYTES} 字节)")
+
+
 def load_yaml(path: str, raw: bytes) -> Loaded:
     """Parse one file's bytes strictly; never raises for bad input."""
     if len(raw) > MAX_FILE_BYTES:
-        return Loaded(
-            None,
-            (Problem(path, 1, 1, "E108", f"文件过大({len(raw)} 字节,上限 {MAX_FILE_BYTES} 字节)"),),
-        )
+        return Loaded(None, (too_large(path, len(raw)),))
     if raw[:3] == b"\xef\xbb\xbf" or raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return Loaded(None, (_encoding_problem(path, raw),))
     # anchors and aliases start with & and *, which Chinese prose rarely holds
