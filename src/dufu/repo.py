@@ -238,14 +238,14 @@ def _without_text(model):
 
 
 def _load_chunk(sources: list[SourceFile], options: LoadOptions) -> list[LoadedFile]:
-    with gc_paused():
-        return [_load_one(source, options) for source in sources]
+    return [_load_one(source, options) for source in sources]
 
 
 @contextmanager
 def gc_paused():
     """Loading makes many long-lived objects and no cycles: the cyclic collector only costs
-    time here (measured: half of a 10,000-task validation)."""
+    time here (measured: half of a 10,000-task validation). Wrap loading in it; forked
+    worker processes inherit the paused state."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -267,8 +267,7 @@ def load_all(sources: list[SourceFile], options: LoadOptions) -> list[LoadedFile
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
         results = pool.map(_load_chunk, chunks, [options] * len(chunks))
-        with gc_paused():
-            return [item for chunk in results for item in chunk]
+        return [item for chunk in results for item in chunk]
 
 
 _PEEK = {
@@ -276,27 +275,29 @@ _PEEK = {
 }
 
 
-def peek_ids(source: SourceFile) -> list[str]:
-    """The id a file that failed to load seems to state, so references to it are not also
-    reported as dangling."""
+def _peek(source: SourceFile) -> dict[str, list[str]]:
+    """The plainly written top-level id, round and number values of a file, without parsing
+    YAML (empty lists when it cannot be read)."""
     try:
         text = source.path.read_bytes().decode("utf-8", "replace")
     except OSError:
-        return []
-    return [m[1] for m in _PEEK["id"].findall(text)]
+        text = ""
+    return {key: [m[1] for m in regexp.findall(text)] for key, regexp in _PEEK.items()}
+
+
+def peek_ids(source: SourceFile) -> list[str]:
+    """The id a file that failed to load seems to state, so references to it are not also
+    reported as dangling."""
+    return _peek(source)["id"]
 
 
 def peek_task(source: SourceFile) -> Task | None:
     """A stand-in holding just a task file's id, round and number, read without parsing YAML;
     None when the file does not state them plainly (it is then loaded in full)."""
-    try:
-        text = source.path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+    found = _peek(source)
+    if any(len(values) != 1 for values in found.values()) or not found["number"][0].isdigit():
         return None
-    found = {key: regexp.findall(text) for key, regexp in _PEEK.items()}
-    if any(len(values) != 1 for values in found.values()) or not found["number"][0][1].isdigit():
-        return None
-    return Task.model_construct(id=found["id"][0][1], round=found["round"][0][1], number=int(found["number"][0][1]))
+    return Task.model_construct(id=found["id"][0], round=found["round"][0], number=int(found["number"][0]))
 
 
 @dataclass
