@@ -6,29 +6,10 @@ regenerates byte for byte however the ledger has moved on since.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from .ledger import RoundTally, tally_round
-from .models import DONE_STATUSES, Bulletin, Report, Task
+from .models import Bulletin
+from .notice import Notice, build_notice
 from .problems import RenderError, UsageError
 from .repo import Dataset
-
-
-@dataclass(frozen=True)
-class ListedTask:
-    """A task as a notice describes it: the task and its progress as of the cut-off."""
-
-    task: Task
-    report: Report
-
-
-@dataclass(frozen=True)
-class BulletinView:
-    """All a bulletin template gets: the record, round tallies, the listed tasks."""
-
-    bulletin: Bulletin
-    summary: list[RoundTally]
-    listed: list[ListedTask]
 
 
 def latest_bulletin(data: Dataset) -> Bulletin:
@@ -47,43 +28,34 @@ def get_bulletin(data: Dataset, bulletin_id: str | None) -> Bulletin:
         raise UsageError(f"没有编号为“{bulletin_id}”的公告。已有公告:{known}") from None
 
 
-def listed_tasks(data: Dataset, bulletin: Bulletin) -> list[Task]:
-    """The tasks a bulletin describes in full, in number order."""
-    listing = bulletin.listing
-    if listing.tasks == "open":
-        return [task for task in data.tasks_of(listing.round) if task.status_at(bulletin.as_of) not in DONE_STATUSES]
-    return [data.tasks[task_id] for task_id in listing.tasks if task_id in data.tasks]
+def render_text(notice: Notice, root) -> str:
+    """The notice as plain text, one paragraph a line, from its (sandboxed) template.
 
-
-def build_view(data: Dataset, bulletin: Bulletin) -> BulletinView:
-    summary = [tally_round(data, round_id, bulletin.as_of) for round_id in bulletin.summary_rounds]
-    listed = []
-    for task in listed_tasks(data, bulletin):
-        report = task.report_at(bulletin.as_of)
-        if report is None:
-            raise RenderError(f"任务 {task.id} 没有 {bulletin.as_of} 或更早的整改进展,无法公开")
-        listed.append(ListedTask(task, report))
-    return BulletinView(bulletin, summary, listed)
-
-
-def render_bulletin(data: Dataset, bulletin: Bulletin) -> str:
-    """The notice text for a bulletin, from its template."""
+    Templates get ``notice`` (the computed notice) and, for templates written before it,
+    ``bulletin``, ``summary`` (round tallies) and ``listed`` (sections, each with ``task`` and
+    ``report``)."""
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
     from .templates import make_environment
 
-    view = build_view(data, bulletin)
-    env = make_environment(data.root)
+    name = notice.bulletin.template
+    env = make_environment(root)
     try:
-        template = env.get_template(bulletin.template)
-        return template.render(bulletin=view.bulletin, summary=view.summary, listed=view.listed)
+        template = env.get_template(name)
+        return template.render(
+            notice=notice, p=notice.p, bulletin=notice.bulletin, summary=notice.summary, listed=notice.sections
+        )
     except TemplateNotFound:
-        raise RenderError(f"找不到模板“{bulletin.template}”") from None
+        raise RenderError(f"找不到模板“{name}”") from None
     except TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: 模板语法错误:{exc.message}") from None
     except (TemplateError, ValueError, TypeError, AttributeError) as exc:
-        where = _template_line(exc, bulletin.template)
-        raise RenderError(f"{where}模板渲染失败:{exc}") from None
+        raise RenderError(f"{_template_line(exc, name)}模板渲染失败:{exc}") from None
+
+
+def render_bulletin(data: Dataset, bulletin: Bulletin) -> str:
+    """The notice text of a bulletin."""
+    return render_text(build_notice(data, bulletin), data.root)
 
 
 def _template_line(exc: BaseException, name: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 
-from .bulletin import listed_tasks
+from .notice import listed_tasks
 from .filechecks import Collector
 from .ledger import tally_round
 from .models import Bulletin, Round, Task

@@ -211,6 +211,13 @@ class Bulletin(_Model):
     listing: Annotated[Listing, Field(title="逐项公开")]
     issuers: Annotated[list[Text], Field(min_length=1, title="发文机关")]
     template: Annotated[Text, Field(title="模板")] = "bulletin.txt.j2"
+    punctuation: Annotated[
+        Literal["半角", "全角"],
+        Field(
+            title="标点",
+            description="dufu 在文字之间加的标点:半角(, :,如网页版公告)或全角(， ：,如正式公文)",
+        ),
+    ] = "半角"
     totals: Annotated[dict[Id, Totals] | None, Field(title="已公布的数字", description="用于核对的各轮次任务数")] = None
 
 

@@ -1,0 +1,55 @@
+"""The words and punctuation of a notice, in one place: the renderers, the importer and the
+ledger headers all read them from here, so what dufu writes and what it reads back agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Field labels, as notices and ledgers print them.
+LABELS: dict[str, str] = {
+    "id": "编号",
+    "round": "轮次",
+    "number": "序号",
+    "title": "问题",
+    "lead_units": "牵头单位",
+    "responsible_units": "责任单位",
+    "deadline": "整改时限",
+    "target": "整改目标",
+    "progress": "整改进展",
+    "status": "状态",
+    "completed_on": "完成时间",
+    "closed_on": "销号时间",
+}
+# The labelled lines of a listed task, in the order a notice prints them.
+TASK_FIELDS: tuple[str, ...] = ("lead_units", "responsible_units", "deadline", "target")
+
+
+@dataclass(frozen=True)
+class Punctuation:
+    """The marks dufu itself writes between the data's own words."""
+
+    name: str
+    comma: str
+    colon: str
+
+
+# web: ASCII marks, as many city web pages publish (the Sanming notice);
+# official: full-width marks, as official documents (公文) write them.
+PUNCTUATION: dict[str, Punctuation] = {
+    "半角": Punctuation("半角", ",", ":"),
+    "全角": Punctuation("全角", "\uff0c", "\uff1a"),
+}
+DEFAULT_PUNCTUATION = "半角"
+
+
+def round_phrase(name: str, total: int, done: int, p: Punctuation) -> str:
+    """One round's tally in a summary sentence."""
+    if done == total:
+        return f"{name}整改任务{total}项{p.comma}均已完成整改。"
+    return f"{name}整改任务{total}项中{p.comma}已完成整改{done}项{p.comma}剩余{total - done}项正在推进。"
+
+
+def summary_sentence(cutoff: str, rounds: list[tuple[str, int, int]], p: Punctuation) -> str:
+    """截至2024年5月底,第一轮…均已完成整改。第二轮…正在推进。 from (name, total, done) per round."""
+    return f"截至{cutoff}{p.comma}" + "".join(round_phrase(name, total, done, p) for name, total, done in rounds)
