@@ -1,0 +1,154 @@
+"""The one write path: every command that changes a data repository goes through here.
+
+A change is a set of whole new file contents, computed by the caller so that it keeps every
+byte it does not mean to change. ``commit_changes`` then checks the repository as it would be
+(in a staging copy: no error may be added, and no published notice may change unless the user
+accepts it), shows the diff, and writes every file atomically — or writes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .files import write_atomic
+from .problems import DufuError, InvalidData, Problem
+
+# What the checks read besides data/: copied into the staging repository.
+_CONFIG_FILES = ("dufu.toml", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file's new content; old is None for a file that does not exist yet."""
+
+    rel: str  # repository-relative, with /
+    new: bytes
+    old: bytes | None
+
+
+class WriteRefused(InvalidData):
+    """The change would add errors or change a published notice; nothing was written.
+    Carries the errors it would add (the CLI prints them like any invalid data)."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        DufuError.__init__(self, message)
+        self.problems = problems or []
+
+
+def change_file(root: Path, rel: str, new: bytes) -> Change:
+    """A Change for root/rel, reading what is there now."""
+    path = root / rel
+    try:
+        old = path.read_bytes() if path.is_file() else None
+    except OSError as exc:
+        raise DufuError(f"无法读取 {rel}:{exc.strerror}") from None
+    return Change(rel, new, old)
+
+
+def diff_changes(changes: list[Change]) -> str:
+    """A unified diff of every change (new files against nothing)."""
+    out = []
+    for change in changes:
+        old = (change.old or b"").decode("utf-8", "replace").splitlines(keepends=True)
+        new = change.new.decode("utf-8", "replace").splitlines(keepends=True)
+        before = f"a/{change.rel}" if change.old is not None else "/dev/null"
+        lines = difflib.unified_diff(old, new, before, f"b/{change.rel}")
+        out.extend(line if line.endswith("\n") else line + "\n\\ 文件末尾没有换行\n" for line in lines)
+    return "".join(out)
+
+
+def _stage(root: Path, changes: list[Change], into: Path) -> None:
+    """Lay a copy of the repository's data and settings at into, with the changes applied.
+    Unchanged files are hard-linked where possible (never written through)."""
+    changed = {c.rel: c.new for c in changes}
+    sources = [root / name for name in _CONFIG_FILES if (root / name).is_file()]
+    for folder in ("data", "templates"):
+        if (root / folder).is_dir():
+            sources.extend(p for p in (root / folder).rglob("*") if stat.S_ISREG(p.lstat().st_mode))
+    for source in sources:
+        rel = source.relative_to(root).as_posix()
+        if rel in changed:
+            continue
+        target = into / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+    for rel, content in changed.items():
+        target = into / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+def _state(root: Path, today: date) -> tuple[set[tuple], dict[str, bytes]]:
+    """The errors of a repository (position left out: edits move lines) and the text of each
+    notice it can render."""
+    from .bulletin import render_bulletin
+    from .validate import validate_repository
+
+    result = validate_repository(root, today)
+    errors = {(p.path, p.code, p.field, p.message) for p in result.problems if p.is_error}
+    notices = {}
+    if not errors:
+        for bulletin_id, bulletin in result.data.bulletins.items():
+            try:
+                notices[bulletin_id] = render_bulletin(result.data, bulletin).encode("utf-8")
+            except DufuError:
+                continue
+    return errors, notices
+
+
+def check_changes(root: Path, changes: list[Change], today: date, accept_published: bool = False) -> None:
+    """Raise WriteRefused when the changes would add an error, or change the text of a notice
+    that exists now (unless accept_published)."""
+    from .validate import validate_repository
+
+    errors_before, notices_before = _state(root, today)
+    with tempfile.TemporaryDirectory(prefix="dufu-stage-") as tmp:
+        staged = Path(tmp)
+        _stage(root, changes, staged)
+        result = validate_repository(staged, today)
+        added = [
+            p for p in result.problems if p.is_error and (p.path, p.code, p.field, p.message) not in errors_before
+        ]
+        if added:
+            raise WriteRefused(f"这次修改会带来 {len(added)} 个错误,没有写入任何文件", added)
+        if accept_published:
+            return
+        _, notices_after = _state(staged, today)
+    changed = sorted(n for n, text in notices_before.items() if notices_after.get(n) != text)
+    if changed:
+        raise WriteRefused(
+            f"这次修改会改变已发布公告 {'、'.join(changed)} 的内容,没有写入任何文件。"
+            "确需更正已发布的公告,请加 --accept-published-change"
+        )
+
+
+def apply_changes(root: Path, changes: list[Change]) -> None:
+    """Write every change, each atomically (a reader sees the old file or the new one)."""
+    for change in changes:
+        path = root / change.rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, change.new)
+
+
+def commit_changes(
+    root: Path, changes: list[Change], today: date, *, dry_run: bool = False, accept_published: bool = False
+) -> str:
+    """Check, then (unless dry_run) write the changes; the diff either way. Files whose content
+    would not change are left alone."""
+    changes = [c for c in changes if c.new != c.old]
+    if not changes:
+        return ""
+    check_changes(root, changes, today, accept_published)
+    if not dry_run:
+        apply_changes(root, changes)
+    return diff_changes(changes)
