@@ -152,3 +152,37 @@ def commit_changes(
     if not dry_run:
         apply_changes(root, changes)
     return diff_changes(changes)
+
+
+def create_repository(target: Path, files: dict[str, bytes], today: date) -> None:
+    """Lay out a new repository at target: built and validated in a folder beside it, then
+    renamed into place, so target is either untouched or complete. An existing target folder
+    is accepted only if none of the new top-level entries exists in it (e.g. just .git)."""
+    from .validate import validate_repository
+
+    target = target.absolute()
+    tops = sorted({rel.split("/", 1)[0] for rel in files})
+    if target.exists() and not target.is_dir():
+        raise DufuError(f"{target} 已存在且不是目录")
+    clashes = [name for name in tops if (target / name).exists() or (target / name).is_symlink()]
+    if clashes:
+        raise DufuError(f"{target} 中已有 {'、'.join(clashes)},不会覆盖已有的数据仓库")
+    if not target.parent.is_dir():
+        raise DufuError(f"目录不存在:{target.parent}")
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.dufu-init-", dir=target.parent))
+    try:
+        for rel, content in files.items():
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            (staging / rel).write_bytes(content)
+        errors = [p for p in validate_repository(staging, today).problems if p.is_error]
+        if errors:
+            raise WriteRefused(f"新数据仓库没有通过校验({len(errors)} 个错误),没有写入任何文件", errors)
+        if not target.exists():
+            os.rename(staging, target)
+            return
+        for name in tops:
+            os.rename(staging / name, target / name)
+    except OSError as exc:
+        raise DufuError(f"无法创建数据仓库 {target}:{exc.strerror}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
