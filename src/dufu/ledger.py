@@ -41,7 +41,7 @@ def tally_round(data: Dataset, round_id: str, day: date) -> RoundTally:
     counts: Counter[str] = Counter()
     overdue = 0
     for group in rnd.counted:
-        counts[group.status] += group.count
+        counts[group.status_at(day)] += group.count
     for task in data.tasks_of(round_id):
         counts[task.status_at(day)] += 1
         overdue += task.is_overdue_at(day)
