@@ -94,14 +94,19 @@ class UnitRegistry:
         for group in split_unit_line(text):
             first = group[0]
             for index, written in enumerate(group):
-                name = self.resolve(written)
-                if name is None and index > 0:
-                    name = self._resolve_with_prefix(first, written)
+                name = self.resolve_in_group(first, written, index)
                 if name is None:
                     unknown.append(written)
                 elif name not in found:
                     found.append(name)
         return found, unknown
+
+    def resolve_in_group(self, first: str, written: str, index: int) -> str | None:
+        """The canonical name of the index-th name of a group whose first name is first."""
+        name = self.resolve(written)
+        if name is None and index > 0:
+            name = self._resolve_with_prefix(first, written)
+        return name
 
     def _resolve_with_prefix(self, first: str, written: str) -> str | None:
         for size in range(1, min(_MAX_PREFIX, len(first) - 1) + 1):

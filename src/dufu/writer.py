@@ -13,6 +13,7 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -106,9 +107,16 @@ def _state(root: Path, today: date) -> tuple[set[tuple], dict[str, bytes]]:
     return errors, notices
 
 
-def check_changes(root: Path, changes: list[Change], today: date, accept_published: bool = False) -> None:
+def check_changes(
+    root: Path,
+    changes: list[Change],
+    today: date,
+    accept_published: bool = False,
+    verify: Callable[[Path], None] | None = None,
+) -> None:
     """Raise WriteRefused when the changes would add an error, or change the text of a notice
-    that exists now (unless accept_published)."""
+    that exists now (unless accept_published). verify, if given, is called with the staged
+    repository (after validation) for a caller's own check; it raises to refuse."""
     from .validate import validate_repository
 
     errors_before, notices_before = _state(root, today)
@@ -121,6 +129,8 @@ def check_changes(root: Path, changes: list[Change], today: date, accept_publish
         ]
         if added:
             raise WriteRefused(f"这次修改会带来 {len(added)} 个错误,没有写入任何文件", added)
+        if verify is not None:
+            verify(staged)
         if accept_published:
             return
         _, notices_after = _state(staged, today)
@@ -141,14 +151,20 @@ def apply_changes(root: Path, changes: list[Change]) -> None:
 
 
 def commit_changes(
-    root: Path, changes: list[Change], today: date, *, dry_run: bool = False, accept_published: bool = False
+    root: Path,
+    changes: list[Change],
+    today: date,
+    *,
+    dry_run: bool = False,
+    accept_published: bool = False,
+    verify: Callable[[Path], None] | None = None,
 ) -> str:
     """Check, then (unless dry_run) write the changes; the diff either way. Files whose content
     would not change are left alone."""
     changes = [c for c in changes if c.new != c.old]
     if not changes:
         return ""
-    check_changes(root, changes, today, accept_published)
+    check_changes(root, changes, today, accept_published, verify)
     if not dry_run:
         apply_changes(root, changes)
     return diff_changes(changes)
