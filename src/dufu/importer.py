@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from . import yamlwrite as yw
+from .importcounts import complete_by, first_counts, take_open
 from .models import DONE_STATUSES, CountedTasks, Measure, Report, Round, Task, Unit
 from .noticeparse import NoticeError, ParsedNotice, ParsedSection, parse_notice
 from .problems import DufuError, InvalidData
 from .repo import Dataset
 from .templates import parse_zh_number
 from .units import UnitRegistry, implied_name, split_unit_line
-from .writer import Change, WriteRefused, change_file, commit_changes
-from . import yamlwrite as yw
+from .writer import change_file, commit_changes
 
 _ORDINAL = re.compile(r"第([零一二三四五六七八九十百]+)轮")
 _MAX_NOTICE_BYTES = 8 * 1024 * 1024
@@ -107,11 +108,13 @@ def _round_names(plan: Plan, index: int) -> tuple[str, str]:
 
 def _plan_round(plan: Plan, index: int) -> str:
     name, short = _round_names(plan, index)
-    written, total, done = plan.notice.rounds[index]
+    written, total, _ = plan.notice.rounds[index]
     for rnd in plan.data.rounds.values():
         if written == (rnd.name if index == 0 else rnd.short_name):
             if rnd.total is not None and rnd.total != total:
-                raise NoticeError(2, f"{written}的任务总数是 {total} 项,而数据仓库中的{rnd.id}是 {rnd.total} 项", "E505")
+                raise NoticeError(
+                    2, f"{written}的任务总数是 {total} 项,而数据仓库中的{rnd.id}是 {rnd.total} 项", "E505"
+                )
             return rnd.id
     ordinal = _ORDINAL.match(written)
     number = parse_zh_number(ordinal[1]) if ordinal else None
@@ -175,7 +178,11 @@ def _update_task(plan: Plan, task: Task, section: ParsedSection) -> None:
     cutoff, rel = plan.notice.cutoff, plan.data.where(task)
     for offset, name in enumerate(("lead_units", "responsible_units", "deadline", "target"), 1):
         if getattr(task, name) != section.fields[name]:
-            raise NoticeError(section.line + offset, f"与已有任务 {task.id}({rel})的这一项写法不同,dufu 不会改动已有任务的这一项", "E505")
+            raise NoticeError(
+                section.line + offset,
+                f"与已有任务 {task.id}({rel})的这一项写法不同,dufu 不会改动已有任务的这一项",
+                "E505",
+            )
     if task.status_at(cutoff) in DONE_STATUSES:
         raise NoticeError(section.line, f"公告把它列为正在整改,但任务 {task.id} 截至 {cutoff} 已完成", "E503")
     report = _report(section, cutoff)
@@ -231,65 +238,17 @@ def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int]) -> None
     itemized_done = sum(t.id in plan.marked or t.status_at(cutoff) in DONE_STATUSES for t in tasks)
     itemized = len(tasks) + created
     if not rnd.counted and not tasks:  # a round met for the first time
-        groups = [CountedTasks(status=s, count=n, note=note) for s, n, note in _first_counts(written, total, done, itemized)]
+        groups = [
+            CountedTasks(status=s, count=n, note=note) for s, n, note in first_counts(written, total, done, itemized)
+        ]
     else:
-        groups = _take_open(list(rnd.counted), created, cutoff, written)
-        groups = _complete_by(groups, done - itemized_done, cutoff, written)
+        groups = take_open(list(rnd.counted), created, cutoff, written)
+        groups = complete_by(groups, done - itemized_done, cutoff, written)
     if groups != list(rnd.counted):
         rel = f"data/rounds/{round_id}.yaml"
         if rel not in plan.files:
             rel = plan.data.where(rnd)
         plan.files[rel] = yw.splice_counted(plan.text(rel), groups)
-
-
-def _first_counts(written: str, total: int, done: int, listed: int) -> list[tuple[str, int, str]]:
-    open_unlisted = total - done - listed
-    if open_unlisted < 0:
-        raise NoticeError(2, f"{written}剩余 {total - done} 项正在推进,但公告逐项列出了 {listed} 项", "E503")
-    out = []
-    if done:
-        out.append(("已完成", done, "已完成整改,未逐项录入本台账"))
-    if open_unlisted:
-        out.append(("正在推进", open_unlisted, "正在推进,公告未逐项列出"))
-    return out
-
-
-def _open_groups(groups: list[CountedTasks], cutoff: date) -> list[int]:
-    return [i for i, g in enumerate(groups) if g.status not in DONE_STATUSES and g.status_at(cutoff) not in DONE_STATUSES]
-
-
-def _take_open(groups: list[CountedTasks], count: int, cutoff: date, written: str) -> list[CountedTasks]:
-    """Newly itemized open tasks were counted open before: take them out of the counts."""
-    for index in reversed(_open_groups(groups, cutoff)):
-        take = min(count, groups[index].count)
-        count -= take
-        rest = groups[index].count - take
-        groups[index : index + 1] = [groups[index].model_copy(update={"count": rest})] if rest else []
-    if count:
-        raise NoticeError(2, f"公告逐项列出了{written}的新任务,但数据中该轮次已没有未逐项录入的未完成任务", "E503")
-    return groups
-
-
-def _complete_by(groups: list[CountedTasks], need: int, cutoff: date, written: str) -> list[CountedTasks]:
-    """need more counted tasks are done at the cut-off than the counts say: split them off
-    the open counts as done on or before it."""
-    need -= sum(g.count for g in groups if g.status_at(cutoff) in DONE_STATUSES)
-    if need < 0:
-        raise NoticeError(2, f"{written}已完成数比数据仓库中截至同日的少 {-need} 项", "E503")
-    for index in _open_groups(groups, cutoff):
-        if not need:
-            break
-        group = groups[index]
-        if group.completed_by is not None:
-            continue
-        take = min(need, group.count)
-        need -= take
-        done = group.model_copy(update={"count": take, "completed_by": cutoff})
-        rest = [group.model_copy(update={"count": group.count - take})] if group.count > take else []
-        groups[index : index + 1] = rest + [done]
-    if need:
-        raise NoticeError(2, f"{written}已完成数比数据仓库中能对应的多 {need} 项", "E503")
-    return groups
 
 
 def _plan_units(plan: Plan) -> None:

@@ -70,7 +70,9 @@ def decode_notice(raw: bytes) -> str:
         try:
             text = raw.decode("gb18030")
         except UnicodeDecodeError as exc:
-            raise NoticeError(raw[: exc.start].count(b"\n") + 1, "公告既不是 UTF-8 也不是 GB18030/GBK 编码", "E501") from None
+            raise NoticeError(
+                raw[: exc.start].count(b"\n") + 1, "公告既不是 UTF-8 也不是 GB18030/GBK 编码", "E501"
+            ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -93,7 +95,11 @@ def parse_notice(raw: bytes) -> ParsedNotice:
     notice = _opening(lines[0], lines[1])
     p = PUNCTUATION[notice.punctuation]
     index = 2
-    while index < len(lines) - 1 and (header := _HEADER.fullmatch(lines[index])) and parse_zh_number(header[1]) == len(notice.sections) + 1:
+    while (
+        index < len(lines) - 1
+        and (header := _HEADER.fullmatch(lines[index]))
+        and parse_zh_number(header[1]) == len(notice.sections) + 1
+    ):
         section, index = _section(lines, index, header[2], p)
         notice.sections.append(section)
     day = parse_zh_date(lines[-1])
@@ -101,7 +107,10 @@ def parse_notice(raw: bytes) -> ParsedNotice:
         raise NoticeError(len(lines), f"最后一行应是成文日期,如 2024年6月24日,而这里是“{lines[-1][:30]}”")
     for number in range(index + 1, len(lines)):
         if _HEADER.fullmatch(lines[number - 1]) or _MEASURE.fullmatch(lines[number - 1]) or _label(lines[number - 1]):
-            raise NoticeError(number, f"无法识别这一行:它像任务内容,却出现在发文机关的位置(应为第 {len(notice.sections) + 1} 项或发文机关)")
+            raise NoticeError(
+                number,
+                f"无法识别这一行:它像任务内容,却出现在发文机关的位置(应为第 {len(notice.sections) + 1} 项或发文机关)",
+            )
     if index >= len(lines) - 1:
         raise NoticeError(len(lines), "缺少发文机关(日期之前的一行或几行)")
     notice.issuers, notice.date = lines[index:-1], day

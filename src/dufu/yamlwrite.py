@@ -75,11 +75,11 @@ def counted_block(groups: list[CountedTasks]) -> str:
 
 def _top_level_block(text: str, key: str) -> tuple[int, int] | None:
     """Character span of a top-level key's block (its line and every indented line after)."""
-    match = re.search(rf"^{re.escape(key)}:.*(?:\n|$)", text, re.M)
+    match = re.search(rf"^{re.escape(key)}:.*(?:\n|$)", text, re.MULTILINE)
     if match is None:
         return None
     end = match.end()
-    for line in re.finditer(r"^.*(?:\n|$)", text[end:], re.M):
+    for line in re.finditer(r"^.*(?:\n|$)", text[end:], re.MULTILINE):
         if line[0] and not line[0][0] in " -#\n":
             break
         end += len(line[0])
@@ -109,7 +109,7 @@ def splice_report(text: str, report: Report) -> str | None:
 
 def splice_completed_by(text: str, day: date) -> str | None:
     """Mark a task done on or before day: status 已完成 and completed_by, before progress."""
-    status = re.search(r"^status:.*$", text, re.M)
+    status = re.search(r"^status:.*$", text, re.MULTILINE)
     progress = _top_level_block(text, "progress")
     if status is None or progress is None or progress[0] < status.end():
         return None
@@ -121,7 +121,7 @@ def splice_completed_by(text: str, day: date) -> str | None:
 def splice_units(text: str, names: list[str]) -> str:
     """Add units at the end of units.yaml (turning `units: []` into a list)."""
     lines = "".join(f"  - name: {scalar(name)}\n" for name in names)
-    empty = re.search(r"^units:\s*\[\]\s*$", text, re.M)
+    empty = re.search(r"^units:\s*\[\]\s*$", text, re.MULTILINE)
     if empty is not None:
         return text[: empty.start()] + "units:\n" + lines.rstrip("\n") + text[empty.end() :]
     return _ensure_newline(text) + lines
