@@ -63,16 +63,18 @@ class NoticeError(Exception):
 
 
 def decode_notice(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) or GB18030/GBK, with LF line ends."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    """UTF-8 (with or without BOM) or GB18030/GBK, with LF line ends. When neither fits, the
+    line named is where the encoding that read further stopped."""
+    stops = []
+    for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = raw.decode("gb18030")
+            text = raw.decode(encoding)
+            break
         except UnicodeDecodeError as exc:
-            raise NoticeError(
-                raw[: exc.start].count(b"\n") + 1, "公告既不是 UTF-8 也不是 GB18030/GBK 编码", "E501"
-            ) from None
+            stops.append(exc.start)
+    else:
+        line = raw[: max(stops)].count(b"\n") + 1
+        raise NoticeError(line, "公告既不是 UTF-8 也不是 GB18030/GBK 编码:这一行有无法识别的字节", "E501")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
