@@ -14,15 +14,15 @@ from .models import DONE_STATUSES, CountedTasks
 from .noticeparse import NoticeError
 
 
-def first_counts(written: str, total: int, done: int, listed: int) -> list[tuple[str, int, str]]:
+def first_counts(written: str, total: int, done: int, listed: int, comma: str) -> list[CountedTasks]:
     open_unlisted = total - done - listed
     if open_unlisted < 0:
         raise NoticeError(2, f"{written}剩余 {total - done} 项正在推进,但公告逐项列出了 {listed} 项", "E503")
     out = []
     if done:
-        out.append(("已完成", done, "已完成整改,未逐项录入本台账"))
+        out.append(CountedTasks(status="已完成", count=done, note=f"已完成整改{comma}未逐项录入本台账"))
     if open_unlisted:
-        out.append(("正在推进", open_unlisted, "正在推进,公告未逐项列出"))
+        out.append(CountedTasks(status="正在推进", count=open_unlisted, note=f"正在推进{comma}公告未逐项列出"))
     return out
 
 
@@ -44,7 +44,7 @@ def take_open(groups: list[CountedTasks], count: int, cutoff: date, written: str
     return groups
 
 
-def complete_by(groups: list[CountedTasks], need: int, cutoff: date, written: str) -> list[CountedTasks]:
+def complete_by(groups: list[CountedTasks], need: int, cutoff: date, written: str, comma: str) -> list[CountedTasks]:
     """need more counted tasks are done at the cut-off than the counts say: split them off
     the open counts as done on or before it."""
     need -= sum(g.count for g in groups if g.status_at(cutoff) in DONE_STATUSES)
@@ -58,7 +58,7 @@ def complete_by(groups: list[CountedTasks], need: int, cutoff: date, written: st
             continue
         take = min(need, group.count)
         need -= take
-        note = f"公告未逐项列出,{cutoff.isoformat()}或更早已完成(确切日期不详)"
+        note = f"公告未逐项列出{comma}{cutoff.isoformat()}或更早已完成{comma}确切日期不详"
         done = group.model_copy(update={"count": take, "completed_by": cutoff, "note": note})
         rest = [group.model_copy(update={"count": group.count - take})] if group.count > take else []
         groups[index : index + 1] = rest + [done]

@@ -15,12 +15,13 @@ from pathlib import Path
 
 from . import yamlwrite as yw
 from .importcounts import complete_by, first_counts, take_open
-from .models import DONE_STATUSES, CountedTasks, Measure, Report, Round, Task, Unit
+from .models import DONE_STATUSES, Measure, Report, Round, Task, Unit
 from .noticeparse import NoticeError, ParsedNotice, ParsedSection, parse_notice
 from .problems import DufuError, InvalidData
 from .repo import Dataset
 from .templates import parse_zh_number
 from .units import UnitRegistry, implied_name, split_unit_line
+from .words import PUNCTUATION
 from .writer import change_file, commit_changes
 
 _ORDINAL = re.compile(r"第([零一二三四五六七八九十百]+)轮")
@@ -207,6 +208,8 @@ def _new_task(plan: Plan, round_id: str, number: int, section: ParsedSection) ->
     except ValueError as exc:
         raise NoticeError(section.line + 3, f"整改时限无法识别:{exc}", "E502") from None
     task_id = f"{round_id}-{number:02d}"
+    while task_id in plan.data.tasks or (plan.root / f"data/tasks/{task_id}.yaml").exists():
+        task_id += "x"  # a hand-made repository may use another id scheme
     fields = [("id", task_id), ("round", round_id), ("number", number), ("title", section.title)]
     fields += [(name, section.fields[name]) for name in ("lead_units", "responsible_units", "deadline", "target")]
     fields.append(("status", "正在推进"))
@@ -233,17 +236,16 @@ def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int]) -> None
     """Make the round's counted tasks give the published totals at the cut-off."""
     written, total, done = tally
     cutoff, rnd = plan.notice.cutoff, plan.data.rounds[round_id]
+    comma = PUNCTUATION[plan.notice.punctuation].comma
     tasks = plan.data.tasks_of(round_id)
     created = plan.created.get(round_id, 0)
     itemized_done = sum(t.id in plan.marked or t.status_at(cutoff) in DONE_STATUSES for t in tasks)
     itemized = len(tasks) + created
     if not rnd.counted and not tasks:  # a round met for the first time
-        groups = [
-            CountedTasks(status=s, count=n, note=note) for s, n, note in first_counts(written, total, done, itemized)
-        ]
+        groups = first_counts(written, total, done, itemized, comma)
     else:
         groups = take_open(list(rnd.counted), created, cutoff, written)
-        groups = complete_by(groups, done - itemized_done, cutoff, written)
+        groups = complete_by(groups, done - itemized_done, cutoff, written, comma)
     if groups != list(rnd.counted):
         rel = f"data/rounds/{round_id}.yaml"
         if rel not in plan.files:

@@ -125,20 +125,22 @@ def _label(line: str) -> bool:
 
 
 def _opening(title: str, line: str) -> ParsedNotice:
-    """Title, then preamble + 截至…,<round phrases> + listing intro on line 2."""
-    match = _CUTOFF.search(line)
-    if match is None:
-        raise NoticeError(2, "第二行应含汇总句“截至2024年5月底,……”")
-    style = next(name for name, p in PUNCTUATION.items() if p.comma == match[2])
+    """Title, then preamble + 截至…,<round phrases> + listing intro on line 2. The summary is
+    the first 截至<date>, that round phrases follow (a preamble may hold a date of its own)."""
+    if not title.strip():
+        raise NoticeError(1, "缺少标题")
+    for match in _CUTOFF.finditer(line):
+        style = next(name for name, p in PUNCTUATION.items() if p.comma == match[2])
+        rounds, intro = read_summary(line[match.end() :], PUNCTUATION[style])
+        if rounds:
+            break
+    else:
+        raise NoticeError(2, "第二行应含汇总句,如“截至2024年5月底,第一轮……整改任务17项,均已完成整改。”")
     cutoff = parse_zh_cutoff(match[1])
     if cutoff is None:
         raise NoticeError(2, f"截至日期“{match[1]}”无法原样重现:月末写作“X月底”,其他日子写作“X月X日”")
-    rounds, intro = read_summary(line[match.end() :], PUNCTUATION[style])
-    if not rounds:
-        raise NoticeError(2, "汇总句中没有读到任何轮次的任务数(应如“第一轮……整改任务17项,均已完成整改。”)")
-    if not title.strip() or not match.start() or not intro:
-        part = "标题" if not title.strip() else "导语(“截至”之前的文字)" if not match.start() else "列出任务前的引言"
-        raise NoticeError(1 if part == "标题" else 2, f"缺少{part}")
+    if not match.start() or not intro:
+        raise NoticeError(2, "缺少导语(“截至”之前的文字)" if not match.start() else "缺少列出任务前的引言")
     return ParsedNotice("", style, title, line[: match.start()], cutoff, rounds, intro)
 
 
@@ -157,7 +159,7 @@ def _section(lines: list[str], index: int, title: str, p: Punctuation) -> tuple[
     measures = []
     while index + 1 < len(lines) and (match := _MEASURE.fullmatch(lines[index + 1])):
         if int(match[1]) != len(measures) + 1:
-            break
+            raise NoticeError(index + 2, f"措施编号应为“{len(measures) + 1}.”,而这里是“{match[1]}.”")
         measures.append(_measure(match[2], index + 2))
         index += 1
     if not measures:

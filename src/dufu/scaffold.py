@@ -106,7 +106,7 @@ jobs:
         with:
           python-version: "3.12"
       - run: pip install "$DUFU_PACKAGE"
-      - run: dufu validate --strict --format github
+      - run: dufu validate --format github
       - run: |
           for file in data/bulletins/*.yaml; do
             [ -e "$file" ] || continue
@@ -117,7 +117,7 @@ jobs:
 _README = """\
 # 督察整改台账
 
-本仓库用 [dufu](https://pypi.org/project/dufu/) 记录督察整改任务和历次整改情况公告。
+本仓库用 dufu(督复)记录督察整改任务和历次整改情况公告。
 
 - `data/units.yaml`:单位名录。
 - `data/rounds/`:每轮督察一个文件。
@@ -128,8 +128,8 @@ _README = """\
 常用命令:
 
 ```
-dufu import notice 公告.txt   # 导入一期已发布的公告
-dufu validate                 # 校验全部数据
+dufu import notice 公告.txt   # 导入一期已发布的公告(按时间先后,一期一次)
+dufu validate                 # 校验全部数据(加 --strict 时警告也算失败)
 dufu status                   # 各轮次总体情况
 dufu render                   # 生成最新一期公告
 ```
