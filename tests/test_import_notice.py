@@ -88,6 +88,7 @@ def test_units_are_registered_once_with_the_shared_prefix(cli, fresh):
     assert len(names) == len(set(names))
     assert "市生态环境局" in names and "市林业局" in names and "林业局" not in names
     assert units.startswith("# yaml-language-server: $schema=../schemas/units.schema.json\n")
+    assert units.endswith("\n") and "\n\n" not in units
 
 
 def test_a_three_character_prefix_is_shared_too(cli, fresh):
@@ -151,3 +152,16 @@ def test_input_as_people_have_it(cli, fresh, tmp_path, name, encoding, crlf, foo
     result = run_import(cli, fresh, notice)
     assert result.exit_code == 0, result.output
     assert render(cli, fresh, SINGLE[name][0]) == (NOTICES / name).read_bytes()
+
+
+def test_a_hand_made_repository_is_matched_not_duplicated(cli, repo):
+    """The shipped repository was typed by hand; its own notice imports as no change, and a
+    later notice adds one report per task to the same files."""
+    before = snapshot(repo)
+    again = run_import(cli, repo, NOTICES / "sanming-2024-06-24.txt")
+    assert again.exit_code == 0 and again.stdout == ""
+    assert snapshot(repo) == before
+    assert run_import(cli, repo, NOTICES / "sanming-2024-12-20.txt").exit_code == 0
+    assert sorted(snapshot(repo)) == sorted([*before, "data/bulletins/2024-12-20.yaml"])
+    assert render(cli, repo, "2024-06-24") == (NOTICES / "sanming-2024-06-24.txt").read_bytes()
+    assert render(cli, repo, "2024-12-20") == (NOTICES / "sanming-2024-12-20.txt").read_bytes()

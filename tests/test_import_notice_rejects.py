@@ -35,7 +35,11 @@ BAD = {
     "no summary sentence": (lambda t: t.replace("截至2024年5月底,", ""), 2, "E502"),
     "no date line": (lambda t: t.replace("2024年6月24日\n", "六月二十四日\n"), 48, "E502"),
     "measure numbering skips": (lambda t: t.replace("\n2.严格落实", "\n3.严格落实"), 10, "E502"),
-    "wrong punctuation for the style": (lambda t: t.replace("牵头单位:市委办公室", "牵头单位：市委办公室", 1), 4, "E502"),
+    "wrong punctuation for the style": (
+        lambda t: t.replace("牵头单位:市委办公室", "牵头单位：市委办公室", 1),
+        4,
+        "E502",
+    ),
 }
 
 
@@ -94,7 +98,8 @@ def test_a_notice_the_repository_template_cannot_reproduce(cli, fresh):
     (fresh / "templates").mkdir()
     packaged = Path(__import__("dufu").__file__).parent / "templates" / "bulletin.txt.j2"
     (fresh / "templates" / "bulletin.txt.j2").write_text(
-        packaged.read_text(encoding="utf-8").replace("{{ notice.title }}\n", "{{ notice.title }}(公开)\n"), encoding="utf-8"
+        packaged.read_text(encoding="utf-8").replace("{{ notice.title }}\n", "{{ notice.title }}(公开)\n"),
+        encoding="utf-8",
     )
     _refused(cli, fresh, NOTICES / "qingshan-2024-12-10.txt", 1, "E504")
 

@@ -23,8 +23,12 @@ def test_init_makes_a_repository_that_validates_at_once(cli, tmp_path):
 
 def test_every_data_file_and_example_carries_its_schema_line():
     files = repository_files()
-    for rel, kind in [("data/units.yaml", "units"), ("examples/round.yaml", "round"),
-                      ("examples/task.yaml", "task"), ("examples/bulletin.yaml", "bulletin")]:
+    for rel, kind in [
+        ("data/units.yaml", "units"),
+        ("examples/round.yaml", "round"),
+        ("examples/task.yaml", "task"),
+        ("examples/bulletin.yaml", "bulletin"),
+    ]:
         text = files[rel].decode("utf-8")
         depth = "../" * rel.count("/")
         assert text.startswith(f"# yaml-language-server: $schema={depth}schemas/{kind}.schema.json\n")

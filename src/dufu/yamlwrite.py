@@ -74,18 +74,19 @@ def counted_block(groups: list[CountedTasks]) -> str:
 
 
 def _top_level_block(text: str, key: str) -> tuple[int, int] | None:
-    """Character span of a top-level key's block (its line and every indented line after)."""
+    """Character span of a top-level key's block: its line and the indented (or `- `) lines
+    after it; comments and blank lines at the block's end belong to what follows."""
     match = re.search(rf"^{re.escape(key)}:.*(?:\n|$)", text, re.MULTILINE)
     if match is None:
         return None
-    end = match.end()
-    for line in re.finditer(r"^.*(?:\n|$)", text[end:], re.MULTILINE):
-        if line[0] and not line[0][0] in " -#\n":
+    end = kept = match.end()
+    for line in text[end:].splitlines(keepends=True):
+        if line[0] not in " -#\r\n":
             break
-        end += len(line[0])
-        if not line[0]:
-            break
-    return match.start(), end
+        end += len(line)
+        if line[0] in " -" and line.strip() and not line.lstrip().startswith("#"):
+            kept = end
+    return match.start(), kept
 
 
 def splice_counted(text: str, groups: list[CountedTasks]) -> str:
@@ -99,12 +100,12 @@ def splice_counted(text: str, groups: list[CountedTasks]) -> str:
 def splice_report(text: str, report: Report) -> str | None:
     """Append a report to a task file whose last field is progress; None when it is not."""
     span = _top_level_block(text, "progress")
-    if span is None or text[span[1] :].strip():
+    if span is None or any(line.strip() and not line.startswith("#") for line in text[span[1] :].splitlines()):
         return None
-    start = span[0]
-    if re.match(r"progress:\s*\[\]\s*(?:#.*)?\n?$", text[start : span[1]]):
-        return text[:start] + "progress:\n" + report_item(report)
-    return _ensure_newline(text) + report_item(report)
+    start, end = span
+    if re.match(r"progress:\s*\[\]\s*(?:#.*)?\n?$", text[start:end]):
+        return text[:start] + "progress:\n" + report_item(report) + text[end:]
+    return _ensure_newline(text[:end]) + report_item(report) + text[end:]
 
 
 def splice_completed_by(text: str, day: date) -> str | None:
@@ -121,7 +122,7 @@ def splice_completed_by(text: str, day: date) -> str | None:
 def splice_units(text: str, names: list[str]) -> str:
     """Add units at the end of units.yaml (turning `units: []` into a list)."""
     lines = "".join(f"  - name: {scalar(name)}\n" for name in names)
-    empty = re.search(r"^units:\s*\[\]\s*$", text, re.MULTILINE)
+    empty = re.search(r"^units:[ \t]*\[\][ \t]*$", text, re.MULTILINE)
     if empty is not None:
         return text[: empty.start()] + "units:\n" + lines.rstrip("\n") + text[empty.end() :]
     return _ensure_newline(text) + lines
