@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_import_notice import NOTICES, TODAY, run_import, snapshot
+from test_import_notice import NOTICES, run_import, snapshot
 
 SEED = (NOTICES / "sanming-2024-06-24.txt").read_text(encoding="utf-8")
 LATER = (NOTICES / "sanming-2024-12-20.txt").read_text(encoding="utf-8")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import PROJECT
 
 from dufu.models import Unit
 from dufu.units import UnitRegistry, split_unit_line
-
-from conftest import PROJECT
 
 REGISTRY = UnitRegistry(
     [
