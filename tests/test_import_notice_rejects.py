@@ -109,3 +109,26 @@ def test_a_missing_file_is_refused(cli, fresh, tmp_path):
     result = run_import(cli, fresh, tmp_path / "nowhere.txt")
     assert result.exit_code == 1 and "找不到公告文件" in result.stderr
     assert snapshot(fresh) == before
+
+
+def test_every_line_removed_is_refused_with_a_line_or_still_round_trips(fresh, tmp_path):
+    """Whatever line is missing, the import either names a line or (dry run) passes its own
+    byte-for-byte check; never an internal error, never a write."""
+    from datetime import date
+
+    from dufu.importer import import_notice_file
+    from dufu.problems import InvalidData
+
+    before = snapshot(fresh)
+    outcomes = {"refused": 0, "imported": 0}
+    for number in range(1, len(_lines(SEED))):
+        notice = tmp_path / "notice.txt"
+        notice.write_text(_without_line(SEED, number), encoding="utf-8")
+        try:
+            import_notice_file(fresh, notice, date(2026, 1, 1), dry_run=True)
+            outcomes["imported"] += 1
+        except InvalidData as exc:
+            assert exc.problems and all(p.line >= 1 for p in exc.problems), number
+            outcomes["refused"] += 1
+    assert snapshot(fresh) == before
+    assert outcomes["refused"] > 30 and outcomes["imported"] > 0  # e.g. an issuer or a whole measure removed

@@ -49,3 +49,11 @@ def test_init_fills_an_existing_folder_that_holds_no_repository(cli, tmp_path):
     assert cli("init", str(tmp_path)).exit_code == 0
     assert (tmp_path / "data" / "units.yaml").is_file()
     assert (tmp_path / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
+
+
+def test_init_refuses_a_missing_parent_or_a_file(cli, tmp_path):
+    missing = cli("init", str(tmp_path / "no" / "such" / "city"))
+    assert missing.exit_code == 1 and "目录不存在" in missing.stderr
+    (tmp_path / "file").write_text("x")
+    assert cli("init", str(tmp_path / "file")).exit_code == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
