@@ -165,3 +165,14 @@ def test_a_hand_made_repository_is_matched_not_duplicated(cli, repo):
     assert sorted(snapshot(repo)) == sorted([*before, "data/bulletins/2024-12-20.yaml"])
     assert render(cli, repo, "2024-06-24") == (NOTICES / "sanming-2024-06-24.txt").read_bytes()
     assert render(cli, repo, "2024-12-20") == (NOTICES / "sanming-2024-12-20.txt").read_bytes()
+
+
+def test_tasks_that_left_the_listing_while_done_did_not_grow_stay_open(cli, fresh, tmp_path):
+    later = (NOTICES / "jiangchuan-2025-10-15.txt").read_text(encoding="utf-8")
+    notice = tmp_path / "later.txt"
+    notice.write_text(later.replace("已完成整改5项，剩余10项", "已完成整改2项，剩余13项"), encoding="utf-8")
+    run_import(cli, fresh, NOTICES / "jiangchuan-2025-04-08.txt")
+    assert run_import(cli, fresh, notice).exit_code == 0
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    assert data.tasks["r3-03"].completed_by is None and data.tasks["r3-03"].status_at(date(2025, 9, 30)) == "正在推进"
+    assert render(cli, fresh, "2025-10-15") == notice.read_bytes()

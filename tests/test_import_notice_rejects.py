@@ -89,6 +89,14 @@ def test_a_later_notice_with_another_round_total_is_refused(cli, fresh, tmp_path
     _refused(cli, fresh, notice, 2, "E505")
 
 
+def test_done_grown_by_fewer_than_the_tasks_that_left_the_listing_is_refused(cli, fresh, tmp_path):
+    assert run_import(cli, fresh, NOTICES / "jiangchuan-2025-04-08.txt").exit_code == 0
+    later = (NOTICES / "jiangchuan-2025-10-15.txt").read_text(encoding="utf-8")
+    notice = tmp_path / "later.txt"
+    notice.write_text(later.replace("已完成整改5项，剩余10项", "已完成整改3项，剩余12项"), encoding="utf-8")
+    _refused(cli, fresh, notice, 2, "E503")
+
+
 def test_an_older_notice_after_a_newer_one_is_refused(cli, fresh):
     assert run_import(cli, fresh, NOTICES / "sanming-2024-12-20.txt").exit_code == 0
     _refused(cli, fresh, NOTICES / "sanming-2024-06-24.txt", 3, "E505")

@@ -333,10 +333,13 @@ def import_notice(
 
         diff = import_notice_file(_root(directory), file, _today(today), dry_run=dry_run)
         _echo(diff)
+        files = diff.count("\n+++ b/") + diff.startswith("+++ b/")
         if not diff:
             typer.echo("数据仓库中已有这期公告的全部内容,没有修改。", err=True)
         elif dry_run:
-            typer.echo("(--dry-run:以上修改没有写入)", err=True)
+            typer.echo(f"(--dry-run:以上 {files} 个文件的修改没有写入)", err=True)
+        else:
+            typer.echo(f"已导入 {file.name}:写入 {files} 个文件。", err=True)
 
 
 def _dumps(value) -> str:

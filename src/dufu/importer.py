@@ -49,7 +49,7 @@ class Plan:
     files: dict[str, str] = field(default_factory=dict)
     new_units: list[str] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)  # round -> tasks created
-    marked: set[str] = field(default_factory=set)  # tasks marked done by the cut-off
+    unlisted: dict[str, list[Task]] = field(default_factory=dict)  # round -> open tasks not listed
 
     def text(self, rel: str) -> str:
         if rel not in self.files:
@@ -150,7 +150,7 @@ def _report(section: ParsedSection, cutoff: date) -> Report:
 
 def _plan_tasks(plan: Plan, round_id: str) -> list[str]:
     """Listed tasks matched by title (a new report each) or created; the ids in listed order.
-    Tasks of the round that were open and are no longer listed are marked done by the cut-off."""
+    Tasks of the round that were open and are no longer listed are noted for _plan_counts."""
     existing = plan.data.tasks_of(round_id)
     by_title = {}
     for task in existing:
@@ -171,7 +171,7 @@ def _plan_tasks(plan: Plan, round_id: str) -> list[str]:
     cutoff = plan.notice.cutoff
     for task in existing:
         if task.id not in ids and task.status_at(cutoff) not in DONE_STATUSES:
-            _mark_done_by(plan, task, cutoff)
+            plan.unlisted.setdefault(round_id, []).append(task)
     return ids
 
 
@@ -229,7 +229,6 @@ def _mark_done_by(plan: Plan, task: Task, cutoff: date) -> None:
     if text is None:
         raise NoticeError(2, f"无法在 {rel} 中记下任务已完成(status 或 progress 的位置不对)", "E505")
     plan.files[rel] = text
-    plan.marked.add(task.id)
 
 
 def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int]) -> None:
@@ -239,11 +238,11 @@ def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int]) -> None
     comma = PUNCTUATION[plan.notice.punctuation].comma
     tasks = plan.data.tasks_of(round_id)
     created = plan.created.get(round_id, 0)
-    itemized_done = sum(t.id in plan.marked or t.status_at(cutoff) in DONE_STATUSES for t in tasks)
-    itemized = len(tasks) + created
+    itemized_done = sum(t.status_at(cutoff) in DONE_STATUSES for t in tasks)
     if not rnd.counted and not tasks:  # a round met for the first time
-        groups = first_counts(written, total, done, itemized, comma)
+        groups = first_counts(written, total, done, len(tasks) + created, comma)
     else:
+        itemized_done += _left_listing(plan, round_id, tally, itemized_done)
         groups = take_open(list(rnd.counted), created, cutoff, written)
         groups = complete_by(groups, done - itemized_done, cutoff, written, comma)
     if groups != list(rnd.counted):
@@ -251,6 +250,26 @@ def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int]) -> None
         if rel not in plan.files:
             rel = plan.data.where(rnd)
         plan.files[rel] = yw.splice_counted(plan.text(rel), groups)
+
+
+def _left_listing(plan: Plan, round_id: str, tally: tuple[str, int, int], itemized_done: int) -> int:
+    """Tasks that were open and left the listing: done on or before the cut-off when the done
+    count grew by at least their number, still open (just not listed) when it did not grow;
+    anything between cannot be told apart. How many were marked done."""
+    written, _, done = tally
+    cutoff, unlisted = plan.notice.cutoff, plan.unlisted.get(round_id, [])
+    counted_done = sum(g.count for g in plan.data.rounds[round_id].counted if g.status_at(cutoff) in DONE_STATUSES)
+    grown = done - itemized_done - counted_done
+    if not unlisted or grown <= 0:
+        return 0
+    if grown < len(unlisted):
+        ids = "、".join(t.id for t in unlisted)
+        raise NoticeError(
+            2, f"公告不再列出任务 {ids},但{written}已完成数只增加了 {grown} 项,无法判断哪些已完成", "E503"
+        )
+    for task in unlisted:
+        _mark_done_by(plan, task, cutoff)
+    return len(unlisted)
 
 
 def _plan_units(plan: Plan) -> None:
