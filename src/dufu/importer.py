@@ -8,23 +8,20 @@ and, here, that the imported bulletin renders back to the notice byte for byte.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from . import yamlwrite as yw
-from .importcounts import complete_by, first_counts, take_open
-from .models import DONE_STATUSES, Measure, Report, Round, Task, Unit
+from .importrounds import complete_by, first_counts, listing_round, plan_round, take_open
+from .models import DONE_STATUSES, Measure, Report, Task, Unit
 from .noticeparse import NoticeError, ParsedNotice, ParsedSection, parse_notice
 from .problems import DufuError, InvalidData
 from .repo import Dataset
-from .templates import parse_zh_number
 from .units import UnitRegistry, implied_name, split_unit_line
 from .words import PUNCTUATION
 from .writer import change_file, commit_changes
 
-_ORDINAL = re.compile(r"第([零一二三四五六七八九十百]+)轮")
 _MAX_NOTICE_BYTES = 8 * 1024 * 1024
 
 
@@ -84,63 +81,13 @@ def _read_notice(file: Path) -> bytes:
 def plan_import(plan: Plan) -> str:
     """Fill plan.files; the id of the imported bulletin."""
     notice = plan.notice
-    round_ids = [_plan_round(plan, index) for index in range(len(notice.rounds))]
-    listing = _listing_round(plan, round_ids)
+    round_ids = [plan_round(plan, index) for index in range(len(notice.rounds))]
+    listing = listing_round(plan, round_ids)
     task_ids = _plan_tasks(plan, listing) if listing is not None else []
     for index, round_id in enumerate(round_ids):
         _plan_counts(plan, round_id, notice.rounds[index])
     _plan_units(plan)
     return _plan_bulletin(plan, round_ids, listing or round_ids[-1], task_ids)
-
-
-def _round_names(plan: Plan, index: int) -> tuple[str, str]:
-    """(name, short_name) of the index-th round of the summary: the first is written in full,
-    the others by short name; the missing form follows the ordinal (第二轮…)."""
-    written = plan.notice.rounds[index][0]
-    first = plan.notice.rounds[0][0]
-    ordinal = _ORDINAL.match(written)
-    if index == 0:
-        return written, (ordinal[0] + "督察" if ordinal and written.endswith("督察") else written)
-    first_ordinal = _ORDINAL.match(first)
-    if ordinal and first_ordinal and written == ordinal[0] + "督察":
-        return ordinal[0] + first[first_ordinal.end() :], written
-    return written, written
-
-
-def _plan_round(plan: Plan, index: int) -> str:
-    name, short = _round_names(plan, index)
-    written, total, _ = plan.notice.rounds[index]
-    for rnd in plan.data.rounds.values():
-        if written == (rnd.name if index == 0 else rnd.short_name):
-            if rnd.total is not None and rnd.total != total:
-                raise NoticeError(
-                    2, f"{written}的任务总数是 {total} 项,而数据仓库中的{rnd.id}是 {rnd.total} 项", "E505"
-                )
-            return rnd.id
-    ordinal = _ORDINAL.match(written)
-    number = parse_zh_number(ordinal[1]) if ordinal else None
-    round_id = f"r{number}" if number else f"r{index + 1}"
-    while round_id in plan.data.rounds or f"data/rounds/{round_id}.yaml" in plan.files:
-        round_id += "x"
-    rnd = Round(id=round_id, name=name, short_name=short, total=total)
-    fields = [("id", rnd.id), ("name", name), ("short_name", short), ("total", total)]
-    plan.files[f"data/rounds/{round_id}.yaml"] = yw.header("round", 2) + yw.mapping(fields)
-    plan.data.rounds[round_id] = rnd
-    return round_id
-
-
-def _listing_round(plan: Plan, round_ids: list[str]) -> str | None:
-    """The round whose tasks are listed: named in the intro, else the last with open tasks."""
-    notice = plan.notice
-    if not notice.sections:
-        return None
-    named = [rid for rid in round_ids if plan.data.rounds[rid].name in notice.intro]
-    if named:
-        return named[-1]
-    open_rounds = [rid for rid, (_, total, done) in zip(round_ids, notice.rounds) if total > done]
-    if not open_rounds:
-        raise NoticeError(2, "公告逐项列出了任务,但汇总句说各轮次任务均已完成", "E503")
-    return open_rounds[-1]
 
 
 def _report(section: ParsedSection, cutoff: date) -> Report:
