@@ -10,10 +10,10 @@ from dufu.models import CountedTasks, Task
 from dufu.validate import validate_repository
 
 REPORT = {"as_of": "2024-05-31", "measures": [{"heading": "措施。"}]}
-TASK = dict(
-    id="r2-01", round="r2", number=1, title="问题", lead_units="甲", responsible_units="乙",
-    deadline="立行立改、长期坚持", target="目标", progress=[REPORT],
-)  # fmt: skip
+TASK = {
+    "id": "r2-01", "round": "r2", "number": 1, "title": "问题", "lead_units": "甲", "responsible_units": "乙",
+    "deadline": "立行立改、长期坚持", "target": "目标", "progress": [REPORT],
+}  # fmt: skip
 
 
 def test_a_task_done_by_a_cutoff_is_open_before_it_and_done_from_it():
