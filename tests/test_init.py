@@ -57,3 +57,16 @@ def test_init_refuses_a_missing_parent_or_a_file(cli, tmp_path):
     (tmp_path / "file").write_text("x")
     assert cli("init", str(tmp_path / "file")).exit_code == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_the_settings_files_parse(tmp_path):
+    import tomllib
+
+    import yaml
+
+    files = repository_files()
+    workflow = yaml.safe_load(files[".github/workflows/dufu.yml"])
+    assert any("dufu validate" in step.get("run", "") for step in workflow["jobs"]["validate"]["steps"])
+    hooks = yaml.safe_load(files[".pre-commit-config.yaml"])["repos"][0]["hooks"]
+    assert hooks[0]["entry"] == "dufu validate"
+    assert tomllib.loads(files["dufu.toml"].decode()) == {"rules": {}}
