@@ -35,6 +35,7 @@ BAD = {
     "no summary sentence": (lambda t: t.replace("截至2024年5月底,", ""), 2, "E502"),
     "no date line": (lambda t: t.replace("2024年6月24日\n", "六月二十四日\n"), 48, "E502"),
     "measure numbering skips": (lambda t: t.replace("\n2.严格落实", "\n3.严格落实"), 10, "E502"),
+    "a task listed twice": (lambda t: t.replace("四、保护区管控不力问题", "四、法治观念淡薄问题"), 35, "E503"),
     "wrong punctuation for the style": (
         lambda t: t.replace("牵头单位:市委办公室", "牵头单位：市委办公室", 1),
         4,

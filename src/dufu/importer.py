@@ -19,7 +19,7 @@ from .noticeparse import NoticeError, ParsedNotice, ParsedSection, parse_notice
 from .problems import DufuError, InvalidData
 from .repo import Dataset
 from .units import UnitRegistry, implied_name, split_unit_line
-from .words import PUNCTUATION
+from .words import PUNCTUATION, TASK_FIELDS
 from .writer import change_file, commit_changes
 
 _MAX_NOTICE_BYTES = 8 * 1024 * 1024
@@ -103,8 +103,11 @@ def _plan_tasks(plan: Plan, round_id: str) -> list[str]:
     for task in existing:
         by_title.setdefault(task.title, task)
     number = max((t.number for t in existing), default=0)
-    ids = []
+    ids, seen = [], set()
     for section in plan.notice.sections:
+        if section.title in seen:
+            raise NoticeError(section.line, f"同一个任务“{section.title}”列出了两次", "E503")
+        seen.add(section.title)
         task = by_title.get(section.title)
         if task is not None:
             _update_task(plan, task, section)
@@ -112,8 +115,6 @@ def _plan_tasks(plan: Plan, round_id: str) -> list[str]:
             number += 1
             task = _new_task(plan, round_id, number, section)
             by_title[task.title] = task
-        if task.id in ids:
-            raise NoticeError(section.line, f"同一个任务“{section.title}”列出了两次", "E503")
         ids.append(task.id)
     cutoff = plan.notice.cutoff
     for task in existing:
@@ -124,7 +125,7 @@ def _plan_tasks(plan: Plan, round_id: str) -> list[str]:
 
 def _update_task(plan: Plan, task: Task, section: ParsedSection) -> None:
     cutoff, rel = plan.notice.cutoff, plan.data.where(task)
-    for offset, name in enumerate(("lead_units", "responsible_units", "deadline", "target"), 1):
+    for offset, name in enumerate(TASK_FIELDS, 1):
         if getattr(task, name) != section.fields[name]:
             raise NoticeError(
                 section.line + offset,
@@ -158,7 +159,7 @@ def _new_task(plan: Plan, round_id: str, number: int, section: ParsedSection) ->
     while task_id in plan.data.tasks or (plan.root / f"data/tasks/{task_id}.yaml").exists():
         task_id += "x"  # a hand-made repository may use another id scheme
     fields = [("id", task_id), ("round", round_id), ("number", number), ("title", section.title)]
-    fields += [(name, section.fields[name]) for name in ("lead_units", "responsible_units", "deadline", "target")]
+    fields += [(name, section.fields[name]) for name in TASK_FIELDS]
     fields.append(("status", "正在推进"))
     report = _report(section, plan.notice.cutoff)
     body = yw.mapping(fields) + "progress:\n" + yw.report_item(report)
