@@ -19,6 +19,8 @@ def test_init_makes_a_repository_that_validates_at_once(cli, tmp_path):
     assert cli("validate", "-C", str(target), "--strict").exit_code == 0
     assert (target / ".gitignore").read_text(encoding="utf-8").count(".dufu/") == 1
     assert [p.name for p in tmp_path.iterdir()] == ["city"]  # no staging folder left behind
+    (tmp_path / "plain").mkdir()
+    assert (target.stat().st_mode & 0o777) == ((tmp_path / "plain").stat().st_mode & 0o777)
 
 
 def test_every_data_file_and_example_carries_its_schema_line():

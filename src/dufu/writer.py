@@ -172,8 +172,9 @@ def commit_changes(
 
 def create_repository(target: Path, files: dict[str, bytes], today: date) -> None:
     """Lay out a new repository at target: built and validated in a folder beside it, then
-    renamed into place, so target is either untouched or complete. An existing target folder
-    is accepted only if none of the new top-level entries exists in it (e.g. just .git)."""
+    renamed into place, so a new target is either absent or complete. An existing folder is
+    accepted only if none of the new top-level entries exists in it (e.g. just .git); each
+    entry is then renamed in."""
     from .validate import validate_repository
 
     target = target.absolute()
@@ -187,6 +188,9 @@ def create_repository(target: Path, files: dict[str, bytes], today: date) -> Non
         raise DufuError(f"目录不存在:{target.parent}")
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.dufu-init-", dir=target.parent))
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a repository is an ordinary folder
         for rel, content in files.items():
             (staging / rel).parent.mkdir(parents=True, exist_ok=True)
             (staging / rel).write_bytes(content)
