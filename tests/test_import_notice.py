@@ -176,3 +176,24 @@ def test_tasks_that_left_the_listing_while_done_did_not_grow_stay_open(cli, fres
     data = load_valid(fresh, date.fromisoformat(TODAY))
     assert data.tasks["r3-03"].completed_by is None and data.tasks["r3-03"].status_at(date(2025, 9, 30)) == "正在推进"
     assert render(cli, fresh, "2025-10-15") == notice.read_bytes()
+
+
+def test_a_task_listed_for_the_first_time_takes_a_counted_open_task(cli, fresh, tmp_path):
+    """The first notice tallies 13 open tasks and lists 12; a later one lists the 13th too."""
+    first = NOTICES / "jiangchuan-2025-04-08.txt"
+    extra = (
+        "十三、工业固体废物堆存不规范问题\n牵头单位：市生态环境局\n责任单位：市工业和信息化局，各县（市、区）人民政府\n"
+        "整改时限：2025年12月底前\n整改目标：工业固体废物规范贮存。\n整改进展：\n1.开展排查。已排查企业45家。\n"
+    )
+    text = first.read_text(encoding="utf-8").replace("截至2025年3月20日", "截至2025年4月底")
+    notice = tmp_path / "later.txt"
+    notice.write_text(
+        text.replace("2025年4月8日\n", "2025年5月12日\n").replace("中共江川市委\n", extra + "中共江川市委\n"),
+        encoding="utf-8",
+    )
+    run_import(cli, fresh, first)
+    assert run_import(cli, fresh, notice).exit_code == 0
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    assert [g.status for g in data.rounds["r3"].counted] == ["已完成"] and len(data.tasks) == 13
+    assert render(cli, fresh, "2025-04-08") == first.read_bytes()
+    assert render(cli, fresh, "2025-05-12") == notice.read_bytes()
