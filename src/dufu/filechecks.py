@@ -11,11 +11,13 @@ from datetime import date
 from pathlib import Path
 
 from .deadline import parse_deadline
+from .files import read_or_empty
 from .models import DONE_STATUSES, Bulletin, Task
 from .problems import Problem, format_field
+from .textsafety import CONTROL, INVISIBLE, LINE_BREAK, describe_char
 from .typography import bulletin_texts, check_texts, task_texts
 from .units import UnitRegistry
-from .yamlload import compose, locate
+from .yamlload import MAX_FILE_BYTES, compose, locate
 
 
 class Collector:
@@ -33,7 +35,7 @@ class Collector:
         out = []
         for rel, loc, code, message, hint, offset in self._pending:
             if rel not in nodes:
-                nodes[rel] = compose((self.root / rel).read_bytes())
+                nodes[rel] = compose(read_or_empty(self.root / rel, MAX_FILE_BYTES))
             line, col = locate(nodes[rel], loc, offset=offset)
             out.append(Problem(rel, line, col, code, message, field=format_field(loc), hint=hint))
         return out
@@ -47,6 +49,45 @@ def check_file(model, rel: str, today: date, units: UnitRegistry | None, root: P
     elif isinstance(model, Bulletin):
         _check_typography(rel, bulletin_texts(model), out)
     return out.problems()
+
+
+_UNSAFE_TEXT = [
+    (LINE_BREAK, "E207", "文字中有换行:每段文字只能写在一行内(换行会在公告中另起一段,可能伪造出一个标题)"),
+    (CONTROL, "E208", "文字中有终端控制字符 {char}:它能改写终端的显示,也会被写进公告"),
+    (INVISIBLE, "E209", "文字中有看不见的字符 {char}:它会改变文字的显示顺序,或让看起来相同的文字不同"),
+]
+_ANY_UNSAFE = "|".join(regexp.pattern for regexp, _, _ in _UNSAFE_TEXT)
+
+
+def check_strings(data: object, rel: str, root: Path) -> list[Problem]:
+    """Line breaks, terminal control characters, bidi and invisible characters in any text of
+    a parsed file: refused everywhere, since every text is one line of the notice."""
+    import re
+
+    texts = list(_strings(data))
+    if not re.search(_ANY_UNSAFE, "\t".join(text for _, text in texts)):
+        return []
+    out = Collector(root)
+    for loc, text in texts:
+        for regexp, code, message in _UNSAFE_TEXT:
+            found = regexp.search(text)
+            if found:
+                char = describe_char(found.group())
+                out.add(rel, loc, code, message.format(char=char), "删除这个字符", offset=found.start())
+    return out.problems()
+
+
+def _strings(data: object):
+    """(field path, text) of every string value in parsed YAML data."""
+    todo = [((), data)]
+    while todo:
+        loc, value = todo.pop()
+        if isinstance(value, str):
+            yield loc, value
+        elif isinstance(value, dict):
+            todo.extend((loc + (key,), item) for key, item in value.items())
+        elif isinstance(value, list):
+            todo.extend((loc + (index,), item) for index, item in enumerate(value))
 
 
 def _check_typography(rel: str, entries, out: Collector) -> None:

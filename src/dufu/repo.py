@@ -12,7 +12,13 @@ import functools
 import gc
 import multiprocessing as mp
 import os
+import ctypes
 import re
+import signal
+import stat
+import sys
+import threading
+import time
 import typing
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -22,13 +28,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .filechecks import check_file
+from .filechecks import check_file, check_strings
+from .files import FileTooLarge, NotRegularFile, file_kind, read_or_empty, read_regular, reason
 from .models import KINDS, Bulletin, Report, Round, Task, UnitsFile
-from .problems import Problem, RepositoryNotFound, format_field
+from .problems import Problem, RepositoryNotFound, bound_problems, format_field
 from .units import UnitRegistry
 from .yamlload import MAX_FILE_BYTES, compose, load_yaml, locate, too_large
 
 DATA_DIR = "data"
+TEMPLATES_DIR = "templates"
 # folder (relative to data/) -> kind of every .yaml file below it
 FOLDERS = {"rounds": "round", "tasks": "task", "bulletins": "bulletin"}
 UNITS_FILE = "units.yaml"
@@ -57,29 +65,78 @@ class SourceFile:
     path: Path  # absolute
     rel: str  # as shown in messages, relative to the repository root, with /
     kind: str | None  # None: a file that does not belong where it is
+    refused: tuple[str, str] | None = None  # (code, message): not a regular file, never read
 
 
 def discover(root: Path) -> list[SourceFile]:
-    """Every YAML file under data/, each with its kind; misplaced ones have kind None."""
-    data = root / DATA_DIR
+    """Every YAML file under data/, each with its kind; misplaced ones have kind None.
+
+    Nothing is followed or opened here: symlinks, FIFOs, devices, sockets (under data/ or
+    templates/) and folders named like data files come back refused, to be reported."""
     found = []
-    for path in sorted(data.rglob("*")):
-        rel_parts = path.relative_to(data).parts
-        if any(part.startswith(".") for part in rel_parts) or not path.is_file():
-            continue
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            continue
-        kind = None
-        if path.suffix == ".yaml":
-            if rel_parts == (UNITS_FILE,):
-                kind = "units"
-            elif len(rel_parts) > 1:
-                kind = FOLDERS.get(rel_parts[0])
-        found.append(SourceFile(path, path.relative_to(root).as_posix(), kind))
-    return found
+    for folder in (DATA_DIR, TEMPLATES_DIR):
+        for path, mode in _walk(root, root / folder):
+            source = _classify(root, path, mode, data_file=folder == DATA_DIR)
+            if source is not None:
+                found.append(source)
+    return sorted(found, key=lambda s: s.rel)
+
+
+def _walk(root: Path, top: Path):
+    """(path, lstat mode) of top and everything below it, hidden entries skipped, no symlink
+    followed."""
+    try:
+        yield top, top.lstat().st_mode
+    except OSError:
+        return
+    if not stat.S_ISDIR(top.lstat().st_mode):
+        return
+    try:
+        entries = list(os.scandir(top))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith("."):
+            yield from _walk(root, Path(entry.path))
+
+
+def _classify(root: Path, path: Path, mode: int, data_file: bool) -> SourceFile | None:
+    rel = path.relative_to(root).as_posix()
+    is_yaml = path.suffix.lower() in (".yaml", ".yml")
+    if stat.S_ISLNK(mode):
+        return SourceFile(path, rel, None, ("E114", f"是符号链接({_link_target(root, path)}),dufu 不跟随符号链接,不会读取"))
+    if stat.S_ISDIR(mode):
+        if is_yaml:
+            return SourceFile(path, rel, None, ("E116", "是一个目录,却以数据文件的扩展名命名"))
+        return None
+    if not stat.S_ISREG(mode):
+        return SourceFile(path, rel, None, ("E115", f"是{file_kind(mode)},不是普通文件,不会读取"))
+    if not data_file or not is_yaml:
+        return None
+    rel_parts = path.relative_to(root / DATA_DIR).parts
+    kind = None
+    if path.suffix == ".yaml":
+        if rel_parts == (UNITS_FILE,):
+            kind = "units"
+        elif len(rel_parts) > 1:
+            kind = FOLDERS.get(rel_parts[0])
+    return SourceFile(path, rel, kind)
+
+
+def _link_target(root: Path, path: Path) -> str:
+    """Where a symlink leads, in words; the target itself is never named (nor read)."""
+    try:
+        target = Path(os.path.realpath(path, strict=True))
+    except OSError:
+        return "链接循环或指向不存在的文件"
+    if not target.is_relative_to(root.resolve()):
+        return "指向数据仓库之外"
+    return "指向数据仓库之内"
 
 
 def misplaced_problem(source: SourceFile) -> Problem:
+    if source.refused is not None:
+        return Problem(source.rel, 0, 0, *source.refused)
     if source.path.suffix != ".yaml":
         return Problem(source.rel, 0, 0, "E110", "扩展名应为 .yaml,这个文件不会被读取", hint="把文件改名为 .yaml")
     return Problem(
@@ -180,13 +237,15 @@ def _parse(source: SourceFile) -> tuple[object, tuple[Problem, ...]]:
     """Read and parse one file (the costly half of loading; runs in worker processes)."""
     if source.kind is None:
         return None, (misplaced_problem(source),)
-    try:
-        size = source.path.stat().st_size
-        if size > MAX_FILE_BYTES:  # refused unread: memory stays bounded whatever lies in data/
-            return None, (too_large(source.rel, size),)
-        raw = source.path.read_bytes()
+    try:  # refused unread when too large: memory stays bounded whatever lies in data/
+        raw = read_regular(source.path, MAX_FILE_BYTES)
+    except FileTooLarge as exc:
+        return None, (too_large(source.rel, exc.size),)
+    except NotRegularFile as exc:  # it changed since discovery
+        code = "E114" if exc.what == "符号链接" else "E115"
+        return None, (Problem(source.rel, 0, 0, code, f"是{exc.what},不是普通文件,不会读取"),)
     except OSError as exc:
-        return None, (Problem(source.rel, 0, 0, "E100", f"无法读取文件:{exc.strerror}"),)
+        return None, (Problem(source.rel, 0, 0, "E100", f"无法读取文件:{reason(exc)}"),)
     loaded = load_yaml(source.rel, raw)
     return loaded.data, loaded.problems
 
@@ -200,9 +259,10 @@ def _validate(source: SourceFile, data: object) -> LoadedFile:
     try:
         return LoadedFile(source, KINDS[source.kind].model_validate(data), ())
     except ValidationError as exc:
-        node = compose(source.path.read_bytes())
+        node = compose(read_or_empty(source.path, MAX_FILE_BYTES))
         errors = exc.errors(include_input=False, include_url=False)
         return LoadedFile(source, None, tuple(_pydantic_problem(source.rel, node, e) for e in errors))
+
 
 
 @dataclass(frozen=True)
@@ -221,12 +281,13 @@ def _load_one(source: SourceFile, options: LoadOptions) -> LoadedFile:
     parsed, problems = _parse(source)
     if problems:
         return LoadedFile(source, None, problems)
+    text_problems = check_strings(parsed, source.rel, options.root)
     item = _validate(source, parsed)
     if item.model is None:
-        return item
-    problems = tuple(check_file(item.model, source.rel, options.today, options.units, options.root))
+        return LoadedFile(source, None, bound_problems(text_problems + list(item.problems)))
+    problems = text_problems + check_file(item.model, source.rel, options.today, options.units, options.root)
     model = item.model if options.keep_text else _without_text(item.model)
-    return LoadedFile(source, model, problems)
+    return LoadedFile(source, model, tuple(bound_problems(problems)))
 
 
 def _without_text(model):
@@ -265,9 +326,48 @@ def load_all(sources: list[SourceFile], options: LoadOptions) -> list[LoadedFile
         return _load_chunk(sources, options)
     size = max(50, len(sources) // (workers * 4))
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(
+        workers, mp_context=mp.get_context("fork"), initializer=tie_to_parent, initargs=(os.getpid(),)
+    )
+    try:
         results = pool.map(_load_chunk, chunks, [options] * len(chunks))
-        return [item for chunk in results for item in chunk]
+        loaded = [item for chunk in results for item in chunk]
+    except BaseException:  # Ctrl-C or an error: stop the workers now, do not wait for them
+        _stop(pool)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return loaded
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
+
+
+def tie_to_parent(parent: int) -> None:
+    """Worker initializer: die with the parent, however it ends (SIGKILL included), and leave
+    Ctrl-C to the parent, which alone reports it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _watch_parent(parent: int) -> None:
+    """Where the parent-death signal does not exist: notice the parent's end within a second."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 _PEEK = {
@@ -278,10 +378,7 @@ _PEEK = {
 def _peek(source: SourceFile) -> dict[str, list[str]]:
     """The plainly written top-level id, round and number values of a file, without parsing
     YAML (empty lists when it cannot be read)."""
-    try:
-        text = source.path.read_bytes().decode("utf-8", "replace")
-    except OSError:
-        text = ""
+    text = read_or_empty(source.path, MAX_FILE_BYTES).decode("utf-8", "replace")
     return {key: [m[1] for m in regexp.findall(text)] for key, regexp in _PEEK.items()}
 
 
