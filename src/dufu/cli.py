@@ -28,6 +28,7 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 def _parse_day(value: Optional[str]) -> Optional[date]:
@@ -113,11 +114,20 @@ def _errors_to_exit() -> Iterator[None]:
     except DufuError as exc:
         _console(stderr=True).print(f"错误:{exc}", style="bold red", markup=False)
         raise typer.Exit(exc.exit_code) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:  # Ctrl-C: one line, no traceback, the shell's usual 130
+        _console(stderr=True).print("已中断。", style="bold red", markup=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except (typer.Exit, typer.Abort):
         raise
     except BrokenPipeError:  # `dufu list | head`: the reader has gone, nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(EXIT_OK) from None
+    except OSError as exc:  # the environment (disk, permissions), not a bug in dufu
+        from .files import reason
+
+        where = f" {exc.filename}" if exc.filename else ""
+        _console(stderr=True).print(f"错误:无法访问{where}:{reason(exc)}", style="bold red", markup=False)
+        raise typer.Exit(EXIT_ERRORS) from None
     except Exception as exc:  # an internal error: say so, never a traceback
         _console(stderr=True).print(
             f"内部错误:{type(exc).__name__}: {exc}\n这是 dufu 的缺陷,请附上命令和数据报告给维护者。",
@@ -312,4 +322,8 @@ def run() -> None:
     if sys.argv[1:] == ["--version"]:  # answered before Typer builds the command tree
         print(f"dufu {__version__}")
         return
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # Ctrl-C outside a command (while starting up)
+        sys.stderr.write("已中断。\n")
+        sys.exit(EXIT_INTERRUPTED)

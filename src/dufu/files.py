@@ -174,6 +174,8 @@ def _replace(target: Path, content: bytes, display: Path) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
         tmp = None
+    except FileNotFoundError:  # the folder exists (checked): this file system takes no new files
+        raise DufuError(f"无法写入 {display}:无法在目录 {target.parent} 中创建文件") from None
     except OSError as exc:
         raise _write_error(display, exc) from None
     finally:

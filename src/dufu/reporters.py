@@ -12,7 +12,7 @@ from .textsafety import visible
 from .yamlload import MAX_FILE_BYTES
 
 
-EXCERPT = 40  # characters of a source line shown on each side of the caret
+EXCERPT = 60  # a longer source line is cut to this many characters on each side of the caret
 
 
 def _source_line(root: Path, problem: Problem, cache: dict) -> str | None:
@@ -31,8 +31,7 @@ def excerpt(line: str, col: int) -> tuple[str, int]:
     shown as escapes), and the terminal cells before the caret (CJK characters take two)."""
     from rich.cells import cell_len
 
-    start = max(0, col - 1 - EXCERPT)
-    end = col - 1 + EXCERPT
+    start, end = (0, len(line)) if len(line) <= 2 * EXCERPT else (max(0, col - 1 - EXCERPT), col - 1 + EXCERPT)
     before = ("…" if start else "") + visible(line[start : col - 1])
     after = visible(line[col - 1 : end]) + ("…" if end < len(line) else "")
     return before + after, cell_len(before)
