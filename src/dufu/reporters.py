@@ -21,7 +21,7 @@ def _source_line(root: Path, problem: Problem, cache: dict) -> str | None:
     if problem.path not in cache:  # the last file's lines only: memory stays bounded
         cache.clear()
         raw = read_or_empty(root / problem.path, MAX_FILE_BYTES)
-        cache[problem.path] = raw.decode("utf-8", "replace").split("\n")
+        cache[problem.path] = raw.decode("utf-8", "replace").split("\n") if raw else []
     lines = cache[problem.path]
     return lines[problem.line - 1].rstrip("\r") if problem.line <= len(lines) else None
 
