@@ -251,3 +251,21 @@ def test_os_failures_while_writing_are_named_and_leave_nothing(cli, tmp_path, mo
     assert f"错误:无法写入 {tmp_path / 'notice.txt'}:{words}" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notice.txt"]
     assert (tmp_path / "notice.txt").read_bytes() == b"old"
+
+
+def test_a_symlinked_settings_file_is_refused_unread(cli, repo, monkeypatch):
+    _secret_env(monkeypatch)
+    (repo / "dufu.toml").symlink_to("/proc/self/environ")
+    result = cli("validate", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 2 and "dufu.toml: 是符号链接" in result.stderr
+    assert SECRET not in result.output
+
+
+def test_the_writer_never_reads_a_symlinked_data_file(repo, monkeypatch):
+    from dufu.writer import change_file
+
+    _secret_env(monkeypatch)
+    (repo / "data/tasks/x.yaml").symlink_to("/proc/self/environ")
+    with pytest.raises(DufuError, match="是符号链接") as caught:
+        change_file(repo, "data/tasks/x.yaml", b"id: x\n")
+    assert SECRET not in str(caught.value)

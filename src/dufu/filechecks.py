@@ -14,7 +14,7 @@ from .deadline import parse_deadline
 from .files import read_or_empty
 from .models import DONE_STATUSES, Bulletin, Task
 from .problems import Problem, format_field
-from .textsafety import CONTROL, INVISIBLE, LINE_BREAK, describe_char
+from .textsafety import CONTROL, INVISIBLE, LINE_BREAK, describe_char, find_lookalike
 from .typography import bulletin_texts, check_texts, task_texts
 from .units import UnitRegistry
 from .yamlload import MAX_FILE_BYTES, compose, locate
@@ -52,11 +52,11 @@ def check_file(model, rel: str, today: date, units: UnitRegistry | None, root: P
 
 
 _UNSAFE_TEXT = [
-    (LINE_BREAK, "E207", "文字中有换行:每段文字只能写在一行内(换行会在公告中另起一段,可能伪造出一个标题)"),
-    (CONTROL, "E208", "文字中有终端控制字符 {char}:它能改写终端的显示,也会被写进公告"),
-    (INVISIBLE, "E209", "文字中有看不见的字符 {char}:它会改变文字的显示顺序,或让看起来相同的文字不同"),
+    (LINE_BREAK, "E207", "文字中有换行:每段文字只能写在一行内(换行会在公告中另起一段,可能伪造出一个标题)", "删除换行,写成一行"),
+    (CONTROL, "E208", "文字中有终端控制字符 {char}:它能改写终端的显示,也会被写进公告", "删除这个字符"),
+    (INVISIBLE, "E209", "文字中有看不见的字符 {char}:它会改变文字的显示顺序,或让看起来相同的文字不同", "删除这个字符"),
 ]
-_ANY_UNSAFE = "|".join(regexp.pattern for regexp, _, _ in _UNSAFE_TEXT)
+_ANY_UNSAFE = "|".join(regexp.pattern for regexp, *_ in _UNSAFE_TEXT)
 
 
 def check_strings(data: object, rel: str, root: Path) -> list[Problem]:
@@ -69,11 +69,11 @@ def check_strings(data: object, rel: str, root: Path) -> list[Problem]:
         return []
     out = Collector(root)
     for loc, text in texts:
-        for regexp, code, message in _UNSAFE_TEXT:
+        for regexp, code, message, hint in _UNSAFE_TEXT:
             found = regexp.search(text)
             if found:
                 char = describe_char(found.group())
-                out.add(rel, loc, code, message.format(char=char), "删除这个字符", offset=found.start())
+                out.add(rel, loc, code, message.format(char=char), hint, offset=found.start())
     return out.problems()
 
 
@@ -100,6 +100,10 @@ def check_task_file(task: Task, rel: str, today: date, units: UnitRegistry | Non
     for field in ("lead_units", "responsible_units") if units is not None else ():
         _, unknown = units.read_line(getattr(task, field))
         for written in unknown:
+            lookalike = find_lookalike(written, units.forms())
+            if lookalike is not None:  # looks registered, is not: say why, not "did you mean" itself
+                out.add(rel, (field,), "E312", f"单位{lookalike[1]},不在单位名录中", f"改为“{lookalike[0]}”")
+                continue
             guess = units.suggest(written)
             hint = f"是不是“{guess}”?" if guess else "请在 data/units.yaml 中登记这个单位"
             out.add(rel, (field,), "E312", f"单位“{written}”不在单位名录中", hint)

@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import typing
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from .filechecks import check_file, check_strings
 from .files import FileTooLarge, NotRegularFile, file_kind, read_or_empty, read_regular, reason
 from .models import KINDS, Bulletin, Report, Round, Task, UnitsFile
 from .problems import Problem, RepositoryNotFound, bound_problems, format_field
+from .textsafety import find_lookalike, lookalike_note
 from .units import UnitRegistry
 from .yamlload import MAX_FILE_BYTES, compose, load_yaml, locate, too_large
 
@@ -170,7 +172,21 @@ _MESSAGES = {
 }
 
 
-def _pydantic_problem(rel: str, node, error: dict) -> Problem:
+def _braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _value_at(data: object, loc: tuple) -> object:
+    """The parsed value at a field path, or None."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _pydantic_problem(rel: str, node, error: dict, data: object = None) -> Problem:
     loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
     kind = error["type"]
     ctx = dict(error.get("ctx") or {})
@@ -180,15 +196,24 @@ def _pydantic_problem(rel: str, node, error: dict) -> Problem:
     else:
         where = loc
     code, template = _MESSAGES.get(kind, ("E200", "取值无效:" + error["msg"]))
+    hint = None
     if kind == "literal_error":
-        ctx["expected"] = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        ctx["expected"] = "、".join(allowed)
+        lookalike = find_lookalike(str(_value_at(data, loc)), allowed)
+        if lookalike is not None:  # "正在推进 " is not "正在推进": say what differs
+            template, hint = "取值" + _braces(lookalike[1]), f"改为“{lookalike[0]}”"
+    if kind == "string_pattern_mismatch":
+        value = str(_value_at(data, loc))
+        plain = unicodedata.normalize("NFKC", value).strip()
+        if plain != value and re.fullmatch(str(ctx.get("pattern", "")), plain):
+            template, hint = "编号" + _braces(lookalike_note(value, plain) or ""), f"改为“{plain}”"
     if kind == "value_error":
         ctx["error"] = str(ctx.get("error", error["msg"]))
     try:
         message = template.format(**ctx)
     except (KeyError, IndexError):
         message = template
-    hint = None
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(str(ctx["field"]), _field_names(), n=1)
         hint = f"是不是“{close[0]}”?" if close else None
@@ -261,7 +286,7 @@ def _validate(source: SourceFile, data: object) -> LoadedFile:
     except ValidationError as exc:
         node = compose(read_or_empty(source.path, MAX_FILE_BYTES))
         errors = exc.errors(include_input=False, include_url=False)
-        return LoadedFile(source, None, tuple(_pydantic_problem(source.rel, node, e) for e in errors))
+        return LoadedFile(source, None, tuple(_pydantic_problem(source.rel, node, e, data) for e in errors))
 
 
 

@@ -50,12 +50,13 @@ def lookalike_note(written: str, intended: str) -> str | None:
         return None
     if written.strip(" \t\u3000") == intended:
         kind = "全角空格" if "\u3000" in written else "空格"
-        return f"“{visible(written)}”前后多了{kind}"
+        where = "开头" if written.endswith(intended) else "末尾" if written.startswith(intended) else "前后"
+        return f"“{visible(written)}”{where}多了{kind}"
     if INVISIBLE.sub("", written) == intended:
         found = INVISIBLE.search(written).group()
         return f"“{visible(written)}”含有不可见字符 {describe_char(found)}"
     if unicodedata.normalize("NFC", written) == intended:
-        return f"“{written}”使用了 Unicode 分解形式(NFD),看起来相同,但与“{intended}”不是同一串字符"
+        return f"“{written}”不是 Unicode 规范形式(NFC,常见于从 macOS 或 PDF 复制的文字),看起来相同,但与“{intended}”不是同一串字符"
     if unicodedata.normalize("NFKC", written) == intended:
         return f"“{written}”含有全角字母、数字或符号,应写作“{intended}”"
     if fold(written) == fold(intended):
