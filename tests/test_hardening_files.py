@@ -269,3 +269,13 @@ def test_the_writer_never_reads_a_symlinked_data_file(repo, monkeypatch):
     with pytest.raises(DufuError, match="是符号链接") as caught:
         change_file(repo, "data/tasks/x.yaml", b"id: x\n")
     assert SECRET not in str(caught.value)
+
+
+def test_a_named_symlink_or_fifo_is_reported_not_followed(cli, repo, monkeypatch):
+    _secret_env(monkeypatch)
+    (repo / "data/tasks/x.yaml").symlink_to("/proc/self/environ")
+    os.mkfifo(repo / "data/tasks/f.yaml")
+    for name, code in (("x.yaml", "E114"), ("f.yaml", "E115")):
+        result = cli("validate", str(repo / "data/tasks" / name), "--today", TODAY, "--format", "json")
+        assert result.exit_code == 1 and SECRET not in result.output
+        assert [p["code"] for p in json.loads(result.stdout)["problems"]] == [code]

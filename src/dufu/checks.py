@@ -96,18 +96,18 @@ def _check_units(data: Dataset, out: Collector) -> None:
     if data.units_file is None:
         return
     seen: dict[str, int] = {}
-    folded: dict[str, str] = {}
+    folded: dict[str, tuple[str, int]] = {}
     for index, unit in enumerate(data.units_file.units):
         for alias_index, form in enumerate((unit.name, *unit.aliases)):
             loc = ("units", index, "name") if alias_index == 0 else ("units", index, "aliases", alias_index - 1)
             if form in seen and seen[form] != index:
                 out.add(data.where(data.units_file), loc, "E305", f"单位名称“{form}”在名录中重复出现")
-            elif form not in seen and fold(form) in folded:
-                other = folded[fold(form)]
+            elif form not in seen and folded.get(fold(form), (form, index))[1] != index:
+                other = folded[fold(form)][0]
                 note = lookalike_note(form, other) or f"“{form}”与“{other}”看起来相同"
-                out.add(data.where(data.units_file), loc, "E306", f"单位名称{note},在名录中重复出现")
+                out.add(data.where(data.units_file), loc, "E306", f"单位名称{note},与另一个单位混淆")
             seen.setdefault(form, index)
-            folded.setdefault(fold(form), form)
+            folded.setdefault(fold(form), (form, index))
 
 
 def _check_round(data: Dataset, rnd: Round, out: Collector) -> None:
@@ -152,6 +152,7 @@ def _check_bulletin(data: Dataset, bulletin: Bulletin, out: Collector) -> None:
     if find_template(data.root, bulletin.template) is None:
         out.add(rel, ("template",), "E354", f"找不到模板“{bulletin.template}”", "模板放在数据仓库的 templates/ 目录中")
     _check_listed_twice(out, rel, ("summary_rounds",), bulletin.summary_rounds, "轮次")
+    _check_listed_twice(out, rel, ("issuers",), bulletin.issuers, "发文机关")
     if isinstance(listing.tasks, list):
         _check_listed_twice(out, rel, ("listing", "tasks"), listing.tasks, "任务")
         for index, task_id in enumerate(listing.tasks):

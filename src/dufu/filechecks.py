@@ -102,7 +102,8 @@ def check_task_file(task: Task, rel: str, today: date, units: UnitRegistry | Non
         for written in unknown:
             lookalike = find_lookalike(written, units.forms())
             if lookalike is not None:  # looks registered, is not: say why, not "did you mean" itself
-                out.add(rel, (field,), "E312", f"单位{lookalike[1]},不在单位名录中", f"改为“{lookalike[0]}”")
+                hint = f"改为“{lookalike[0]}”,或在 data/units.yaml 中把这种写法登记为别名"
+                out.add(rel, (field,), "E312", f"单位{lookalike[1]},不在单位名录中", hint)
                 continue
             guess = units.suggest(written)
             hint = f"是不是“{guess}”?" if guess else "请在 data/units.yaml 中登记这个单位"

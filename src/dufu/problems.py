@@ -34,7 +34,8 @@ class Problem:
     def __post_init__(self) -> None:
         if not self.severity:
             object.__setattr__(self, "severity", "error" if self.code.startswith("E") else "warning")
-        # messages quote the data: never let them carry a control character to a terminal or log
+        # paths and messages quote the data: never let them carry a control character to a terminal
+        object.__setattr__(self, "path", visible(self.path))
         object.__setattr__(self, "message", visible(self.message))
         if self.hint is not None:
             object.__setattr__(self, "hint", visible(self.hint))
@@ -150,7 +151,7 @@ RULES: dict[str, str] = {
     "E304": "公告编号重复",
     "E305": "单位名称重复",
     "E306": "编号或单位名称仅大小写、全角半角或 Unicode 写法不同",
-    "E307": "公告重复列出同一任务或轮次",
+    "E307": "公告重复列出同一任务、轮次或发文机关",
     "E310": "引用了不存在的轮次、任务或单位",
     "E311": "公告列出的任务不属于该轮次",
     "E312": "单位不在单位名录中",

@@ -172,6 +172,24 @@ _MESSAGES = {
 }
 
 
+def _explain_lookalike(kind: str, value: object, ctx: dict) -> tuple[str, str] | None:
+    """(message, hint) when a value only looks right: a status with a trailing space, an id or
+    a number in full-width characters; None otherwise."""
+    if not isinstance(value, str):
+        return None
+    if kind == "literal_error":
+        found = find_lookalike(value, re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        return ("取值" + found[1], f"改为“{found[0]}”") if found else None
+    plain = unicodedata.normalize("NFKC", value).strip()
+    if plain == value:
+        return None
+    if kind == "string_pattern_mismatch" and re.fullmatch(str(ctx.get("pattern", "")), plain):
+        return "编号" + (lookalike_note(value, plain) or ""), f"改为“{plain}”"
+    if kind in ("int_type", "int_parsing") and plain.isdigit():
+        return f"应为整数:“{value}”含有全角数字或空格,应写作 {plain}", f"改为 {plain}"
+    return None
+
+
 def _braces(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
@@ -198,16 +216,10 @@ def _pydantic_problem(rel: str, node, error: dict, data: object = None) -> Probl
     code, template = _MESSAGES.get(kind, ("E200", "取值无效:" + error["msg"]))
     hint = None
     if kind == "literal_error":
-        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        ctx["expected"] = "、".join(allowed)
-        lookalike = find_lookalike(str(_value_at(data, loc)), allowed)
-        if lookalike is not None:  # "正在推进 " is not "正在推进": say what differs
-            template, hint = "取值" + _braces(lookalike[1]), f"改为“{lookalike[0]}”"
-    if kind == "string_pattern_mismatch":
-        value = str(_value_at(data, loc))
-        plain = unicodedata.normalize("NFKC", value).strip()
-        if plain != value and re.fullmatch(str(ctx.get("pattern", "")), plain):
-            template, hint = "编号" + _braces(lookalike_note(value, plain) or ""), f"改为“{plain}”"
+        ctx["expected"] = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+    explained = _explain_lookalike(kind, _value_at(data, loc), error.get("ctx") or {})
+    if explained is not None:  # "正在推进 " is not "正在推进": say what differs
+        template, hint = _braces(explained[0]), explained[1]
     if kind == "value_error":
         ctx["error"] = str(ctx.get("error", error["msg"]))
     try:

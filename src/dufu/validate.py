@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -48,8 +49,8 @@ def validate_repository(
 
 def _relative(root: Path, path: Path) -> str:
     """A named file as a repository-relative path; a usage error if it is not a data file."""
-    resolved = path.resolve()
-    if not resolved.is_file():
+    resolved = path.absolute().parent.resolve() / path.name  # a named symlink is reported, not followed
+    if not os.path.lexists(resolved):
         raise UsageError(f"文件不存在:{path}")
     try:
         rel = resolved.relative_to(root.resolve())
