@@ -32,7 +32,7 @@ def _empty_progress(repo: Path, entries: int) -> None:
 
 def test_validate_20000_empty_progress_entries_under_a_memory_limit(repo):
     _empty_progress(repo, 20000)
-    limit = 400 * 1024 * 1024  # the unbounded run peaked far above this (24 GB)
+    limit = 300 * 1024 * 1024  # the unbounded run peaked far above this (24 GB)
     script = textwrap.dedent(
         f"""
         import resource, sys
@@ -54,6 +54,27 @@ def test_validate_20000_empty_progress_entries_under_a_memory_limit(repo):
         [sys.executable, "-c", script, str(repo)], capture_output=True, timeout=120
     ).stdout.decode("utf-8")
     assert "检查了 8 个文件:40000 个错误,1 个警告。" in text
+
+
+def test_a_2_mib_flood_of_entries_is_refused_before_loading(repo):
+    """500,000 `{}` in one file: refused from the parser's events (no tree, no million errors),
+    under a memory limit that loading it would break."""
+    task = repo / "data/tasks/r2-01.yaml"
+    head = task.read_text(encoding="utf-8").split("progress:")[0]
+    task.write_text(head + "progress: [" + ", ".join(["{}"] * 500_000) + "]\n", encoding="utf-8")
+    limit = 300 * 1024 * 1024
+    script = (
+        f"import resource, sys; resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))\n"
+        f"sys.argv = ['dufu', 'validate', '--today', '{TODAY}', '-C', sys.argv[1], '--format', 'json']\n"
+        "from dufu.cli import run; run()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(repo)], capture_output=True, timeout=120)
+    assert result.returncode == 1, result.stderr.decode()
+    report = json.loads(result.stdout)
+    assert [(p["path"], p["code"]) for p in report["problems"] if p["severity"] == "error"] == [
+        ("data/tasks/r2-01.yaml", "E108")
+    ]
+    assert "值过多" in report["problems"][0]["message"]
 
 
 def test_json_and_sarif_carry_the_full_count(cli, repo):

@@ -93,3 +93,34 @@ def test_every_new_code_is_in_the_readme_rule_table():
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
     for code in ("E114", "E115", "E116", "E207", "E208", "E209", "E306", "E307"):
         assert code in RULES and code in readme
+
+
+def _unsafe_chars() -> list[str]:
+    from dufu.textsafety import CONTROL, INVISIBLE, LINE_BREAK
+
+    return [chr(c) for c in range(0x10000) if any(r.match(chr(c)) for r in (CONTROL, INVISIBLE, LINE_BREAK))]
+
+
+def test_every_unsafe_character_written_raw_is_found(tmp_path):
+    """The quick byte test in check_strings never lets one through: each unsafe character,
+    written raw (where YAML accepts it at all) in a plain, a quoted or a multi-line value."""
+    from dufu.filechecks import check_strings
+    from dufu.yamlload import load_yaml
+
+    missed = []
+    for char in _unsafe_chars():
+        for text in (f"title: 甲{char}乙\n", f"title: '甲{char}乙'\n", f"title: 甲\n  {char}\n\n  乙\n"):
+            raw = text.encode("utf-8")
+            (tmp_path / "x.yaml").write_bytes(raw)
+            loaded = load_yaml("x.yaml", raw)
+            if loaded.problems or not isinstance(loaded.data, dict):
+                continue  # refused by the reader already (E113 and the like)
+            value = loaded.data["title"]
+            if any(c in value for c in _unsafe_chars()) and not check_strings(loaded.data, "x.yaml", tmp_path, raw):
+                missed.append((hex(ord(char)), text))
+    assert not missed
+
+
+def test_a_blank_line_in_a_plain_value_is_a_line_break(cli, repo):
+    edit(repo / "data/tasks/r2-01.yaml", "title: 思想认识不够到位问题", "title: 思想认识\n\n  二、伪造的标题")
+    assert [p["code"] for p in _messages(cli, repo)] == ["E207"]

@@ -7,6 +7,7 @@ value; line and column are looked up only for files that have a problem.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -59,11 +60,22 @@ _UNSAFE_TEXT = [
 _ANY_UNSAFE = "|".join(regexp.pattern for regexp, *_ in _UNSAFE_TEXT)
 
 
-def check_strings(data: object, rel: str, root: Path) -> list[Problem]:
-    """Line breaks, terminal control characters, bidi and invisible characters in any text of
-    a parsed file: refused everywhere, since every text is one line of the notice."""
-    import re
+# What the file's bytes hold wherever a parsed text could hold one of the characters above:
+# an escape (\\), a block scalar (| >), a blank line or CR inside a scalar, or the character
+# itself in UTF-8 (C1, U+061C, U+180E, U+200B-U+200F, U+2028-U+202E, U+2060-U+2069, U+FEFF,
+# U+FFF9-U+FFFB; raw C0 controls never get past the YAML reader). A file without any is clean.
+_SUSPECT_BYTES = re.compile(
+    rb"[\\|>\r]|\n[ \t]*\n|\xc2[\x80-\x9f\xad]|\xd8\x9c|\xe1\xa0\x8e|\xe2\x80[\x8b-\x8f\xa8-\xae]"
+    rb"|\xe2\x81[\xa0-\xa9]|\xef\xbb\xbf|\xef\xbf[\xb9-\xbb]"
+)
 
+
+def check_strings(data: object, rel: str, root: Path, raw: bytes | None = None) -> list[Problem]:
+    """Line breaks, terminal control characters, bidi and invisible characters in any text of
+    a parsed file: refused everywhere, since every text is one line of the notice. With the
+    file's bytes, a file that cannot hold any is passed without walking its data."""
+    if raw is not None and not _SUSPECT_BYTES.search(raw):
+        return []
     texts = list(_strings(data))
     if not re.search(_ANY_UNSAFE, "\t".join(text for _, text in texts)):
         return []
