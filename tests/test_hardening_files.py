@@ -50,9 +50,9 @@ def test_validate_20000_empty_progress_entries_under_a_memory_limit(repo):
         assert len(result.stdout) < 100_000, fmt  # bounded, not 40,000 problems with their lines
         out = result.stdout.decode("utf-8")
         assert "另有 39980 处同类问题" in out, fmt
-    text = subprocess.run(
-        [sys.executable, "-c", script, str(repo)], capture_output=True, timeout=120
-    ).stdout.decode("utf-8")
+    text = subprocess.run([sys.executable, "-c", script, str(repo)], capture_output=True, timeout=120).stdout.decode(
+        "utf-8"
+    )
     assert "检查了 8 个文件:40000 个错误,1 个警告。" in text
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import difflib
 
-from .notice import listed_tasks
 from .filechecks import Collector
 from .ledger import tally_round
 from .models import Bulletin, Round, Task
+from .notice import listed_tasks
 from .problems import Problem
 from .repo import DATA_DIR, UNITS_FILE, Dataset
 from .templates import find_template
@@ -180,7 +180,9 @@ def _check_listed_twice(out: Collector, rel: str, loc: tuple, ids: list[str], ki
         if key in seen:
             first = ids[seen[key]]
             same = "" if first == value else f"(与“{first}”只有大小写或全角半角之差)"
-            out.add(rel, loc + (index,), "E307", f"{kind}“{value}”{same}在这里第二次列出,公告中会出现两次", "删除重复的一项")
+            out.add(
+                rel, loc + (index,), "E307", f"{kind}“{value}”{same}在这里第二次列出,公告中会出现两次", "删除重复的一项"
+            )
         else:
             seen[key] = index
 

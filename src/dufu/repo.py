@@ -12,15 +12,8 @@ import functools
 import gc
 import multiprocessing as mp
 import os
-import ctypes
 import re
-import signal
-import stat
-import sys
-import threading
-import time
 import typing
-import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,18 +23,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .filechecks import check_file, check_strings
-from .files import FileTooLarge, NotRegularFile, file_kind, read_or_empty, read_regular, reason
+from .files import FileTooLarge, NotRegularFile, read_or_empty, read_regular, reason
 from .models import KINDS, Bulletin, Report, Round, Task, UnitsFile
 from .problems import MAX_PER_CODE, Problem, RepositoryNotFound, bound_problems, format_field
-from .textsafety import find_lookalike, lookalike_note
+from .sources import DATA_DIR, FOLDERS, TEMPLATES_DIR, UNITS_FILE, SourceFile, discover, misplaced_problem  # noqa: F401
+from .textsafety import explain_value
 from .units import UnitRegistry
+from .workers import stop_workers, tie_to_parent
 from .yamlload import MAX_FILE_BYTES, compose, load_yaml, locate, too_large
-
-DATA_DIR = "data"
-TEMPLATES_DIR = "templates"
-# folder (relative to data/) -> kind of every .yaml file below it
-FOLDERS = {"rounds": "round", "tasks": "task", "bulletins": "bulletin"}
-UNITS_FILE = "units.yaml"
 
 
 def find_root(start: Path) -> Path:
@@ -60,95 +49,6 @@ def find_root(start: Path) -> Path:
 def natural_key(text: str) -> list:
     """Sort key that puts r2 before r10."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path  # absolute
-    rel: str  # as shown in messages, relative to the repository root, with /
-    kind: str | None  # None: a file that does not belong where it is
-    refused: tuple[str, str] | None = None  # (code, message): not a regular file, never read
-
-
-def discover(root: Path) -> list[SourceFile]:
-    """Every YAML file under data/, each with its kind; misplaced ones have kind None.
-
-    Nothing is followed or opened here: symlinks, FIFOs, devices, sockets (under data/ or
-    templates/) and folders named like data files come back refused, to be reported."""
-    found = []
-    for folder in (DATA_DIR, TEMPLATES_DIR):
-        for path, mode in _walk(root, root / folder):
-            source = _classify(root, path, mode, data_file=folder == DATA_DIR)
-            if source is not None:
-                found.append(source)
-    return sorted(found, key=lambda s: s.rel)
-
-
-def _walk(root: Path, top: Path):
-    """(path, lstat mode) of top and everything below it, hidden entries skipped, no symlink
-    followed."""
-    try:
-        yield top, top.lstat().st_mode
-    except OSError:
-        return
-    if not stat.S_ISDIR(top.lstat().st_mode):
-        return
-    try:
-        entries = list(os.scandir(top))
-    except OSError:
-        return
-    for entry in entries:
-        if not entry.name.startswith("."):
-            yield from _walk(root, Path(entry.path))
-
-
-def _classify(root: Path, path: Path, mode: int, data_file: bool) -> SourceFile | None:
-    rel = path.relative_to(root).as_posix()
-    is_yaml = path.suffix.lower() in (".yaml", ".yml")
-    if stat.S_ISLNK(mode):
-        return SourceFile(path, rel, None, ("E114", f"是符号链接({_link_target(root, path)}),dufu 不跟随符号链接,不会读取"))
-    if stat.S_ISDIR(mode):
-        if is_yaml:
-            return SourceFile(path, rel, None, ("E116", "是一个目录,却以数据文件的扩展名命名"))
-        return None
-    if not stat.S_ISREG(mode):
-        return SourceFile(path, rel, None, ("E115", f"是{file_kind(mode)},不是普通文件,不会读取"))
-    if not data_file or not is_yaml:
-        return None
-    rel_parts = path.relative_to(root / DATA_DIR).parts
-    kind = None
-    if path.suffix == ".yaml":
-        if rel_parts == (UNITS_FILE,):
-            kind = "units"
-        elif len(rel_parts) > 1:
-            kind = FOLDERS.get(rel_parts[0])
-    return SourceFile(path, rel, kind)
-
-
-def _link_target(root: Path, path: Path) -> str:
-    """Where a symlink leads, in words; the target itself is never named (nor read)."""
-    try:
-        target = Path(os.path.realpath(path, strict=True))
-    except OSError:
-        return "链接循环或指向不存在的文件"
-    if not target.is_relative_to(root.resolve()):
-        return "指向数据仓库之外"
-    return "指向数据仓库之内"
-
-
-def misplaced_problem(source: SourceFile) -> Problem:
-    if source.refused is not None:
-        return Problem(source.rel, 0, 0, *source.refused)
-    if source.path.suffix != ".yaml":
-        return Problem(source.rel, 0, 0, "E110", "扩展名应为 .yaml,这个文件不会被读取", hint="把文件改名为 .yaml")
-    return Problem(
-        source.rel,
-        0,
-        0,
-        "E111",
-        "文件不在已知目录中,不会被读取",
-        hint="数据文件应放在 data/rounds/、data/tasks/、data/bulletins/ 或 data/units.yaml",
-    )
 
 
 _MESSAGES = {
@@ -170,24 +70,6 @@ _MESSAGES = {
     "string_too_long": ("E205", "过长(最多 {max_length} 个字符)"),
     "value_error": ("E206", "{error}"),
 }
-
-
-def _explain_lookalike(kind: str, value: object, ctx: dict) -> tuple[str, str] | None:
-    """(message, hint) when a value only looks right: a status with a trailing space, an id or
-    a number in full-width characters; None otherwise."""
-    if not isinstance(value, str):
-        return None
-    if kind == "literal_error":
-        found = find_lookalike(value, re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
-        return ("取值" + found[1], f"改为“{found[0]}”") if found else None
-    plain = unicodedata.normalize("NFKC", value).strip()
-    if plain == value:
-        return None
-    if kind == "string_pattern_mismatch" and re.fullmatch(str(ctx.get("pattern", "")), plain):
-        return "编号" + (lookalike_note(value, plain) or ""), f"改为“{plain}”"
-    if kind in ("int_type", "int_parsing") and plain.isdigit():
-        return f"应为整数:“{value}”含有全角数字或空格,应写作 {plain}", f"改为 {plain}"
-    return None
 
 
 def _braces(text: str) -> str:
@@ -217,7 +99,7 @@ def _pydantic_problem(rel: str, node, error: dict, data: object = None) -> Probl
     hint = None
     if kind == "literal_error":
         ctx["expected"] = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
-    explained = _explain_lookalike(kind, _value_at(data, loc), error.get("ctx") or {})
+    explained = explain_value(kind, _value_at(data, loc), error.get("ctx") or {})
     if explained is not None:  # "正在推进 " is not "正在推进": say what differs
         template, hint = _braces(explained[0]), explained[1]
     if kind == "value_error":
@@ -319,7 +201,6 @@ def _pydantic_problems(source: SourceFile, errors: list[dict], data: object) -> 
     return out
 
 
-
 @dataclass(frozen=True)
 class LoadOptions:
     """What loading needs besides the files: for the file-level checks, and whether to keep
@@ -388,41 +269,11 @@ def load_all(sources: list[SourceFile], options: LoadOptions) -> list[LoadedFile
         results = pool.map(_load_chunk, chunks, [options] * len(chunks))
         loaded = [item for chunk in results for item in chunk]
     except BaseException:  # Ctrl-C or an error: stop the workers now, do not wait for them
-        _stop(pool)
+        stop_workers(pool)
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
     return loaded
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.kill()
-
-
-def tie_to_parent(parent: int) -> None:
-    """Worker initializer: die with the parent, however it ends (SIGKILL included), and leave
-    Ctrl-C to the parent, which alone reports it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _watch_parent(parent: int) -> None:
-    """Where the parent-death signal does not exist: notice the parent's end within a second."""
-    while os.getppid() == parent:
-        time.sleep(0.25)
-    os._exit(1)
 
 
 _PEEK = {

@@ -11,7 +11,6 @@ from .problems import RULES, Problem
 from .textsafety import visible
 from .yamlload import MAX_FILE_BYTES
 
-
 EXCERPT = 60  # a longer source line is cut to this many characters on each side of the caret
 
 

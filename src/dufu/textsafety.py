@@ -17,9 +17,7 @@ CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
 LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # bidi controls, zero-width and other invisible format characters (Unicode category Cf)
-INVISIBLE = re.compile(
-    f"[{BIDI}\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\ufff9-\ufffb]"
-)
+INVISIBLE = re.compile(f"[{BIDI}\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\ufff9-\ufffb]")
 UNSAFE = re.compile(f"{CONTROL.pattern}|{LINE_BREAK.pattern}|{INVISIBLE.pattern}|\t")
 
 
@@ -77,4 +75,22 @@ def find_lookalike(written: str, known) -> tuple[str, str] | None:
             note = lookalike_note(written, candidate)
             if note:
                 return candidate, note
+    return None
+
+
+def explain_value(kind: str, value: object, ctx: dict) -> tuple[str, str] | None:
+    """(message, hint) when a value only looks right: a status with a trailing space, an id or
+    a number in full-width characters; None otherwise."""
+    if not isinstance(value, str):
+        return None
+    if kind == "literal_error":
+        found = find_lookalike(value, re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        return ("取值" + found[1], f"改为“{found[0]}”") if found else None
+    plain = unicodedata.normalize("NFKC", value).strip()
+    if plain == value:
+        return None
+    if kind == "string_pattern_mismatch" and re.fullmatch(str(ctx.get("pattern", "")), plain):
+        return "编号" + (lookalike_note(value, plain) or ""), f"改为“{plain}”"
+    if kind in ("int_type", "int_parsing") and plain.isdigit():
+        return f"应为整数:“{value}”含有全角数字或空格,应写作 {plain}", f"改为 {plain}"
     return None
