@@ -23,7 +23,7 @@ def big_repo(tmp_path_factory) -> Path:
     """A generated repository large enough for validate to use worker processes."""
     out = tmp_path_factory.mktemp("big")
     subprocess.run(
-        [sys.executable, str(PROJECT / "benchmarks" / "generate.py"), "--tasks", "2500", str(out)],
+        [sys.executable, str(PROJECT / "benchmarks" / "generate.py"), "--tasks", "4000", str(out)],
         check=True,
         capture_output=True,
     )
