@@ -300,3 +300,20 @@ def test_a_named_symlink_or_fifo_is_reported_not_followed(cli, repo, monkeypatch
         result = cli("validate", str(repo / "data/tasks" / name), "--today", TODAY, "--format", "json")
         assert result.exit_code == 1 and SECRET not in result.output
         assert [p["code"] for p in json.loads(result.stdout)["problems"]] == [code]
+
+
+def test_a_read_only_target_is_not_replaced(tmp_path, monkeypatch):
+    """Tests may run as root, for whom every file is writable: access() is made to say no."""
+    target = tmp_path / "notice.txt"
+    target.write_bytes(b"old")
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False)
+    with pytest.raises(DufuError, match="没有写入权限"):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+
+
+def test_a_message_quoting_a_huge_value_is_shortened():
+    from dufu.problems import Problem
+
+    problem = Problem("a.yaml", 1, 1, "E312", "单位“" + "甲" * 100_000 + "”不在单位名录中")
+    assert len(problem.message) < 500 and problem.message.endswith("”不在单位名录中") and "省略" in problem.message

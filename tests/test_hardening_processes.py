@@ -88,7 +88,10 @@ def test_killing_dufu_during_a_parallel_run_leaves_no_worker(big_repo, sig):
     assert not [pid for pid in workers if _alive(pid)], f"workers outlived dufu after {sig.name}"
     # and nobody holds the output open: reading it ends
     process.stdout.read()
-    process.stderr.read()
+    err = process.stderr.read().decode("utf-8")
+    assert "Traceback" not in err
+    if sig != signal.SIGKILL:  # ended through its clean-up, with the shell's 128 + n
+        assert process.returncode == 128 + sig
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists() or (os.cpu_count() or 1) < 2, reason="needs /proc, 2 cores")

@@ -7,6 +7,7 @@ Typer would have to eval every annotation string on each start.
 
 import enum
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -317,11 +318,23 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
+def _end_cleanly_on(*signals: int) -> None:
+    """Turn these signals into SystemExit(128 + n), so that `with` blocks and `finally` clauses
+    (temporary files and folders, worker processes) are cleaned up before dufu ends."""
+
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+
+    for sig in signals:
+        signal.signal(sig, handler)
+
+
 def run() -> None:
     """Console-script entry point."""
     if sys.argv[1:] == ["--version"]:  # answered before Typer builds the command tree
         print(f"dufu {__version__}")
         return
+    _end_cleanly_on(*(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)))
     try:
         app()
     except KeyboardInterrupt:  # Ctrl-C outside a command (while starting up)

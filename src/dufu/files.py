@@ -138,6 +138,8 @@ def write_atomic(path: Path, content: bytes) -> None:
         if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
             return _write_through(path, content)
         raise DufuError(f"无法写入 {path}:这是{file_kind(info.st_mode)},不是普通文件")
+    if info is not None and not os.access(path, os.W_OK):  # a read-only file is not replaced behind its back
+        raise DufuError(f"无法写入 {path}:{_REASONS[errno.EACCES]}(文件是只读的)")
     target = Path(os.path.realpath(path))  # through a symlink: replace its target, keep the link
     if not target.parent.is_dir():
         raise DufuError(f"无法写入 {path}:目录 {target.parent} 不存在")

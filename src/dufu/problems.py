@@ -36,7 +36,7 @@ class Problem:
             object.__setattr__(self, "severity", "error" if self.code.startswith("E") else "warning")
         # paths and messages quote the data: never let them carry a control character to a terminal
         object.__setattr__(self, "path", visible(self.path))
-        object.__setattr__(self, "message", visible(self.message))
+        object.__setattr__(self, "message", _shorten(visible(self.message)))
         if self.hint is not None:
             object.__setattr__(self, "hint", visible(self.hint))
 
@@ -57,6 +57,16 @@ def format_field(loc: tuple) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+MAX_MESSAGE = 400  # characters; a message quoting a huge value keeps its start and end
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= MAX_MESSAGE:
+        return text
+    half = MAX_MESSAGE // 2
+    return f"{text[:half]}…(省略 {len(text) - 2 * half} 个字符)…{text[-half:]}"
 
 
 MAX_PER_CODE = 20  # problems of one code in one file shown in full; past this, a count

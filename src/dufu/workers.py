@@ -25,6 +25,8 @@ def tie_to_parent(parent: int) -> None:
     """Worker initializer: die with the parent, however it ends (SIGKILL included), and leave
     Ctrl-C to the parent, which alone reports it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's clean-up handlers are not theirs
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
