@@ -42,10 +42,12 @@ def test_github_annotations_are_valid_workflow_commands(cli, broken):
 
 def test_github_escapes_newlines_and_percent():
     from dufu.problems import Problem
-    from dufu.reporters import format_github
+    from dufu.reporters import _gh_escape, format_github
 
     text = format_github([Problem("a,b:c.yaml", 1, 2, "E103", "100% 错\n误")])
-    assert text == "::error file=a%2Cb%3Ac.yaml,line=1,col=2,title=E103::100%25 错%0A误\n"
+    # a line break never reaches the log raw: problems show it as an escape
+    assert text == "::error file=a%2Cb%3Ac.yaml,line=1,col=2,title=E103::100%25 错\\x0a误\n"
+    assert _gh_escape("错\r\n误") == "错%0D%0A误"
 
 
 def test_sarif_validates_against_the_sarif_210_model(cli, broken):

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import difflib
 
-from .notice import listed_tasks
 from .filechecks import Collector
 from .ledger import tally_round
 from .models import Bulletin, Round, Task
+from .notice import listed_tasks
 from .problems import Problem
 from .repo import DATA_DIR, UNITS_FILE, Dataset
 from .templates import find_template
+from .textsafety import find_lookalike, fold, lookalike_note
 
 
 def check_dataset(data: Dataset) -> list[Problem]:
@@ -43,6 +44,10 @@ def check_dataset(data: Dataset) -> list[Problem]:
 def _unknown_ref(data: Dataset, out: Collector, model, loc: tuple, kind: str, value: str, known) -> None:
     if value in data.broken_ids:  # it exists, in a file with an error of its own
         return
+    lookalike = find_lookalike(value, known)
+    if lookalike is not None:  # say what differs, not "did you mean" the identical-looking id
+        out.add(data.where(model), loc, "E310", f"引用了不存在的{kind}:{lookalike[1]}", f"改为“{lookalike[0]}”")
+        return
     close = difflib.get_close_matches(value, list(known), n=1)
     hint = f"是不是“{close[0]}”?" if close else f"已有{kind}:{'、'.join(known) or '(无)'}"
     out.add(data.where(model), loc, "E310", f"引用了不存在的{kind}“{value}”", hint)
@@ -57,11 +62,21 @@ def _check_duplicates(data: Dataset, out: Collector) -> None:
         if kind not in labels:
             continue
         key = (kind.__name__, model.id)
+        folded = (kind.__name__, "folded", fold(model.id))
         if key in first:
             other = data.where(first[key])
             out.add(data.where(model), ("id",), codes[kind], f"{labels[kind]}编号“{model.id}”重复(另见 {other})")
+        elif folded in first:
+            other = first[folded]
+            out.add(
+                data.where(model),
+                ("id",),
+                "E306",
+                f"{labels[kind]}编号“{model.id}”与“{other.id}”({data.where(other)})只有大小写或全角半角之差,容易混淆",
+                "换一个编号",
+            )
         else:
-            first[key] = model
+            first[key] = first[folded] = model
     numbers: dict[tuple[str, int], Task] = {}
     for task in data.tasks.values():
         key = (task.round, task.number)
@@ -81,12 +96,18 @@ def _check_units(data: Dataset, out: Collector) -> None:
     if data.units_file is None:
         return
     seen: dict[str, int] = {}
+    folded: dict[str, tuple[str, int]] = {}
     for index, unit in enumerate(data.units_file.units):
         for alias_index, form in enumerate((unit.name, *unit.aliases)):
             loc = ("units", index, "name") if alias_index == 0 else ("units", index, "aliases", alias_index - 1)
             if form in seen and seen[form] != index:
                 out.add(data.where(data.units_file), loc, "E305", f"单位名称“{form}”在名录中重复出现")
+            elif form not in seen and folded.get(fold(form), (form, index))[1] != index:
+                other = folded[fold(form)][0]
+                note = lookalike_note(form, other) or f"“{form}”与“{other}”看起来相同"
+                out.add(data.where(data.units_file), loc, "E306", f"单位名称{note},与另一个单位混淆")
             seen.setdefault(form, index)
+            folded.setdefault(fold(form), (form, index))
 
 
 def _check_round(data: Dataset, rnd: Round, out: Collector) -> None:
@@ -130,7 +151,10 @@ def _check_bulletin(data: Dataset, bulletin: Bulletin, out: Collector) -> None:
         out.add(rel, ("as_of",), "E353", f"截至日期 {bulletin.as_of} 晚于成文日期 {bulletin.date}")
     if find_template(data.root, bulletin.template) is None:
         out.add(rel, ("template",), "E354", f"找不到模板“{bulletin.template}”", "模板放在数据仓库的 templates/ 目录中")
+    _check_listed_twice(out, rel, ("summary_rounds",), bulletin.summary_rounds, "轮次")
+    _check_listed_twice(out, rel, ("issuers",), bulletin.issuers, "发文机关")
     if isinstance(listing.tasks, list):
+        _check_listed_twice(out, rel, ("listing", "tasks"), listing.tasks, "任务")
         for index, task_id in enumerate(listing.tasks):
             task = data.tasks.get(task_id)
             if task is None:
@@ -146,6 +170,21 @@ def _check_bulletin(data: Dataset, bulletin: Bulletin, out: Collector) -> None:
                     "E352",
                     f"公告 {bulletin.id} 要公开此任务,但它没有 {bulletin.as_of} 或更早的进展",
                 )
+
+
+def _check_listed_twice(out: Collector, rel: str, loc: tuple, ids: list[str], kind: str) -> None:
+    """A bulletin naming the same task (or round) twice would print it twice (as 一 and 三)."""
+    seen: dict[str, int] = {}
+    for index, value in enumerate(ids):
+        key = fold(value)
+        if key in seen:
+            first = ids[seen[key]]
+            same = "" if first == value else f"(与“{first}”只有大小写或全角半角之差)"
+            out.add(
+                rel, loc + (index,), "E307", f"{kind}“{value}”{same}在这里第二次列出,公告中会出现两次", "删除重复的一项"
+            )
+        else:
+            seen[key] = index
 
 
 def _check_bulletin_totals(data: Dataset, bulletin: Bulletin, out: Collector) -> None:

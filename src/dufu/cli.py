@@ -7,6 +7,7 @@ Typer would have to eval every annotation string on each start.
 
 import enum
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 def _parse_day(value: Optional[str]) -> Optional[date]:
@@ -113,11 +115,20 @@ def _errors_to_exit() -> Iterator[None]:
     except DufuError as exc:
         _console(stderr=True).print(f"错误:{exc}", style="bold red", markup=False)
         raise typer.Exit(exc.exit_code) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:  # Ctrl-C: one line, no traceback, the shell's usual 130
+        _console(stderr=True).print("已中断。", style="bold red", markup=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except (typer.Exit, typer.Abort):
         raise
     except BrokenPipeError:  # `dufu list | head`: the reader has gone, nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(EXIT_OK) from None
+    except OSError as exc:  # the environment (disk, permissions), not a bug in dufu
+        from .files import reason
+
+        where = f" {exc.filename}" if exc.filename else ""
+        _console(stderr=True).print(f"错误:无法访问{where}:{reason(exc)}", style="bold red", markup=False)
+        raise typer.Exit(EXIT_ERRORS) from None
     except Exception as exc:  # an internal error: say so, never a traceback
         _console(stderr=True).print(
             f"内部错误:{type(exc).__name__}: {exc}\n这是 dufu 的缺陷,请附上命令和数据报告给维护者。",
@@ -348,9 +359,25 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
+def _end_cleanly_on(*signals: int) -> None:
+    """Turn these signals into SystemExit(128 + n), so that `with` blocks and `finally` clauses
+    (temporary files and folders, worker processes) are cleaned up before dufu ends."""
+
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+
+    for sig in signals:
+        signal.signal(sig, handler)
+
+
 def run() -> None:
     """Console-script entry point."""
     if sys.argv[1:] == ["--version"]:  # answered before Typer builds the command tree
         print(f"dufu {__version__}")
         return
-    app()
+    _end_cleanly_on(*(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)))
+    try:
+        app()
+    except KeyboardInterrupt:  # Ctrl-C outside a command (while starting up)
+        sys.stderr.write("已中断。\n")
+        sys.exit(EXIT_INTERRUPTED)

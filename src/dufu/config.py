@@ -7,10 +7,12 @@ Problems that stop a file from loading (E1xx, E2xx) cannot be changed.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import NotRegularFile, read_regular, reason
 from .problems import RULES, Problem, UsageError
 
 SEVERITIES = ("error", "warning", "off")
@@ -33,8 +35,15 @@ class Config:
 
 
 def _read(path: Path) -> dict:
+    """A settings file, read as any data file: a regular file only, never through a symlink."""
     try:
-        return tomllib.loads(path.read_bytes().decode("utf-8"))
+        raw = read_regular(path, 1024 * 1024)
+    except NotRegularFile as exc:
+        raise UsageError(f"{path.name}: 是{exc.what},不是普通文件,不会读取") from None
+    except OSError as exc:
+        raise UsageError(f"{path.name}: 无法读取:{reason(exc)}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"{path.name}: 配置文件格式错误:{exc}") from None
 
@@ -42,9 +51,9 @@ def _read(path: Path) -> dict:
 def load_config(root: Path) -> Config:
     """The repository's configuration; defaults when it has none."""
     own = root / "dufu.toml"
-    if own.is_file():
+    if os.path.lexists(own):
         source, table = own.name, _read(own).get("rules", {})
-    elif (root / "pyproject.toml").is_file():
+    elif os.path.lexists(root / "pyproject.toml"):
         source = "pyproject.toml"
         table = _read(root / "pyproject.toml").get("tool", {}).get("dufu", {}).get("rules", {})
     else:

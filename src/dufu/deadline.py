@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+
+from .textsafety import lookalike_note
 
 _SEPARATORS = re.compile(r"[、,，;；]")
 _PHASE = re.compile(r"^(?:近期|短期|中期|远期|长期)(?:目标)?[:：]")
@@ -25,12 +28,15 @@ _DATE_FORMS = [
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def parse_day(text: str) -> date:
     """A YYYY-MM-DD date; ValueError with a Chinese message otherwise."""
     if not _ISO_DAY.match(text):
+        plain = unicodedata.normalize("NFKC", text).strip()
+        if plain != text and _ISO_DAY.match(plain):  # looks right, is not: say what differs
+            raise ValueError(f"日期{lookalike_note(text, plain)}")
         raise ValueError(f"日期应写成 YYYY-MM-DD,例如 2024-05-31,而不是“{text}”")
     try:
         return date.fromisoformat(text)

@@ -7,15 +7,18 @@ value; line and column are looked up only for files that have a problem.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 from .deadline import parse_deadline
+from .files import read_or_empty
 from .models import DONE_STATUSES, Bulletin, Task
 from .problems import Problem, format_field
+from .textsafety import CONTROL, INVISIBLE, LINE_BREAK, describe_char, find_lookalike
 from .typography import bulletin_texts, check_texts, task_texts
 from .units import UnitRegistry
-from .yamlload import compose, locate
+from .yamlload import MAX_FILE_BYTES, compose, locate
 
 
 class Collector:
@@ -33,7 +36,7 @@ class Collector:
         out = []
         for rel, loc, code, message, hint, offset in self._pending:
             if rel not in nodes:
-                nodes[rel] = compose((self.root / rel).read_bytes())
+                nodes[rel] = compose(read_or_empty(self.root / rel, MAX_FILE_BYTES))
             line, col = locate(nodes[rel], loc, offset=offset)
             out.append(Problem(rel, line, col, code, message, field=format_field(loc), hint=hint))
         return out
@@ -49,6 +52,61 @@ def check_file(model, rel: str, today: date, units: UnitRegistry | None, root: P
     return out.problems()
 
 
+_UNSAFE_TEXT = [
+    (
+        LINE_BREAK,
+        "E207",
+        "文字中有换行:每段文字只能写在一行内(换行会在公告中另起一段,可能伪造出一个标题)",
+        "删除换行,写成一行",
+    ),
+    (CONTROL, "E208", "文字中有终端控制字符 {char}:它能改写终端的显示,也会被写进公告", "删除这个字符"),
+    (INVISIBLE, "E209", "文字中有看不见的字符 {char}:它会改变文字的显示顺序,或让看起来相同的文字不同", "删除这个字符"),
+]
+_ANY_UNSAFE = "|".join(regexp.pattern for regexp, *_ in _UNSAFE_TEXT)
+
+
+# What the file's bytes hold wherever a parsed text could hold one of the characters above:
+# an escape (\\), a block scalar (| >), a blank line or CR inside a scalar, or the character
+# itself in UTF-8 (C1, U+061C, U+180E, U+200B-U+200F, U+2028-U+202E, U+2060-U+2069, U+FEFF,
+# U+FFF9-U+FFFB; raw C0 controls never get past the YAML reader). A file without any is clean.
+_SUSPECT_BYTES = re.compile(
+    rb"[\\|>\r]|\n[ \t]*\n|\xc2[\x80-\x9f\xad]|\xd8\x9c|\xe1\xa0\x8e|\xe2\x80[\x8b-\x8f\xa8-\xae]"
+    rb"|\xe2\x81[\xa0-\xa9]|\xef\xbb\xbf|\xef\xbf[\xb9-\xbb]"
+)
+
+
+def check_strings(data: object, rel: str, root: Path, raw: bytes | None = None) -> list[Problem]:
+    """Line breaks, terminal control characters, bidi and invisible characters in any text of
+    a parsed file: refused everywhere, since every text is one line of the notice. With the
+    file's bytes, a file that cannot hold any is passed without walking its data."""
+    if raw is not None and not _SUSPECT_BYTES.search(raw):
+        return []
+    texts = list(_strings(data))
+    if not re.search(_ANY_UNSAFE, "\t".join(text for _, text in texts)):
+        return []
+    out = Collector(root)
+    for loc, text in texts:
+        for regexp, code, message, hint in _UNSAFE_TEXT:
+            found = regexp.search(text)
+            if found:
+                char = describe_char(found.group())
+                out.add(rel, loc, code, message.format(char=char), hint, offset=found.start())
+    return out.problems()
+
+
+def _strings(data: object):
+    """(field path, text) of every string value in parsed YAML data."""
+    todo = [((), data)]
+    while todo:
+        loc, value = todo.pop()
+        if isinstance(value, str):
+            yield loc, value
+        elif isinstance(value, dict):
+            todo.extend((loc + (key,), item) for key, item in value.items())
+        elif isinstance(value, list):
+            todo.extend((loc + (index,), item) for index, item in enumerate(value))
+
+
 def _check_typography(rel: str, entries, out: Collector) -> None:
     for loc, code, message, offset in check_texts(entries):
         out.add(rel, loc, code, message, offset=offset)
@@ -59,6 +117,11 @@ def check_task_file(task: Task, rel: str, today: date, units: UnitRegistry | Non
     for field in ("lead_units", "responsible_units") if units is not None else ():
         _, unknown = units.read_line(getattr(task, field))
         for written in unknown:
+            lookalike = find_lookalike(written, units.forms())
+            if lookalike is not None:  # looks registered, is not: say why, not "did you mean" itself
+                hint = f"改为“{lookalike[0]}”,或在 data/units.yaml 中把这种写法登记为别名"
+                out.add(rel, (field,), "E312", f"单位{lookalike[1]},不在单位名录中", hint)
+                continue
             guess = units.suggest(written)
             hint = f"是不是“{guess}”?" if guess else "请在 data/units.yaml 中登记这个单位"
             out.add(rel, (field,), "E312", f"单位“{written}”不在单位名录中", hint)

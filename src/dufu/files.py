@@ -1,12 +1,111 @@
-"""Writing files atomically: a reader sees the old file or the new one, never half of one."""
+"""Reading and writing files safely.
+
+Reading: only regular files, opened without following a final symlink and without blocking
+on a FIFO, checked with fstat after opening (so a file swapped in between cannot fool it).
+Writing: a reader sees the old file or the new one, never half of one; a target that is not a
+regular file (a device such as /dev/null or /dev/full, a FIFO) is written through, never
+replaced; signals cannot leave a temporary file behind.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
+import stat
 import tempfile
 from pathlib import Path
 
 from .problems import DufuError
+
+# errno -> what it means, in the words a user needs
+_REASONS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EROFS: "文件系统是只读的",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.ENOENT: "目录不存在",
+    errno.ENOTDIR: "路径中有一部分不是目录",
+    errno.EISDIR: "这是一个目录",
+    errno.ELOOP: "符号链接循环",
+    errno.ENXIO: "设备或管道没有接收方",
+    errno.EFBIG: "文件过大",
+    errno.EIO: "输入输出错误",
+}
+_SIGNALS = {signal.SIGINT, signal.SIGTERM} | ({signal.SIGHUP} if hasattr(signal, "SIGHUP") else set())
+
+
+def reason(exc: OSError) -> str:
+    """An OSError in plain Chinese."""
+    return _REASONS.get(exc.errno, exc.strerror or str(exc))
+
+
+class NotRegularFile(OSError):
+    """A path that is not a regular file (symlink, FIFO, device, socket, directory)."""
+
+    def __init__(self, what: str):
+        super().__init__(errno.EINVAL, what)
+        self.what = what
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in Chinese."""
+    for test, name in (
+        (stat.S_ISLNK, "符号链接"),
+        (stat.S_ISDIR, "目录"),
+        (stat.S_ISFIFO, "命名管道(FIFO)"),
+        (stat.S_ISSOCK, "套接字"),
+        (stat.S_ISCHR, "字符设备"),
+        (stat.S_ISBLK, "块设备"),
+    ):
+        if test(mode):
+            return name
+    return "特殊文件"
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file; NotRegularFile for anything else (a symlink as the last
+    component, a FIFO, a device…), never following, never blocking. With limit, a file larger
+    than limit raises FileTooLarge (nothing read)."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symlink
+            raise NotRegularFile("符号链接") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(file_kind(info.st_mode))
+        if limit is not None and info.st_size > limit:
+            raise FileTooLarge(info.st_size)
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            if limit is not None and sum(map(len, chunks)) > limit:  # grew while read
+                raise FileTooLarge(sum(map(len, chunks)))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_or_empty(path: Path, limit: int | None = None) -> bytes:
+    """read_regular, or b"" when the file is not a regular file or cannot be read (for
+    locating problems and quoting lines: that failure is reported on its own)."""
+    try:
+        return read_regular(path, limit)
+    except OSError:
+        return b""
+
+
+class FileTooLarge(OSError):
+    def __init__(self, size: int):
+        super().__init__(errno.EFBIG, "file too large")
+        self.size = size
 
 
 def _mode_for(path: Path) -> int:
@@ -19,25 +118,97 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def _write_error(path: Path, exc: OSError) -> DufuError:
+    return DufuError(f"无法写入 {path}:{reason(exc)}")
+
+
 def write_atomic(path: Path, content: bytes) -> None:
-    """Write content to path via a temporary file in the same folder and os.replace."""
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise DufuError(f"目录不存在:{folder}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    """Write content to path. A regular file (or a new one) is replaced atomically, via a
+    temporary file in the same folder and os.replace; a symlink keeps pointing at its target.
+    A character device or FIFO is written through, never replaced; anything else is refused.
+    Every failure is a DufuError naming the path."""
+    path = Path(path)
     try:
-        os.chmod(tmp, _mode_for(path))
+        info = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
+            return _write_through(path, content)
+        raise DufuError(f"无法写入 {path}:这是{file_kind(info.st_mode)},不是普通文件")
+    if info is not None and not os.access(path, os.W_OK):  # a read-only file is not replaced behind its back
+        raise DufuError(f"无法写入 {path}:{_REASONS[errno.EACCES]}(文件是只读的)")
+    target = Path(os.path.realpath(path))  # through a symlink: replace its target, keep the link
+    if not target.parent.is_dir():
+        raise DufuError(f"无法写入 {path}:目录 {target.parent} 不存在")
+    _replace(target, content, display=path)
+
+
+def _write_through(path: Path, content: bytes) -> None:
+    try:
+        # O_NONBLOCK: a FIFO nobody reads is an error (ENXIO), not a hang; writes then block as usual
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0))
+        try:
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(fd, True)
+            view = memoryview(content)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+
+
+def _replace(target: Path, content: bytes, display: Path) -> None:
+    """Temporary file, write, fsync, rename, with SIGINT/SIGTERM/SIGHUP held back meanwhile, so
+    a signal can never leave the temporary file behind (it arrives once the step is over)."""
+    held = _hold_signals()
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), _mode_for(target))
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
+        tmp = None
+    except FileNotFoundError:  # the folder exists (checked): this file system takes no new files
+        raise DufuError(f"无法写入 {display}:无法在目录 {target.parent} 中创建文件") from None
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise DufuError(f"无法写入 {path}:{exc.strerror}") from None
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
+        raise _write_error(display, exc) from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        _release_signals(held)
+    _sync_folder(target.parent)
+
+
+def _hold_signals():
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+
+
+def _release_signals(held) -> None:
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); the file is already in place if this fails."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    try:
         dir_fd = os.open(folder, os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)

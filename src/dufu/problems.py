@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from dataclasses import field as _field
 
+from .textsafety import visible
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -22,10 +24,21 @@ class Problem:
     field: str = ""
     hint: str | None = _field(default=None, compare=False)
     severity: str = _field(default="", compare=False)
+    omitted: int = _field(default=0, compare=False)  # >0: stands for that many more of its code
+
+    @property
+    def count(self) -> int:
+        """How many problems this one stands for (a count line stands for those it leaves out)."""
+        return self.omitted or 1
 
     def __post_init__(self) -> None:
         if not self.severity:
             object.__setattr__(self, "severity", "error" if self.code.startswith("E") else "warning")
+        # paths and messages quote the data: never let them carry a control character to a terminal
+        object.__setattr__(self, "path", visible(self.path))
+        object.__setattr__(self, "message", _shorten(visible(self.message)))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", visible(self.hint))
 
     @property
     def is_error(self) -> bool:
@@ -43,6 +56,45 @@ def format_field(loc: tuple) -> str:
             out += f"[{part}]"
         else:
             out += ("." if out else "") + str(part)
+    return out
+
+
+MAX_MESSAGE = 400  # characters; a message quoting a huge value keeps its start and end
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= MAX_MESSAGE:
+        return text
+    half = MAX_MESSAGE // 2
+    return f"{text[:half]}…(省略 {len(text) - 2 * half} 个字符)…{text[-half:]}"
+
+
+MAX_PER_CODE = 20  # problems of one code in one file shown in full; past this, a count
+
+
+def bound_problems(problems: list[Problem], limit: int = MAX_PER_CODE) -> list[Problem]:
+    """At most limit problems of each code in each file, in position order, then one count line
+    (omitted > 0) standing for the rest, so output stays bounded whatever a file holds.
+    Idempotent: count lines already present are folded into the new one."""
+    groups: dict[tuple[str, str], list[Problem]] = {}
+    extra: dict[tuple[str, str], int] = {}
+    for problem in problems:
+        key = (problem.path, problem.code)
+        if problem.omitted:
+            extra[key] = extra.get(key, 0) + problem.omitted
+        else:
+            groups.setdefault(key, []).append(problem)
+    if all(len(group) <= limit for group in groups.values()) and not extra:
+        return problems
+    out = []
+    for key in sorted(groups.keys() | extra.keys()):
+        group = sorted(groups.get(key, []))
+        out.extend(group[:limit])
+        more = len(group[limit:]) + extra.get(key, 0)
+        if more:
+            sample = group[0] if group else None
+            severity = sample.severity if sample else ""
+            out.append(Problem(key[0], 0, 0, key[1], f"另有 {more} 处同类问题", severity=severity, omitted=more))
     return out
 
 
@@ -66,7 +118,7 @@ class InvalidData(DufuError):
     """The data has errors; the command cannot go on. Carries the problems."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__(f"数据有 {sum(p.is_error for p in problems)} 个错误,请先运行 dufu validate 修正")
+        super().__init__(f"数据有 {sum(p.count for p in problems if p.is_error)} 个错误,请先运行 dufu validate 修正")
         self.problems = problems
 
 
@@ -90,6 +142,9 @@ RULES: dict[str, str] = {
     "E111": "文件不在已知目录中",
     "E112": "缺少单位名录 data/units.yaml",
     "E113": "文件含有不允许的控制字符",
+    "E114": "符号链接(不跟随,不读取)",
+    "E115": "不是普通文件(命名管道、设备、套接字)",
+    "E116": "以数据文件扩展名命名的目录",
     "E200": "取值无效",
     "E201": "缺少必填字段",
     "E202": "未知字段",
@@ -97,11 +152,16 @@ RULES: dict[str, str] = {
     "E204": "类型错误",
     "E205": "取值超出限制",
     "E206": "取值不符合要求",
+    "E207": "只能写一行的文字中有换行",
+    "E208": "文字中有终端控制字符",
+    "E209": "文字中有不可见字符或双向文本控制字符",
     "E301": "轮次编号重复",
     "E302": "任务编号重复",
     "E303": "同一轮次中任务序号重复",
     "E304": "公告编号重复",
     "E305": "单位名称重复",
+    "E306": "编号或单位名称仅大小写、全角半角或 Unicode 写法不同",
+    "E307": "公告重复列出同一任务、轮次或发文机关",
     "E310": "引用了不存在的轮次、任务或单位",
     "E311": "公告列出的任务不属于该轮次",
     "E312": "单位不在单位名录中",

@@ -22,16 +22,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .filechecks import check_file
+from .filechecks import check_file, check_strings
+from .files import FileTooLarge, NotRegularFile, read_or_empty, read_regular, reason
 from .models import KINDS, Bulletin, Report, Round, Task, UnitsFile
-from .problems import Problem, RepositoryNotFound, format_field
+from .problems import MAX_PER_CODE, Problem, RepositoryNotFound, bound_problems, format_field
+from .sources import DATA_DIR, FOLDERS, TEMPLATES_DIR, UNITS_FILE, SourceFile, discover, misplaced_problem  # noqa: F401
+from .textsafety import explain_value
 from .units import UnitRegistry
+from .workers import stop_workers, tie_to_parent
 from .yamlload import MAX_FILE_BYTES, compose, load_yaml, locate, too_large
-
-DATA_DIR = "data"
-# folder (relative to data/) -> kind of every .yaml file below it
-FOLDERS = {"rounds": "round", "tasks": "task", "bulletins": "bulletin"}
-UNITS_FILE = "units.yaml"
 
 
 def find_root(start: Path) -> Path:
@@ -50,46 +49,6 @@ def find_root(start: Path) -> Path:
 def natural_key(text: str) -> list:
     """Sort key that puts r2 before r10."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path  # absolute
-    rel: str  # as shown in messages, relative to the repository root, with /
-    kind: str | None  # None: a file that does not belong where it is
-
-
-def discover(root: Path) -> list[SourceFile]:
-    """Every YAML file under data/, each with its kind; misplaced ones have kind None."""
-    data = root / DATA_DIR
-    found = []
-    for path in sorted(data.rglob("*")):
-        rel_parts = path.relative_to(data).parts
-        if any(part.startswith(".") for part in rel_parts) or not path.is_file():
-            continue
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            continue
-        kind = None
-        if path.suffix == ".yaml":
-            if rel_parts == (UNITS_FILE,):
-                kind = "units"
-            elif len(rel_parts) > 1:
-                kind = FOLDERS.get(rel_parts[0])
-        found.append(SourceFile(path, path.relative_to(root).as_posix(), kind))
-    return found
-
-
-def misplaced_problem(source: SourceFile) -> Problem:
-    if source.path.suffix != ".yaml":
-        return Problem(source.rel, 0, 0, "E110", "扩展名应为 .yaml,这个文件不会被读取", hint="把文件改名为 .yaml")
-    return Problem(
-        source.rel,
-        0,
-        0,
-        "E111",
-        "文件不在已知目录中,不会被读取",
-        hint="数据文件应放在 data/rounds/、data/tasks/、data/bulletins/ 或 data/units.yaml",
-    )
 
 
 _MESSAGES = {
@@ -113,7 +72,21 @@ _MESSAGES = {
 }
 
 
-def _pydantic_problem(rel: str, node, error: dict) -> Problem:
+def _braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _value_at(data: object, loc: tuple) -> object:
+    """The parsed value at a field path, or None."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _pydantic_problem(rel: str, node, error: dict, data: object = None) -> Problem:
     loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
     kind = error["type"]
     ctx = dict(error.get("ctx") or {})
@@ -123,15 +96,18 @@ def _pydantic_problem(rel: str, node, error: dict) -> Problem:
     else:
         where = loc
     code, template = _MESSAGES.get(kind, ("E200", "取值无效:" + error["msg"]))
+    hint = None
     if kind == "literal_error":
         ctx["expected"] = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+    explained = explain_value(kind, _value_at(data, loc), error.get("ctx") or {})
+    if explained is not None:  # "正在推进 " is not "正在推进": say what differs
+        template, hint = _braces(explained[0]), explained[1]
     if kind == "value_error":
         ctx["error"] = str(ctx.get("error", error["msg"]))
     try:
         message = template.format(**ctx)
     except (KeyError, IndexError):
         message = template
-    hint = None
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(str(ctx["field"]), _field_names(), n=1)
         hint = f"是不是“{close[0]}”?" if close else None
@@ -176,19 +152,21 @@ class LoadedFile:
     problems: tuple[Problem, ...]
 
 
-def _parse(source: SourceFile) -> tuple[object, tuple[Problem, ...]]:
+def _parse(source: SourceFile) -> tuple[object, tuple[Problem, ...], bytes]:
     """Read and parse one file (the costly half of loading; runs in worker processes)."""
     if source.kind is None:
-        return None, (misplaced_problem(source),)
-    try:
-        size = source.path.stat().st_size
-        if size > MAX_FILE_BYTES:  # refused unread: memory stays bounded whatever lies in data/
-            return None, (too_large(source.rel, size),)
-        raw = source.path.read_bytes()
+        return None, (misplaced_problem(source),), b""
+    try:  # refused unread when too large: memory stays bounded whatever lies in data/
+        raw = read_regular(source.path, MAX_FILE_BYTES)
+    except FileTooLarge as exc:
+        return None, (too_large(source.rel, exc.size),), b""
+    except NotRegularFile as exc:  # it changed since discovery
+        code = "E114" if exc.what == "符号链接" else "E115"
+        return None, (Problem(source.rel, 0, 0, code, f"是{exc.what},不是普通文件,不会读取"),), b""
     except OSError as exc:
-        return None, (Problem(source.rel, 0, 0, "E100", f"无法读取文件:{exc.strerror}"),)
+        return None, (Problem(source.rel, 0, 0, "E100", f"无法读取文件:{reason(exc)}"),), b""
     loaded = load_yaml(source.rel, raw)
-    return loaded.data, loaded.problems
+    return loaded.data, loaded.problems, raw
 
 
 def _validate(source: SourceFile, data: object) -> LoadedFile:
@@ -200,9 +178,27 @@ def _validate(source: SourceFile, data: object) -> LoadedFile:
     try:
         return LoadedFile(source, KINDS[source.kind].model_validate(data), ())
     except ValidationError as exc:
-        node = compose(source.path.read_bytes())
         errors = exc.errors(include_input=False, include_url=False)
-        return LoadedFile(source, None, tuple(_pydantic_problem(source.rel, node, e) for e in errors))
+        del exc
+        return LoadedFile(source, None, tuple(_pydantic_problems(source, errors, data)))
+
+
+def _pydantic_problems(source: SourceFile, errors: list[dict], data: object) -> list[Problem]:
+    """The problems of a failed validation, at most MAX_PER_CODE of a code, then a count line:
+    a file of 20,000 empty entries makes 40,000 errors, not 40,000 Problems."""
+    node = compose(read_or_empty(source.path, MAX_FILE_BYTES))
+    out, more = [], {}
+    shown: dict[str, int] = {}
+    for error in errors:
+        code = _MESSAGES.get(error["type"], ("E200",))[0]
+        if shown.get(code, 0) < MAX_PER_CODE:
+            shown[code] = shown.get(code, 0) + 1
+            out.append(_pydantic_problem(source.rel, node, error, data))
+        else:
+            more[code] = more.get(code, 0) + 1
+    for code, count in more.items():
+        out.append(Problem(source.rel, 0, 0, code, f"另有 {count} 处同类问题", omitted=count))
+    return out
 
 
 @dataclass(frozen=True)
@@ -218,15 +214,16 @@ class LoadOptions:
 
 def _load_one(source: SourceFile, options: LoadOptions) -> LoadedFile:
     """Read, parse, validate and check one file; every failure becomes a Problem."""
-    parsed, problems = _parse(source)
+    parsed, problems, raw = _parse(source)
     if problems:
         return LoadedFile(source, None, problems)
+    text_problems = check_strings(parsed, source.rel, options.root, raw)
     item = _validate(source, parsed)
     if item.model is None:
-        return item
-    problems = tuple(check_file(item.model, source.rel, options.today, options.units, options.root))
+        return LoadedFile(source, None, bound_problems(text_problems + list(item.problems)))
+    problems = text_problems + check_file(item.model, source.rel, options.today, options.units, options.root)
     model = item.model if options.keep_text else _without_text(item.model)
-    return LoadedFile(source, model, problems)
+    return LoadedFile(source, model, tuple(bound_problems(problems)))
 
 
 def _without_text(model):
@@ -265,9 +262,18 @@ def load_all(sources: list[SourceFile], options: LoadOptions) -> list[LoadedFile
         return _load_chunk(sources, options)
     size = max(50, len(sources) // (workers * 4))
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(
+        workers, mp_context=mp.get_context("fork"), initializer=tie_to_parent, initargs=(os.getpid(),)
+    )
+    try:
         results = pool.map(_load_chunk, chunks, [options] * len(chunks))
-        return [item for chunk in results for item in chunk]
+        loaded = [item for chunk in results for item in chunk]
+    except BaseException:  # Ctrl-C or an error: stop the workers now, do not wait for them
+        stop_workers(pool)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return loaded
 
 
 _PEEK = {
@@ -278,10 +284,7 @@ _PEEK = {
 def _peek(source: SourceFile) -> dict[str, list[str]]:
     """The plainly written top-level id, round and number values of a file, without parsing
     YAML (empty lists when it cannot be read)."""
-    try:
-        text = source.path.read_bytes().decode("utf-8", "replace")
-    except OSError:
-        text = ""
+    text = read_or_empty(source.path, MAX_FILE_BYTES).decode("utf-8", "replace")
     return {key: [m[1] for m in regexp.findall(text)] for key, regexp in _PEEK.items()}
 
 

@@ -6,26 +6,34 @@ import json
 from pathlib import Path
 
 from . import __version__
+from .files import read_or_empty
 from .problems import RULES, Problem
+from .textsafety import visible
+from .yamlload import MAX_FILE_BYTES
+
+EXCERPT = 60  # a longer source line is cut to this many characters on each side of the caret
 
 
 def _source_line(root: Path, problem: Problem, cache: dict) -> str | None:
     if problem.line < 1:
         return None
-    if problem.path not in cache:
-        try:
-            cache[problem.path] = (root / problem.path).read_bytes().decode("utf-8", "replace").splitlines()
-        except OSError:
-            cache[problem.path] = []
+    if problem.path not in cache:  # the last file's lines only: memory stays bounded
+        cache.clear()
+        raw = read_or_empty(root / problem.path, MAX_FILE_BYTES)
+        cache[problem.path] = raw.decode("utf-8", "replace").split("\n") if raw else []
     lines = cache[problem.path]
-    return lines[problem.line - 1] if problem.line <= len(lines) else None
+    return lines[problem.line - 1].rstrip("\r") if problem.line <= len(lines) else None
 
 
-def _caret_offset(line: str, col: int) -> int:
-    """Terminal cells before column col (CJK characters take two cells)."""
+def excerpt(line: str, col: int) -> tuple[str, int]:
+    """A window of the source line around column col, safe to print (control characters
+    shown as escapes), and the terminal cells before the caret (CJK characters take two)."""
     from rich.cells import cell_len
 
-    return cell_len(line[: col - 1])
+    start, end = (0, len(line)) if len(line) <= 2 * EXCERPT else (max(0, col - 1 - EXCERPT), col - 1 + EXCERPT)
+    before = ("…" if start else "") + visible(line[start : col - 1])
+    after = visible(line[col - 1 : end]) + ("…" if end < len(line) else "")
+    return before + after, cell_len(before)
 
 
 def problem_headline(problem: Problem) -> str:
@@ -52,8 +60,9 @@ def format_text(root: Path, problems: list[Problem], files: int):
         line = _source_line(root, problem, cache)
         if line is not None:
             gutter = f"{problem.line:>5} | "
-            out.append(gutter + line + "\n", style="dim")
-            out.append(" " * (len(gutter) - 2) + "| " + " " * _caret_offset(line, problem.col) + "^\n", style=style)
+            shown, caret = excerpt(line, problem.col)
+            out.append(gutter + shown + "\n", style="dim")
+            out.append(" " * (len(gutter) - 2) + "| " + " " * caret + "^\n", style=style)
         if problem.hint:
             out.append(f"      提示:{problem.hint}\n", style="cyan")
     out.append(summary_line(problems, files) + "\n", style="bold")
@@ -61,20 +70,20 @@ def format_text(root: Path, problems: list[Problem], files: int):
 
 
 def summary_line(problems: list[Problem], files: int) -> str:
-    errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
+    errors = sum(p.count for p in problems if p.is_error)
+    warnings = sum(p.count for p in problems) - errors
     if not problems:
         return f"检查了 {files} 个文件,没有发现问题。"
     return f"检查了 {files} 个文件:{errors} 个错误,{warnings} 个警告。"
 
 
 def format_json(problems: list[Problem], files: int) -> str:
-    errors = sum(p.is_error for p in problems)
+    errors = sum(p.count for p in problems if p.is_error)
     document = {
         "version": 1,
         "files": files,
         "errors": errors,
-        "warnings": len(problems) - errors,
+        "warnings": sum(p.count for p in problems) - errors,
         "problems": [
             {
                 "path": p.path,
@@ -86,6 +95,7 @@ def format_json(problems: list[Problem], files: int) -> str:
                 "message": p.message,
                 "hint": p.hint,
             }
+            | ({"omitted": p.omitted} if p.omitted else {})
             for p in problems
         ],
     }
@@ -115,6 +125,7 @@ def format_github(problems: list[Problem]) -> str:
 def format_sarif(problems: list[Problem]) -> str:
     """SARIF 2.1.0, for code-scanning dashboards."""
     codes = sorted({p.code for p in problems})
+    errors = sum(p.count for p in problems if p.is_error)
     rules = [{"id": code, "shortDescription": {"text": RULES.get(code, code)}} for code in codes]
     results = []
     for p in problems:
@@ -122,15 +133,16 @@ def format_sarif(problems: list[Problem]) -> str:
         if p.line:
             location["region"] = {"startLine": p.line, "startColumn": max(p.col, 1)}
         text = p.message + _field_note(p) + (f" 提示:{p.hint}" if p.hint else "")
-        results.append(
-            {
-                "ruleId": p.code,
-                "ruleIndex": codes.index(p.code),
-                "level": p.severity,
-                "message": {"text": text},
-                "locations": [{"physicalLocation": location}],
-            }
-        )
+        result = {
+            "ruleId": p.code,
+            "ruleIndex": codes.index(p.code),
+            "level": p.severity,
+            "message": {"text": text},
+            "locations": [{"physicalLocation": location}],
+        }
+        if p.omitted:  # a count line: how many results of this rule in this file it stands for
+            result["properties"] = {"omitted": p.omitted}
+        results.append(result)
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -138,6 +150,7 @@ def format_sarif(problems: list[Problem]) -> str:
             {
                 "tool": {"driver": {"name": "dufu", "version": __version__, "rules": rules}},
                 "results": results,
+                "properties": {"errors": errors, "warnings": sum(p.count for p in problems) - errors},
             }
         ],
     }

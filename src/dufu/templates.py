@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import calendar
 import re
+import stat
 from datetime import date
 from pathlib import Path
 
+from .files import read_regular
+
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+MAX_TEMPLATE_BYTES = 1024 * 1024
 _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474)) + "".join(
     chr(c) for c in (*range(0x3251, 0x3260), *range(0x32B1, 0x32C0))
 )
@@ -26,13 +30,48 @@ def template_dirs(root: Path) -> list[Path]:
 
 
 def find_template(root: Path, name: str) -> Path | None:
-    """The file a template name resolves to, or None."""
+    """The file a template name resolves to, or None. Only a regular file reached without any
+    symlink counts (a symlink in templates/ is reported by validation, never followed)."""
     if "\\" in name or name.startswith("/") or ".." in Path(name).parts:
         return None
     for folder in template_dirs(root):
-        if (folder / name).is_file():
+        if _regular_below(folder, name):
             return folder / name
     return None
+
+
+def _regular_below(folder: Path, name: str) -> bool:
+    """True when folder/name is a regular file and neither it nor a folder on the way (folder
+    itself included) is a symlink."""
+    path = folder
+    for part in ("", *Path(name).parts):
+        path = path / part if part else path
+        try:
+            mode = path.lstat().st_mode
+        except OSError:
+            return False
+        if stat.S_ISLNK(mode):
+            return False
+    return stat.S_ISREG(mode)
+
+
+def _loader(root: Path):
+    """A Jinja2 loader that reads templates with read_regular: a symlink, FIFO or device in
+    templates/ is never followed, opened or printed."""
+    from jinja2 import BaseLoader, TemplateNotFound
+
+    class RegularFileLoader(BaseLoader):
+        def get_source(self, environment, template):
+            path = find_template(root, template)
+            if path is None:
+                raise TemplateNotFound(template)
+            try:
+                text = read_regular(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                raise TemplateNotFound(template) from None
+            return text, str(path), lambda: False
+
+    return RegularFileLoader()
 
 
 def zh_number(n: int) -> str:
@@ -119,11 +158,11 @@ def _refuse_none(value):
 
 def make_environment(root: Path):
     """The single Jinja2 environment: sandboxed, StrictUndefined, None refused."""
-    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(
-        loader=FileSystemLoader([str(p) for p in template_dirs(root)]),
+        loader=_loader(root),
         undefined=StrictUndefined,
         finalize=_refuse_none,
         trim_blocks=True,

@@ -68,6 +68,10 @@ class UnitRegistry:
             for form in (unit.name, *unit.aliases):
                 self._lookup.setdefault(form, unit.name)
 
+    def forms(self) -> list[str]:
+        """Every written form the registry knows (names and aliases)."""
+        return list(self._lookup)
+
     def resolve(self, written: str) -> str | None:
         """The canonical name for a written form, or None."""
         return self._lookup.get(written)

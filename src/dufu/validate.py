@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from .checks import check_dataset
 from .config import load_config
-from .problems import InvalidData, Problem, UsageError
+from .problems import InvalidData, Problem, UsageError, bound_problems
 from .repo import DATA_DIR, Dataset, gc_paused, load_repository
 
 
@@ -20,11 +21,11 @@ class ValidationResult:
 
     @property
     def errors(self) -> int:
-        return sum(p.is_error for p in self.problems)
+        return sum(p.count for p in self.problems if p.is_error)
 
     @property
     def warnings(self) -> int:
-        return len(self.problems) - self.errors
+        return sum(p.count for p in self.problems) - self.errors
 
 
 def validate_repository(
@@ -41,15 +42,15 @@ def validate_repository(
         problems.extend(check_dataset(data))
     if only is not None:
         problems = [p for p in problems if p.path in only]
-    problems = config.apply(problems)
-    problems.sort(key=lambda p: (p.path, p.line, p.col, p.code))
+    problems = bound_problems(config.apply(problems))
+    problems.sort(key=lambda p: (p.path, p.omitted > 0, p.line, p.col, p.code))
     return ValidationResult(data, problems, data.files if only is None else len(only))
 
 
 def _relative(root: Path, path: Path) -> str:
     """A named file as a repository-relative path; a usage error if it is not a data file."""
-    resolved = path.resolve()
-    if not resolved.is_file():
+    resolved = path.absolute().parent.resolve() / path.name  # a named symlink is reported, not followed
+    if not os.path.lexists(resolved):
         raise UsageError(f"文件不存在:{path}")
     try:
         rel = resolved.relative_to(root.resolve())

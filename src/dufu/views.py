@@ -51,7 +51,7 @@ def status_view(tallies: list[RoundTally], open_tasks: list[Task], day: date, li
         bar = Table.grid(padding=(0, 1))
         bar.add_row(ProgressBar(total=max(t.total, 1), completed=t.done, width=20), f"{t.percent_done:.0f}%")
         overdue = Text(str(t.overdue), style="bold red" if t.overdue else "")
-        rounds.add_row(t.round.short_name, str(t.total), str(t.done), str(t.open), overdue, bar)
+        rounds.add_row(Text(t.round.short_name), str(t.total), str(t.done), str(t.open), overdue, bar)
     parts: list = [rounds]
     shown = open_tasks[:limit] if limit else open_tasks
     if open_tasks:
@@ -84,12 +84,12 @@ def task_table(tasks: list[Task], day: date, title: str | None = None) -> Table:
     table.add_column("整改时限", overflow="fold")
     table.add_column("最近进展", no_wrap=True)
     for task in tasks:
-        table.add_row(
-            task.id,
-            task.title,
+        table.add_row(  # data as Text, never read as Rich markup ("[a]" kept, "[/]" no crash)
+            Text(task.id),
+            Text(task.title),
             _status_text(task.status_at(day), task.is_overdue_at(day)),
-            task.lead_units,
-            task.deadline,
+            Text(task.lead_units),
+            Text(task.deadline),
             _last_report(task, day),
         )
     return table
@@ -115,8 +115,8 @@ def task_detail(task: Task, round_name: str, day: date) -> Group:
     if task.closed_on:
         rows.append(("销号日期", zh_date(task.closed_on)))
     for label, value in rows:
-        facts.add_row(label, value)
-    parts: list = [Panel(facts, title=f"{task.id} {task.title}", title_align="left")]
+        facts.add_row(label, Text(value) if isinstance(value, str) else value)
+    parts: list = [Panel(facts, title=Text(f"{task.id} {task.title}"), title_align="left")]
     reports = [r for r in task.progress if r.as_of <= day]
     if not reports:
         parts.append(Text("尚无整改进展。"))
@@ -128,7 +128,7 @@ def task_detail(task: Task, round_name: str, day: date) -> Group:
         title = f"整改进展(截至{zh_date(report.as_of)})"
         if report.status:
             title += f" {report.status}"
-        parts.append(Panel("\n".join(lines), title=title, title_align="left"))
+        parts.append(Panel(Text("\n".join(lines)), title=Text(title), title_align="left"))
     return Group(*parts)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .files import write_atomic
+from .files import NotRegularFile, read_regular, reason, write_atomic
 from .problems import DufuError, InvalidData, Problem
 
 # What the checks read besides data/: copied into the staging repository.
@@ -47,9 +47,11 @@ def change_file(root: Path, rel: str, new: bytes) -> Change:
     """A Change for root/rel, reading what is there now."""
     path = root / rel
     try:
-        old = path.read_bytes() if path.is_file() else None
+        old = read_regular(path) if os.path.lexists(path) else None
+    except NotRegularFile as exc:  # never read (nor show in a diff) what a symlink points at
+        raise DufuError(f"{rel} 是{exc.what},不是普通文件,不会修改") from None
     except OSError as exc:
-        raise DufuError(f"无法读取 {rel}:{exc.strerror}") from None
+        raise DufuError(f"无法读取 {rel}:{reason(exc)}") from None
     return Change(rel, new, old)
 
 

@@ -193,10 +193,32 @@ def too_large(path: str, size: int) -> Problem:
     return Problem(path, 1, 1, "E108", f"文件过大({size} 字节,上限 {MAX_FILE_BYTES} 字节)")
 
 
+MAX_VALUES = 50_000  # values (scalars, lists, mappings) in one file: far beyond any real file
+
+
+def too_many_values(raw: bytes) -> int:
+    """The number of values in a file when over MAX_VALUES (counted from the parser's events,
+    which keep no tree), else 0. A file of 500,000 `{}` would take 400 MB to load and make a
+    million validation errors; it is refused instead. Small files cannot reach the limit."""
+    if len(raw) < 2 * MAX_VALUES:  # every value takes at least two bytes
+        return 0
+    count = 0
+    try:
+        for event in yaml.parse(raw, Loader=_BaseLoader):
+            count += isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent, yaml.AliasEvent))
+    except yaml.YAMLError:
+        return 0  # reported by the load itself
+    return count if count > MAX_VALUES else 0
+
+
 def load_yaml(path: str, raw: bytes) -> Loaded:
     """Parse one file's bytes strictly; never raises for bad input."""
     if len(raw) > MAX_FILE_BYTES:
         return Loaded(None, (too_large(path, len(raw)),))
+    values = too_many_values(raw)
+    if values:
+        message = f"文件中的值过多({values} 个,上限 {MAX_VALUES} 个),没有读取"
+        return Loaded(None, (Problem(path, 1, 1, "E108", message, hint="把数据拆到几个文件中"),))
     if raw[:3] == b"\xef\xbb\xbf" or raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return Loaded(None, (_encoding_problem(path, raw),))
     # anchors and aliases start with & and *, which Chinese prose rarely holds

@@ -1,0 +1,113 @@
+"""Which files of a data repository are data, and of what kind, found without opening any.
+
+Only regular files are data. Symlinks (wherever they point), FIFOs, devices, sockets and
+folders named like data files under data/ or templates/ come back refused, to be reported by
+name; nothing here follows, opens or reads them.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from .files import file_kind
+from .problems import Problem
+
+DATA_DIR = "data"
+TEMPLATES_DIR = "templates"
+# folder (relative to data/) -> kind of every .yaml file below it
+FOLDERS = {"rounds": "round", "tasks": "task", "bulletins": "bulletin"}
+UNITS_FILE = "units.yaml"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # absolute
+    rel: str  # as shown in messages, relative to the repository root, with /
+    kind: str | None  # None: a file that does not belong where it is
+    refused: tuple[str, str] | None = None  # (code, message): not a regular file, never read
+
+
+def discover(root: Path) -> list[SourceFile]:
+    """Every YAML file under data/, each with its kind; misplaced ones have kind None.
+
+    Nothing is followed or opened here: symlinks, FIFOs, devices, sockets (under data/ or
+    templates/) and folders named like data files come back refused, to be reported."""
+    found = []
+    for folder in (DATA_DIR, TEMPLATES_DIR):
+        for path, mode in _walk(root, root / folder):
+            source = _classify(root, path, mode, data_file=folder == DATA_DIR)
+            if source is not None:
+                found.append(source)
+    return sorted(found, key=lambda s: s.rel)
+
+
+def _walk(root: Path, top: Path):
+    """(path, lstat mode) of top and everything below it, hidden entries skipped, no symlink
+    followed."""
+    try:
+        yield top, top.lstat().st_mode
+    except OSError:
+        return
+    if not stat.S_ISDIR(top.lstat().st_mode):
+        return
+    try:
+        entries = list(os.scandir(top))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith("."):
+            yield from _walk(root, Path(entry.path))
+
+
+def _classify(root: Path, path: Path, mode: int, data_file: bool) -> SourceFile | None:
+    rel = path.relative_to(root).as_posix()
+    is_yaml = path.suffix.lower() in (".yaml", ".yml")
+    if stat.S_ISLNK(mode):
+        return SourceFile(
+            path, rel, None, ("E114", f"是符号链接({_link_target(root, path)}),dufu 不跟随符号链接,不会读取")
+        )
+    if stat.S_ISDIR(mode):
+        if is_yaml:
+            return SourceFile(path, rel, None, ("E116", "是一个目录,却以数据文件的扩展名命名"))
+        return None
+    if not stat.S_ISREG(mode):
+        return SourceFile(path, rel, None, ("E115", f"是{file_kind(mode)},不是普通文件,不会读取"))
+    if not data_file or not is_yaml:
+        return None
+    rel_parts = path.relative_to(root / DATA_DIR).parts
+    kind = None
+    if path.suffix == ".yaml":
+        if rel_parts == (UNITS_FILE,):
+            kind = "units"
+        elif len(rel_parts) > 1:
+            kind = FOLDERS.get(rel_parts[0])
+    return SourceFile(path, rel, kind)
+
+
+def _link_target(root: Path, path: Path) -> str:
+    """Where a symlink leads, in words; the target itself is never named (nor read)."""
+    try:
+        target = Path(os.path.realpath(path, strict=True))
+    except OSError:
+        return "链接循环或指向不存在的文件"
+    if not target.is_relative_to(root.resolve()):
+        return "指向数据仓库之外"
+    return "指向数据仓库之内"
+
+
+def misplaced_problem(source: SourceFile) -> Problem:
+    if source.refused is not None:
+        return Problem(source.rel, 0, 0, *source.refused)
+    if source.path.suffix != ".yaml":
+        return Problem(source.rel, 0, 0, "E110", "扩展名应为 .yaml,这个文件不会被读取", hint="把文件改名为 .yaml")
+    return Problem(
+        source.rel,
+        0,
+        0,
+        "E111",
+        "文件不在已知目录中,不会被读取",
+        hint="数据文件应放在 data/rounds/、data/tasks/、data/bulletins/ 或 data/units.yaml",
+    )

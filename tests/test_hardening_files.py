@@ -1,0 +1,319 @@
+"""Hostile repositories and targets: output and memory stay bounded, only regular files inside
+the repository are read, writes never damage what they target."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import TODAY
+
+from dufu.files import NotRegularFile, read_regular, write_atomic
+from dufu.problems import DufuError
+
+SECRET = "DUFU_TEST_SECRET_7f3a"
+
+
+def _empty_progress(repo: Path, entries: int) -> None:
+    task = repo / "data/tasks/r2-01.yaml"
+    head = task.read_text(encoding="utf-8").split("progress:")[0]
+    task.write_text(head + "progress: [" + ", ".join(["{}"] * entries) + "]\n", encoding="utf-8")
+
+
+# 1. Output and memory stay bounded
+
+
+def test_validate_20000_empty_progress_entries_under_a_memory_limit(repo):
+    _empty_progress(repo, 20000)
+    limit = 300 * 1024 * 1024  # the unbounded run peaked far above this (24 GB)
+    script = textwrap.dedent(
+        f"""
+        import resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+        sys.argv = ["dufu", "validate", "--today", "{TODAY}", "-C", sys.argv[1]] + sys.argv[2:]
+        from dufu.cli import run
+        run()
+        """
+    )
+    for fmt in ("text", "json", "github", "sarif"):
+        result = subprocess.run(
+            [sys.executable, "-c", script, str(repo), "--format", fmt], capture_output=True, timeout=120
+        )
+        assert result.returncode == 1, result.stderr.decode()
+        assert len(result.stdout) < 100_000, fmt  # bounded, not 40,000 problems with their lines
+        out = result.stdout.decode("utf-8")
+        assert "另有 39980 处同类问题" in out, fmt
+    text = subprocess.run([sys.executable, "-c", script, str(repo)], capture_output=True, timeout=120).stdout.decode(
+        "utf-8"
+    )
+    assert "检查了 8 个文件:40000 个错误,1 个警告。" in text
+
+
+def test_a_2_mib_flood_of_entries_is_refused_before_loading(repo):
+    """500,000 `{}` in one file: refused from the parser's events (no tree, no million errors),
+    under a memory limit that loading it would break."""
+    task = repo / "data/tasks/r2-01.yaml"
+    head = task.read_text(encoding="utf-8").split("progress:")[0]
+    task.write_text(head + "progress: [" + ", ".join(["{}"] * 500_000) + "]\n", encoding="utf-8")
+    limit = 300 * 1024 * 1024
+    script = (
+        f"import resource, sys; resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))\n"
+        f"sys.argv = ['dufu', 'validate', '--today', '{TODAY}', '-C', sys.argv[1], '--format', 'json']\n"
+        "from dufu.cli import run; run()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(repo)], capture_output=True, timeout=120)
+    assert result.returncode == 1, result.stderr.decode()
+    report = json.loads(result.stdout)
+    assert [(p["path"], p["code"]) for p in report["problems"] if p["severity"] == "error"] == [
+        ("data/tasks/r2-01.yaml", "E108")
+    ]
+    assert "值过多" in report["problems"][0]["message"]
+
+
+def test_json_and_sarif_carry_the_full_count(cli, repo):
+    _empty_progress(repo, 100)
+    report = json.loads(cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json").stdout)
+    assert report["errors"] == 200
+    e201 = [p for p in report["problems"] if p["code"] == "E201"]
+    assert len(e201) == 21 and e201[-1]["omitted"] == 180 and e201[-1]["message"] == "另有 180 处同类问题"
+    sarif = json.loads(cli("validate", "-C", str(repo), "--today", TODAY, "--format", "sarif").stdout)
+    run = sarif["runs"][0]
+    assert run["properties"]["errors"] == 200
+    assert [r["properties"]["omitted"] for r in run["results"] if "properties" in r] == [180]
+    github = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "github").stdout
+    assert "title=E201::另有 180 处同类问题" in github
+
+
+def test_a_megabyte_line_is_quoted_as_a_window_around_the_caret(cli, repo):
+    task = repo / "data/tasks/r2-01.yaml"
+    text = task.read_text(encoding="utf-8")
+    target = next(line for line in text.splitlines() if line.startswith("target:"))
+    task.write_text(text.replace(target, "target: " + "甲" * 300_000 + " 乙" + "丙" * 300_000), encoding="utf-8")
+    result = cli("validate", "-C", str(repo), "--today", TODAY)
+    quoted = [line for line in result.stdout.splitlines() if line.lstrip().startswith("9 |")]
+    assert quoted and all(len(line) < 200 for line in quoted)
+    lines = result.stdout.splitlines()
+    line, caret = quoted[0], lines[lines.index(quoted[0]) + 1]
+    assert "… " not in line and "甲 乙丙" in line and line.count("…") == 2
+    assert caret.endswith("^") and len(result.stdout) < 5000
+
+
+# 2. Only regular files inside the repository are read
+
+
+def _problems(cli, repo: Path) -> tuple[int, list[tuple[str, str]], str]:
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    report = json.loads(result.stdout)
+    errors = [(p["path"], p["code"]) for p in report["problems"] if p["severity"] == "error"]
+    return result.exit_code, errors, result.stdout
+
+
+def _secret_env(monkeypatch):
+    monkeypatch.setenv("DUFU_SECRET_FOR_TEST", SECRET)
+
+
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [
+        (lambda p: p.symlink_to("/proc/self/environ"), "E114"),
+        (lambda p: p.symlink_to("/dev/zero"), "E114"),
+        (lambda p: p.symlink_to(p.name), "E114"),  # a loop
+        (lambda p: p.symlink_to("r2-01.yaml"), "E114"),  # inside the repository: refused too
+        (lambda p: p.symlink_to("/nonexistent/x.yaml"), "E114"),
+        (lambda p: os.mkfifo(p), "E115"),
+        (lambda p: p.mkdir(), "E116"),
+    ],
+    ids=["environ", "dev-zero", "loop", "in-repo", "dangling", "fifo", "directory"],
+)
+def test_anything_but_a_regular_file_is_reported_never_read(cli, repo, monkeypatch, make, code):
+    _secret_env(monkeypatch)
+    make(repo / "data/tasks/x.yaml")
+    exit_code, errors, output = _problems(cli, repo)
+    assert exit_code == 1
+    assert errors == [("data/tasks/x.yaml", code)]
+    assert SECRET not in output
+
+
+def test_a_socket_and_a_device_are_reported(cli, repo):
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        os.chdir(repo / "data/tasks")  # a socket path must be short
+        server.bind("s.yaml")
+    finally:
+        os.chdir(repo)
+    os.symlink("/dev/null", repo / "data/units-copy.yaml")
+    exit_code, errors, _ = _problems(cli, repo)
+    assert exit_code == 1
+    assert sorted(errors) == [("data/tasks/s.yaml", "E115"), ("data/units-copy.yaml", "E114")]
+    server.close()
+
+
+def test_a_symlinked_template_is_never_rendered(cli, repo, monkeypatch):
+    _secret_env(monkeypatch)
+    (repo / "templates").mkdir(exist_ok=True)
+    (repo / "templates/bulletin.txt.j2").symlink_to("/proc/self/environ")
+    exit_code, errors, output = _problems(cli, repo)
+    assert exit_code == 1 and errors == [("templates/bulletin.txt.j2", "E114")]
+    result = cli("render", "-C", str(repo))
+    assert result.exit_code == 1 and SECRET not in result.output
+
+
+def test_the_template_loader_reads_only_regular_files(repo, monkeypatch):
+    """Even asked directly (an {% include %} of a link), the Jinja loader refuses a symlink."""
+    from jinja2 import TemplateNotFound
+
+    from dufu.templates import make_environment
+
+    _secret_env(monkeypatch)
+    (repo / "templates").mkdir(exist_ok=True)
+    (repo / "templates/leak.j2").symlink_to("/proc/self/environ")
+    (repo / "templates/sub").symlink_to("/proc/self")
+    env = make_environment(repo)
+    for name in ("leak.j2", "sub/environ"):
+        with pytest.raises(TemplateNotFound):
+            env.get_template(name)
+
+
+def test_read_regular_never_blocks_on_a_fifo(tmp_path):
+    os.mkfifo(tmp_path / "f")  # nobody writes: a plain open() would hang here
+    with pytest.raises(NotRegularFile):
+        read_regular(tmp_path / "f")
+    (tmp_path / "l").symlink_to(tmp_path / "f")
+    with pytest.raises(NotRegularFile):
+        read_regular(tmp_path / "l")
+
+
+# 3. Writes never damage what they target
+
+
+def test_render_to_dev_full_keeps_the_device_and_says_the_disk_is_full(cli):
+    before = os.stat("/dev/full")
+    from conftest import PROJECT
+
+    result = cli("render", "-C", str(PROJECT), "-o", "/dev/full")
+    after = os.stat("/dev/full")
+    assert (after.st_mode, after.st_rdev, after.st_ino) == (before.st_mode, before.st_rdev, before.st_ino)
+    assert result.exit_code == 1
+    assert "无法写入 /dev/full:磁盘空间不足" in result.stderr
+
+
+def test_render_to_dev_null_writes_through(cli):
+    from conftest import PROJECT
+
+    result = cli("render", "-C", str(PROJECT), "-o", "/dev/null")
+    assert result.exit_code == 0
+    assert os.path.exists("/dev/null") and not Path("/dev/null").is_file()
+
+
+def test_a_fifo_target_without_reader_is_an_error_not_a_hang(tmp_path):
+    os.mkfifo(tmp_path / "f")
+    with pytest.raises(DufuError, match="没有接收方"):
+        write_atomic(tmp_path / "f", b"x")
+
+
+def test_a_symlink_target_keeps_pointing_at_the_written_file(tmp_path):
+    (tmp_path / "real.txt").write_bytes(b"old")
+    (tmp_path / "link.txt").symlink_to("real.txt")
+    write_atomic(tmp_path / "link.txt", b"new")
+    assert (tmp_path / "link.txt").is_symlink() and (tmp_path / "real.txt").read_bytes() == b"new"
+
+
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [
+        ("missing/notice.txt", "不存在"),
+        (".", "目录"),
+    ],
+)
+def test_unwritable_targets_are_plain_errors_with_exit_1(cli, tmp_path, target, words):
+    from conftest import PROJECT
+
+    path = tmp_path / target
+    result = cli("render", "-C", str(PROJECT), "-o", str(path))
+    assert result.exit_code == 1
+    assert f"无法写入 {path}" in result.stderr and words in result.stderr
+    assert "内部错误" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("number", "words", "where"),
+    [
+        (errno.ENOSPC, "磁盘空间不足", "fsync"),
+        (errno.EROFS, "文件系统是只读的", "mkstemp"),
+        (errno.EACCES, "没有写入权限", "mkstemp"),
+        (errno.EDQUOT, "超出磁盘配额", "fsync"),
+    ],
+)
+def test_os_failures_while_writing_are_named_and_leave_nothing(cli, tmp_path, monkeypatch, number, words, where):
+    """Full disk, read-only file system, no permission (tests may run as root, so the system
+    calls are made to fail): a Chinese message naming the path, exit 1, no temporary file."""
+    import tempfile
+
+    from conftest import PROJECT
+
+    def fail(*args, **kwargs):
+        raise OSError(number, os.strerror(number))
+
+    if where == "mkstemp":
+        monkeypatch.setattr(tempfile, "mkstemp", fail)
+    else:
+        monkeypatch.setattr(os, where, fail)
+    (tmp_path / "notice.txt").write_bytes(b"old")
+    result = cli("render", "-C", str(PROJECT), "-o", str(tmp_path / "notice.txt"))
+    monkeypatch.undo()
+    assert result.exit_code == 1, result.output
+    assert f"错误:无法写入 {tmp_path / 'notice.txt'}:{words}" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notice.txt"]
+    assert (tmp_path / "notice.txt").read_bytes() == b"old"
+
+
+def test_a_symlinked_settings_file_is_refused_unread(cli, repo, monkeypatch):
+    _secret_env(monkeypatch)
+    (repo / "dufu.toml").symlink_to("/proc/self/environ")
+    result = cli("validate", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 2 and "dufu.toml: 是符号链接" in result.stderr
+    assert SECRET not in result.output
+
+
+def test_the_writer_never_reads_a_symlinked_data_file(repo, monkeypatch):
+    from dufu.writer import change_file
+
+    _secret_env(monkeypatch)
+    (repo / "data/tasks/x.yaml").symlink_to("/proc/self/environ")
+    with pytest.raises(DufuError, match="是符号链接") as caught:
+        change_file(repo, "data/tasks/x.yaml", b"id: x\n")
+    assert SECRET not in str(caught.value)
+
+
+def test_a_named_symlink_or_fifo_is_reported_not_followed(cli, repo, monkeypatch):
+    _secret_env(monkeypatch)
+    (repo / "data/tasks/x.yaml").symlink_to("/proc/self/environ")
+    os.mkfifo(repo / "data/tasks/f.yaml")
+    for name, code in (("x.yaml", "E114"), ("f.yaml", "E115")):
+        result = cli("validate", str(repo / "data/tasks" / name), "--today", TODAY, "--format", "json")
+        assert result.exit_code == 1 and SECRET not in result.output
+        assert [p["code"] for p in json.loads(result.stdout)["problems"]] == [code]
+
+
+def test_a_read_only_target_is_not_replaced(tmp_path, monkeypatch):
+    """Tests may run as root, for whom every file is writable: access() is made to say no."""
+    target = tmp_path / "notice.txt"
+    target.write_bytes(b"old")
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False)
+    with pytest.raises(DufuError, match="没有写入权限"):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+
+
+def test_a_message_quoting_a_huge_value_is_shortened():
+    from dufu.problems import Problem
+
+    problem = Problem("a.yaml", 1, 1, "E312", "单位“" + "甲" * 100_000 + "”不在单位名录中")
+    assert len(problem.message) < 500 and problem.message.endswith("”不在单位名录中") and "省略" in problem.message

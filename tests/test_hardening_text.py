@@ -1,0 +1,126 @@
+"""Text that would corrupt the notice or a terminal is refused, data is never read as markup,
+and a look-alike value is explained (the codes themselves are in fixtures/invalid/)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, TODAY, edit
+
+from dufu.problems import RULES
+from dufu.textsafety import visible
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "invalid"
+RAW_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b]")
+
+
+def _overlay(repo: Path, case: str) -> Path:
+    import shutil
+
+    shutil.copytree(FIXTURES / case / "data", repo / "data", dirs_exist_ok=True)
+    return repo
+
+
+def _messages(cli, repo: Path) -> list[dict]:
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    return [p for p in json.loads(result.stdout)["problems"] if p["severity"] == "error"]
+
+
+@pytest.mark.parametrize(
+    ("case", "words"),
+    [
+        ("status-trailing-space", "取值“正在推进 ”末尾多了空格"),
+        ("status-fullwidth-space", "取值“正在推进\u3000”末尾多了全角空格"),
+        ("fullwidth-date", "日期“２０２４-05-31”含有全角字母、数字或符号,应写作“2024-05-31”"),
+        ("unit-not-nfc", "不是 Unicode 规范形式(NFC"),
+        ("zero-width-unit", "含有不可见字符 U+200B(ZERO WIDTH SPACE)"),
+        ("round-ref-differs-in-case", "“R2”与“r2”只有大小写或全角半角之差"),
+        ("fullwidth-id", "编号“ｒ2-04”含有全角字母、数字或符号,应写作“r2-04”"),
+        ("ids-differ-in-case", "“R2-01”与“r2-01”(data/tasks/r2-01.yaml)只有大小写或全角半角之差"),
+        ("bulletin-task-listed-twice", "任务“r2-01”在这里第二次列出"),
+        ("title-line-break", "文字中有换行"),
+    ],
+)
+def test_look_alikes_are_explained_not_called_missing(cli, repo, case, words):
+    problems = _messages(cli, _overlay(repo, case))
+    assert any(words in p["message"] for p in problems), [p["message"] for p in problems]
+    # never "did you mean" the identical-looking value
+    assert not any(p["hint"] and "是不是" in p["hint"] for p in problems)
+
+
+@pytest.mark.parametrize("case", ["escape-sequence", "c1-control", "bidi-override", "zero-width-unit"])
+def test_no_control_character_reaches_the_terminal(cli, repo, case):
+    _overlay(repo, case)
+    for fmt in ("text", "github", "json", "sarif"):
+        result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", fmt)
+        assert result.exit_code == 1
+        assert not RAW_UNSAFE.search(result.stdout), fmt
+    for command in (["status"], ["list"], ["show", "r2-01"], ["render"]):
+        result = cli(*command, "-C", str(repo))
+        assert result.exit_code == 1 and not RAW_UNSAFE.search(result.output)
+
+
+def test_a_forged_heading_is_refused_by_render(cli, repo):
+    _overlay(repo, "title-line-break")
+    result = cli("render", "-C", str(repo))
+    assert result.exit_code == 1 and "二、伪造的标题" not in result.stdout
+
+
+def test_the_refusal_of_unsafe_text_cannot_be_configured_away(cli, repo):
+    (repo / "dufu.toml").write_text('[rules]\nE207 = "off"\n', encoding="utf-8")
+    result = cli("validate", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 2 and "级别不能更改" in result.stderr
+
+
+def test_visible_shows_every_unsafe_character_as_an_escape():
+    assert visible("a\x1b[31mb\x9bc\u202ed\ne\tf") == "a\\x1b[31mb\\x9bc<U+202E>d\\x0ae f"
+    assert visible("整改情况") == "整改情况"
+
+
+@pytest.mark.parametrize("title", ["思想认识[a]不够到位", "思想认识[/]问题", "[bold]伪造[/bold]", "[link=x]y"])
+def test_titles_are_never_read_as_rich_markup(cli, repo, title):
+    edit(repo / "data/tasks/r2-01.yaml", "title: 思想认识不够到位问题", f'title: "{title}"')
+    for command in (["show", "r2-01"], ["list"], ["status", "--as-of", "2024-06-24"]):
+        result = cli(*command, "-C", str(repo))
+        assert result.exit_code == 0, (command, result.output)
+        assert title in result.stdout.replace("\n", "").replace("│", "").replace(" ", ""), command
+
+
+def test_every_new_code_is_in_the_readme_rule_table():
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    for code in ("E114", "E115", "E116", "E207", "E208", "E209", "E306", "E307"):
+        assert code in RULES and code in readme
+
+
+def _unsafe_chars() -> list[str]:
+    from dufu.textsafety import CONTROL, INVISIBLE, LINE_BREAK
+
+    return [chr(c) for c in range(0x10000) if any(r.match(chr(c)) for r in (CONTROL, INVISIBLE, LINE_BREAK))]
+
+
+def test_every_unsafe_character_written_raw_is_found(tmp_path):
+    """The quick byte test in check_strings never lets one through: each unsafe character,
+    written raw (where YAML accepts it at all) in a plain, a quoted or a multi-line value."""
+    from dufu.filechecks import check_strings
+    from dufu.yamlload import load_yaml
+
+    missed = []
+    for char in _unsafe_chars():
+        for text in (f"title: 甲{char}乙\n", f"title: '甲{char}乙'\n", f"title: 甲\n  {char}\n\n  乙\n"):
+            raw = text.encode("utf-8")
+            (tmp_path / "x.yaml").write_bytes(raw)
+            loaded = load_yaml("x.yaml", raw)
+            if loaded.problems or not isinstance(loaded.data, dict):
+                continue  # refused by the reader already (E113 and the like)
+            value = loaded.data["title"]
+            if any(c in value for c in _unsafe_chars()) and not check_strings(loaded.data, "x.yaml", tmp_path, raw):
+                missed.append((hex(ord(char)), text))
+    assert not missed
+
+
+def test_a_blank_line_in_a_plain_value_is_a_line_break(cli, repo):
+    edit(repo / "data/tasks/r2-01.yaml", "title: 思想认识不够到位问题", "title: 思想认识\n\n  二、伪造的标题")
+    assert [p["code"] for p in _messages(cli, repo)] == ["E207"]
