@@ -1,0 +1,37 @@
+"""A task file's id, round and number read without parsing YAML."""
+
+from __future__ import annotations
+
+import re
+
+from .discover import SourceFile
+from .models import Task
+
+_PEEK = {
+    key: re.compile(rf"^{key}:[ \t]*(['\"]?)([^'\"\s#]+)\1[ \t]*(?:#.*)?$", re.M) for key in ("id", "round", "number")
+}
+
+
+def _peek(source: SourceFile) -> dict[str, list[str]]:
+    """The plainly written top-level id, round and number values of a file, without parsing
+    YAML (empty lists when it cannot be read)."""
+    try:
+        text = source.path.read_bytes().decode("utf-8", "replace")
+    except OSError:
+        text = ""
+    return {key: [m[1] for m in regexp.findall(text)] for key, regexp in _PEEK.items()}
+
+
+def peek_ids(source: SourceFile) -> list[str]:
+    """The id a file that failed to load seems to state, so references to it are not also
+    reported as dangling."""
+    return _peek(source)["id"]
+
+
+def peek_task(source: SourceFile) -> Task | None:
+    """A stand-in holding just a task file's id, round and number, read without parsing YAML;
+    None when the file does not state them plainly (it is then loaded in full)."""
+    found = _peek(source)
+    if any(len(values) != 1 for values in found.values()) or not found["number"][0].isdigit():
+        return None
+    return Task.model_construct(id=found["id"][0], round=found["round"][0], number=int(found["number"][0]))
