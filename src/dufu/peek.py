@@ -19,6 +19,11 @@ def _peek(source: SourceFile) -> dict[str, list[str]]:
         text = source.path.read_bytes().decode("utf-8", "replace")
     except OSError:
         text = ""
+    return peek_text(text)
+
+
+def peek_text(text: str) -> dict[str, list[str]]:
+    """The plainly written top-level id, round and number values in a file's text."""
     return {key: [m[1] for m in regexp.findall(text)] for key, regexp in _PEEK.items()}
 
 
@@ -31,7 +36,11 @@ def peek_ids(source: SourceFile) -> list[str]:
 def peek_task(source: SourceFile) -> Task | None:
     """A stand-in holding just a task file's id, round and number, read without parsing YAML;
     None when the file does not state them plainly (it is then loaded in full)."""
-    found = _peek(source)
+    return task_stub(_peek(source))
+
+
+def task_stub(found: dict[str, list[str]]) -> Task | None:
+    """The stand-in for what peek_text found, or None when it is not plain enough."""
     if any(len(values) != 1 for values in found.values()) or not found["number"][0].isdigit():
         return None
     return Task.model_construct(id=found["id"][0], round=found["round"][0], number=int(found["number"][0]))
