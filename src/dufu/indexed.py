@@ -1,0 +1,96 @@
+"""Loading through the index: unchanged files come from ``.dufu/index.json``, the others are
+loaded as ``repo.load_repository`` loads them, and the index is brought up to date.
+
+The Dataset built here is the one ``load_repository`` builds, except that tasks taken from
+the index carry no progress prose; ``with_text`` loads it for the few tasks a command prints.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .dataset import Dataset, build_dataset
+from .discover import SourceFile, discover
+from .index import Index, file_stat, open_index, read_data_file
+from .load import LoadedFile, LoadOptions, _load_one, _parse, _validate, load_all
+from .models import Task
+from .peek import peek_task, peek_text, task_stub
+from .stored import decode_entry, decode_stub, encode_entry
+from .units import UnitRegistry
+
+
+def load_indexed(root: Path, today: date, only: set[str] | None = None, keep_text: bool = True) -> Dataset:
+    """What load_repository(root, today, only, keep_text) gives, reading only changed files."""
+    sources = discover(root)
+    index = open_index(root, today)
+    entries = {i: index.lookup(s.rel, s.path) for i, s in enumerate(sources) if s.kind is not None}
+    loaded: list[LoadedFile | None] = [None] * len(sources)
+    units = None
+    units_index = next((i for i, s in enumerate(sources) if s.kind == "units"), None)
+    if units_index is not None:
+        loaded[units_index] = _load_some(index, sources, [units_index], entries, LoadOptions(root, today, None))[0]
+        if loaded[units_index].model is not None:
+            units = UnitRegistry(loaded[units_index].model.units)
+    peeked = set()
+    if only is not None and all(s.kind == "task" for s in sources if s.rel in only):
+        for i, source in enumerate(sources):
+            if source.kind == "task" and source.rel not in only:
+                stub = decode_stub(entries[i]) if entries.get(i) is not None else peek_task(source)
+                if stub is not None:
+                    loaded[i] = LoadedFile(source, stub, ())
+                    peeked.add(source.rel)
+    todo = [i for i, item in enumerate(loaded) if item is None]
+    options = LoadOptions(root, today, units, keep_text)
+    for i, item in zip(todo, _load_some(index, sources, todo, entries, options), strict=True):
+        loaded[i] = item
+    index.save()
+    data = build_dataset(root, loaded)
+    data.files = len(sources)
+    data.peeked = peeked
+    return data
+
+
+def _load_some(index: Index, sources: list[SourceFile], chosen: list[int], entries: dict, options) -> list[LoadedFile]:
+    """The chosen files: from their entries where the index had them, else loaded (and their
+    new entries remembered)."""
+    out: dict[int, LoadedFile] = {}
+    misses = []
+    for i in chosen:
+        entry = entries.get(i)
+        if entry is not None:
+            out[i] = decode_entry(sources[i], entry)
+        else:
+            misses.append(i)
+    # stat, then the bytes, before loading: a file changed meanwhile gets no entry or a stale
+    # hash, never a result that passes for newer than it is
+    before = {i: (file_stat(sources[i].path), read_data_file(sources[i].path)) for i in misses}
+    for i, item in zip(misses, load_all([sources[i] for i in misses], options), strict=True):
+        out[i] = item
+        stat, raw = before[i]
+        entry = None
+        if raw is not None and sources[i].kind is not None:
+            stub = task_stub(peek_text(raw.decode("utf-8", "replace"))) if sources[i].kind == "task" else None
+            entry = encode_entry(item, stub)
+        index.remember(sources[i].rel, stat, raw, entry)
+    return [out[i] for i in chosen]
+
+
+def with_text(data: Dataset, tasks: list[Task]) -> list[Task]:
+    """The given tasks with their progress prose, loaded again from their files where the index
+    left it out; the dataset then holds the full tasks too."""
+    out = []
+    for task in tasks:
+        if task.target == "":  # a required text: only a task from the index lacks it
+            rel = data.where(task)
+            source = SourceFile(data.root / rel, rel, "task")
+            parsed, problems = _parse(source)
+            full = None if problems else _validate(source, parsed).model
+            if full is not None and full.id == task.id:
+                if data.tasks.get(task.id) is task:
+                    data.tasks[task.id] = full
+                data.origin[id(full)] = rel
+                data._by_round = None
+                task = full
+        out.append(task)
+    return out
