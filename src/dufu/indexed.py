@@ -13,7 +13,7 @@ from pathlib import Path
 from .dataset import Dataset, build_dataset
 from .discover import SourceFile, discover
 from .index import Index, file_stat, open_index, read_data_file
-from .load import LoadedFile, LoadOptions, _load_one, _parse, _validate, load_all
+from .load import LoadedFile, LoadOptions, _parse, _validate, load_all
 from .models import Task
 from .peek import peek_task, peek_text, task_stub
 from .stored import decode_entry, decode_stub, encode_entry
