@@ -111,13 +111,14 @@ def gc_paused():
 PARALLEL_MIN_FILES = 400  # below this, starting worker processes costs more than it saves
 
 
-def load_all(sources: list[SourceFile], options: LoadOptions) -> list[LoadedFile]:
-    """Load every file, over all cores when there are many."""
+def load_all(sources: list[SourceFile], options: LoadOptions, work=_load_chunk) -> list:
+    """Load every file, over all cores when there are many: work(chunk, options) for each chunk
+    of sources, one result per source."""
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(sources) < PARALLEL_MIN_FILES or "fork" not in mp.get_all_start_methods():
-        return _load_chunk(sources, options)
+        return work(sources, options)
     size = max(50, len(sources) // (workers * 4))
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-        results = pool.map(_load_chunk, chunks, [options] * len(chunks))
+        results = pool.map(work, chunks, [options] * len(chunks))
         return [item for chunk in results for item in chunk]
