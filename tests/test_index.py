@@ -147,7 +147,7 @@ def test_unchanged_files_are_not_read_again(cli, repo, monkeypatch):
     monkeypatch.setattr(index_module, "RACY_NS", 0)
     loaded = []
     real = indexed.load_all
-    monkeypatch.setattr(indexed, "load_all", lambda sources, options: loaded.extend(sources) or real(sources, options))
+    monkeypatch.setattr(indexed, "load_all", lambda sources, *rest: loaded.extend(sources) or real(sources, *rest))
     cli("validate", "-C", str(repo), "--today", TODAY)
     assert len(loaded) == 8
     loaded.clear()

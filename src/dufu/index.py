@@ -151,16 +151,16 @@ class Index:
             self.new[rel] = record
             return record[5]
         raw = read_data_file(path)
-        if raw is None or content_hash(raw) != record[4]:
+        if raw is None or len(raw) != now[0] or content_hash(raw) != record[4]:
             return None
-        self.remember(rel, now, raw, record[5])
+        self.remember(rel, now, record[4], record[5])
         return record[5]
 
-    def remember(self, rel: str, before: list[int] | None, raw: bytes | None, entry: dict | None) -> None:
-        """Keep an entry for the file whose stat (taken before reading) and bytes are given."""
+    def remember(self, rel: str, stat: list[int] | None, digest: str | None, entry: dict | None) -> None:
+        """Keep an entry for the file whose stat (taken before reading) and content hash are given."""
         self.changed = True
-        if before is not None and raw is not None and entry is not None and len(raw) == before[0]:
-            self.new[rel] = [*before, content_hash(raw), entry]
+        if stat is not None and digest is not None and entry is not None:
+            self.new[rel] = [*stat, digest, entry]
 
     def save(self) -> None:
         """Write the index back when anything changed; a repository that cannot take it (read

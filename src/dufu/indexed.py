@@ -12,8 +12,8 @@ from pathlib import Path
 
 from .dataset import Dataset, build_dataset
 from .discover import SourceFile, discover
-from .index import Index, file_stat, open_index, read_data_file
-from .load import LoadedFile, LoadOptions, _parse, _validate, load_all
+from .index import Index, content_hash, file_stat, open_index, read_data_file
+from .load import LoadedFile, LoadOptions, _load_one, _parse, _validate, load_all
 from .models import Task
 from .peek import peek_task, peek_text, task_stub
 from .stored import decode_entry, decode_stub, encode_entry
@@ -62,18 +62,31 @@ def _load_some(index: Index, sources: list[SourceFile], chosen: list[int], entri
             out[i] = decode_entry(sources[i], entry)
         else:
             misses.append(i)
-    # stat, then the bytes, before loading: a file changed meanwhile gets no entry or a stale
-    # hash, never a result that passes for newer than it is
-    before = {i: (file_stat(sources[i].path), read_data_file(sources[i].path)) for i in misses}
-    for i, item in zip(misses, load_all([sources[i] for i in misses], options), strict=True):
-        out[i] = item
-        stat, raw = before[i]
-        entry = None
-        if raw is not None and sources[i].kind is not None:
-            stub = task_stub(peek_text(raw.decode("utf-8", "replace"))) if sources[i].kind == "task" else None
-            entry = encode_entry(item, stub)
-        index.remember(sources[i].rel, stat, raw, entry)
+    for i, (item, stat, digest, entry) in zip(
+        misses, load_all([sources[i] for i in misses], options, _load_keyed), strict=True
+    ):
+        out[i] = decode_entry(sources[i], entry) if item is None else item
+        index.remember(sources[i].rel, stat, digest, entry)
     return [out[i] for i in chosen]
+
+
+def _load_keyed(sources: list[SourceFile], options: LoadOptions) -> list[tuple]:
+    """Load each file (in a worker process) and make its index entry: (the loaded file, or
+    None when the entry holds it; stat; content hash; entry or None)."""
+    out = []
+    for source in sources:
+        # stat, then the bytes, before loading: a file changed meanwhile gets no entry or a
+        # stale hash, never a result that passes for newer than it is
+        stat, raw = file_stat(source.path), read_data_file(source.path)
+        item = _load_one(source, options)
+        entry = None
+        if raw is not None and source.kind is not None and stat is not None and len(raw) == stat[0]:
+            stub = task_stub(peek_text(raw.decode("utf-8", "replace"))) if source.kind == "task" else None
+            entry = encode_entry(item, stub)
+        digest = None if entry is None else content_hash(raw)
+        light = entry is not None and not options.keep_text
+        out.append((None if light else item, stat, digest, entry))
+    return out
 
 
 def with_text(data: Dataset, tasks: list[Task]) -> list[Task]:
