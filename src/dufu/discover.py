@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,10 +39,8 @@ def discover(root: Path) -> list[SourceFile]:
     """Every YAML file under data/, each with its kind; misplaced ones have kind None."""
     data = root / DATA_DIR
     found = []
-    for path in sorted(data.rglob("*")):
-        rel_parts = path.relative_to(data).parts
-        if any(part.startswith(".") for part in rel_parts) or not path.is_file():
-            continue
+    for rel_parts in sorted(_files(data, ()), key=lambda parts: [os.path.normcase(p) for p in parts]):
+        path = data.joinpath(*rel_parts)
         if path.suffix.lower() not in (".yaml", ".yml"):
             continue
         kind = None
@@ -49,8 +49,26 @@ def discover(root: Path) -> list[SourceFile]:
                 kind = "units"
             elif len(rel_parts) > 1:
                 kind = FOLDERS.get(rel_parts[0])
-        found.append(SourceFile(path, path.relative_to(root).as_posix(), kind))
+        found.append(SourceFile(path, "/".join((DATA_DIR, *rel_parts)), kind))
     return found
+
+
+def _files(folder: Path, parts: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+    """The path parts (below data/) of every file that is not hidden, as sorted(rglob("*"))
+    with is_file() would find them, in one os.scandir per folder: symlinked folders are not
+    entered, unreadable folders are skipped."""
+    try:
+        with os.scandir(folder) as entries:
+            found = [(entry.name, entry.is_dir() and not entry.is_symlink(), entry.is_file()) for entry in entries]
+    except (PermissionError, FileNotFoundError, NotADirectoryError):
+        return
+    for name, is_folder, is_file in found:
+        if name.startswith("."):
+            continue
+        if is_folder:
+            yield from _files(folder / name, (*parts, name))
+        elif is_file:
+            yield (*parts, name)
 
 
 def misplaced_problem(source: SourceFile) -> Problem:
