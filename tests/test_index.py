@@ -27,8 +27,11 @@ COMMANDS = [
     ("show", "r2-02", "--as-of", "2024-06-01"),
     ("show", "r2-03"),
     ("validate", "--today", TODAY, "--format", "json"),
+    ("validate", "--today", "2024-05-01", "--format", "json"),  # a day before some reports: E332
+    ("status", "--format", "json"),  # loads with the real today
     ("validate", "data/tasks/r2-01.yaml", "--today", TODAY, "--format", "json"),
     ("render", "--today", TODAY),
+    ("render", "--today", "2024-06-24"),
 ]
 
 
@@ -271,3 +274,38 @@ def test_index_folder_tells_git_to_ignore_it(cli, repo):
 def test_no_cache_neither_reads_nor_writes_the_index(cli, repo):
     result = cli("status", "-C", str(repo), "--no-cache")
     assert result.exit_code == 0 and not (repo / ".dufu").exists()
+
+
+def test_discover_finds_what_rglob_found(tmp_path):
+    """discover walks with os.scandir (for speed); it must find what sorted(rglob) found."""
+    from dufu.discover import DATA_DIR, discover
+
+    data = tmp_path / DATA_DIR
+    for rel in [
+        "units.yaml",
+        "tasks/a.yaml",
+        "tasks/B.yaml",
+        "tasks/sub/c.yml",
+        "tasks/d.YAML",
+        "x.txt",
+        ".hidden.yaml",
+        "tasks/.h/e.yaml",
+        "rounds/r10.yaml",
+        "rounds/r2.yaml",
+        "bulletins/b.yaml",
+        "z.yaml",
+    ]:
+        (data / rel).parent.mkdir(parents=True, exist_ok=True)
+        (data / rel).write_text("id: x\n", encoding="utf-8")
+    (data / "tasks" / "link.yaml").symlink_to(data / "tasks" / "a.yaml")
+    (data / "tasks" / "dirlink").symlink_to(data / "rounds")
+    (data / "tasks" / "broken.yaml").symlink_to(data / "nowhere.yaml")
+    os.mkfifo(data / "tasks" / "fifo.yaml")
+    expected = []
+    for path in sorted(data.rglob("*")):
+        parts = path.relative_to(data).parts
+        if any(p.startswith(".") for p in parts) or not path.is_file() or path.suffix.lower() not in (".yaml", ".yml"):
+            continue
+        expected.append(path.relative_to(tmp_path).as_posix())
+    assert [s.rel for s in discover(tmp_path)] == expected
+    assert all(s.path == tmp_path / s.rel for s in discover(tmp_path))

@@ -5,7 +5,7 @@ ctime and inode are those recorded and it was last changed well before the index
 written (else it is read and its content hash compared, git's answer to "racy" files).
 The whole index is signed with a key kept outside the repository (in the user's cache
 folder): an index that is corrupt, truncated, from another dufu, Python, library version,
-day or repository, written by someone else, or committed into the data repository fails the
+repository, written by someone else, or committed into the data repository fails the
 check and is ignored; it is then rebuilt. Nothing in it is ever executed (plain JSON).
 """
 
@@ -111,14 +111,13 @@ def read_data_file(path: Path) -> bytes | None:
         return handle.read(MAX_FILE_BYTES + 1)
 
 
-def environment(root: Path, today: date) -> dict:
-    """Everything besides a file's own bytes that its entry depends on."""
+def environment(root: Path) -> dict:
+    """Everything besides a file's own bytes and the day that its entry depends on."""
     units = read_data_file(root / DATA_DIR / UNITS_FILE)
     return {
         "format": FORMAT,
         "code": code_version(),
         "root": str(root.resolve()),
-        "today": today.isoformat(),
         "units": None if units is None else content_hash(units),
     }
 
@@ -129,6 +128,7 @@ class Index:
     this run will write back."""
 
     root: Path
+    today: str
     env: dict
     key: bytes | None
     old: dict[str, list] = field(default_factory=dict)
@@ -145,7 +145,7 @@ class Index:
         """The stored entry of a file whose content is unchanged, else None."""
         record = self.old.get(rel)
         now = file_stat(path)
-        if record is None or now is None:
+        if record is None or now is None or not self._same_day(record[5]):
             return None
         if record[:4] == now and max(now[1], now[2]) < self.stamp - RACY_NS:
             self.new[rel] = record
@@ -155,6 +155,13 @@ class Index:
             return None
         self.remember(rel, now, record[4], record[5])
         return record[5]
+
+    def _same_day(self, entry: dict) -> bool:
+        """Whether the entry's problems are those of today: it was made today, or the file
+        states no date later than today or than the day it was made (only such dates give
+        problems that depend on the day)."""
+        latest = entry["latest"]
+        return entry["today"] == self.today or latest is None or latest <= min(entry["today"], self.today)
 
     def remember(self, rel: str, stat: list[int] | None, digest: str | None, entry: dict | None) -> None:
         """Keep an entry for the file whose stat (taken before reading) and content hash are given."""
@@ -185,8 +192,10 @@ def _sign(key: bytes, body: bytes) -> bytes:
 
 
 def open_index(root: Path, today: date) -> Index:
-    """The repository's index if it checks out, else an empty one to be filled this run."""
-    index = Index(root, environment(root, today), _secret())
+    """The repository's index if it checks out, else an empty one to be filled this run. Entries
+    are made for a day (today's date gives "later than today" problems) and reused on another
+    day when the file states no date that late."""
+    index = Index(root, today.isoformat(), environment(root), _secret())
     raw = None if index.key is None else _read_regular(index.path, MAX_INDEX_BYTES)
     if raw is None:
         return index

@@ -82,7 +82,7 @@ def _load_keyed(sources: list[SourceFile], options: LoadOptions) -> list[tuple]:
         entry = None
         if raw is not None and source.kind is not None and stat is not None and len(raw) == stat[0]:
             stub = task_stub(peek_text(raw.decode("utf-8", "replace"))) if source.kind == "task" else None
-            entry = encode_entry(item, stub)
+            entry = encode_entry(item, stub, options.today)
         digest = None if entry is None else content_hash(raw)
         light = entry is not None and not options.keep_text
         out.append((None if light else item, stat, digest, entry))

@@ -81,16 +81,31 @@ def decode_model(kind: str, value: dict):
     return KINDS[kind].model_validate(value)
 
 
-def encode_entry(item: LoadedFile, stub: Task | None) -> dict | None:
-    """What the index keeps of a loaded file: its problems, its model (light) and the stand-in
-    peek_task would make of it. None when the model cannot be stored faithfully."""
+def encode_entry(item: LoadedFile, stub: Task | None, today: date) -> dict | None:
+    """What the index keeps of a file loaded on today: its problems, its model (light), the
+    stand-in peek_task would make of it and the latest date it states that a check compares
+    with today. None when the model cannot be stored faithfully."""
     model = None
     if item.model is not None:
         model = encode_model(item.source.kind, item.model)
         if model is None:
             return None
-    peek = None if stub is None else [stub.id, stub.round, stub.number]
-    return {"problems": [encode_problem(p) for p in item.problems], "model": model, "peek": peek}
+    return {
+        "problems": [encode_problem(p) for p in item.problems],
+        "model": model,
+        "peek": None if stub is None else [stub.id, stub.round, stub.number],
+        "today": today.isoformat(),
+        "latest": _latest_date(item.model),
+    }
+
+
+def _latest_date(model) -> str | None:
+    """The latest completed_on, closed_on or report date of a task (the dates filechecks
+    compares with today), as ISO text."""
+    if not isinstance(model, Task):
+        return None
+    days = [d for d in (model.completed_on, model.closed_on, *(r.as_of for r in model.progress)) if d is not None]
+    return max(days).isoformat() if days else None
 
 
 def decode_entry(source: SourceFile, entry: dict) -> LoadedFile:
