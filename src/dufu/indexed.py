@@ -13,7 +13,7 @@ from pathlib import Path
 from .dataset import Dataset, build_dataset
 from .discover import SourceFile, discover
 from .index import Index, content_hash, file_stat, open_index, read_data_file
-from .load import LoadedFile, LoadOptions, _load_one, _parse, _validate, load_all
+from .load import LoadedFile, LoadOptions, _load_one, _parse, _validate, gc_paused, load_all
 from .models import Task
 from .peek import peek_task, peek_text, task_stub
 from .stored import decode_entry, decode_stub, encode_entry
@@ -91,19 +91,28 @@ def _load_keyed(sources: list[SourceFile], options: LoadOptions) -> list[tuple]:
 
 def with_text(data: Dataset, tasks: list[Task]) -> list[Task]:
     """The given tasks with their progress prose, loaded again from their files where the index
-    left it out; the dataset then holds the full tasks too."""
+    left it out (over all cores when there are many); the dataset then holds the full tasks."""
+    light = [task for task in tasks if task.target == ""]  # a required text: only the index's lack it
+    sources = [SourceFile(data.root / data.where(task), data.where(task), "task") for task in light]
+    with gc_paused():
+        full = dict(zip(map(id, light), load_all(sources, None, _read_chunk), strict=True))
     out = []
     for task in tasks:
-        if task.target == "":  # a required text: only a task from the index lacks it
-            rel = data.where(task)
-            source = SourceFile(data.root / rel, rel, "task")
-            parsed, problems = _parse(source)
-            full = None if problems else _validate(source, parsed).model
-            if full is not None and full.id == task.id:
-                if data.tasks.get(task.id) is task:
-                    data.tasks[task.id] = full
-                data.origin[id(full)] = rel
-                data._by_round = None
-                task = full
+        model = full.get(id(task))
+        if model is not None and model.id == task.id:
+            if data.tasks.get(task.id) is task:
+                data.tasks[task.id] = model
+            data.origin[id(model)] = data.where(task)
+            data._by_round = None
+            task = model
         out.append(task)
+    return out
+
+
+def _read_chunk(sources: list[SourceFile], _options) -> list[Task | None]:
+    """Each file's model, parsed and validated (its checks already ran); None if it fails."""
+    out = []
+    for source in sources:
+        parsed, problems = _parse(source)
+        out.append(None if problems else _validate(source, parsed).model)
     return out
