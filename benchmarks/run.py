@@ -92,7 +92,7 @@ def repository(size: int, base: Path) -> Path:
 
 
 def validate_cmd(root: Path) -> list[str]:
-    return [sys.executable, "-m", "dufu", "validate", "-C", str(root), "--today", TODAY]
+    return [sys.executable, "-m", "dufu", "validate", "-C", str(root), "--today", TODAY, "--no-cache"]
 
 
 def dufu_cmd() -> list[str]:

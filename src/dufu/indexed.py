@@ -16,12 +16,13 @@ from .index import Index, content_hash, file_stat, open_index, read_data_file
 from .load import LoadedFile, LoadOptions, _load_one, _parse, _validate, gc_paused, load_all
 from .models import Task
 from .peek import peek_task, peek_text, task_stub
-from .stored import decode_entry, decode_stub, encode_entry
+from .stored import decode_entry, decode_stub, encode_entry, peek_entry
 from .units import UnitRegistry
 
 
-def load_indexed(root: Path, today: date, only: set[str] | None = None, keep_text: bool = True) -> Dataset:
-    """What load_repository(root, today, only, keep_text) gives, reading only changed files."""
+def load_indexed(root: Path, today: date, only: set[str] | None = None) -> Dataset:
+    """What load_repository(root, today, only, keep_text=False) gives, reading only changed
+    files."""
     sources = discover(root)
     index = open_index(root, today)
     entries = {i: index.lookup(s.rel, s.path) for i, s in enumerate(sources) if s.kind is not None}
@@ -34,14 +35,9 @@ def load_indexed(root: Path, today: date, only: set[str] | None = None, keep_tex
             units = UnitRegistry(loaded[units_index].model.units)
     peeked = set()
     if only is not None and all(s.kind == "task" for s in sources if s.rel in only):
-        for i, source in enumerate(sources):
-            if source.kind == "task" and source.rel not in only:
-                stub = decode_stub(entries[i]) if entries.get(i) is not None else peek_task(source)
-                if stub is not None:
-                    loaded[i] = LoadedFile(source, stub, ())
-                    peeked.add(source.rel)
+        peeked = _peek_others(index, sources, only, entries, loaded, today)
     todo = [i for i, item in enumerate(loaded) if item is None]
-    options = LoadOptions(root, today, units, keep_text)
+    options = LoadOptions(root, today, units, keep_text=False)  # with_text loads prose where needed
     for i, item in zip(todo, _load_some(index, sources, todo, entries, options), strict=True):
         loaded[i] = item
     index.save()
@@ -51,6 +47,28 @@ def load_indexed(root: Path, today: date, only: set[str] | None = None, keep_tex
     return data
 
 
+def _peek_others(index: Index, sources, only: set[str], entries: dict, loaded: list, today: date) -> set[str]:
+    """Stand-ins for the task files not named (as load_repository makes them), from the index
+    where it has them; a file peeked at anew gets a partial entry, good for peeking only."""
+    peeked = set()
+    for i, source in enumerate(sources):
+        if source.kind != "task" or source.rel in only:
+            continue
+        if entries.get(i) is not None:
+            stub = decode_stub(entries[i])
+        else:
+            stat, raw = file_stat(source.path), read_data_file(source.path)
+            if raw is None or stat is None or len(raw) != stat[0]:
+                stub = peek_task(source)
+            else:
+                stub = task_stub(peek_text(raw.decode("utf-8", "replace")))
+                index.remember(source.rel, stat, content_hash(raw), peek_entry(stub, today))
+        if stub is not None:
+            loaded[i] = LoadedFile(source, stub, ())
+            peeked.add(source.rel)
+    return peeked
+
+
 def _load_some(index: Index, sources: list[SourceFile], chosen: list[int], entries: dict, options) -> list[LoadedFile]:
     """The chosen files: from their entries where the index had them, else loaded (and their
     new entries remembered)."""
@@ -58,7 +76,7 @@ def _load_some(index: Index, sources: list[SourceFile], chosen: list[int], entri
     misses = []
     for i in chosen:
         entry = entries.get(i)
-        if entry is not None:
+        if entry is not None and not entry.get("partial"):
             out[i] = decode_entry(sources[i], entry)
         else:
             misses.append(i)

@@ -99,6 +99,12 @@ def encode_entry(item: LoadedFile, stub: Task | None, today: date) -> dict | Non
     }
 
 
+def peek_entry(stub: Task | None, today: date) -> dict:
+    """A partial entry: only the stand-in of a task file that was peeked at, not loaded."""
+    peek = None if stub is None else [stub.id, stub.round, stub.number]
+    return {"partial": True, "peek": peek, "today": today.isoformat(), "latest": None}
+
+
 def _latest_date(model) -> str | None:
     """The latest completed_on, closed_on or report date of a task (the dates filechecks
     compares with today), as ISO text."""

@@ -41,7 +41,7 @@ def validate_repository(
         if cache:
             from .indexed import load_indexed
 
-            data = load_indexed(root, today, only, keep_text)
+            data = load_indexed(root, today, only)
         else:
             data = load_repository(root, today, only, keep_text)
         problems = list(data.problems)
