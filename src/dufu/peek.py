@@ -22,9 +22,16 @@ def _peek(source: SourceFile) -> dict[str, list[str]]:
     return peek_text(text)
 
 
+# the three patterns of _PEEK in one pass (a line can match only one of them)
+_PEEK_ANY = re.compile(r"^(id|round|number):[ \t]*(['\"]?)([^'\"\s#]+)\2[ \t]*(?:#.*)?$", re.M)
+
+
 def peek_text(text: str) -> dict[str, list[str]]:
     """The plainly written top-level id, round and number values in a file's text."""
-    return {key: [m[1] for m in regexp.findall(text)] for key, regexp in _PEEK.items()}
+    found: dict[str, list[str]] = {key: [] for key in _PEEK}
+    for key, _, value in _PEEK_ANY.findall(text):
+        found[key].append(value)
+    return found
 
 
 def peek_ids(source: SourceFile) -> list[str]:

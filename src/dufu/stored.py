@@ -64,7 +64,7 @@ def encode_model(kind: str, model) -> dict | None:
     """The model as JSON data (a task without its prose), or None when it would not come back
     equal."""
     if kind == "task":
-        light = _without_text(model)
+        light = model if model.target == "" else _without_text(model)  # loaded light already
         value = _encode_task(light)
     else:
         light, value = model, model.model_dump(mode="json")
