@@ -310,3 +310,31 @@ def test_discover_finds_what_rglob_found(tmp_path):
         expected.append(path.relative_to(tmp_path).as_posix())
     assert [s.rel for s in discover(tmp_path)] == expected
     assert all(s.path == tmp_path / s.rel for s in discover(tmp_path))
+
+
+def test_peek_in_one_pass_finds_what_the_three_patterns_found():
+    """peek_text scans for id, round and number at once (the index peeks at every file it
+    loads); it must agree with the three patterns of _PEEK one by one."""
+    from dufu.peek import _PEEK, peek_text
+
+    pieces = [
+        "id: a\n",
+        "id:  'b' # c\n",
+        "round: r1\n",
+        "number: 3\n",
+        'number: "4"\n',
+        " id: x\n",
+        "id:x\n",
+        "ids: 1\n",
+        "number: 5 6\n",
+        "round: 'r2\n",
+        "id: a#b\n",
+        "\n",
+        "id: \"q'\n",
+        "round:\tr3\t#\n",
+        "x: 1",
+    ]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(8)))
+        assert peek_text(text) == {key: [m[1] for m in pattern.findall(text)] for key, pattern in _PEEK.items()}
