@@ -338,3 +338,19 @@ def test_peek_in_one_pass_finds_what_the_three_patterns_found():
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(8)))
         assert peek_text(text) == {key: [m[1] for m in pattern.findall(text)] for key, pattern in _PEEK.items()}
+
+
+def test_a_write_through_the_writer_is_noticed(cli, repo, monkeypatch):
+    """Issue 8's write path replaces files atomically: the index sees them as changed."""
+    from datetime import date
+
+    from dufu.writer import change_file, commit_changes
+
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    assert_warm_equals_cold(cli, repo)
+    rel = "data/tasks/r2-04.yaml"
+    text = (repo / rel).read_bytes()
+    commit_changes(repo, [change_file(repo, rel, text.replace("正在推进".encode(), "基本完成".encode(), 1))], date(2026, 1, 1))
+    assert (repo / rel).stat().st_size == len(text)
+    assert_warm_equals_cold(cli, repo)
+    assert "基本完成" in cli("show", "r2-04", "-C", str(repo)).output
