@@ -183,7 +183,7 @@ class Index:
                 return
             body = json.dumps({"env": self.env, "stamp": self.started, "files": self.new}, ensure_ascii=False)
             write_atomic(self.path, _sign(self.key, body.encode("utf-8")))
-        except (OSError, DufuError):
+        except (OSError, DufuError, ValueError):  # ValueError: text json cannot write as UTF-8
             return
 
 

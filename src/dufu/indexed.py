@@ -15,6 +15,7 @@ from .discover import SourceFile, discover
 from .index import Index, content_hash, file_stat, open_index, read_data_file
 from .load import LoadedFile, LoadOptions, _load_one, _parse, _validate, gc_paused, load_all
 from .models import Task
+from .problems import DufuError
 from .peek import peek_task, peek_text, task_stub
 from .stored import decode_entry, decode_stub, encode_entry, peek_entry
 from .units import UnitRegistry
@@ -116,8 +117,10 @@ def with_text(data: Dataset, tasks: list[Task]) -> list[Task]:
         full = dict(zip(map(id, light), load_all(sources, None, _read_chunk), strict=True))
     out = []
     for task in tasks:
-        model = full.get(id(task))
-        if model is not None and model.id == task.id:
+        model = full.get(id(task), task)
+        if model is None or model.id != task.id:  # changed since it was checked a moment ago
+            raise DufuError(f"{data.where(task)} 在读取期间被修改,请重新运行")
+        if model is not task:
             if data.tasks.get(task.id) is task:
                 data.tasks[task.id] = model
             data.origin[id(model)] = data.where(task)
