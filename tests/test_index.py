@@ -267,6 +267,16 @@ def test_index_is_not_written_through_a_symlinked_folder(cli, repo, tmp_path):
     assert list(elsewhere.iterdir()) == []
 
 
+def test_index_is_not_written_through_a_symlinked_file(cli, repo, tmp_path):
+    target = tmp_path / "target.json"
+    target.write_text("mine", encoding="utf-8")
+    (repo / ".dufu").mkdir()
+    (repo / ".dufu" / "index.json").symlink_to(target)
+    expected = cli("status", "-C", str(repo), "--no-cache").output
+    assert cli("status", "-C", str(repo)).output == expected
+    assert target.read_text(encoding="utf-8") == "mine" and list(tmp_path.glob(".target*")) == []
+
+
 def test_index_folder_tells_git_to_ignore_it(cli, repo):
     cli("status", "-C", str(repo))
     assert (repo / ".dufu" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"

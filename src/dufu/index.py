@@ -179,7 +179,7 @@ class Index:
             if not folder.exists():
                 folder.mkdir()
                 write_atomic(folder / ".gitignore", b"# dufu's index of this repository: never commit it\n*\n")
-            if folder.is_symlink() or not folder.is_dir():
+            if folder.is_symlink() or not folder.is_dir() or self.path.is_symlink():
                 return
             body = json.dumps({"env": self.env, "stamp": self.started, "files": self.new}, ensure_ascii=False)
             write_atomic(self.path, _sign(self.key, body.encode("utf-8")))
