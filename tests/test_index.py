@@ -361,7 +361,9 @@ def test_a_write_through_the_writer_is_noticed(cli, repo, monkeypatch):
     assert_warm_equals_cold(cli, repo)
     rel = "data/tasks/r2-04.yaml"
     text = (repo / rel).read_bytes()
-    commit_changes(repo, [change_file(repo, rel, text.replace("正在推进".encode(), "基本完成".encode(), 1))], date(2026, 1, 1))
+    commit_changes(
+        repo, [change_file(repo, rel, text.replace("正在推进".encode(), "基本完成".encode(), 1))], date(2026, 1, 1)
+    )
     assert (repo / rel).stat().st_size == len(text)
     assert_warm_equals_cold(cli, repo)
     assert "基本完成" in cli("show", "r2-04", "-C", str(repo)).output
