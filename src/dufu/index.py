@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 
 import pydantic
+import pydantic_core
 import yaml
 
 from .discover import DATA_DIR, UNITS_FILE
@@ -42,7 +43,8 @@ MAX_INDEX_BYTES = 1 << 30
 def code_version() -> str:
     """A hash of dufu's own source and the versions of what parses and validates: any upgrade
     (even of an editable install) makes a new index."""
-    digest = hashlib.sha256(f"{sys.version}|{pydantic.VERSION}|{yaml.__version__}".encode())
+    versions = (sys.version, pydantic.VERSION, pydantic_core.__version__, yaml.__version__, yaml.__with_libyaml__)
+    digest = hashlib.sha256(repr(versions).encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".j2", ".txt", ".toml", ".yaml"):
