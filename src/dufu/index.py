@@ -193,6 +193,24 @@ def _sign(key: bytes, body: bytes) -> bytes:
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii") + b"\n" + body
 
 
+def _verified(key: bytes, raw: bytes) -> str | None:
+    """The JSON text of a signed index, or None when the signature does not match (the body
+    is checked and decoded without copying it)."""
+    newline = raw.find(b"\n")
+    with memoryview(raw) as view:
+        body = view[newline + 1 :]
+        mac = hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii")
+        if newline < 0 or not hmac.compare_digest(mac, raw[:newline]):
+            return None
+        try:
+            text = str(body, "utf-8")
+        except UnicodeDecodeError:
+            return None
+        finally:
+            body.release()
+    return text
+
+
 def open_index(root: Path, today: date) -> Index:
     """The repository's index if it checks out, else an empty one to be filled this run. Entries
     are made for a day (today's date gives "later than today" problems) and reused on another
@@ -201,14 +219,14 @@ def open_index(root: Path, today: date) -> Index:
     raw = None if index.key is None else _read_regular(index.path, MAX_INDEX_BYTES)
     if raw is None:
         return index
-    _, _, body = raw.partition(b"\n")
-    if not hmac.compare_digest(_sign(index.key, body), raw):
-        return index
+    text = _verified(index.key, raw)
+    del raw  # neither the index's bytes nor its text are kept alongside its entries
     try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        document = None if text is None else json.loads(text)
+    except ValueError:
         return index
-    if document.get("env") != index.env:
+    del text
+    if not isinstance(document, dict) or document.get("env") != index.env:
         return index
     index.old, index.stamp = document["files"], document["stamp"]
     return index
