@@ -158,6 +158,19 @@ class Index:
         self.remember(rel, now, record[4], record[5])
         return record[5]
 
+    def _signed_document(self) -> bytearray:
+        """What _sign(key, json of the index) gives, built entry by entry in one buffer: the
+        index is never held as one string, its bytes and a signed copy at once."""
+        head = json.dumps({"env": self.env, "stamp": self.started}, ensure_ascii=False)
+        out = bytearray(b"0" * 64 + b"\n" + head[:-1].encode("utf-8") + b', "files": {')
+        for n, (rel, record) in enumerate(self.new.items()):
+            item = json.dumps({rel: record}, ensure_ascii=False)[1:-1]
+            out += (", " + item if n else item).encode("utf-8")
+        out += b"}}"
+        with memoryview(out) as view:
+            out[:64] = _mac(self.key, view[65:])
+        return out
+
     def _same_day(self, entry: dict) -> bool:
         """Whether the entry's problems are those of today: it was made today, or the file
         states no date later than today or than the day it was made (only such dates give
@@ -183,14 +196,18 @@ class Index:
                 write_atomic(folder / ".gitignore", b"# dufu's index of this repository: never commit it\n*\n")
             if folder.is_symlink() or not folder.is_dir() or self.path.is_symlink():
                 return
-            body = json.dumps({"env": self.env, "stamp": self.started, "files": self.new}, ensure_ascii=False)
-            write_atomic(self.path, _sign(self.key, body.encode("utf-8")))
+            write_atomic(self.path, self._signed_document())
         except (OSError, DufuError, ValueError):  # ValueError: text json cannot write as UTF-8
             return
 
 
+def _mac(key: bytes, body) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii")
+
+
 def _sign(key: bytes, body: bytes) -> bytes:
-    return hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii") + b"\n" + body
+    """The index file: the signature of the body on the first line, then the body."""
+    return _mac(key, body) + b"\n" + body
 
 
 def _verified(key: bytes, raw: bytes) -> str | None:
@@ -199,7 +216,7 @@ def _verified(key: bytes, raw: bytes) -> str | None:
     newline = raw.find(b"\n")
     with memoryview(raw) as view:
         body = view[newline + 1 :]
-        mac = hmac.new(key, body, hashlib.sha256).hexdigest().encode("ascii")
+        mac = _mac(key, body)
         if newline < 0 or not hmac.compare_digest(mac, raw[:newline]):
             return None
         try:
