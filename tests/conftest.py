@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,12 @@ from dufu.cli import app
 PROJECT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 TODAY = "2026-01-01"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_index_key(tmp_path_factory) -> None:
+    """The index's signing key lives in the user's cache folder: give the tests their own."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture

@@ -69,6 +69,10 @@ AsOf = Annotated[
     Optional[str],
     typer.Option("--as-of", help="按某一日期查看(YYYY-MM-DD,默认今天)", metavar="DATE", callback=_parse_day),
 ]
+NoCache = Annotated[
+    bool,
+    typer.Option("--no-cache", help="不使用也不更新 .dufu/ 中的索引,逐个重新读取全部数据文件"),
+]
 Today = Annotated[
     Optional[str],
     typer.Option("--today", help="把这一天当作今天(YYYY-MM-DD),便于重现结果", metavar="DATE", callback=_parse_day),
@@ -165,6 +169,7 @@ def status(
     as_of: AsOf = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="输出格式")] = TableFormat.table,
     limit: Annotated[int, typer.Option("--limit", help="表格中最多列出多少项未完成任务,0 表示全部", min=0)] = 100,
+    no_cache: NoCache = False,
 ) -> None:
     """各轮次整改任务的总体情况,以及所有未完成的任务。"""
     with _errors_to_exit():
@@ -173,7 +178,7 @@ def status(
         from .validate import load_valid
 
         day = _today(as_of)
-        data = load_valid(_root(directory), date.today(), keep_text=False)
+        data = load_valid(_root(directory), date.today(), keep_text=False, cache=not no_cache)
         tallies, open_tasks = tally_all(data, day), select_tasks(data, day, open_only=True)
         if fmt is TableFormat.json:
             _echo(_dumps(views.status_record(tallies, open_tasks, day)))
@@ -190,6 +195,7 @@ def list_tasks(
     unit: Annotated[Optional[str], typer.Option("--unit", help="只列出该单位牵头或负责的任务")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只列出逾期的任务")] = False,
     fmt: Annotated[ListFormat, typer.Option("--format", help="输出格式")] = ListFormat.table,
+    no_cache: NoCache = False,
 ) -> None:
     """逐项列出任务,可按轮次、状态、单位、是否逾期筛选。"""
     with _errors_to_exit():
@@ -197,7 +203,7 @@ def list_tasks(
         from .validate import load_valid
 
         day = _today(as_of)
-        data = load_valid(_root(directory), date.today(), keep_text=False)
+        data = load_valid(_root(directory), date.today(), keep_text=False, cache=not no_cache)
         tasks = select_tasks(data, day, round_id=round_id, status=status_, unit=unit, overdue=overdue)
         if fmt is ListFormat.json:
             from .views import task_record
@@ -218,16 +224,18 @@ def show(
     task_id: Annotated[str, typer.Argument(metavar="TASK", help="任务编号,如 r2-01")],
     directory: Directory = None,
     as_of: AsOf = None,
+    no_cache: NoCache = False,
 ) -> None:
     """显示一项任务的全部信息和历次整改进展。"""
     with _errors_to_exit():
+        from .indexed import with_text
         from .ledger import find_task
         from .validate import load_valid
         from .views import task_detail
 
         day = _today(as_of)
-        data = load_valid(_root(directory), date.today())
-        task = find_task(data, task_id)
+        data = load_valid(_root(directory), date.today(), cache=not no_cache)
+        (task,) = with_text(data, [find_task(data, task_id)])
         _console().print(task_detail(task, data.rounds[task.round].name, day))
 
 
@@ -241,13 +249,14 @@ def validate(
     today: Today = None,
     fmt: Annotated[ProblemFormat, typer.Option("--format", help="输出格式")] = ProblemFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也以 1 退出")] = False,
+    no_cache: NoCache = False,
 ) -> None:
     """校验全部数据:有错误时以 1 退出,并列出每个问题的文件、行、列。"""
     with _errors_to_exit():
         from .validate import validate_repository
 
         root = _root(directory or _common_folder(paths))
-        result = validate_repository(root, _today(today), paths or None, keep_text=False)
+        result = validate_repository(root, _today(today), paths or None, keep_text=False, cache=not no_cache)
         _report(root, result, fmt)
         if result.errors or (strict and result.warnings):
             raise typer.Exit(EXIT_ERRORS)
@@ -280,14 +289,19 @@ def render(
     directory: Directory = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件而不是标准输出")] = None,
     today: Today = None,
+    no_cache: NoCache = False,
 ) -> None:
     """生成整改情况公告正文。"""
     with _errors_to_exit():
         from .bulletin import get_bulletin, render_bulletin
+        from .indexed import with_text
+        from .notice import listed_tasks
         from .validate import load_valid
 
-        data = load_valid(_root(directory), _today(today))
-        text = render_bulletin(data, get_bulletin(data, bulletin_id))
+        data = load_valid(_root(directory), _today(today), cache=not no_cache)
+        bulletin = get_bulletin(data, bulletin_id)
+        with_text(data, listed_tasks(data, bulletin))
+        text = render_bulletin(data, bulletin)
         if output is None:
             _echo(text)
         else:

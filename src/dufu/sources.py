@@ -13,13 +13,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .files import file_kind
-from .problems import Problem
+from .problems import Problem, RepositoryNotFound
 
 DATA_DIR = "data"
 TEMPLATES_DIR = "templates"
 # folder (relative to data/) -> kind of every .yaml file below it
 FOLDERS = {"rounds": "round", "tasks": "task", "bulletins": "bulletin"}
 UNITS_FILE = "units.yaml"
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory at or above start that holds a data/ folder (like git)."""
+    start = start.resolve()
+    if not start.is_dir():
+        raise RepositoryNotFound(f"目录不存在:{start}")
+    for folder in (start, *start.parents):
+        if (folder / DATA_DIR).is_dir():
+            return folder
+    raise RepositoryNotFound(
+        f"在 {start} 及其上级目录中没有找到数据仓库(含有 data/ 目录的文件夹)。请进入数据仓库目录,或用 -C 目录 指定。"
+    )
 
 
 @dataclass(frozen=True)

@@ -29,15 +29,22 @@ class ValidationResult:
 
 
 def validate_repository(
-    root: Path, today: date, paths: list[Path] | None = None, keep_text: bool = True
+    root: Path, today: date, paths: list[Path] | None = None, keep_text: bool = True, cache: bool = False
 ) -> ValidationResult:
     """Every problem in the repository (or in the named files), sorted by file and position,
     with the repository's configured severities applied. keep_text=False drops the progress
-    prose once checked (validation alone needs no more)."""
+    prose once checked (validation alone needs no more). cache=True reads unchanged files'
+    results from the repository's index (and updates it); tasks taken from it have no prose
+    (``indexed.with_text`` loads it)."""
     config = load_config(root)
     only = None if paths is None else {_relative(root, path) for path in paths}
     with gc_paused():
-        data = load_repository(root, today, only, keep_text)
+        if cache:
+            from .indexed import load_indexed
+
+            data = load_indexed(root, today, only)
+        else:
+            data = load_repository(root, today, only, keep_text)
         problems = list(data.problems)
         problems.extend(check_dataset(data))
     if only is not None:
@@ -61,9 +68,9 @@ def _relative(root: Path, path: Path) -> str:
     return rel.as_posix()
 
 
-def load_valid(root: Path, today: date, keep_text: bool = True) -> Dataset:
+def load_valid(root: Path, today: date, keep_text: bool = True, cache: bool = False) -> Dataset:
     """The dataset, or InvalidData when it has errors (warnings do not stop anything)."""
-    result = validate_repository(root, today, keep_text=keep_text)
+    result = validate_repository(root, today, keep_text=keep_text, cache=cache)
     if result.errors:
         raise InvalidData(result.problems)
     return result.data

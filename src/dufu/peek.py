@@ -1,0 +1,51 @@
+"""A task file's id, round and number read without parsing YAML."""
+
+from __future__ import annotations
+
+import re
+
+from .files import read_or_empty
+from .sources import SourceFile
+from .yamlload import MAX_FILE_BYTES
+from .models import Task
+
+_PEEK = {
+    key: re.compile(rf"^{key}:[ \t]*(['\"]?)([^'\"\s#]+)\1[ \t]*(?:#.*)?$", re.M) for key in ("id", "round", "number")
+}
+
+
+def _peek(source: SourceFile) -> dict[str, list[str]]:
+    """The plainly written top-level id, round and number values of a file, without parsing
+    YAML (empty lists when it cannot be read)."""
+    return peek_text(read_or_empty(source.path, MAX_FILE_BYTES).decode("utf-8", "replace"))
+
+
+# the three patterns of _PEEK in one pass (a line can match only one of them)
+_PEEK_ANY = re.compile(r"^(id|round|number):[ \t]*(['\"]?)([^'\"\s#]+)\2[ \t]*(?:#.*)?$", re.M)
+
+
+def peek_text(text: str) -> dict[str, list[str]]:
+    """The plainly written top-level id, round and number values in a file's text."""
+    found: dict[str, list[str]] = {key: [] for key in _PEEK}
+    for key, _, value in _PEEK_ANY.findall(text):
+        found[key].append(value)
+    return found
+
+
+def peek_ids(source: SourceFile) -> list[str]:
+    """The id a file that failed to load seems to state, so references to it are not also
+    reported as dangling."""
+    return _peek(source)["id"]
+
+
+def peek_task(source: SourceFile) -> Task | None:
+    """A stand-in holding just a task file's id, round and number, read without parsing YAML;
+    None when the file does not state them plainly (it is then loaded in full)."""
+    return task_stub(_peek(source))
+
+
+def task_stub(found: dict[str, list[str]]) -> Task | None:
+    """The stand-in for what peek_text found, or None when it is not plain enough."""
+    if any(len(values) != 1 for values in found.values()) or not found["number"][0].isdigit():
+        return None
+    return Task.model_construct(id=found["id"][0], round=found["round"][0], number=int(found["number"][0]))

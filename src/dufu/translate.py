@@ -1,0 +1,106 @@
+"""Pydantic validation errors as Problems in plain Chinese, located in the YAML source."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import typing
+
+from .models import KINDS
+from .problems import Problem, format_field
+from .textsafety import explain_value
+from .yamlload import locate
+
+_MESSAGES = {
+    "missing": ("E201", "缺少必填字段“{field}”"),
+    "extra_forbidden": ("E202", "未知字段“{field}”(拼写错误?)"),
+    "literal_error": ("E203", "取值不在允许范围内,应为 {expected} 之一"),
+    "string_type": ("E204", "应为文本"),
+    "int_type": ("E204", "应为整数"),
+    "int_parsing": ("E204", "应为整数"),
+    "list_type": ("E204", "应为列表"),
+    "dict_type": ("E204", "应为映射(字段: 值)"),
+    "model_type": ("E204", "应为映射(字段: 值)"),
+    "model_attributes_type": ("E204", "应为映射(字段: 值)"),
+    "bool_type": ("E204", "应为 true 或 false"),
+    "string_too_short": ("E205", "不能为空"),
+    "too_short": ("E205", "至少要有 {min_length} 项"),
+    "greater_than_equal": ("E205", "应不小于 {ge}"),
+    "string_pattern_mismatch": ("E205", "编号只能由字母、数字和 - _ . 组成"),
+    "string_too_long": ("E205", "过长(最多 {max_length} 个字符)"),
+    "value_error": ("E206", "{error}"),
+}
+
+
+def _braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _value_at(data: object, loc: tuple) -> object:
+    """The parsed value at a field path, or None."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _pydantic_problem(rel: str, node, error: dict, data: object = None) -> Problem:
+    loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    kind = error["type"]
+    ctx = dict(error.get("ctx") or {})
+    ctx["field"] = loc[-1] if loc else ""
+    if kind == "missing" or kind == "extra_forbidden":
+        where = loc[:-1] if kind == "missing" else loc
+    else:
+        where = loc
+    code, template = _MESSAGES.get(kind, ("E200", "取值无效:" + error["msg"]))
+    hint = None
+    if kind == "literal_error":
+        ctx["expected"] = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+    explained = explain_value(kind, _value_at(data, loc), error.get("ctx") or {})
+    if explained is not None:  # "正在推进 " is not "正在推进": say what differs
+        template, hint = _braces(explained[0]), explained[1]
+    if kind == "value_error":
+        ctx["error"] = str(ctx.get("error", error["msg"]))
+    try:
+        message = template.format(**ctx)
+    except (KeyError, IndexError):
+        message = template
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(ctx["field"]), _field_names(), n=1)
+        hint = f"是不是“{close[0]}”?" if close else None
+    if kind == "string_type":
+        hint = "纯数字、true/false 等要加引号,写成文本"
+    line, col = locate(node, where, key=kind == "extra_forbidden")
+    return Problem(rel, line, col, code, message, field=format_field(loc), hint=hint)
+
+
+@functools.cache
+def _field_names() -> list[str]:
+    """Every field name of every model, for 'did you mean' hints on unknown fields."""
+    names: set[str] = set()
+    todo = list(KINDS.values())
+    while todo:
+        model = todo.pop()
+        for name, info in model.model_fields.items():
+            names.add(name)
+            todo.extend(
+                arg for arg in _nested_types(info.annotation) if isinstance(arg, type) and hasattr(arg, "model_fields")
+            )
+    return sorted(names)
+
+
+def _nested_types(annotation) -> list:
+    args = list(typing.get_args(annotation))
+    out = [annotation]
+    for arg in args:
+        out.extend(_nested_types(arg))
+    return out
+
+
+def _is_union_tag(part) -> bool:
+    # pydantic puts the union member ('list[str]', "literal['open']") into the location
+    return isinstance(part, str) and ("[" in part or part.startswith("function-"))

@@ -1,0 +1,334 @@
+"""The index in .dufu/ never changes an answer: warm output == --no-cache output, whatever
+happened to the files or to the index in between."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, TODAY
+
+from dufu import index as index_module
+from dufu import indexed
+from dufu.index import open_index
+
+COMMANDS = [
+    ("validate", "data/tasks/r2-03.yaml", "--today", TODAY, "--format", "json"),  # first: other files only peeked at
+    ("status", "--as-of", "2024-06-01"),
+    ("status", "--format", "json", "--as-of", TODAY),
+    ("list", "--format", "json", "--as-of", "2024-06-01"),
+    ("list", "--unit", "市林业局", "--format", "csv"),
+    ("list", "--overdue", "--format", "json", "--as-of", "2025-06-01"),
+    ("show", "r2-02", "--as-of", "2024-06-01"),
+    ("show", "r2-03"),
+    ("validate", "--today", TODAY, "--format", "json"),
+    ("validate", "--today", "2024-05-01", "--format", "json"),  # a day before some reports: E332
+    ("status", "--format", "json"),  # loads with the real today
+    ("validate", "data/tasks/r2-01.yaml", "--today", TODAY, "--format", "json"),
+    ("render", "--today", TODAY),
+    ("render", "--today", "2024-06-24"),
+]
+
+
+def run_all(cli, root: Path, cached: bool) -> list[tuple[int, str]]:
+    out = []
+    for command in COMMANDS:
+        args = [*command, "-C", str(root)] + ([] if cached else ["--no-cache"])
+        if command[1].startswith("data/"):
+            if not (root / command[1]).is_file():
+                continue
+            args[1] = str(root / command[1])
+        result = cli(*args)
+        out.append((result.exit_code, result.output))
+    return out
+
+
+def assert_warm_equals_cold(cli, root: Path) -> None:
+    cold = run_all(cli, root, cached=False)
+    assert run_all(cli, root, cached=True) == cold  # first run fills or repairs the index
+    assert run_all(cli, root, cached=True) == cold  # second run answers from it
+
+
+def _task_files(root: Path) -> list[Path]:
+    return sorted((root / "data" / "tasks").glob("*.y*ml"))
+
+
+def _same_size_same_mtime(root: Path, rng: random.Random) -> None:
+    """git's racy case: different bytes, same size, same mtime."""
+    path = rng.choice(_task_files(root))
+    info = path.stat()
+    text = path.read_text(encoding="utf-8")
+    swaps = [("正在推进", "正在整改"), ("正在整改", "正在推进"), ("number: 1", "number: 7"), ("number: 2", "number: 1")]
+    old, new = rng.choice([pair for pair in swaps if pair[0] in text] or [("id: r", "id: R")])
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size and path.stat().st_mtime_ns == info.st_mtime_ns
+
+
+def _content(root: Path, rng: random.Random) -> None:
+    path = rng.choice(_task_files(root))
+    text = path.read_text(encoding="utf-8")
+    edits = [
+        ("status: 正在推进", "status: 已完成\ncompleted_on: 2024-05-01"),
+        ("title: ", "title: 新"),
+        ("deadline: ", "deadline: 2024年3月底前,"),
+        ("lead_units: ", "lead_units: 不存在的局、"),
+        ("  - as_of: ", "  - as_of: 2023-01-01\n    measures: []\n  - as_of: "),
+        ("round: r2", "round: r9"),
+        (":", ": : ["),
+    ]
+    old, new = rng.choice([pair for pair in edits if pair[0] in text] or [("id:", "id:")])
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _rename(root: Path, rng: random.Random) -> None:
+    path = rng.choice(_task_files(root))
+    suffix = rng.choice([".yaml", ".yml"])
+    path.rename(path.with_name(f"moved-{rng.randrange(1000)}{suffix}"))
+
+
+def _delete(root: Path, rng: random.Random) -> None:
+    files = _task_files(root)
+    if len(files) > 1:
+        rng.choice(files).unlink()
+
+
+def _new_file(root: Path, rng: random.Random) -> None:
+    source = rng.choice(_task_files(root))
+    number = rng.randrange(5, 30)
+    text = source.read_text(encoding="utf-8")
+    lines = [f"id: r2-{number:02}" if line.startswith("id:") else line for line in text.split("\n")]
+    lines = [f"number: {number}" if line.startswith("number:") else line for line in lines]
+    (root / "data" / "tasks" / f"new-{number}.yaml").write_text("\n".join(lines), encoding="utf-8")
+
+
+def _config(root: Path, rng: random.Random) -> None:
+    rule = rng.choice(["W401", "W402", "E352", "E312", "E340"])
+    severity = rng.choice(["off", "warning", "error"])
+    (root / "dufu.toml").write_text(f'[rules]\n{rule} = "{severity}"\n', encoding="utf-8")
+
+
+def _template(root: Path, rng: random.Random) -> None:
+    target = root / "templates" / "bulletin.txt.j2"
+    if not target.exists():
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy(PROJECT / "src" / "dufu" / "templates" / "bulletin.txt.j2", target)
+    target.write_text(target.read_text(encoding="utf-8") + f"附注{rng.randrange(100)}\n", encoding="utf-8")
+
+
+def _units(root: Path, rng: random.Random) -> None:
+    path = root / "data" / "units.yaml"
+    text = path.read_text(encoding="utf-8")
+    if "  - name: 市林业局\n" in text and rng.random() < 0.5:
+        path.write_text(text.replace("  - name: 市林业局\n", ""), encoding="utf-8")
+    else:
+        path.write_text(text + "  - name: 市新设局\n", encoding="utf-8")
+
+
+EDITS = [_same_size_same_mtime, _content, _rename, _delete, _new_file, _config, _template, _units]
+
+
+@pytest.mark.parametrize("racy_ns", [index_module.RACY_NS, 0])
+@pytest.mark.parametrize("seed", range(4))
+def test_random_edits_never_change_an_answer(cli, repo, monkeypatch, seed, racy_ns):
+    """racy_ns=0 trusts stat data at once, so unchanged files really come from the index."""
+    monkeypatch.setattr(index_module, "RACY_NS", racy_ns)
+    rng = random.Random(seed)
+    assert_warm_equals_cold(cli, repo)
+    for _ in range(6):
+        for edit in rng.sample(EDITS, rng.randrange(1, 3)):
+            edit(repo, rng)
+        assert_warm_equals_cold(cli, repo)
+
+
+def test_unchanged_files_are_not_read_again(cli, repo, monkeypatch):
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    loaded = []
+    real = indexed.load_all
+    monkeypatch.setattr(indexed, "load_all", lambda sources, *rest: loaded.extend(sources) or real(sources, *rest))
+    cli("validate", "-C", str(repo), "--today", TODAY)
+    assert len(loaded) == 8
+    loaded.clear()
+    cli("validate", "-C", str(repo), "--today", TODAY)
+    assert loaded == []
+    (repo / "data" / "tasks" / "r2-03.yaml").write_text("id: [\n", encoding="utf-8")
+    cli("validate", "-C", str(repo), "--today", TODAY)
+    assert [s.rel for s in loaded] == ["data/tasks/r2-03.yaml"]
+
+
+def _index_entries(root: Path) -> dict:
+    from datetime import date
+
+    return open_index(root, date.fromisoformat(TODAY)).old
+
+
+def _damage_cases():
+    def corrupt(raw: bytes) -> bytes:
+        return raw.replace("正在推进".encode(), "已完成".encode() + b"\x00\x00\x00")
+
+    def truncated(raw: bytes) -> bytes:
+        return raw[: len(raw) // 2]
+
+    def garbage(raw: bytes) -> bytes:
+        return b"\xff\xfe not an index"
+
+    return {"corrupt": corrupt, "truncated": truncated, "garbage": garbage, "empty": lambda raw: b""}
+
+
+@pytest.mark.parametrize("damage", list(_damage_cases()))
+def test_damaged_index_is_ignored_and_rebuilt(cli, repo, damage):
+    expected = run_all(cli, repo, cached=False)
+    run_all(cli, repo, cached=True)
+    path = repo / ".dufu" / "index.json"
+    path.write_bytes(_damage_cases()[damage](path.read_bytes()))
+    assert _index_entries(repo) == {}
+    assert run_all(cli, repo, cached=True) == expected
+    assert len(_index_entries(repo)) == 8  # rebuilt
+
+
+def test_index_from_another_version_is_ignored(cli, repo, monkeypatch):
+    expected = run_all(cli, repo, cached=False)
+    monkeypatch.setattr(index_module, "code_version", lambda: "an older dufu")
+    (repo / "data" / "tasks" / "r2-02.yaml").write_text("id: r2-02\n", encoding="utf-8")
+    cli("validate", "-C", str(repo), "--today", TODAY)  # an index of other data, by another dufu
+    shutil.copy(PROJECT / "data" / "tasks" / "r2-02.yaml", repo / "data" / "tasks" / "r2-02.yaml")
+    os.utime(repo / "data" / "tasks" / "r2-02.yaml", ns=(0, 0))
+    monkeypatch.undo()
+    assert _index_entries(repo) == {}
+    assert run_all(cli, repo, cached=True) == expected
+
+
+def _forge(root: Path, task: Path, key_home: Path) -> None:
+    """Make the index claim task is as it was, with stat data matching the file as it is now,
+    and sign it with the key found under key_home."""
+    path = root / ".dufu" / "index.json"
+    document = json.loads(path.read_bytes().split(b"\n", 1)[1])
+    rel = task.relative_to(root).as_posix()
+    info = task.stat()
+    document["files"][rel][:4] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+    document["stamp"] = info.st_ctime_ns + 10**12
+    key = (key_home / "dufu" / "index-key").read_bytes()
+    path.write_bytes(index_module._sign(key, json.dumps(document, ensure_ascii=False).encode()))
+
+
+def test_index_signed_by_someone_else_is_never_trusted(cli, repo, tmp_path, monkeypatch):
+    """An index committed into the data repository (a stranger's PR) claims a broken file is
+    fine, with stat data that match: signed with another key, it is ignored."""
+    task = repo / "data" / "tasks" / "r2-04.yaml"
+    stranger = tmp_path / "stranger"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(stranger))
+    cli("validate", "-C", str(repo), "--today", TODAY)
+    monkeypatch.undo()
+    committed = (repo / ".dufu" / "index.json").read_bytes()
+    task.write_bytes(task.read_bytes().replace(b"number: 4", b"number: x"))
+
+    def errors() -> list[str]:
+        result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+        return [p["code"] for p in json.loads(result.stdout)["problems"] if p["severity"] == "error"]
+
+    _forge(repo, task, stranger)
+    assert errors() == ["E204"]
+    (repo / ".dufu" / "index.json").write_bytes(committed)
+    _forge(repo, task, Path(os.environ["XDG_CACHE_HOME"]))  # the control: our own key is trusted
+    assert errors() == []
+
+
+def test_index_written_by_processes_at_once(repo, tmp_path):
+    env = {**os.environ, "COLUMNS": "160", "NO_COLOR": "1"}
+    base = [sys.executable, "-m", "dufu"]
+    cold = subprocess.run(
+        [*base, "list", "-C", str(repo), "--format", "json", "--no-cache"], env=env, capture_output=True, check=False
+    )
+    for round_ in range(3):
+        (repo / "data" / "tasks" / f"extra-{round_}.yaml").write_text(f"id: x{round_}\n", encoding="utf-8")
+        commands = [[*base, "validate", "-C", str(repo)], [*base, "list", "-C", str(repo), "--format", "json"]] * 3
+        procs = [subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in commands]
+        outputs = [p.communicate() for p in procs]
+        (repo / "data" / "tasks" / f"extra-{round_}.yaml").unlink()
+        assert len({out for out, _ in outputs[0::2]}) == 1 and len({out for out, _ in outputs[1::2]}) == 1
+    warm = subprocess.run(
+        [*base, "list", "-C", str(repo), "--format", "json"], env=env, capture_output=True, check=False
+    )
+    assert warm.stdout == cold.stdout and warm.returncode == cold.returncode
+    assert json.loads(warm.stdout)
+
+
+def test_index_is_not_written_through_a_symlinked_folder(cli, repo, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (repo / ".dufu").symlink_to(elsewhere)
+    cli("status", "-C", str(repo))
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_index_is_not_written_through_a_symlinked_file(cli, repo, tmp_path):
+    target = tmp_path / "target.json"
+    target.write_text("mine", encoding="utf-8")
+    (repo / ".dufu").mkdir()
+    (repo / ".dufu" / "index.json").symlink_to(target)
+    expected = cli("status", "-C", str(repo), "--no-cache").output
+    assert cli("status", "-C", str(repo)).output == expected
+    assert target.read_text(encoding="utf-8") == "mine"
+    assert (repo / ".dufu" / "index.json").is_symlink()  # left alone: no temporary file beside the target either
+
+
+def test_index_folder_tells_git_to_ignore_it(cli, repo):
+    cli("status", "-C", str(repo))
+    assert (repo / ".dufu" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_no_cache_neither_reads_nor_writes_the_index(cli, repo):
+    result = cli("status", "-C", str(repo), "--no-cache")
+    assert result.exit_code == 0 and not (repo / ".dufu").exists()
+
+
+def test_peek_in_one_pass_finds_what_the_three_patterns_found():
+    """peek_text scans for id, round and number at once (the index peeks at every file it
+    loads); it must agree with the three patterns of _PEEK one by one."""
+    from dufu.peek import _PEEK, peek_text
+
+    pieces = [
+        "id: a\n",
+        "id:  'b' # c\n",
+        "round: r1\n",
+        "number: 3\n",
+        'number: "4"\n',
+        " id: x\n",
+        "id:x\n",
+        "ids: 1\n",
+        "number: 5 6\n",
+        "round: 'r2\n",
+        "id: a#b\n",
+        "\n",
+        "id: \"q'\n",
+        "round:\tr3\t#\n",
+        "x: 1",
+    ]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(8)))
+        assert peek_text(text) == {key: [m[1] for m in pattern.findall(text)] for key, pattern in _PEEK.items()}
+
+
+def test_a_write_through_the_writer_is_noticed(cli, repo, monkeypatch):
+    """Issue 8's write path replaces files atomically: the index sees them as changed."""
+    from datetime import date
+
+    from dufu.writer import change_file, commit_changes
+
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    assert_warm_equals_cold(cli, repo)
+    rel = "data/tasks/r2-04.yaml"
+    text = (repo / rel).read_bytes()
+    commit_changes(
+        repo, [change_file(repo, rel, text.replace("正在推进".encode(), "基本完成".encode(), 1))], date(2026, 1, 1)
+    )
+    assert (repo / rel).stat().st_size == len(text)
+    assert_warm_equals_cold(cli, repo)
+    assert "基本完成" in cli("show", "r2-04", "-C", str(repo)).output
