@@ -10,11 +10,9 @@ from __future__ import annotations
 import difflib
 import functools
 import gc
-import multiprocessing as mp
 import os
 import re
 import typing
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +27,7 @@ from .problems import MAX_PER_CODE, Problem, RepositoryNotFound, bound_problems,
 from .sources import DATA_DIR, FOLDERS, TEMPLATES_DIR, UNITS_FILE, SourceFile, discover, misplaced_problem  # noqa: F401
 from .textsafety import explain_value
 from .units import UnitRegistry
-from .workers import stop_workers, tie_to_parent
+from .workers import fork_map
 from .yamlload import MAX_FILE_BYTES, compose, load_yaml, locate, too_large
 
 
@@ -258,22 +256,12 @@ PARALLEL_MIN_FILES = 400  # below this, starting worker processes costs more tha
 def load_all(sources: list[SourceFile], options: LoadOptions) -> list[LoadedFile]:
     """Load every file, over all cores when there are many."""
     workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or len(sources) < PARALLEL_MIN_FILES or "fork" not in mp.get_all_start_methods():
+    if workers < 2 or len(sources) < PARALLEL_MIN_FILES or not hasattr(os, "fork"):
         return _load_chunk(sources, options)
     size = max(50, len(sources) // (workers * 4))
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
-    pool = ProcessPoolExecutor(
-        workers, mp_context=mp.get_context("fork"), initializer=tie_to_parent, initargs=(os.getpid(),)
-    )
-    try:
-        results = pool.map(_load_chunk, chunks, [options] * len(chunks))
-        loaded = [item for chunk in results for item in chunk]
-    except BaseException:  # Ctrl-C or an error: stop the workers now, do not wait for them
-        stop_workers(pool)
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-    return loaded
+    results = fork_map(functools.partial(_load_chunk, options=options), chunks, workers)
+    return [item for chunk in results for item in chunk]
 
 
 _PEEK = {
