@@ -85,6 +85,9 @@ def test_json_and_sarif_carry_the_full_count(cli, repo):
     assert len(e201) == 21 and e201[-1]["omitted"] == 180 and e201[-1]["message"] == "另有 180 处同类问题"
     sarif = json.loads(cli("validate", "-C", str(repo), "--today", TODAY, "--format", "sarif").stdout)
     run = sarif["runs"][0]
+    from pydantic_sarif.model import StaticAnalysisResultsFormatSarifVersion210JsonSchema as SarifLog
+
+    SarifLog.model_validate(sarif)  # the count line and the totals fit SARIF 2.1.0
     assert run["properties"]["errors"] == 200
     assert [r["properties"]["omitted"] for r in run["results"] if "properties" in r] == [180]
     github = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "github").stdout
