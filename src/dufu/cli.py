@@ -312,6 +312,47 @@ def schema(
             typer.echo(f"已写入 {path}")
 
 
+@app.command()
+def init(
+    target: Annotated[Path, typer.Argument(metavar="DIR", help="新数据仓库的目录(不存在则新建)")],
+    today: Today = None,
+) -> None:
+    """新建一个空的数据仓库:data/ 目录、单位名录、示例、校验配置和说明。"""
+    with _errors_to_exit():
+        from .scaffold import repository_files
+        from .writer import create_repository
+
+        files = repository_files()
+        create_repository(target, files, _today(today))
+        typer.echo(f"已在 {target} 新建数据仓库({len(files)} 个文件)。下一步:dufu import notice 公告.txt -C {target}")
+
+
+import_app = typer.Typer(help="把已有的材料导入数据仓库。", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("notice")
+def import_notice(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="已发布的整改情况公告(纯文本)")],
+    directory: Directory = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将要写入的修改,不写入")] = False,
+    today: Today = None,
+) -> None:
+    """导入一期已发布的公告:单位、轮次、任务及其进展、公告本身;重新生成的公告与原文逐字节相同。"""
+    with _errors_to_exit():
+        from .importer import import_notice_file
+
+        diff = import_notice_file(_root(directory), file, _today(today), dry_run=dry_run)
+        _echo(diff)
+        files = diff.count("\n+++ b/") + diff.startswith("+++ b/")
+        if not diff:
+            typer.echo("数据仓库中已有这期公告的全部内容,没有修改。", err=True)
+        elif dry_run:
+            typer.echo(f"(--dry-run:以上 {files} 个文件的修改没有写入)", err=True)
+        else:
+            typer.echo(f"已导入 {file.name}:写入 {files} 个文件。", err=True)
+
+
 def _dumps(value) -> str:
     import json
 

@@ -135,17 +135,18 @@ def check_task_file(task: Task, rel: str, today: date, units: UnitRegistry | Non
 
 
 def _check_task_dates(task: Task, rel: str, today: date, out: Collector) -> None:
-    if task.status in DONE_STATUSES and task.completed_on is None:
+    if task.status in DONE_STATUSES and task.completed_on is None and task.completed_by is None:
         out.add(rel, ("status",), "E321", f"状态为“{task.status}”,但没有填写完成日期 completed_on")
     if task.status == "已销号" and task.closed_on is None:
         out.add(rel, ("status",), "E322", "状态为“已销号”,但没有填写销号日期 closed_on")
-    if task.status not in DONE_STATUSES and task.completed_on is not None:
-        out.add(rel, ("completed_on",), "E323", f"填写了完成日期,但状态是“{task.status}”")
+    for field in ("completed_on", "completed_by"):
+        if task.status not in DONE_STATUSES and getattr(task, field) is not None:
+            out.add(rel, (field,), "E323", f"填写了完成日期,但状态是“{task.status}”")
     if task.status != "已销号" and task.closed_on is not None:
         out.add(rel, ("closed_on",), "E323", f"填写了销号日期,但状态是“{task.status}”")
     if task.completed_on and task.closed_on and task.closed_on < task.completed_on:
         out.add(rel, ("closed_on",), "E324", "销号日期早于完成日期")
-    for field in ("completed_on", "closed_on"):
+    for field in ("completed_on", "closed_on", "completed_by"):
         day = getattr(task, field)
         if day is not None and day > today:
             out.add(rel, (field,), "E333", f"日期 {day} 晚于今天({today})")

@@ -41,7 +41,7 @@ def tally_round(data: Dataset, round_id: str, day: date) -> RoundTally:
     counts: Counter[str] = Counter()
     overdue = 0
     for group in rnd.counted:
-        counts[group.status] += group.count
+        counts[group.status_at(day)] += group.count
     for task in data.tasks_of(round_id):
         counts[task.status_at(day)] += 1
         overdue += task.is_overdue_at(day)
@@ -94,8 +94,14 @@ def units_of(data: Dataset, task: Task) -> list[str]:
 
 
 def resolve_unit_query(data: Dataset, written: str) -> str:
+    """The canonical unit a --unit value names: a registered form, or an unambiguous short form."""
     name = data.units.resolve(written)
     if name is None:
+        matches = data.units.short_form_matches(written)
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise UsageError(f"“{written}”可能指多个单位:{'、'.join(matches)}。请写出全称")
         guess = data.units.suggest(written)
         hint = f"是不是“{guess}”?" if guess else "请查看 data/units.yaml"
         raise UsageError(f"单位名录中没有“{written}”。{hint}")

@@ -72,6 +72,17 @@ class CountedTasks(_Model):
     status: Annotated[Status, Field(title="状态")]
     count: Annotated[int, Field(ge=1, strict=True, title="项数")]
     note: Annotated[Text | None, Field(title="说明")] = None
+    completed_by: Annotated[
+        Day | None,
+        Field(
+            title="最迟完成日期",
+            description="这些任务在这一天或更早已完成(确切日期不详):此前按 status 计,此日起按已完成计",
+        ),
+    ] = None
+
+    def status_at(self, day: date) -> str:
+        """The group's status on day."""
+        return "已完成" if self.completed_by is not None and self.completed_by <= day else self.status
 
 
 class Round(_Model):
@@ -137,6 +148,14 @@ class Task(_Model):
     status: Annotated[Status, Field(title="状态")]
     completed_on: Annotated[Day | None, Field(title="完成日期")] = None
     closed_on: Annotated[Day | None, Field(title="销号日期")] = None
+    completed_by: Annotated[
+        Day | None,
+        Field(
+            title="最迟完成日期",
+            description="确切完成日期不详,只知道在这一天或更早已完成(如公告不再列出它、已完成数增加);"
+            "此前的进展照旧,此日起按已完成计",
+        ),
+    ] = None
     progress: Annotated[list[Report], Field(title="整改进展", description="按日期先后排列")] = []
 
     @property
@@ -160,6 +179,8 @@ class Task(_Model):
         if self.closed_on is not None and self.closed_on <= day:
             return "已销号"
         if self.completed_on is not None and self.completed_on <= day:
+            return "已完成"
+        if self.completed_by is not None and self.completed_by <= day:
             return "已完成"
         report = self.report_at(day)
         if report is not None and report.status is not None and report.status not in DONE_STATUSES:

@@ -187,4 +187,10 @@ RULES: dict[str, str] = {
     "W403": "引号或括号不配对",
     "W404": "手写了圈号",
     "W405": "手写了标题编号",
+    # dufu import notice: the notice (not a data file) is the source; nothing is written
+    "E501": "公告的编码无法识别",
+    "E502": "公告中有无法识别的行",
+    "E503": "公告的数字与逐项列出的任务矛盾",
+    "E504": "导入后无法原样重现公告",
+    "E505": "公告与数据仓库中已有的数据矛盾",
 }

@@ -8,6 +8,7 @@ its ``templates/``. Templates may come from a data repository, so they run sandb
 from __future__ import annotations
 
 import calendar
+import re
 import stat
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,8 @@ _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474)) + "".join(
     chr(c) for c in (*range(0x3251, 0x3260), *range(0x32B1, 0x32C0))
 )
 _DIGITS = "零一二三四五六七八九"
+_ZH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_ZH_MONTH_END = re.compile(r"(\d{4})年(\d{1,2})月底")
 
 
 def template_dirs(root: Path) -> list[Path]:
@@ -104,6 +107,47 @@ def zh_cutoff(day: date) -> str:
     if day.day == calendar.monthrange(day.year, day.month)[1]:
         return f"{day.year}年{day.month}月底"
     return zh_date(day)
+
+
+def parse_zh_number(text: str) -> int | None:
+    """The inverse of zh_number: 十一 -> 11; None for anything zh_number would not write."""
+    value, part = 0, 0
+    units = {"千": 1000, "百": 100, "十": 10}
+    for char in text:
+        if char in _DIGITS:
+            part = _DIGITS.index(char)
+        elif char in units:
+            value += (part or 1) * units[char]
+            part = 0
+        else:
+            return None
+    value += part
+    return value if 0 < value < 10000 and zh_number(value) == text else None
+
+
+def parse_zh_date(text: str) -> date | None:
+    """The inverse of zh_date: 2024年6月24日 -> 2024-06-24; None when it is not one."""
+    match = _ZH_DATE.fullmatch(text)
+    if match is None:
+        return None
+    try:
+        day = date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+    return day if zh_date(day) == text else None
+
+
+def parse_zh_cutoff(text: str) -> date | None:
+    """The inverse of zh_cutoff: 2024年5月底 -> 2024-05-31, 2024年5月20日 -> 2024-05-20."""
+    match = _ZH_MONTH_END.fullmatch(text)
+    if match is None:
+        day = parse_zh_date(text)
+    elif 1 <= int(match[2]) <= 12:
+        year, month = int(match[1]), int(match[2])
+        day = date(year, month, calendar.monthrange(year, month)[1])
+    else:
+        day = None
+    return day if day is not None and zh_cutoff(day) == text else None
 
 
 def _refuse_none(value):

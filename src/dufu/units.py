@@ -12,11 +12,28 @@ from collections.abc import Iterable
 
 from .models import Unit
 
-_OPEN = "(([《“"
+_OPEN = "(（[《“"
 _CLOSE = ")）]》”"
 _GROUP_SEPARATORS = ",，;；"
 _NAME_SEPARATOR = "、"
 _MAX_PREFIX = 3
+# A shared prefix ends with a place word: 市 (市林业局), 三明市 (三明市林业局), 省, 县…
+_PLACE_CHARS = "省市州盟县区旗镇乡"
+
+
+def leading_prefix(name: str) -> str:
+    """The place prefix a group writes once (市 of 市林业局), or "" when the name has none."""
+    for size in range(1, min(_MAX_PREFIX, len(name) - 1) + 1):
+        if name[size - 1] in _PLACE_CHARS:
+            return name[:size]
+    return ""
+
+
+def implied_name(first: str, written: str) -> str:
+    """The full name of a name written after 、 in a group whose first name is first:
+    生态环境局 after 市林业局 is 市生态环境局; a name that carries its own prefix stays as written."""
+    prefix = leading_prefix(first)
+    return written if not prefix or leading_prefix(written) else prefix + written
 
 
 def split_unit_line(text: str) -> list[list[str]]:
@@ -59,6 +76,16 @@ class UnitRegistry:
         """The canonical name for a written form, or None."""
         return self._lookup.get(written)
 
+    def short_form_matches(self, written: str) -> list[str]:
+        """Canonical names a short form (a name without its leading prefix, such as 生态环境局
+        for 市生态环境局) may stand for: forms that are a place prefix followed by it."""
+        found = []
+        for form, name in self._lookup.items():
+            prefix = leading_prefix(form)
+            if prefix and form == prefix + written and name not in found:
+                found.append(name)
+        return found
+
     def suggest(self, written: str) -> str | None:
         """The closest known written form, for 'did you mean' hints."""
         close = difflib.get_close_matches(written, list(self._lookup), n=1, cutoff=0.5)
@@ -71,14 +98,19 @@ class UnitRegistry:
         for group in split_unit_line(text):
             first = group[0]
             for index, written in enumerate(group):
-                name = self.resolve(written)
-                if name is None and index > 0:
-                    name = self._resolve_with_prefix(first, written)
+                name = self.resolve_in_group(first, written, index)
                 if name is None:
                     unknown.append(written)
                 elif name not in found:
                     found.append(name)
         return found, unknown
+
+    def resolve_in_group(self, first: str, written: str, index: int) -> str | None:
+        """The canonical name of the index-th name of a group whose first name is first."""
+        name = self.resolve(written)
+        if name is None and index > 0:
+            name = self._resolve_with_prefix(first, written)
+        return name
 
     def _resolve_with_prefix(self, first: str, written: str) -> str | None:
         for size in range(1, min(_MAX_PREFIX, len(first) - 1) + 1):

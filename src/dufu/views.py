@@ -110,6 +110,8 @@ def task_detail(task: Task, round_name: str, day: date) -> Group:
     ]
     if task.completed_on:
         rows.append(("完成日期", zh_date(task.completed_on)))
+    if task.completed_by:
+        rows.append(("完成日期", f"不晚于{zh_date(task.completed_by)}"))
     if task.closed_on:
         rows.append(("销号日期", zh_date(task.closed_on)))
     for label, value in rows:

@@ -4,6 +4,7 @@ ledger headers all read them from here, so what dufu writes and what it reads ba
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Field labels, as notices and ledgers print them.
@@ -53,3 +54,29 @@ def round_phrase(name: str, total: int, done: int, p: Punctuation) -> str:
 def summary_sentence(cutoff: str, rounds: list[tuple[str, int, int]], p: Punctuation) -> str:
     """截至2024年5月底,第一轮…均已完成整改。第二轮…正在推进。 from (name, total, done) per round."""
     return f"截至{cutoff}{p.comma}" + "".join(round_phrase(name, total, done, p) for name, total, done in rounds)
+
+
+def _phrase_pattern(p: Punctuation) -> re.Pattern[str]:
+    """round_phrase read back: its two forms, with the round's name and numbers as groups."""
+    c = re.escape(p.comma)
+    return re.compile(
+        rf"(?P<name>[^{c}。]+?)整改任务(?P<total>\d+)项"
+        rf"(?:{c}均已完成整改。|中{c}已完成整改(?P<done>\d+)项{c}剩余(?P<rest>\d+)项正在推进。)"
+    )
+
+
+def read_summary(text: str, p: Punctuation) -> tuple[list[tuple[str, int, int]], str]:
+    """The inverse of the round phrases of summary_sentence: (name, total, done) per round read
+    from the start of text (after 截至…,), and the text that follows them. Each phrase read
+    must write back to exactly what was read; reading stops at the first that does not."""
+    rounds: list[tuple[str, int, int]] = []
+    pattern = _phrase_pattern(p)
+    position = 0
+    while match := pattern.match(text, position):
+        total = int(match["total"])
+        done = total if match["done"] is None else int(match["done"])
+        if round_phrase(match["name"], total, done, p) != match[0]:
+            break
+        rounds.append((match["name"], total, done))
+        position = match.end()
+    return rounds, text[position:]

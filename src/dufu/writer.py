@@ -13,6 +13,7 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -108,9 +109,16 @@ def _state(root: Path, today: date) -> tuple[set[tuple], dict[str, bytes]]:
     return errors, notices
 
 
-def check_changes(root: Path, changes: list[Change], today: date, accept_published: bool = False) -> None:
+def check_changes(
+    root: Path,
+    changes: list[Change],
+    today: date,
+    accept_published: bool = False,
+    verify: Callable[[Path], None] | None = None,
+) -> None:
     """Raise WriteRefused when the changes would add an error, or change the text of a notice
-    that exists now (unless accept_published)."""
+    that exists now (unless accept_published). verify, if given, is called with the staged
+    repository (after validation) for a caller's own check; it raises to refuse."""
     from .validate import validate_repository
 
     errors_before, notices_before = _state(root, today)
@@ -123,6 +131,8 @@ def check_changes(root: Path, changes: list[Change], today: date, accept_publish
         ]
         if added:
             raise WriteRefused(f"这次修改会带来 {len(added)} 个错误,没有写入任何文件", added)
+        if verify is not None:
+            verify(staged)
         if accept_published:
             return
         _, notices_after = _state(staged, today)
@@ -143,14 +153,58 @@ def apply_changes(root: Path, changes: list[Change]) -> None:
 
 
 def commit_changes(
-    root: Path, changes: list[Change], today: date, *, dry_run: bool = False, accept_published: bool = False
+    root: Path,
+    changes: list[Change],
+    today: date,
+    *,
+    dry_run: bool = False,
+    accept_published: bool = False,
+    verify: Callable[[Path], None] | None = None,
 ) -> str:
     """Check, then (unless dry_run) write the changes; the diff either way. Files whose content
     would not change are left alone."""
     changes = [c for c in changes if c.new != c.old]
     if not changes:
         return ""
-    check_changes(root, changes, today, accept_published)
+    check_changes(root, changes, today, accept_published, verify)
     if not dry_run:
         apply_changes(root, changes)
     return diff_changes(changes)
+
+
+def create_repository(target: Path, files: dict[str, bytes], today: date) -> None:
+    """Lay out a new repository at target: built and validated in a folder beside it, then
+    renamed into place, so a new target is either absent or complete. An existing folder is
+    accepted only if none of the new top-level entries exists in it (e.g. just .git); each
+    entry is then renamed in."""
+    from .validate import validate_repository
+
+    target = target.absolute()
+    tops = sorted({rel.split("/", 1)[0] for rel in files})
+    if target.exists() and not target.is_dir():
+        raise DufuError(f"{target} 已存在且不是目录")
+    clashes = [name for name in tops if (target / name).exists() or (target / name).is_symlink()]
+    if clashes:
+        raise DufuError(f"{target} 中已有 {'、'.join(clashes)},不会覆盖已有的数据仓库")
+    if not target.parent.is_dir():
+        raise DufuError(f"目录不存在:{target.parent}")
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.dufu-init-", dir=target.parent))
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a repository is an ordinary folder
+        for rel, content in files.items():
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            (staging / rel).write_bytes(content)
+        errors = [p for p in validate_repository(staging, today).problems if p.is_error]
+        if errors:
+            raise WriteRefused(f"新数据仓库没有通过校验({len(errors)} 个错误),没有写入任何文件", errors)
+        if not target.exists():
+            os.rename(staging, target)
+            return
+        for name in tops:
+            os.rename(staging / name, target / name)
+    except OSError as exc:
+        raise DufuError(f"无法创建数据仓库 {target}:{exc.strerror}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,288 @@
+"""`dufu import notice`: a published notice into the data repository, exactly.
+
+The notice is read (``noticeparse``), then compared with what the repository already knows:
+rounds by name, tasks by round and title, units through the registry. The result is a set of
+file changes written through the one write path, which checks the repository as it would be
+and, here, that the imported bulletin renders back to the notice byte for byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import yamlwrite as yw
+from .importrounds import complete_by, first_counts, listing_round, plan_round, take_open
+from .models import DONE_STATUSES, Measure, Report, Task, Unit
+from .noticeparse import NoticeError, ParsedNotice, ParsedSection, parse_notice
+from .problems import DufuError, InvalidData
+from .repo import Dataset
+from .units import UnitRegistry, implied_name, split_unit_line
+from .words import PUNCTUATION, TASK_FIELDS
+from .writer import change_file, commit_changes
+
+_MAX_NOTICE_BYTES = 8 * 1024 * 1024
+
+
+class ImportRefused(InvalidData):
+    """The notice (or its fit with the repository) was not understood; nothing was written."""
+
+    def __init__(self, path: str, error: NoticeError) -> None:
+        super().__init__([error.problem(path)])
+        self.args = (f"没有导入 {path}:{error.message}(第 {error.line} 行),没有写入任何文件",)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+@dataclass
+class Plan:
+    """What an import changes, as new file texts keyed by repository path."""
+
+    root: Path
+    data: Dataset
+    notice: ParsedNotice
+    files: dict[str, str] = field(default_factory=dict)
+    new_units: list[str] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=dict)  # round -> tasks created
+    unlisted: dict[str, list[Task]] = field(default_factory=dict)  # round -> open tasks not listed
+
+    def text(self, rel: str) -> str:
+        if rel not in self.files:
+            self.files[rel] = (self.root / rel).read_bytes().decode("utf-8")
+        return self.files[rel]
+
+
+def import_notice_file(root: Path, file: Path, today: date, *, dry_run: bool = False) -> str:
+    """Import one notice; the diff of what was (or, with dry_run, would be) written."""
+    from .validate import load_valid
+
+    raw = _read_notice(file)
+    try:
+        notice = parse_notice(raw)
+        plan = Plan(root, load_valid(root, today), notice)
+        bulletin_id = plan_import(plan)
+    except NoticeError as exc:
+        raise ImportRefused(file.name, exc) from None
+    changes = [change_file(root, rel, text.encode("utf-8")) for rel, text in sorted(plan.files.items())]
+    verify = _round_trip_check(file.name, notice.text, bulletin_id, today)
+    return commit_changes(root, changes, today, dry_run=dry_run, verify=verify)
+
+
+def _read_notice(file: Path) -> bytes:
+    if not file.is_file():
+        raise DufuError(f"找不到公告文件 {file}(或它不是普通文件)")
+    if file.stat().st_size > _MAX_NOTICE_BYTES:
+        raise DufuError(f"{file} 超过 8 MB,不像一期公告")
+    return file.read_bytes()
+
+
+def plan_import(plan: Plan) -> str:
+    """Fill plan.files; the id of the imported bulletin."""
+    notice = plan.notice
+    round_ids = [plan_round(plan, index) for index in range(len(notice.rounds))]
+    listing = listing_round(plan, round_ids)
+    task_ids = _plan_tasks(plan, listing) if listing is not None else []
+    for index, round_id in enumerate(round_ids):
+        _plan_counts(plan, round_id, notice.rounds[index])
+    _plan_units(plan)
+    return _plan_bulletin(plan, round_ids, listing or round_ids[-1], task_ids)
+
+
+def _report(section: ParsedSection, cutoff: date) -> Report:
+    measures = [Measure(heading=m.heading, items=m.items, text=m.text) for m in section.measures]
+    return Report(as_of=cutoff, measures=measures)
+
+
+def _plan_tasks(plan: Plan, round_id: str) -> list[str]:
+    """Listed tasks matched by title (a new report each) or created; the ids in listed order.
+    Tasks of the round that were open and are no longer listed are noted for _plan_counts."""
+    existing = plan.data.tasks_of(round_id)
+    by_title = {}
+    for task in existing:
+        by_title.setdefault(task.title, task)
+    number = max((t.number for t in existing), default=0)
+    ids, seen = [], set()
+    for section in plan.notice.sections:
+        if section.title in seen:
+            raise NoticeError(section.line, f"同一个任务“{section.title}”列出了两次", "E503")
+        seen.add(section.title)
+        task = by_title.get(section.title)
+        if task is not None:
+            _update_task(plan, task, section)
+        else:
+            number += 1
+            task = _new_task(plan, round_id, number, section)
+            by_title[task.title] = task
+        ids.append(task.id)
+    cutoff = plan.notice.cutoff
+    for task in existing:
+        if task.id not in ids and task.status_at(cutoff) not in DONE_STATUSES:
+            plan.unlisted.setdefault(round_id, []).append(task)
+    return ids
+
+
+def _update_task(plan: Plan, task: Task, section: ParsedSection) -> None:
+    cutoff, rel = plan.notice.cutoff, plan.data.where(task)
+    for offset, name in enumerate(TASK_FIELDS, 1):
+        if getattr(task, name) != section.fields[name]:
+            raise NoticeError(
+                section.line + offset,
+                f"与已有任务 {task.id}({rel})的这一项写法不同,dufu 不会改动已有任务的这一项",
+                "E505",
+            )
+    if task.status_at(cutoff) in DONE_STATUSES:
+        raise NoticeError(section.line, f"公告把它列为正在整改,但任务 {task.id} 截至 {cutoff} 已完成", "E503")
+    report = _report(section, cutoff)
+    same_day = [r for r in task.progress if r.as_of == cutoff]
+    if same_day:
+        if list(same_day[0].measures) != list(report.measures):
+            raise NoticeError(section.line, f"任务 {task.id} 已有截至 {cutoff} 的进展,且与公告不同", "E505")
+        return
+    if any(r.as_of > cutoff for r in task.progress):
+        raise NoticeError(section.line, f"任务 {task.id} 已有晚于 {cutoff} 的进展:请按时间先后导入公告", "E505")
+    text = yw.splice_report(plan.text(rel), report)
+    if text is None:
+        raise NoticeError(section.line, f"{rel} 的最后一项不是 progress,无法追加进展", "E505")
+    plan.files[rel] = text
+
+
+def _new_task(plan: Plan, round_id: str, number: int, section: ParsedSection) -> Task:
+    from .deadline import parse_deadline
+
+    try:
+        parse_deadline(section.fields["deadline"])
+    except ValueError as exc:
+        raise NoticeError(section.line + 3, f"整改时限无法识别:{exc}", "E502") from None
+    task_id = f"{round_id}-{number:02d}"
+    while task_id in plan.data.tasks or (plan.root / f"data/tasks/{task_id}.yaml").exists():
+        task_id += "x"  # a hand-made repository may use another id scheme
+    fields = [("id", task_id), ("round", round_id), ("number", number), ("title", section.title)]
+    fields += [(name, section.fields[name]) for name in TASK_FIELDS]
+    fields.append(("status", "正在推进"))
+    report = _report(section, plan.notice.cutoff)
+    body = yw.mapping(fields) + "progress:\n" + yw.report_item(report)
+    plan.files[f"data/tasks/{task_id}.yaml"] = yw.header("task", 2) + body
+    plan.created.setdefault(round_id, 0)
+    plan.created[round_id] += 1
+    return Task(**dict(fields), progress=[report])
+
+
+def _mark_done_by(plan: Plan, task: Task, cutoff: date) -> None:
+    rel = plan.data.where(task)
+    if any(r.as_of > cutoff for r in task.progress):
+        raise NoticeError(2, f"任务 {task.id} 没有列出,却有晚于 {cutoff} 的进展:请按时间先后导入公告", "E505")
+    text = yw.splice_completed_by(plan.text(rel), cutoff)
+    if text is None:
+        raise NoticeError(2, f"无法在 {rel} 中记下任务已完成(status 或 progress 的位置不对)", "E505")
+    plan.files[rel] = text
+
+
+def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int]) -> None:
+    """Make the round's counted tasks give the published totals at the cut-off."""
+    written, total, done = tally
+    cutoff, rnd = plan.notice.cutoff, plan.data.rounds[round_id]
+    comma = PUNCTUATION[plan.notice.punctuation].comma
+    tasks = plan.data.tasks_of(round_id)
+    created = plan.created.get(round_id, 0)
+    itemized_done = sum(t.status_at(cutoff) in DONE_STATUSES for t in tasks)
+    if not rnd.counted and not tasks:  # a round met for the first time
+        groups = first_counts(written, total, done, len(tasks) + created, comma)
+    else:
+        itemized_done += _left_listing(plan, round_id, tally, itemized_done)
+        groups = take_open(list(rnd.counted), created, cutoff, written)
+        groups = complete_by(groups, done - itemized_done, cutoff, written, comma)
+    if groups != list(rnd.counted):
+        rel = f"data/rounds/{round_id}.yaml"
+        if rel not in plan.files:
+            rel = plan.data.where(rnd)
+        plan.files[rel] = yw.splice_counted(plan.text(rel), groups)
+
+
+def _left_listing(plan: Plan, round_id: str, tally: tuple[str, int, int], itemized_done: int) -> int:
+    """Tasks that were open and left the listing: done on or before the cut-off when the done
+    count grew by at least their number, still open (just not listed) when it did not grow;
+    anything between cannot be told apart. How many were marked done."""
+    written, _, done = tally
+    cutoff, unlisted = plan.notice.cutoff, plan.unlisted.get(round_id, [])
+    counted_done = sum(g.count for g in plan.data.rounds[round_id].counted if g.status_at(cutoff) in DONE_STATUSES)
+    grown = done - itemized_done - counted_done
+    if not unlisted or grown <= 0:
+        return 0
+    if grown < len(unlisted):
+        ids = "、".join(t.id for t in unlisted)
+        raise NoticeError(
+            2, f"公告不再列出任务 {ids},但{written}已完成数只增加了 {grown} 项,无法判断哪些已完成", "E503"
+        )
+    for task in unlisted:
+        _mark_done_by(plan, task, cutoff)
+    return len(unlisted)
+
+
+def _plan_units(plan: Plan) -> None:
+    """Add every unit the unit lines name that the registry does not know."""
+    known = list(plan.data.units_file.units) if plan.data.units_file else []
+    registry = UnitRegistry(known)
+    for section in plan.notice.sections:
+        for name in ("lead_units", "responsible_units"):
+            for group in split_unit_line(section.fields[name]):
+                for index, written in enumerate(group):
+                    if registry.resolve_in_group(group[0], written, index) is None:
+                        plan.new_units.append(written if index == 0 else implied_name(group[0], written))
+                        known.append(Unit(name=plan.new_units[-1]))
+                        registry = UnitRegistry(known)
+    if plan.new_units:
+        plan.files["data/units.yaml"] = yw.splice_units(plan.text("data/units.yaml"), plan.new_units)
+
+
+def _plan_bulletin(plan: Plan, round_ids: list[str], listing: str, task_ids: list[str]) -> str:
+    notice = plan.notice
+    bulletin_id = notice.date.isoformat()
+    existing = plan.data.bulletins.get(bulletin_id)
+    if existing is not None:
+        if _renders_as(plan, existing, notice.text):
+            return bulletin_id
+        raise NoticeError(len(notice.text.splitlines()), f"已有编号为 {bulletin_id} 的另一期公告", "E505")
+    totals = "".join(
+        f"  {rid}: {{total: {total}, done: {done}}}\n" for rid, (_, total, done) in zip(round_ids, notice.rounds)
+    )
+    text = (
+        yw.header("bulletin", 2)
+        + yw.mapping([("id", bulletin_id), ("title", notice.title), ("as_of", notice.cutoff), ("date", notice.date)])
+        + yw.mapping([("preamble", notice.preamble)])
+        + f"summary_rounds: [{', '.join(round_ids)}]\n"
+        + f"listing:\n  round: {listing}\n  tasks: [{', '.join(task_ids)}]\n  intro: {yw.scalar(notice.intro)}\n"
+        + yw.mapping([("issuers", notice.issuers), ("punctuation", notice.punctuation)])
+        + "totals:\n"
+        + totals
+    )
+    plan.files[f"data/bulletins/{bulletin_id}.yaml"] = text
+    return bulletin_id
+
+
+def _renders_as(plan: Plan, bulletin, text: str) -> bool:
+    from .bulletin import render_bulletin
+
+    try:
+        return render_bulletin(plan.data, bulletin) == text
+    except DufuError:
+        return False
+
+
+def _round_trip_check(name: str, text: str, bulletin_id: str, today: date):
+    """The writer's extra check: in the staged repository the bulletin renders to the notice."""
+
+    def verify(staged: Path) -> None:
+        from .bulletin import render_bulletin
+        from .validate import load_valid
+
+        data = load_valid(staged, today)
+        rendered = render_bulletin(data, data.bulletins[bulletin_id])
+        if rendered != text:
+            wanted, got = text.splitlines(), rendered.splitlines()
+            line = next((i for i, (a, b) in enumerate(zip(wanted, got), 1) if a != b), min(len(wanted), len(got)) + 1)
+            error = NoticeError(line, "导入后重新生成的公告与原文在这一行不同,dufu 无法原样重现这期公告", "E504")
+            raise ImportRefused(name, error)
+
+    return verify

@@ -1,0 +1,127 @@
+"""The rounds of an imported notice: matched by name or created, and their counts.
+
+Rounds are matched by the name the summary sentence writes (the first in full, the others by
+short name). Its counts are the tasks a notice tallies but does not list: a round met for the first time gets counted groups for its done and its unlisted open tasks.
+A later notice may only move counted tasks forward: tasks it now lists leave the open counts,
+and counted tasks that became done are split off as done on or before its cut-off
+(``completed_by``), so every earlier notice keeps its numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from . import yamlwrite as yw
+from .models import DONE_STATUSES, CountedTasks, Round
+from .noticeparse import NoticeError
+from .templates import parse_zh_number
+
+if TYPE_CHECKING:
+    from .importer import Plan
+
+_ORDINAL = re.compile(r"第([零一二三四五六七八九十百]+)轮")
+
+
+def _round_names(plan: Plan, index: int) -> tuple[str, str]:
+    """(name, short_name) of the index-th round of the summary: the first is written in full,
+    the others by short name; the missing form follows the ordinal (第二轮…)."""
+    written = plan.notice.rounds[index][0]
+    first = plan.notice.rounds[0][0]
+    ordinal = _ORDINAL.match(written)
+    if index == 0:
+        return written, (ordinal[0] + "督察" if ordinal and written.endswith("督察") else written)
+    first_ordinal = _ORDINAL.match(first)
+    if ordinal and first_ordinal and written == ordinal[0] + "督察":
+        return ordinal[0] + first[first_ordinal.end() :], written
+    return written, written
+
+
+def plan_round(plan: Plan, index: int) -> str:
+    name, short = _round_names(plan, index)
+    written, total, _ = plan.notice.rounds[index]
+    for rnd in plan.data.rounds.values():
+        if written == (rnd.name if index == 0 else rnd.short_name):
+            if rnd.total is not None and rnd.total != total:
+                raise NoticeError(
+                    2, f"{written}的任务总数是 {total} 项,而数据仓库中的{rnd.id}是 {rnd.total} 项", "E505"
+                )
+            return rnd.id
+    ordinal = _ORDINAL.match(written)
+    number = parse_zh_number(ordinal[1]) if ordinal else None
+    round_id = f"r{number}" if number else f"r{index + 1}"
+    while round_id in plan.data.rounds or f"data/rounds/{round_id}.yaml" in plan.files:
+        round_id += "x"
+    rnd = Round(id=round_id, name=name, short_name=short, total=total)
+    fields = [("id", rnd.id), ("name", name), ("short_name", short), ("total", total)]
+    plan.files[f"data/rounds/{round_id}.yaml"] = yw.header("round", 2) + yw.mapping(fields)
+    plan.data.rounds[round_id] = rnd
+    return round_id
+
+
+def listing_round(plan: Plan, round_ids: list[str]) -> str | None:
+    """The round whose tasks are listed: named in the intro, else the last with open tasks."""
+    notice = plan.notice
+    if not notice.sections:
+        return None
+    named = [rid for rid in round_ids if plan.data.rounds[rid].name in notice.intro]
+    if named:
+        return named[-1]
+    open_rounds = [rid for rid, (_, total, done) in zip(round_ids, notice.rounds) if total > done]
+    if not open_rounds:
+        raise NoticeError(2, "公告逐项列出了任务,但汇总句说各轮次任务均已完成", "E503")
+    return open_rounds[-1]
+
+
+def first_counts(written: str, total: int, done: int, listed: int, comma: str) -> list[CountedTasks]:
+    open_unlisted = total - done - listed
+    if open_unlisted < 0:
+        raise NoticeError(2, f"{written}剩余 {total - done} 项正在推进,但公告逐项列出了 {listed} 项", "E503")
+    out = []
+    if done:
+        out.append(CountedTasks(status="已完成", count=done, note=f"已完成整改{comma}未逐项录入本台账"))
+    if open_unlisted:
+        out.append(CountedTasks(status="正在推进", count=open_unlisted, note=f"正在推进{comma}公告未逐项列出"))
+    return out
+
+
+def _open_groups(groups: list[CountedTasks], cutoff: date) -> list[int]:
+    return [
+        i for i, g in enumerate(groups) if g.status not in DONE_STATUSES and g.status_at(cutoff) not in DONE_STATUSES
+    ]
+
+
+def take_open(groups: list[CountedTasks], count: int, cutoff: date, written: str) -> list[CountedTasks]:
+    """Newly itemized open tasks were counted open before: take them out of the counts."""
+    for index in reversed(_open_groups(groups, cutoff)):
+        take = min(count, groups[index].count)
+        count -= take
+        rest = groups[index].count - take
+        groups[index : index + 1] = [groups[index].model_copy(update={"count": rest})] if rest else []
+    if count:
+        raise NoticeError(2, f"公告逐项列出了{written}的新任务,但数据中该轮次已没有未逐项录入的未完成任务", "E503")
+    return groups
+
+
+def complete_by(groups: list[CountedTasks], need: int, cutoff: date, written: str, comma: str) -> list[CountedTasks]:
+    """need more counted tasks are done at the cut-off than the counts say: split them off
+    the open counts as done on or before it."""
+    need -= sum(g.count for g in groups if g.status_at(cutoff) in DONE_STATUSES)
+    if need < 0:
+        raise NoticeError(2, f"{written}已完成数比数据仓库中截至同日的少 {-need} 项", "E503")
+    for index in _open_groups(groups, cutoff):
+        if not need:
+            break
+        group = groups[index]
+        if group.completed_by is not None:
+            continue
+        take = min(need, group.count)
+        need -= take
+        note = f"公告未逐项列出{comma}{cutoff.isoformat()}或更早已完成{comma}确切日期不详"
+        done = group.model_copy(update={"count": take, "completed_by": cutoff, "note": note})
+        rest = [group.model_copy(update={"count": group.count - take})] if group.count > take else []
+        groups[index : index + 1] = rest + [done]
+    if need:
+        raise NoticeError(2, f"{written}已完成数比数据仓库中能对应的多 {need} 项", "E503")
+    return groups

@@ -1,0 +1,188 @@
+"""Reading a published progress notice back: the inverse of the packaged template.
+
+Every word, label, numeral and punctuation mark is read with the same definitions the
+template writes with (``words``, ``templates``), and every part read is checked by writing it
+again: what cannot be written back exactly is reported with its line number, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .problems import Problem
+from .templates import circled, parse_zh_cutoff, parse_zh_date, parse_zh_number
+from .words import LABELS, PUNCTUATION, TASK_FIELDS, Punctuation, read_summary
+
+# What web pages put after a notice: "扫一扫在手机上查看当前页面", 【打印】【关闭】…
+_FOOTER = re.compile(r"扫一扫|手机上查看|打印本页|关闭窗口|【打印】|【关闭】|分享到")
+_CUTOFF = re.compile(r"截至(\d{4}年\d{1,2}月(?:底|\d{1,2}日))([,，])")
+_HEADER = re.compile(r"([零一二三四五六七八九十百千]+)、(.+)")
+_MEASURE = re.compile(r"(\d+)\.(.*)")
+
+
+@dataclass
+class ParsedMeasure:
+    heading: str
+    items: list[str] | None = None
+    text: str | None = None
+
+
+@dataclass
+class ParsedSection:
+    line: int  # 1-based line of 一、title
+    title: str
+    fields: dict[str, str]  # lead_units … target, as written
+    measures: list[ParsedMeasure]
+
+
+@dataclass
+class ParsedNotice:
+    text: str  # the notice as dufu must render it back (LF, no BOM, no footer)
+    punctuation: str
+    title: str
+    preamble: str
+    cutoff: date
+    rounds: list[tuple[str, int, int]]  # (name as written, total, done)
+    intro: str
+    sections: list[ParsedSection] = field(default_factory=list)
+    issuers: list[str] = field(default_factory=list)
+    date: date | None = None
+
+
+class NoticeError(Exception):
+    """A line of the notice that was not understood."""
+
+    def __init__(self, line: int, message: str, code: str = "E502") -> None:
+        super().__init__(message)
+        self.line, self.message, self.code = line, message, code
+
+    def problem(self, path: str) -> Problem:
+        return Problem(path, self.line, 1 if self.line else 0, self.code, self.message)
+
+
+def decode_notice(raw: bytes) -> str:
+    """UTF-8 (with or without BOM) or GB18030/GBK, with LF line ends. When neither fits, the
+    line named is where the encoding that read further stopped."""
+    stops = []
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError as exc:
+            stops.append(exc.start)
+    else:
+        line = raw[: max(stops)].count(b"\n") + 1
+        raise NoticeError(line, "公告既不是 UTF-8 也不是 GB18030/GBK 编码:这一行有无法识别的字节", "E501")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def notice_lines(text: str) -> list[str]:
+    """The notice's lines without trailing blank lines and web-page footer."""
+    lines = text.split("\n")
+    while lines and (not lines[-1].strip() or _FOOTER.search(lines[-1])):
+        lines.pop()
+    if len(lines) < 4:
+        raise NoticeError(len(lines), "公告太短:至少应有标题、正文、发文机关和日期")
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            raise NoticeError(number, "公告中间有空行;dufu 生成的公告每段一行,段与段之间没有空行")
+    return lines
+
+
+def parse_notice(raw: bytes) -> ParsedNotice:
+    """Read a notice; NoticeError (with its line) for the first thing not understood."""
+    lines = notice_lines(decode_notice(raw))
+    notice = _opening(lines[0], lines[1])
+    p = PUNCTUATION[notice.punctuation]
+    index = 2
+    while (
+        index < len(lines) - 1
+        and (header := _HEADER.fullmatch(lines[index]))
+        and parse_zh_number(header[1]) == len(notice.sections) + 1
+    ):
+        section, index = _section(lines, index, header[2], p)
+        notice.sections.append(section)
+    day = parse_zh_date(lines[-1])
+    if day is None:
+        raise NoticeError(len(lines), f"最后一行应是成文日期,如 2024年6月24日,而这里是“{lines[-1][:30]}”")
+    for number in range(index + 1, len(lines)):
+        if _HEADER.fullmatch(lines[number - 1]) or _MEASURE.fullmatch(lines[number - 1]) or _label(lines[number - 1]):
+            raise NoticeError(
+                number,
+                f"无法识别这一行:它像任务内容,却出现在发文机关的位置(应为第 {len(notice.sections) + 1} 项或发文机关)",
+            )
+    if index >= len(lines) - 1:
+        raise NoticeError(len(lines), "缺少发文机关(日期之前的一行或几行)")
+    notice.issuers, notice.date = lines[index:-1], day
+    notice.text = "\n".join(lines) + "\n"
+    return notice
+
+
+def _label(line: str) -> bool:
+    return any(line.startswith(LABELS[name]) for name in (*TASK_FIELDS, "progress"))
+
+
+def _opening(title: str, line: str) -> ParsedNotice:
+    """Title, then preamble + 截至…,<round phrases> + listing intro on line 2. The summary is
+    the first 截至<date>, that round phrases follow (a preamble may hold a date of its own)."""
+    if not title.strip():
+        raise NoticeError(1, "缺少标题")
+    for match in _CUTOFF.finditer(line):
+        style = next(name for name, p in PUNCTUATION.items() if p.comma == match[2])
+        rounds, intro = read_summary(line[match.end() :], PUNCTUATION[style])
+        if rounds:
+            break
+    else:
+        raise NoticeError(2, "第二行应含汇总句,如“截至2024年5月底,第一轮……整改任务17项,均已完成整改。”")
+    cutoff = parse_zh_cutoff(match[1])
+    if cutoff is None:
+        raise NoticeError(2, f"截至日期“{match[1]}”无法原样重现:月末写作“X月底”,其他日子写作“X月X日”")
+    if not match.start() or not intro:
+        raise NoticeError(2, "缺少导语(“截至”之前的文字)" if not match.start() else "缺少列出任务前的引言")
+    return ParsedNotice("", style, title, line[: match.start()], cutoff, rounds, intro)
+
+
+def _section(lines: list[str], index: int, title: str, p: Punctuation) -> tuple[ParsedSection, int]:
+    start = index + 1
+    fields = {}
+    for offset, name in enumerate(TASK_FIELDS, 1):
+        line = lines[index + offset] if index + offset < len(lines) else ""
+        prefix = LABELS[name] + p.colon
+        if not line.startswith(prefix) or len(line) == len(prefix):
+            raise NoticeError(start + offset, f"应为“{prefix}……”(第 {start} 行开始的任务不完整)")
+        fields[name] = line[len(prefix) :]
+    index += len(TASK_FIELDS) + 1
+    if index >= len(lines) or lines[index] != LABELS["progress"] + p.colon:
+        raise NoticeError(index + 1, f"应为“{LABELS['progress']}{p.colon}”(第 {start} 行开始的任务不完整)")
+    measures = []
+    while index + 1 < len(lines) and (match := _MEASURE.fullmatch(lines[index + 1])):
+        if int(match[1]) != len(measures) + 1:
+            raise NoticeError(index + 2, f"措施编号应为“{len(measures) + 1}.”,而这里是“{match[1]}.”")
+        measures.append(_measure(match[2], index + 2))
+        index += 1
+    if not measures:
+        raise NoticeError(index + 2, f"整改进展下应有编号的措施“1.……”(第 {start} 行开始的任务不完整)")
+    return ParsedSection(start, title, fields, measures), index + 1
+
+
+def _measure(rest: str, line: int) -> ParsedMeasure:
+    """1.heading①item②item or 1.heading sentence。text."""
+    first = rest.find(circled(1))
+    if first < 0:
+        end = rest.find("。") + 1
+        heading, text = (rest[:end], rest[end:]) if end else (rest, "")
+        if not heading:
+            raise NoticeError(line, "措施没有文字")
+        return ParsedMeasure(heading, text=text or None)
+    if first == 0:
+        raise NoticeError(line, "措施应先有标题,再有①②…分项")
+    items, position, number = [], first + 1, 2
+    while (following := rest.find(circled(number), position)) >= 0:
+        items.append(rest[position:following])
+        position, number = following + len(circled(number)), number + 1
+    items.append(rest[position:])
+    if not all(items):
+        raise NoticeError(line, "有空的分项")
+    return ParsedMeasure(rest[:first], items=items)

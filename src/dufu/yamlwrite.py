@@ -1,0 +1,132 @@
+"""Writing data files in the house layout, and splicing edits into existing ones.
+
+New files get the schema line and the field order of the shipped data. An existing file is
+never re-dumped: an edit replaces or adds only the lines it means to change, so comments,
+quoting and every other byte stay as the person who wrote them left them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+from .models import CountedTasks, Measure, Report
+from .yamlload import load_yaml
+
+_SCHEMA_LINE = "# yaml-language-server: $schema={up}schemas/{kind}.schema.json\n"
+
+
+def scalar(value: str | int | date) -> str:
+    """A value as YAML writes it here: plain when it reads back as the same text, else quoted."""
+    if not isinstance(value, str):
+        return str(value) if not isinstance(value, date) else value.isoformat()
+    for probe in (f"k: {value}\n", f"- {value}\n"):
+        loaded = load_yaml("", probe.encode("utf-8"))
+        if loaded.problems or loaded.data not in ({"k": value}, [value]) or value != value.strip():
+            return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def header(kind: str, depth: int) -> str:
+    return _SCHEMA_LINE.format(up="../" * depth, kind=kind)
+
+
+def mapping(fields: list[tuple[str, object]], indent: str = "") -> str:
+    """key: value lines; None values left out, lists written one item a line."""
+    out = []
+    for key, value in fields:
+        if value is None:
+            continue
+        if isinstance(value, list):
+            out.append(f"{indent}{key}:\n" + "".join(f"{indent}  - {scalar(v)}\n" for v in value))
+        else:
+            out.append(f"{indent}{key}: {scalar(value)}\n")
+    return "".join(out)
+
+
+def _measure(measure: Measure) -> str:
+    text = f"      - heading: {scalar(measure.heading)}\n"
+    if measure.items is not None:
+        text += "        items:\n" + "".join(f"          - {scalar(item)}\n" for item in measure.items)
+    if measure.text is not None:
+        text += f"        text: {scalar(measure.text)}\n"
+    return text
+
+
+def report_item(report: Report) -> str:
+    """One entry of a task's progress list."""
+    head = f"  - as_of: {report.as_of.isoformat()}\n"
+    if report.status is not None:
+        head += f"    status: {scalar(report.status)}\n"
+    return head + "    measures:\n" + "".join(_measure(m) for m in report.measures)
+
+
+def counted_block(groups: list[CountedTasks]) -> str:
+    if not groups:
+        return ""
+    out = "counted:\n"
+    for group in groups:
+        fields = [("status", group.status), ("count", group.count), ("note", group.note)]
+        fields.append(("completed_by", group.completed_by))
+        out += "  - " + mapping(fields, "    ")[4:]
+    return out
+
+
+def _top_level_block(text: str, key: str) -> tuple[int, int] | None:
+    """Character span of a top-level key's block: its line and the indented (or `- `) lines
+    after it; comments and blank lines at the block's end belong to what follows."""
+    match = re.search(rf"^{re.escape(key)}:.*(?:\n|$)", text, re.MULTILINE)
+    if match is None:
+        return None
+    end = kept = match.end()
+    for line in text[end:].splitlines(keepends=True):
+        if line[0] not in " -#\r\n":
+            break
+        end += len(line)
+        if line[0] in " -" and line.strip() and not line.lstrip().startswith("#"):
+            kept = end
+    return match.start(), kept
+
+
+def splice_counted(text: str, groups: list[CountedTasks]) -> str:
+    """Replace a round file's counted block (or add one at the end)."""
+    span = _top_level_block(text, "counted")
+    if span is None:
+        return _ensure_newline(text) + counted_block(groups)
+    return text[: span[0]] + counted_block(groups) + text[span[1] :]
+
+
+def splice_report(text: str, report: Report) -> str | None:
+    """Append a report to a task file whose last field is progress; None when it is not."""
+    span = _top_level_block(text, "progress")
+    if span is None or any(line.strip() and not line.startswith("#") for line in text[span[1] :].splitlines()):
+        return None
+    start, end = span
+    if re.match(r"progress:\s*\[\]\s*(?:#.*)?\n?$", text[start:end]):
+        return text[:start] + "progress:\n" + report_item(report) + text[end:]
+    return _ensure_newline(text[:end]) + report_item(report) + text[end:]
+
+
+def splice_completed_by(text: str, day: date) -> str | None:
+    """Mark a task done on or before day: status 已完成 and completed_by, before progress."""
+    status = re.search(r"^status:.*$", text, re.MULTILINE)
+    progress = _top_level_block(text, "progress")
+    if status is None or progress is None or progress[0] < status.end():
+        return None
+    text = text[: status.start()] + "status: 已完成" + text[status.end() :]
+    at = _top_level_block(text, "progress")[0]
+    return text[:at] + f"completed_by: {day.isoformat()}\n" + text[at:]
+
+
+def splice_units(text: str, names: list[str]) -> str:
+    """Add units at the end of units.yaml (turning `units: []` into a list)."""
+    lines = "".join(f"  - name: {scalar(name)}\n" for name in names)
+    empty = re.search(r"^units:[ \t]*\[\][ \t]*$", text, re.MULTILINE)
+    if empty is not None:
+        return text[: empty.start()] + "units:\n" + lines.rstrip("\n") + text[empty.end() :]
+    return _ensure_newline(text) + lines
+
+
+def _ensure_newline(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"

@@ -1,0 +1,199 @@
+"""`dufu import notice`: published notices into a fresh repository, rendered back byte for byte."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dufu.validate import load_valid
+
+NOTICES = Path(__file__).resolve().parent / "fixtures" / "notices"
+TODAY = "2026-01-01"
+# fixture -> (bulletin id, warnings a faithful import keeps: the seed has a stray space)
+SINGLE = {
+    "sanming-2024-06-24.txt": ("2024-06-24", 1),
+    "sanming-2024-06-24-fullwidth.txt": ("2024-06-24", 1),
+    "jiangchuan-2025-04-08.txt": ("2025-04-08", 0),
+    "qingshan-2024-12-10.txt": ("2024-12-10", 0),
+}
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def fresh(cli, tmp_path) -> Path:
+    root = tmp_path / "city"
+    assert cli("init", str(root)).exit_code == 0
+    return root
+
+
+def run_import(cli, root: Path, notice: Path, *extra: str):
+    return cli("import", "notice", str(notice), "-C", str(root), "--today", TODAY, *extra)
+
+
+def render(cli, root: Path, bulletin_id: str) -> bytes:
+    result = cli("render", bulletin_id, "-C", str(root), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes
+
+
+@pytest.mark.parametrize("name", sorted(SINGLE))
+def test_a_notice_imported_into_a_fresh_repository_renders_back_byte_for_byte(cli, fresh, name):
+    bulletin_id, warnings = SINGLE[name]
+    result = run_import(cli, fresh, NOTICES / name)
+    assert result.exit_code == 0, result.output
+    assert render(cli, fresh, bulletin_id) == (NOTICES / name).read_bytes()
+    checked = cli("validate", "-C", str(fresh), "--today", TODAY, "--format", "json")
+    problems = json.loads(checked.stdout)["problems"]
+    assert [p["code"] for p in problems] == ["W402"] * warnings
+
+
+@pytest.mark.parametrize("name", sorted(SINGLE))
+def test_status_at_the_cutoff_shows_the_published_totals(cli, fresh, name):
+    run_import(cli, fresh, NOTICES / name)
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    bulletin = data.bulletins[SINGLE[name][0]]
+    status = json.loads(cli("status", "-C", str(fresh), "--as-of", str(bulletin.as_of), "--format", "json").stdout)
+    shown = {r["id"]: (r["total"], r["done"]) for r in status["rounds"]}
+    published = {rid: (t.total, t.done) for rid, t in bulletin.totals.items()}
+    assert shown == published and len(published) == len(bulletin.summary_rounds)
+
+
+def test_the_same_notice_twice_changes_nothing(cli, fresh):
+    assert run_import(cli, fresh, NOTICES / "jiangchuan-2025-04-08.txt").exit_code == 0
+    before = snapshot(fresh)
+    again = run_import(cli, fresh, NOTICES / "jiangchuan-2025-04-08.txt")
+    assert again.exit_code == 0 and again.stdout == "" and "没有修改" in again.stderr
+    assert snapshot(fresh) == before
+
+
+def test_dry_run_shows_the_files_and_writes_nothing(cli, fresh):
+    before = snapshot(fresh)
+    result = run_import(cli, fresh, NOTICES / "qingshan-2024-12-10.txt", "--dry-run")
+    assert result.exit_code == 0
+    assert "+++ b/data/bulletins/2024-12-10.yaml" in result.stdout and "+++ b/data/units.yaml" in result.stdout
+    assert snapshot(fresh) == before
+
+
+def test_units_are_registered_once_with_the_shared_prefix(cli, fresh):
+    run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt")
+    run_import(cli, fresh, NOTICES / "sanming-2024-12-20.txt")
+    units = (fresh / "data" / "units.yaml").read_text(encoding="utf-8")
+    names = [line.split(": ", 1)[1] for line in units.splitlines() if line.startswith("  - name: ")]
+    assert len(names) == len(set(names))
+    assert "市生态环境局" in names and "市林业局" in names and "林业局" not in names
+    assert units.startswith("# yaml-language-server: $schema=../schemas/units.schema.json\n")
+    assert units.endswith("\n") and "\n\n" not in units
+
+
+def test_a_three_character_prefix_is_shared_too(cli, fresh):
+    run_import(cli, fresh, NOTICES / "qingshan-2024-12-10.txt")
+    units = (fresh / "data" / "units.yaml").read_text(encoding="utf-8")
+    assert "  - name: 青山市生态环境局\n" in units and "  - name: 青山市自然资源局\n" in units
+
+
+def test_two_notices_half_a_year_apart_give_one_task_set_with_two_reports(cli, fresh):
+    first, second = NOTICES / "sanming-2024-06-24.txt", NOTICES / "sanming-2024-12-20.txt"
+    assert run_import(cli, fresh, first).exit_code == 0
+    tasks_before = sorted(p.name for p in (fresh / "data" / "tasks").glob("*.yaml"))
+    result = run_import(cli, fresh, second)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (fresh / "data" / "tasks").glob("*.yaml")) == tasks_before
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    assert len(data.tasks) == 4
+    assert all([str(r.as_of) for r in t.progress] == ["2024-05-31", "2024-11-30"] for t in data.tasks.values())
+    assert render(cli, fresh, "2024-06-24") == first.read_bytes()
+    assert render(cli, fresh, "2024-12-20") == second.read_bytes()
+
+
+def test_a_task_that_left_the_listing_is_done_on_or_before_the_cutoff(cli, fresh):
+    first, second = NOTICES / "jiangchuan-2025-04-08.txt", NOTICES / "jiangchuan-2025-10-15.txt"
+    run_import(cli, fresh, first)
+    task_file = (fresh / "data" / "tasks" / "r3-03.yaml").read_text(encoding="utf-8")
+    assert run_import(cli, fresh, second).exit_code == 0
+    edited = (fresh / "data" / "tasks" / "r3-03.yaml").read_text(encoding="utf-8")
+    # only the status line changes and completed_by is added: every other byte stays
+    assert edited == task_file.replace("status: 正在推进\n", "status: 已完成\ncompleted_by: 2025-09-30\n")
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    task = data.tasks["r3-03"]
+    assert task.completed_on is None and task.status_at(data.bulletins["2025-04-08"].as_of) == "正在推进"
+    assert task.status_at(data.bulletins["2025-10-15"].as_of) == "已完成"
+    assert render(cli, fresh, "2025-04-08") == first.read_bytes()
+    assert render(cli, fresh, "2025-10-15") == second.read_bytes()
+    assert cli("validate", "-C", str(fresh), "--strict", "--today", TODAY).exit_code == 0
+
+
+def _variant(name: str, encoding: str, crlf: bool, footer: str) -> bytes:
+    text = (NOTICES / name).read_text(encoding="utf-8") + footer
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    return text.encode(encoding)
+
+
+@pytest.mark.parametrize(
+    "name, encoding, crlf, footer",
+    [
+        ("sanming-2024-06-24.txt", "utf-8-sig", False, ""),
+        ("sanming-2024-06-24.txt", "gb18030", False, ""),
+        ("qingshan-2024-12-10.txt", "gbk", True, ""),  # the seed's • has no GBK code
+        ("jiangchuan-2025-04-08.txt", "gb18030", False, "\n扫一扫在手机上查看当前页面\n"),
+        ("sanming-2024-06-24.txt", "utf-8", True, "\n\n扫一扫在手机上查看当前页面\n【打印】【关闭】\n\n"),
+        ("sanming-2024-06-24.txt", "utf-8", False, "\n   \n"),
+    ],
+)
+def test_input_as_people_have_it(cli, fresh, tmp_path, name, encoding, crlf, footer):
+    notice = tmp_path / "notice.txt"
+    notice.write_bytes(_variant(name, encoding, crlf, footer))
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 0, result.output
+    assert render(cli, fresh, SINGLE[name][0]) == (NOTICES / name).read_bytes()
+
+
+def test_a_hand_made_repository_is_matched_not_duplicated(cli, repo):
+    """The shipped repository was typed by hand; its own notice imports as no change, and a
+    later notice adds one report per task to the same files."""
+    before = snapshot(repo)
+    again = run_import(cli, repo, NOTICES / "sanming-2024-06-24.txt")
+    assert again.exit_code == 0 and again.stdout == ""
+    assert snapshot(repo) == before
+    assert run_import(cli, repo, NOTICES / "sanming-2024-12-20.txt").exit_code == 0
+    assert sorted(snapshot(repo)) == sorted([*before, "data/bulletins/2024-12-20.yaml"])
+    assert render(cli, repo, "2024-06-24") == (NOTICES / "sanming-2024-06-24.txt").read_bytes()
+    assert render(cli, repo, "2024-12-20") == (NOTICES / "sanming-2024-12-20.txt").read_bytes()
+
+
+def test_tasks_that_left_the_listing_while_done_did_not_grow_stay_open(cli, fresh, tmp_path):
+    later = (NOTICES / "jiangchuan-2025-10-15.txt").read_text(encoding="utf-8")
+    notice = tmp_path / "later.txt"
+    notice.write_text(later.replace("已完成整改5项，剩余10项", "已完成整改2项，剩余13项"), encoding="utf-8")
+    run_import(cli, fresh, NOTICES / "jiangchuan-2025-04-08.txt")
+    assert run_import(cli, fresh, notice).exit_code == 0
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    assert data.tasks["r3-03"].completed_by is None and data.tasks["r3-03"].status_at(date(2025, 9, 30)) == "正在推进"
+    assert render(cli, fresh, "2025-10-15") == notice.read_bytes()
+
+
+def test_a_task_listed_for_the_first_time_takes_a_counted_open_task(cli, fresh, tmp_path):
+    """The first notice tallies 13 open tasks and lists 12; a later one lists the 13th too."""
+    first = NOTICES / "jiangchuan-2025-04-08.txt"
+    extra = (
+        "十三、工业固体废物堆存不规范问题\n牵头单位：市生态环境局\n责任单位：市工业和信息化局，各县（市、区）人民政府\n"
+        "整改时限：2025年12月底前\n整改目标：工业固体废物规范贮存。\n整改进展：\n1.开展排查。已排查企业45家。\n"
+    )
+    text = first.read_text(encoding="utf-8").replace("截至2025年3月20日", "截至2025年4月底")
+    notice = tmp_path / "later.txt"
+    notice.write_text(
+        text.replace("2025年4月8日\n", "2025年5月12日\n").replace("中共江川市委\n", extra + "中共江川市委\n"),
+        encoding="utf-8",
+    )
+    run_import(cli, fresh, first)
+    assert run_import(cli, fresh, notice).exit_code == 0
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    assert [g.status for g in data.rounds["r3"].counted] == ["已完成"] and len(data.tasks) == 13
+    assert render(cli, fresh, "2025-04-08") == first.read_bytes()
+    assert render(cli, fresh, "2025-05-12") == notice.read_bytes()

@@ -1,0 +1,143 @@
+"""`dufu import notice` refuses what it does not understand: line number, code, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_import_notice import NOTICES, run_import, snapshot
+
+SEED = (NOTICES / "sanming-2024-06-24.txt").read_text(encoding="utf-8")
+LATER = (NOTICES / "sanming-2024-12-20.txt").read_text(encoding="utf-8")
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def _without_line(text: str, number: int) -> str:
+    lines = _lines(text)
+    del lines[number - 1]
+    return "\n".join(lines)
+
+
+def _truncated_block(text: str) -> str:
+    lines = _lines(text)  # section 2 stops after 整改时限 (line 17); issuers and date follow
+    return "\n".join(lines[:17] + lines[-4:])
+
+
+BAD = {
+    "missing label line": (lambda t: _without_line(t, 16), 16, "E502"),
+    "truncated task block": (_truncated_block, 18, "E502"),
+    "tally contradicts the listing": (lambda t: t.replace("已完成整改7项,剩余4项", "已完成整改8项,剩余3项"), 2, "E503"),
+    "blank line inside": (lambda t: t.replace("\n二、", "\n\n二、"), 14, "E502"),
+    "cut-off not as dufu writes it": (lambda t: t.replace("截至2024年5月底", "截至2024年5月31日"), 2, "E502"),
+    "no summary sentence": (lambda t: t.replace("截至2024年5月底,", ""), 2, "E502"),
+    "no date line": (lambda t: t.replace("2024年6月24日\n", "六月二十四日\n"), 48, "E502"),
+    "measure numbering skips": (lambda t: t.replace("\n2.严格落实", "\n3.严格落实"), 10, "E502"),
+    "a task listed twice": (lambda t: t.replace("四、保护区管控不力问题", "四、法治观念淡薄问题"), 35, "E503"),
+    "wrong punctuation for the style": (
+        lambda t: t.replace("牵头单位:市委办公室", "牵头单位：市委办公室", 1),
+        4,
+        "E502",
+    ),
+}
+
+
+@pytest.fixture
+def fresh(cli, tmp_path) -> Path:
+    root = tmp_path / "city"
+    assert cli("init", str(root)).exit_code == 0
+    return root
+
+
+def _refused(cli, root: Path, notice: Path, line: int, code: str) -> None:
+    before = snapshot(root)
+    result = run_import(cli, root, notice)
+    assert result.exit_code == 1, result.output
+    assert f"{notice.name}:{line}:1: {code}" in result.stderr, result.stderr
+    assert "没有写入任何文件" in result.stderr
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_notice_not_understood_is_refused_with_its_line(cli, fresh, tmp_path, case):
+    change, line, code = BAD[case]
+    notice = tmp_path / "notice.txt"
+    notice.write_text(change(SEED), encoding="utf-8")
+    _refused(cli, fresh, notice, line, code)
+
+
+def test_bytes_in_no_known_encoding(cli, fresh, tmp_path):
+    notice = tmp_path / "notice.txt"
+    lines = SEED.encode("utf-8").split(b"\n")
+    lines[2] = b"\x81\x20" + lines[2]
+    notice.write_bytes(b"\n".join(lines))
+    _refused(cli, fresh, notice, 3, "E501")
+
+
+def test_a_later_notice_that_rewrites_a_task_is_refused(cli, fresh, tmp_path):
+    assert run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt").exit_code == 0
+    notice = tmp_path / "later.txt"
+    notice.write_text(LATER.replace("整改时限:立行立改、长期坚持", "整改时限:2025年12月底前", 1), encoding="utf-8")
+    _refused(cli, fresh, notice, 6, "E505")
+
+
+def test_a_later_notice_with_another_round_total_is_refused(cli, fresh, tmp_path):
+    assert run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt").exit_code == 0
+    notice = tmp_path / "later.txt"
+    notice.write_text(LATER.replace("整改任务11项中,已完成整改7项", "整改任务12项中,已完成整改8项"), encoding="utf-8")
+    _refused(cli, fresh, notice, 2, "E505")
+
+
+def test_done_grown_by_fewer_than_the_tasks_that_left_the_listing_is_refused(cli, fresh, tmp_path):
+    assert run_import(cli, fresh, NOTICES / "jiangchuan-2025-04-08.txt").exit_code == 0
+    later = (NOTICES / "jiangchuan-2025-10-15.txt").read_text(encoding="utf-8")
+    notice = tmp_path / "later.txt"
+    notice.write_text(later.replace("已完成整改5项，剩余10项", "已完成整改3项，剩余12项"), encoding="utf-8")
+    _refused(cli, fresh, notice, 2, "E503")
+
+
+def test_an_older_notice_after_a_newer_one_is_refused(cli, fresh):
+    assert run_import(cli, fresh, NOTICES / "sanming-2024-12-20.txt").exit_code == 0
+    _refused(cli, fresh, NOTICES / "sanming-2024-06-24.txt", 3, "E505")
+
+
+def test_a_notice_the_repository_template_cannot_reproduce(cli, fresh):
+    (fresh / "templates").mkdir()
+    packaged = Path(__import__("dufu").__file__).parent / "templates" / "bulletin.txt.j2"
+    (fresh / "templates" / "bulletin.txt.j2").write_text(
+        packaged.read_text(encoding="utf-8").replace("{{ notice.title }}\n", "{{ notice.title }}(公开)\n"),
+        encoding="utf-8",
+    )
+    _refused(cli, fresh, NOTICES / "qingshan-2024-12-10.txt", 1, "E504")
+
+
+def test_a_missing_file_is_refused(cli, fresh, tmp_path):
+    before = snapshot(fresh)
+    result = run_import(cli, fresh, tmp_path / "nowhere.txt")
+    assert result.exit_code == 1 and "找不到公告文件" in result.stderr
+    assert snapshot(fresh) == before
+
+
+def test_every_line_removed_is_refused_with_a_line_or_still_round_trips(fresh, tmp_path):
+    """Whatever line is missing, the import either names a line or (dry run) passes its own
+    byte-for-byte check; never an internal error, never a write."""
+    from datetime import date
+
+    from dufu.importer import import_notice_file
+    from dufu.problems import InvalidData
+
+    before = snapshot(fresh)
+    outcomes = {"refused": 0, "imported": 0}
+    for number in range(1, len(_lines(SEED))):
+        notice = tmp_path / "notice.txt"
+        notice.write_text(_without_line(SEED, number), encoding="utf-8")
+        try:
+            import_notice_file(fresh, notice, date(2026, 1, 1), dry_run=True)
+            outcomes["imported"] += 1
+        except InvalidData as exc:
+            assert exc.problems and all(p.line >= 1 for p in exc.problems), number
+            outcomes["refused"] += 1
+    assert snapshot(fresh) == before
+    assert outcomes["refused"] > 30 and outcomes["imported"] > 0  # e.g. an issuer or a whole measure removed
