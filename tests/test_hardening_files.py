@@ -320,3 +320,21 @@ def test_a_message_quoting_a_huge_value_is_shortened():
 
     problem = Problem("a.yaml", 1, 1, "E312", "单位“" + "甲" * 100_000 + "”不在单位名录中")
     assert len(problem.message) < 500 and problem.message.endswith("”不在单位名录中") and "省略" in problem.message
+
+
+def test_an_unreadable_data_file_is_named_with_the_reason(cli, repo, monkeypatch):
+    """Root reads everything, so the open is made to fail for one file."""
+    real_open = os.open
+
+    def fake_open(path, flags, *args, **kwargs):
+        if str(path).endswith("r2-03.yaml"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", fake_open)
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    monkeypatch.undo()
+    errors = [p for p in json.loads(result.stdout)["problems"] if p["severity"] == "error"]
+    assert [(p["path"], p["code"], p["message"]) for p in errors] == [
+        ("data/tasks/r2-03.yaml", "E100", "无法读取文件:没有读取权限")
+    ]
