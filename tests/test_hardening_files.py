@@ -338,3 +338,26 @@ def test_an_unreadable_data_file_is_named_with_the_reason(cli, repo, monkeypatch
     assert [(p["path"], p["code"], p["message"]) for p in errors] == [
         ("data/tasks/r2-03.yaml", "E100", "无法读取文件:没有读取权限")
     ]
+
+
+def test_thousands_of_bad_references_cost_only_twenty_hints(cli, repo, monkeypatch):
+    """Closest-name hints cost a scan of every known name; past 20 problems of a code in a
+    file they are not worked out (10,000 tasks x 20,000 bogus ids would take minutes)."""
+    import difflib
+
+    calls = []
+    real = difflib.get_close_matches
+    monkeypatch.setattr(difflib, "get_close_matches", lambda *a, **k: calls.append(1) or real(*a, **k))
+    ids = ", ".join(f"x{i}" for i in range(2000))
+    edit_path = repo / "data/bulletins/2024-06-24.yaml"
+    edit_path.write_text(edit_path.read_text(encoding="utf-8").replace("tasks: open", f"tasks: [{ids}]"), "utf-8")
+    units = "、".join(f"某局{i}" for i in range(2000))
+    task = repo / "data/tasks/r2-01.yaml"
+    task.write_text(
+        task.read_text(encoding="utf-8").replace("lead_units: 市委办公室、市政府办公室", f"lead_units: {units}"),
+        "utf-8",
+    )
+    report = json.loads(cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json").stdout)
+    counts = {p["code"]: p["omitted"] for p in report["problems"] if p.get("omitted")}
+    assert counts == {"E310": 1980, "E312": 1980}
+    assert len(calls) <= 2 * 20 + 10
