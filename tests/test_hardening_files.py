@@ -85,6 +85,9 @@ def test_json_and_sarif_carry_the_full_count(cli, repo):
     assert len(e201) == 21 and e201[-1]["omitted"] == 180 and e201[-1]["message"] == "另有 180 处同类问题"
     sarif = json.loads(cli("validate", "-C", str(repo), "--today", TODAY, "--format", "sarif").stdout)
     run = sarif["runs"][0]
+    from pydantic_sarif.model import StaticAnalysisResultsFormatSarifVersion210JsonSchema as SarifLog
+
+    SarifLog.model_validate(sarif)  # the count line and the totals fit SARIF 2.1.0
     assert run["properties"]["errors"] == 200
     assert [r["properties"]["omitted"] for r in run["results"] if "properties" in r] == [180]
     github = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "github").stdout
@@ -317,3 +320,44 @@ def test_a_message_quoting_a_huge_value_is_shortened():
 
     problem = Problem("a.yaml", 1, 1, "E312", "单位“" + "甲" * 100_000 + "”不在单位名录中")
     assert len(problem.message) < 500 and problem.message.endswith("”不在单位名录中") and "省略" in problem.message
+
+
+def test_an_unreadable_data_file_is_named_with_the_reason(cli, repo, monkeypatch):
+    """Root reads everything, so the open is made to fail for one file."""
+    real_open = os.open
+
+    def fake_open(path, flags, *args, **kwargs):
+        if str(path).endswith("r2-03.yaml"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", fake_open)
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    monkeypatch.undo()
+    errors = [p for p in json.loads(result.stdout)["problems"] if p["severity"] == "error"]
+    assert [(p["path"], p["code"], p["message"]) for p in errors] == [
+        ("data/tasks/r2-03.yaml", "E100", "无法读取文件:没有读取权限")
+    ]
+
+
+def test_thousands_of_bad_references_cost_only_twenty_hints(cli, repo, monkeypatch):
+    """Closest-name hints cost a scan of every known name; past 20 problems of a code in a
+    file they are not worked out (10,000 tasks x 20,000 bogus ids would take minutes)."""
+    import difflib
+
+    calls = []
+    real = difflib.get_close_matches
+    monkeypatch.setattr(difflib, "get_close_matches", lambda *a, **k: calls.append(1) or real(*a, **k))
+    ids = ", ".join(f"x{i}" for i in range(2000))
+    edit_path = repo / "data/bulletins/2024-06-24.yaml"
+    edit_path.write_text(edit_path.read_text(encoding="utf-8").replace("tasks: open", f"tasks: [{ids}]"), "utf-8")
+    units = "、".join(f"某局{i}" for i in range(2000))
+    task = repo / "data/tasks/r2-01.yaml"
+    task.write_text(
+        task.read_text(encoding="utf-8").replace("lead_units: 市委办公室、市政府办公室", f"lead_units: {units}"),
+        "utf-8",
+    )
+    report = json.loads(cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json").stdout)
+    counts = {p["code"]: p["omitted"] for p in report["problems"] if p.get("omitted")}
+    assert counts == {"E310": 1980, "E312": 1980}
+    assert len(calls) <= 2 * 20 + 10

@@ -44,6 +44,9 @@ def check_dataset(data: Dataset) -> list[Problem]:
 def _unknown_ref(data: Dataset, out: Collector, model, loc: tuple, kind: str, value: str, known) -> None:
     if value in data.broken_ids:  # it exists, in a file with an error of its own
         return
+    if out.crowded(data.where(model), "E310"):
+        out.add(data.where(model), loc, "E310", f"引用了不存在的{kind}“{value}”")
+        return
     lookalike = find_lookalike(value, known)
     if lookalike is not None:  # say what differs, not "did you mean" the identical-looking id
         out.add(data.where(model), loc, "E310", f"引用了不存在的{kind}:{lookalike[1]}", f"改为“{lookalike[0]}”")

@@ -131,7 +131,7 @@ def _errors_to_exit() -> Iterator[None]:
         from .files import reason
 
         where = f" {exc.filename}" if exc.filename else ""
-        _console(stderr=True).print(f"错误:无法访问{where}:{reason(exc)}", style="bold red", markup=False)
+        _console(stderr=True).print(f"错误:无法访问{where}:{reason(exc, writing=None)}", style="bold red", markup=False)
         raise typer.Exit(EXIT_ERRORS) from None
     except Exception as exc:  # an internal error: say so, never a traceback
         _console(stderr=True).print(

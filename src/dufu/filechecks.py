@@ -14,7 +14,7 @@ from pathlib import Path
 from .deadline import parse_deadline
 from .files import read_or_empty
 from .models import DONE_STATUSES, Bulletin, Task
-from .problems import Problem, format_field
+from .problems import MAX_PER_CODE, Problem, format_field
 from .textsafety import CONTROL, INVISIBLE, LINE_BREAK, describe_char, find_lookalike
 from .typography import bulletin_texts, check_texts, task_texts
 from .units import UnitRegistry
@@ -27,9 +27,16 @@ class Collector:
     def __init__(self, root: Path):
         self.root = root
         self._pending: list[tuple[str, tuple, str, str, str | None, int]] = []
+        self._counts: dict[tuple[str, str], int] = {}
 
     def add(self, rel: str, loc: tuple, code: str, message: str, hint: str | None = None, offset: int = 0) -> None:
         self._pending.append((rel, loc, code, message, hint, offset))
+        self._counts[rel, code] = self._counts.get((rel, code), 0) + 1
+
+    def crowded(self, rel: str, code: str) -> bool:
+        """True once a file has MAX_PER_CODE problems of a code: the rest only count, so costly
+        hints (closest names among thousands) are not worked out for them."""
+        return self._counts.get((rel, code), 0) >= MAX_PER_CODE
 
     def problems(self) -> list[Problem]:
         nodes: dict[str, object] = {}
@@ -117,6 +124,9 @@ def check_task_file(task: Task, rel: str, today: date, units: UnitRegistry | Non
     for field in ("lead_units", "responsible_units") if units is not None else ():
         _, unknown = units.read_line(getattr(task, field))
         for written in unknown:
+            if out.crowded(rel, "E312"):
+                out.add(rel, (field,), "E312", f"单位“{written}”不在单位名录中")
+                continue
             lookalike = find_lookalike(written, units.forms())
             if lookalike is not None:  # looks registered, is not: say why, not "did you mean" itself
                 hint = f"改为“{lookalike[0]}”,或在 data/units.yaml 中把这种写法登记为别名"

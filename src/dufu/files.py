@@ -32,12 +32,15 @@ _REASONS = {
     errno.ENXIO: "设备或管道没有接收方",
     errno.EFBIG: "文件过大",
     errno.EIO: "输入输出错误",
+    errno.EPIPE: "读取的一方已经关闭",
 }
 _SIGNALS = {signal.SIGINT, signal.SIGTERM} | ({signal.SIGHUP} if hasattr(signal, "SIGHUP") else set())
 
 
-def reason(exc: OSError) -> str:
-    """An OSError in plain Chinese."""
+def reason(exc: OSError, writing: bool | None = False) -> str:
+    """An OSError in plain Chinese (writing None: reading or writing, not known which)."""
+    if exc.errno in (errno.EACCES, errno.EPERM) and not writing:
+        return "没有权限" if writing is None else "没有读取权限"
     return _REASONS.get(exc.errno, exc.strerror or str(exc))
 
 
@@ -83,11 +86,12 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
             raise NotRegularFile(file_kind(info.st_mode))
         if limit is not None and info.st_size > limit:
             raise FileTooLarge(info.st_size)
-        chunks = []
+        chunks, size = [], 0
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
-            if limit is not None and sum(map(len, chunks)) > limit:  # grew while read
-                raise FileTooLarge(sum(map(len, chunks)))
+            size += len(chunk)
+            if limit is not None and size > limit:  # it grew while being read
+                raise FileTooLarge(size)
         return b"".join(chunks)
     finally:
         os.close(fd)
@@ -119,7 +123,7 @@ def _mode_for(path: Path) -> int:
 
 
 def _write_error(path: Path, exc: OSError) -> DufuError:
-    return DufuError(f"无法写入 {path}:{reason(exc)}")
+    return DufuError(f"无法写入 {path}:{reason(exc, writing=True)}")
 
 
 def write_atomic(path: Path, content: bytes) -> None:
@@ -169,8 +173,8 @@ def _replace(target: Path, content: bytes, display: Path) -> None:
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.chmod(tmp, _mode_for(target))
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), _mode_for(target))
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())

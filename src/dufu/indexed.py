@@ -130,7 +130,7 @@ def with_text(data: Dataset, tasks: list[Task]) -> list[Task]:
     return out
 
 
-def _read_chunk(sources: list[SourceFile], _options) -> list[Task | None]:
+def _read_chunk(sources: list[SourceFile], options) -> list[Task | None]:
     """Each file's model, parsed and validated (its checks already ran); None if it fails."""
     out = []
     for source in sources:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import gc
-import multiprocessing as mp
 import os
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +19,7 @@ from .problems import MAX_PER_CODE, Problem, bound_problems
 from .sources import SourceFile, misplaced_problem
 from .translate import _MESSAGES, _pydantic_problem
 from .units import UnitRegistry
-from .workers import stop_workers, tie_to_parent
+from .workers import fork_map
 from .yamlload import MAX_FILE_BYTES, compose, load_yaml, too_large
 
 
@@ -142,19 +141,9 @@ def load_all(sources: list[SourceFile], options: LoadOptions, work=_load_chunk) 
     """Load every file, over all cores when there are many: work(chunk, options) for each chunk
     of sources, one result per source."""
     workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or len(sources) < PARALLEL_MIN_FILES or "fork" not in mp.get_all_start_methods():
+    if workers < 2 or len(sources) < PARALLEL_MIN_FILES or not hasattr(os, "fork"):
         return work(sources, options)
     size = max(50, len(sources) // (workers * 4))
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
-    pool = ProcessPoolExecutor(
-        workers, mp_context=mp.get_context("fork"), initializer=tie_to_parent, initargs=(os.getpid(),)
-    )
-    try:
-        results = pool.map(work, chunks, [options] * len(chunks))
-        loaded = [item for chunk in results for item in chunk]
-    except BaseException:  # Ctrl-C or an error: stop the workers now, do not wait for them
-        stop_workers(pool)
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-    return loaded
+    results = fork_map(functools.partial(work, options=options), chunks, workers)
+    return [item for chunk in results for item in chunk]

@@ -36,6 +36,7 @@ class Problem:
             object.__setattr__(self, "severity", "error" if self.code.startswith("E") else "warning")
         # paths and messages quote the data: never let them carry a control character to a terminal
         object.__setattr__(self, "path", visible(self.path))
+        object.__setattr__(self, "field", visible(self.field))
         object.__setattr__(self, "message", _shorten(visible(self.message)))
         if self.hint is not None:
             object.__setattr__(self, "hint", visible(self.hint))

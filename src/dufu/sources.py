@@ -50,29 +50,32 @@ def discover(root: Path) -> list[SourceFile]:
     templates/) and folders named like data files come back refused, to be reported."""
     found = []
     for folder in (DATA_DIR, TEMPLATES_DIR):
-        for path, mode in _walk(root, root / folder):
+        for path, mode in _walk(root / folder):
             source = _classify(root, path, mode, data_file=folder == DATA_DIR)
             if source is not None:
                 found.append(source)
     return sorted(found, key=lambda s: s.rel)
 
 
-def _walk(root: Path, top: Path):
+def _walk(top: Path):
     """(path, lstat mode) of top and everything below it, hidden entries skipped, no symlink
-    followed."""
+    followed; iterative, so no depth of folders can exhaust the stack."""
     try:
-        yield top, top.lstat().st_mode
+        todo = [(top, top.lstat().st_mode)]
     except OSError:
         return
-    if not stat.S_ISDIR(top.lstat().st_mode):
-        return
-    try:
-        entries = list(os.scandir(top))
-    except OSError:
-        return
-    for entry in entries:
-        if not entry.name.startswith("."):
-            yield from _walk(root, Path(entry.path))
+    while todo:
+        path, mode = todo.pop()
+        yield path, mode
+        if not stat.S_ISDIR(mode):
+            continue
+        try:
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    if not entry.name.startswith("."):
+                        todo.append((Path(entry.path), entry.stat(follow_symlinks=False).st_mode))
+        except OSError:
+            continue
 
 
 def _classify(root: Path, path: Path, mode: int, data_file: bool) -> SourceFile | None:
