@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from . import yamlwrite as yw
+from .files import FileTooLarge, read_regular
 from .importrounds import complete_by, first_counts, listing_round, plan_round, take_open
 from .models import DONE_STATUSES, Measure, Report, Task, Unit
 from .noticeparse import NoticeError, ParsedNotice, ParsedSection, parse_notice
@@ -21,6 +22,7 @@ from .repo import Dataset
 from .units import UnitRegistry, implied_name, split_unit_line
 from .words import PUNCTUATION, TASK_FIELDS
 from .writer import change_file, commit_changes
+from .yamlload import MAX_FILE_BYTES
 
 _MAX_NOTICE_BYTES = 8 * 1024 * 1024
 
@@ -50,7 +52,7 @@ class Plan:
 
     def text(self, rel: str) -> str:
         if rel not in self.files:
-            self.files[rel] = (self.root / rel).read_bytes().decode("utf-8")
+            self.files[rel] = read_regular(self.root / rel, MAX_FILE_BYTES).decode("utf-8")
         return self.files[rel]
 
 
@@ -71,11 +73,12 @@ def import_notice_file(root: Path, file: Path, today: date, *, dry_run: bool = F
 
 
 def _read_notice(file: Path) -> bytes:
-    if not file.is_file():
-        raise DufuError(f"找不到公告文件 {file}(或它不是普通文件)")
-    if file.stat().st_size > _MAX_NOTICE_BYTES:
-        raise DufuError(f"{file} 超过 8 MB,不像一期公告")
-    return file.read_bytes()
+    try:
+        return read_regular(file, _MAX_NOTICE_BYTES)
+    except FileTooLarge:
+        raise DufuError(f"{file} 超过 8 MB,不像一期公告") from None
+    except OSError:
+        raise DufuError(f"找不到公告文件 {file}(或它不是普通文件)") from None
 
 
 def plan_import(plan: Plan) -> str:
