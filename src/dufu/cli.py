@@ -18,6 +18,9 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
+from .clitext import install as _install_chinese
+
+_install_chinese()
 
 app = typer.Typer(
     name="dufu",
@@ -63,7 +66,9 @@ class ProblemFormat(str, enum.Enum):
 
 Directory = Annotated[
     Optional[Path],
-    typer.Option("-C", "--directory", help="数据仓库所在目录(默认:当前目录或其上级中含 data/ 的目录)"),
+    typer.Option(
+        "-C", "--directory", metavar="DIR", help="数据仓库所在目录(默认:当前目录或其上级中含 data/ 的目录)"
+    ),
 ]
 AsOf = Annotated[
     Optional[str],
@@ -142,10 +147,13 @@ def _errors_to_exit() -> Iterator[None]:
         raise typer.Exit(EXIT_INTERNAL) from None
 
 
+_global_directory: Optional[Path] = None  # `dufu -C DIR COMMAND`, as git takes it
+
+
 def _root(directory: Optional[Path]) -> Path:
     from .repo import find_root
 
-    return find_root(directory or Path.cwd())
+    return find_root(directory or _global_directory or Path.cwd())
 
 
 def _version(value: bool) -> None:
@@ -159,8 +167,11 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本并退出")
     ] = False,
+    directory: Directory = None,
 ) -> None:
     """督复:督察整改任务台账——查看进展、校验数据、生成整改情况公告。"""
+    global _global_directory
+    _global_directory = directory
 
 
 @app.command()
@@ -263,11 +274,12 @@ def validate(
 
 
 def _common_folder(paths: Optional[list[Path]]) -> Optional[Path]:
-    """Where to look for the repository when only files are named: the first file's folder."""
+    """Where to look for the repository when only paths are named: the first one's folder."""
     if not paths:
         return None
-    folder = paths[0].parent if paths[0].parent.is_dir() else Path.cwd()
-    return folder
+    if paths[0].is_dir():
+        return paths[0]
+    return paths[0].parent if paths[0].parent.is_dir() else Path.cwd()
 
 
 def _report(root: Path, result, fmt: ProblemFormat) -> None:

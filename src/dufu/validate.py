@@ -37,7 +37,7 @@ def validate_repository(
     results from the repository's index (and updates it); tasks taken from it have no prose
     (``indexed.with_text`` loads it)."""
     config = load_config(root)
-    only = None if paths is None else {_relative(root, path) for path in paths}
+    only = None if paths is None else _selection(root, paths)
     with gc_paused():
         if cache:
             from .indexed import load_indexed
@@ -54,18 +54,43 @@ def validate_repository(
     return ValidationResult(data, problems, data.files if only is None else len(only))
 
 
+def _selection(root: Path, paths: list[Path]) -> set[str] | None:
+    """The repository-relative data files named: a file as itself, a folder as every data file
+    below it; None (everything) when a folder holds the whole of data/."""
+    only: set[str] = set()
+    folders = []
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            rel = _inside(root, path.resolve(), path)
+            if rel in ("", DATA_DIR):
+                return None
+            folders.append(rel + "/")
+        else:
+            only.add(_relative(root, path))
+    if folders:
+        from .sources import discover
+
+        only.update(s.rel for s in discover(root) if s.rel.startswith(tuple(folders)))
+    return only
+
+
+def _inside(root: Path, resolved: Path, named: Path) -> str:
+    try:
+        rel = resolved.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        raise UsageError(f"{named} 不在数据仓库 {root} 中") from None
+    return "" if rel == "." else rel
+
+
 def _relative(root: Path, path: Path) -> str:
     """A named file as a repository-relative path; a usage error if it is not a data file."""
     resolved = path.absolute().parent.resolve() / path.name  # a named symlink is reported, not followed
     if not os.path.lexists(resolved):
         raise UsageError(f"文件不存在:{path}")
-    try:
-        rel = resolved.relative_to(root.resolve())
-    except ValueError:
-        raise UsageError(f"{path} 不在数据仓库 {root} 中") from None
-    if rel.parts[0] != DATA_DIR or resolved.suffix.lower() not in (".yaml", ".yml"):
+    rel = _inside(root, resolved, path)
+    if rel.split("/")[0] != DATA_DIR or resolved.suffix.lower() not in (".yaml", ".yml"):
         raise UsageError(f"{path} 不是数据文件(应为 data/ 下的 .yaml 文件)")
-    return rel.as_posix()
+    return rel
 
 
 def load_valid(root: Path, today: date, keep_text: bool = True, cache: bool = False) -> Dataset:

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from .ledger import RoundTally
 from .models import DONE_STATUSES, Task
+from .zhwrap import Wrapped
 from .templates import circled, zh_date
 
 _STATUS_STYLE = {
@@ -39,17 +40,31 @@ def _last_report(task: Task, day: date) -> str:
     return zh_date(report.as_of) if report else "—"
 
 
+def percent_text(done: int, total: int) -> str:
+    """Share done, rounded, but never 100% before everything is done (996 of 1,000 is 99%)
+    and never 0% once something is (1 of 1,000 is 1%)."""
+    if total == 0:
+        return "—"
+    percent = (200 * done + total) // (2 * total)  # round half up, in integers
+    if done < total:
+        percent = min(percent, 99)
+    return f"{max(percent, 1) if done else 0}%"
+
+
 def status_view(tallies: list[RoundTally], open_tasks: list[Task], day: date, limit: int = 0) -> Group:
     """The `dufu status` screen: per-round tallies, then the open tasks."""
     rounds = Table(title=f"整改情况(截至{zh_date(day)})", title_justify="left")
-    for header, justify in (("轮次", "left"), ("总数", "right"), ("已完成", "right")):
-        rounds.add_column(header, justify=justify, no_wrap=True)
-    for header in ("正在推进", "逾期"):
-        rounds.add_column(header, justify="right", no_wrap=True)
-    rounds.add_column("完成率", no_wrap=True)
+    rounds.add_column("轮次", min_width=2, overflow="fold")
+    # numbers are never cut: on a narrow terminal headers fold and the bar gives way
+    digits = max((len(str(t.total)) for t in tallies), default=1)
+    for header in ("总数", "已完成", "正在推进", "逾期"):
+        rounds.add_column(header, justify="right", min_width=max(digits, 2), overflow="fold")
+    rounds.add_column("完成率", min_width=4, overflow="fold")
     for t in tallies:
-        bar = Table.grid(padding=(0, 1))
-        bar.add_row(ProgressBar(total=max(t.total, 1), completed=t.done, width=20), f"{t.percent_done:.0f}%")
+        bar = Table.grid(padding=(0, 1), expand=True)
+        bar.add_column(ratio=1, max_width=20)
+        bar.add_column(no_wrap=True, min_width=4)
+        bar.add_row(ProgressBar(total=max(t.total, 1), completed=t.done), percent_text(t.done, t.total))
         overdue = Text(str(t.overdue), style="bold red" if t.overdue else "")
         rounds.add_row(Text(t.round.short_name), str(t.total), str(t.done), str(t.open), overdue, bar)
     parts: list = [rounds]
@@ -115,7 +130,7 @@ def task_detail(task: Task, round_name: str, day: date) -> Group:
     if task.closed_on:
         rows.append(("销号日期", zh_date(task.closed_on)))
     for label, value in rows:
-        facts.add_row(label, Text(value) if isinstance(value, str) else value)
+        facts.add_row(label, Wrapped(value) if isinstance(value, str) else value)
     parts: list = [Panel(facts, title=Text(f"{task.id} {task.title}"), title_align="left")]
     reports = [r for r in task.progress if r.as_of <= day]
     if not reports:
@@ -128,7 +143,7 @@ def task_detail(task: Task, round_name: str, day: date) -> Group:
         title = f"整改进展(截至{zh_date(report.as_of)})"
         if report.status:
             title += f" {report.status}"
-        parts.append(Panel(Text("\n".join(lines)), title=Text(title), title_align="left"))
+        parts.append(Panel(Wrapped("\n".join(lines)), title=Text(title), title_align="left"))
     return Group(*parts)
 
 
