@@ -145,7 +145,15 @@ def _errors_to_exit() -> Iterator[None]:
 def _root(directory: Optional[Path]) -> Path:
     from .repo import find_root
 
-    return find_root(directory or Path.cwd())
+    return find_root(directory or _global_directory() or Path.cwd())
+
+
+def _global_directory() -> Optional[Path]:
+    """`dufu -C DIR status`: the -C given before the command, as git takes it."""
+    return _before_command.get("directory")
+
+
+_before_command: dict = {}  # options given before the command name, set by main()
 
 
 def _version(value: bool) -> None:
@@ -156,11 +164,13 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    directory: Directory = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本并退出")
     ] = False,
 ) -> None:
     """督复:督察整改任务台账——查看进展、校验数据、生成整改情况公告。"""
+    _before_command["directory"] = directory
 
 
 @app.command()
@@ -216,7 +226,9 @@ def list_tasks(
         else:
             from .views import task_table
 
-            _console().print(task_table(tasks, day, title=f"共 {len(tasks)} 项任务"))
+            counted = sum(g.count for rid in ([round_id] if round_id else data.rounds) for g in data.rounds[rid].counted)
+            title = f"共 {len(tasks)} 项任务" + (f"(另有 {counted} 项只知数量、未逐项录入,不在此列)" if counted else "")
+            _console().print(task_table(tasks, day, title=title))
 
 
 @app.command()
@@ -384,11 +396,25 @@ def _end_cleanly_on(*signals: int) -> None:
         signal.signal(sig, handler)
 
 
+def _readable_streams() -> None:
+    """A stdout/stderr that cannot encode Chinese (PYTHONIOENCODING=ascii) gets UTF-8, as --format
+    output always does; one that can (GBK) keeps its encoding, unencodable characters replaced."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "督复整改".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            stream.reconfigure(encoding="utf-8")
+        else:
+            stream.reconfigure(errors="replace")
+
+
 def run() -> None:
     """Console-script entry point."""
     if sys.argv[1:] == ["--version"]:  # answered before Typer builds the command tree
         print(f"dufu {__version__}")
         return
+    _readable_streams()
     _end_cleanly_on(*(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)))
     try:
         app()

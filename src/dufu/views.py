@@ -42,14 +42,16 @@ def _last_report(task: Task, day: date) -> str:
 def status_view(tallies: list[RoundTally], open_tasks: list[Task], day: date, limit: int = 0) -> Group:
     """The `dufu status` screen: per-round tallies, then the open tasks."""
     rounds = Table(title=f"整改情况(截至{zh_date(day)})", title_justify="left")
-    for header, justify in (("轮次", "left"), ("总数", "right"), ("已完成", "right")):
-        rounds.add_column(header, justify=justify, no_wrap=True)
-    for header in ("正在推进", "逾期"):
-        rounds.add_column(header, justify="right", no_wrap=True)
-    rounds.add_column("完成率", no_wrap=True)
+    rounds.add_column("轮次", overflow="fold", min_width=4)
+    digits = max((len(str(t.total)) for t in tallies), default=1)  # numbers never collapse to "…"
+    for header in ("总数", "已完成", "正在推进", "逾期"):
+        rounds.add_column(header, justify="right", overflow="fold", min_width=max(digits, 2))
+    rounds.add_column("完成率", ratio=1, min_width=5, overflow="fold")  # the bar is what gives way on a narrow screen
     for t in tallies:
-        bar = Table.grid(padding=(0, 1))
-        bar.add_row(ProgressBar(total=max(t.total, 1), completed=t.done, width=20), f"{t.percent_done:.0f}%")
+        bar = Table.grid(padding=(0, 1), expand=True)
+        bar.add_column(ratio=1, max_width=20)
+        bar.add_column(no_wrap=True, min_width=4, justify="right")
+        bar.add_row(ProgressBar(total=max(t.total, 1), completed=t.done, width=None), f"{t.percent_shown}%")
         overdue = Text(str(t.overdue), style="bold red" if t.overdue else "")
         rounds.add_row(Text(t.round.short_name), str(t.total), str(t.done), str(t.open), overdue, bar)
     parts: list = [rounds]
@@ -184,6 +186,7 @@ _CSV_HEADERS = {
 def tasks_csv(tasks: list[Task], day: date) -> str:
     """Tasks as CSV with Chinese headers, for spreadsheets."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")  # a UTF-8 BOM: Excel then reads the Chinese as UTF-8, not the ANSI code page
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_CSV_HEADERS.values())
     for task in tasks:

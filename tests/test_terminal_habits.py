@@ -1,0 +1,73 @@
+"""Everyday terminal habits: -C before the command, honest percentages, narrow terminals,
+non-UTF-8 stdout, counted tasks in `list --round`, CSV for Excel."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from conftest import PROJECT
+from rich.console import Console
+
+from dufu.ledger import RoundTally
+from dufu.models import Round
+from dufu.views import status_view
+
+
+def test_directory_before_the_command_as_git(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    before = cli("-C", str(PROJECT), "status", "--format", "json")
+    after = cli("status", "-C", str(PROJECT), "--format", "json")
+    assert before.exit_code == 0, before.stderr
+    assert before.stdout == after.stdout
+    assert cli("status").exit_code != 0  # the -C of an earlier run is not remembered
+
+
+def _tally(total: int, done: int) -> RoundTally:
+    rnd = Round(id="r9", name="第九轮督察", short_name="第九轮督察")
+    return RoundTally(rnd, total, done, 0, {"已完成": done, "正在推进": total - done})
+
+
+@pytest.mark.parametrize(
+    "total, done, shown", [(1000, 996, 99), (1000, 999, 99), (1000, 1000, 100), (1000, 1, 1), (1000, 0, 0), (11, 7, 63)]
+)
+def test_percentage_is_floored_and_never_100_or_0_early(total, done, shown):
+    assert _tally(total, done).percent_shown == shown
+
+
+@pytest.mark.parametrize("width", [60, 80])  # at 40 a 4-digit round still crops the % (open)
+def test_narrow_status_never_hides_numbers(width):
+    console = Console(width=width, record=True, color_system=None, legacy_windows=False)
+    console.print(status_view([_tally(1000, 996)], [], date(2024, 6, 24)))
+    text = console.export_text()
+    assert all(len(line) <= width for line in text.splitlines())
+    for number in ("1000", "996", "99%"):
+        assert number in text, text
+    assert "100%" not in text
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "gbk"])
+@pytest.mark.parametrize("args", [["status"], ["list"], ["show", "r2-01"], ["validate"], ["render"]])
+def test_stdout_that_is_not_utf8_still_gets_output(encoding, args):
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    code = "from dufu.cli import run; run()"
+    proc = subprocess.run([sys.executable, "-c", code, *args, "-C", str(PROJECT)], capture_output=True, env=env)
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    utf8 = encoding == "ascii" or args == ["render"]  # a notice is always its UTF-8 bytes
+    text = proc.stdout.decode("utf-8" if utf8 else "gbk")
+    assert "内部错误" not in text and text.strip()
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in text)  # Chinese, readable
+
+
+def test_list_round_says_how_many_are_known_only_by_count(cli):
+    result = cli("list", "-C", str(PROJECT), "--round", "r1")
+    assert result.exit_code == 0, result.stderr
+    assert "共 0 项任务(另有 17 项只知数量、未逐项录入,不在此列)" in result.stdout
+
+
+def test_csv_starts_with_a_utf8_bom(cli):
+    result = cli("list", "-C", str(PROJECT), "--format", "csv")
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbf\xe7\xbc\x96\xe5\x8f\xb7")  # BOM, then 编号
