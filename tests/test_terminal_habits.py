@@ -4,13 +4,15 @@ non-UTF-8 stdout, counted tasks in `list --round`, CSV for Excel."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import date
 
 import pytest
 from conftest import PROJECT
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, Group
 
 from dufu.ledger import RoundTally
 from dufu.models import Round
@@ -38,7 +40,7 @@ def test_percentage_is_floored_and_never_100_or_0_early(total, done, shown):
     assert _tally(total, done).percent_shown == shown
 
 
-@pytest.mark.parametrize("width", [60, 80])  # at 40 a 4-digit round still crops the % (open)
+@pytest.mark.parametrize("width", [40, 50, 60, 80])
 def test_narrow_status_never_hides_numbers(width):
     console = Console(width=width, record=True, color_system=None, legacy_windows=False)
     console.print(status_view([_tally(1000, 996)], [], date(2024, 6, 24)))
@@ -71,3 +73,30 @@ def test_list_round_says_how_many_are_known_only_by_count(cli):
 def test_csv_starts_with_a_utf8_bom(cli):
     result = cli("list", "-C", str(PROJECT), "--format", "csv")
     assert result.stdout_bytes.startswith(b"\xef\xbb\xbf\xe7\xbc\x96\xe5\x8f\xb7")  # BOM, then 编号
+
+
+SAMPLE = "到2020年底前完成整改,共清理违规项目1234个、r2-01相关问题12项,并于2021年6月30日前通过验收。" * 3
+
+
+@pytest.mark.parametrize("width", [11, 17, 23, 40, 60, 80])
+def test_chinese_wrapping_never_splits_numbers_or_ascii(width):
+    from dufu.cjkwrap import WrappedText
+
+    console = Console(width=width, record=True, color_system=None)
+    console.print(Group(WrappedText(SAMPLE)))  # print() would merge a bare Text into a plain one
+    lines = console.export_text().splitlines()
+    assert all(cell_len(line) <= width for line in lines)
+    assert "".join(line.rstrip() for line in lines) == SAMPLE
+    runs = [run for line in lines for run in re.findall(r"[0-9A-Za-z\-]+", line)]
+    assert runs == re.findall(r"[0-9A-Za-z\-]+", SAMPLE)
+
+
+@pytest.mark.parametrize("width", ["40", "60", "80"])
+def test_show_never_splits_a_number_across_lines(width):
+    env = {**os.environ, "COLUMNS": width, "PYTHONIOENCODING": "utf-8"}
+    code = "from dufu.cli import run; run()"
+    args = ["show", "r2-01", "-C", str(PROJECT), "--as-of", "2024-06-24"]
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, env=env, text=True).stdout
+    assert "2024年" in out
+    assert all(cell_len(line) <= int(width) for line in out.splitlines())
+    assert not re.search(r"[0-9A-Za-z] *│\n│ *[0-9A-Za-z]", out), out

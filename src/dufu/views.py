@@ -15,6 +15,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from .cjkwrap import WrappedText
 from .ledger import RoundTally
 from .models import DONE_STATUSES, Task
 from .templates import circled, zh_date
@@ -41,7 +42,32 @@ def _last_report(task: Task, day: date) -> str:
 
 def status_view(tallies: list[RoundTally], open_tasks: list[Task], day: date, limit: int = 0) -> Group:
     """The `dufu status` screen: per-round tallies, then the open tasks."""
-    rounds = Table(title=f"整改情况(截至{zh_date(day)})", title_justify="left")
+    parts: list = [_ByWidth(lambda width: _rounds_table(tallies, day, width))]
+    shown = open_tasks[:limit] if limit else open_tasks
+    if open_tasks:
+        parts.append(task_table(shown, day, title="未完成的任务"))
+    else:
+        parts.append(Text("所有逐项录入的任务均已完成。"))
+    if len(shown) < len(open_tasks):
+        parts.append(
+            Text(f"另有 {len(open_tasks) - len(shown)} 项未完成的任务未列出:用 dufu list 查看全部,或加 --limit 0。")
+        )
+    return Group(*parts)
+
+
+class _ByWidth:
+    """A renderable built for the width it is given (Rich asks at print time)."""
+
+    def __init__(self, build) -> None:
+        self.build = build
+
+    def __rich_console__(self, console, options):
+        yield self.build(options.max_width)
+
+
+def _rounds_table(tallies: list[RoundTally], day: date, width: int) -> Table:
+    """Per-round tallies; below 60 columns the cell padding goes, never a number."""
+    rounds = Table(title=f"整改情况(截至{zh_date(day)})", title_justify="left", padding=(0, 1) if width >= 60 else 0)
     rounds.add_column("轮次", overflow="fold", min_width=4)
     digits = max((len(str(t.total)) for t in tallies), default=1)  # numbers never collapse to "…"
     for header in ("总数", "已完成", "正在推进", "逾期"):
@@ -54,17 +80,7 @@ def status_view(tallies: list[RoundTally], open_tasks: list[Task], day: date, li
         bar.add_row(ProgressBar(total=max(t.total, 1), completed=t.done, width=None), f"{t.percent_shown}%")
         overdue = Text(str(t.overdue), style="bold red" if t.overdue else "")
         rounds.add_row(Text(t.round.short_name), str(t.total), str(t.done), str(t.open), overdue, bar)
-    parts: list = [rounds]
-    shown = open_tasks[:limit] if limit else open_tasks
-    if open_tasks:
-        parts.append(task_table(shown, day, title="未完成的任务"))
-    else:
-        parts.append(Text("所有逐项录入的任务均已完成。"))
-    if len(shown) < len(open_tasks):
-        parts.append(
-            Text(f"另有 {len(open_tasks) - len(shown)} 项未完成的任务未列出:用 dufu list 查看全部,或加 --limit 0。")
-        )
-    return Group(*parts)
+    return rounds
 
 
 def status_record(tallies: list[RoundTally], open_tasks: list[Task], day: date) -> dict:
@@ -117,7 +133,7 @@ def task_detail(task: Task, round_name: str, day: date) -> Group:
     if task.closed_on:
         rows.append(("销号日期", zh_date(task.closed_on)))
     for label, value in rows:
-        facts.add_row(label, Text(value) if isinstance(value, str) else value)
+        facts.add_row(label, WrappedText(value) if isinstance(value, str) else value)
     parts: list = [Panel(facts, title=Text(f"{task.id} {task.title}"), title_align="left")]
     reports = [r for r in task.progress if r.as_of <= day]
     if not reports:
@@ -130,7 +146,7 @@ def task_detail(task: Task, round_name: str, day: date) -> Group:
         title = f"整改进展(截至{zh_date(report.as_of)})"
         if report.status:
             title += f" {report.status}"
-        parts.append(Panel(Text("\n".join(lines)), title=Text(title), title_align="left"))
+        parts.append(Panel(WrappedText("\n".join(lines)), title=Text(title), title_align="left"))
     return Group(*parts)
 
 
