@@ -156,7 +156,7 @@ def test_version_and_help(cli):
 def test_every_command_has_help(cli):
     for command in ("status", "list", "show", "validate", "render"):
         result = cli(command, "--help")
-        assert result.exit_code == 0 and "Usage" in result.stdout
+        assert result.exit_code == 0 and "用法:" in result.stdout
 
 
 def test_python_dash_m_runs_the_same_cli():

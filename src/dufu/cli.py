@@ -17,7 +17,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import __version__
+from . import __version__, zhclick
+
+zhclick.install()  # help and usage errors in Chinese
 
 app = typer.Typer(
     name="dufu",
@@ -67,7 +69,7 @@ Directory = Annotated[
 ]
 AsOf = Annotated[
     Optional[str],
-    typer.Option("--as-of", help="按某一日期查看(YYYY-MM-DD,默认今天)", metavar="DATE", callback=_parse_day),
+    typer.Option("--as-of", help="按某一日期查看(YYYY-MM-DD,默认今天)", metavar="日期", callback=_parse_day),
 ]
 NoCache = Annotated[
     bool,
@@ -75,7 +77,7 @@ NoCache = Annotated[
 ]
 Today = Annotated[
     Optional[str],
-    typer.Option("--today", help="把这一天当作今天(YYYY-MM-DD),便于重现结果", metavar="DATE", callback=_parse_day),
+    typer.Option("--today", help="把这一天当作今天(YYYY-MM-DD),便于重现结果", metavar="日期", callback=_parse_day),
 ]
 
 
@@ -233,7 +235,7 @@ def list_tasks(
 
 @app.command()
 def show(
-    task_id: Annotated[str, typer.Argument(metavar="TASK", help="任务编号,如 r2-01")],
+    task_id: Annotated[str, typer.Argument(metavar="任务编号", help="任务编号,如 r2-01")],
     directory: Directory = None,
     as_of: AsOf = None,
     no_cache: NoCache = False,
@@ -255,7 +257,7 @@ def show(
 def validate(
     paths: Annotated[
         Optional[list[Path]],
-        typer.Argument(metavar="PATH", help="只检查这些文件(及其引用);默认检查全部数据", show_default=False),
+        typer.Argument(metavar="路径", help="只检查这些文件(及其引用);默认检查全部数据", show_default=False),
     ] = None,
     directory: Directory = None,
     today: Today = None,
@@ -297,7 +299,7 @@ def _report(root: Path, result, fmt: ProblemFormat) -> None:
 
 @app.command()
 def render(
-    bulletin_id: Annotated[Optional[str], typer.Argument(metavar="BULLETIN", help="公告编号(默认:最新一期)")] = None,
+    bulletin_id: Annotated[Optional[str], typer.Argument(metavar="公告编号", help="公告编号(默认:最新一期)")] = None,
     directory: Directory = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件而不是标准输出")] = None,
     today: Today = None,
@@ -340,7 +342,7 @@ def schema(
 
 @app.command()
 def init(
-    target: Annotated[Path, typer.Argument(metavar="DIR", help="新数据仓库的目录(不存在则新建)")],
+    target: Annotated[Path, typer.Argument(metavar="目录", help="新数据仓库的目录(不存在则新建)")],
     today: Today = None,
 ) -> None:
     """新建一个空的数据仓库:data/ 目录、单位名录、示例、校验配置和说明。"""
@@ -359,7 +361,7 @@ app.add_typer(import_app, name="import")
 
 @import_app.command("notice")
 def import_notice(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="已发布的整改情况公告(纯文本)")],
+    file: Annotated[Path, typer.Argument(metavar="文件", help="已发布的整改情况公告(纯文本)")],
     directory: Directory = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将要写入的修改,不写入")] = False,
     today: Today = None,
