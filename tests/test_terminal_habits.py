@@ -3,6 +3,7 @@ non-UTF-8 stdout, counted tasks in `list --round`, CSV for Excel."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -100,3 +101,21 @@ def test_show_never_splits_a_number_across_lines(width):
     assert "2024年" in out
     assert all(cell_len(line) <= int(width) for line in out.splitlines())
     assert not re.search(r"[0-9A-Za-z] *│\n│ *[0-9A-Za-z]", out), out
+
+
+def test_validate_a_folder_checks_the_files_under_it(cli, repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    (repo / "data" / "tasks" / "r2-03.yaml").write_text("id: [\n", encoding="utf-8")
+    folder = cli("validate", "data/tasks", "--format", "json")
+    assert folder.exit_code == 1
+    record = json.loads(folder.stdout)
+    assert record["files"] >= 4
+    assert any(p["path"] == "data/tasks/r2-03.yaml" and p["severity"] == "error" for p in record["problems"])
+    assert cli("validate", "data/rounds").exit_code == 0  # the broken task file is not under data/rounds
+
+
+def test_validate_an_empty_folder_is_a_usage_error(cli, repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    (repo / "data" / "empty").mkdir()
+    result = cli("validate", "data/empty")
+    assert result.exit_code == 2 and "data/empty 下没有 .yaml 数据文件" in result.stderr

@@ -257,7 +257,7 @@ def show(
 def validate(
     paths: Annotated[
         Optional[list[Path]],
-        typer.Argument(metavar="路径", help="只检查这些文件(及其引用);默认检查全部数据", show_default=False),
+        typer.Argument(metavar="路径", help="只检查这些文件、目录下的 .yaml 文件(及其引用);默认检查全部数据", show_default=False),
     ] = None,
     directory: Directory = None,
     today: Today = None,
@@ -269,11 +269,30 @@ def validate(
     with _errors_to_exit():
         from .validate import validate_repository
 
+        paths = _files_under(paths)
         root = _root(directory or _common_folder(paths))
         result = validate_repository(root, _today(today), paths or None, keep_text=False, cache=not no_cache)
         _report(root, result, fmt)
         if result.errors or (strict and result.warnings):
             raise typer.Exit(EXIT_ERRORS)
+
+
+def _files_under(paths: Optional[list[Path]]) -> Optional[list[Path]]:
+    """`validate data/tasks`: a folder stands for the .yaml files under it (not through symlinks)."""
+    if not paths:
+        return paths
+    from .problems import UsageError
+
+    files: list[Path] = []
+    for path in paths:
+        if not path.is_dir() or path.is_symlink():
+            files.append(path)
+            continue
+        found = sorted(p for p in path.rglob("*.yaml") if p.is_file() and not p.is_symlink())
+        if not found:
+            raise UsageError(f"{path} 下没有 .yaml 数据文件")
+        files.extend(found)
+    return files
 
 
 def _common_folder(paths: Optional[list[Path]]) -> Optional[Path]:
