@@ -25,7 +25,7 @@ app = typer.Typer(
     name="dufu",
     help="督复:督察整改任务台账——查看进展、校验数据、生成整改情况公告。",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -79,6 +79,18 @@ Today = Annotated[
     Optional[str],
     typer.Option("--today", help="把这一天当作今天(YYYY-MM-DD),便于重现结果", metavar="日期", callback=_parse_day),
 ]
+
+
+def _completer(kind: str):
+    """Tab completion of ids and unit names, from the repository named by -C or found around."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        from .completion import candidates
+
+        directory = ctx.params.get("directory") or (ctx.parent.params.get("directory") if ctx.parent else None)
+        return candidates(kind, incomplete, directory)
+
+    return complete
 
 
 def _today(value: Optional[date]) -> date:
@@ -202,9 +214,9 @@ def status(
 def list_tasks(
     directory: Directory = None,
     as_of: AsOf = None,
-    round_id: Annotated[Optional[str], typer.Option("--round", help="只列出这一轮次(编号,如 r2)")] = None,
+    round_id: Annotated[Optional[str], typer.Option("--round", help="只列出这一轮次(编号,如 r2)", autocompletion=_completer("rounds"))] = None,
     status_: Annotated[Optional[str], typer.Option("--status", help="只列出这一状态,如 正在推进")] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help="只列出该单位牵头或负责的任务")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="只列出该单位牵头或负责的任务", autocompletion=_completer("units"))] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只列出逾期的任务")] = False,
     fmt: Annotated[ListFormat, typer.Option("--format", help="输出格式")] = ListFormat.table,
     no_cache: NoCache = False,
@@ -235,7 +247,7 @@ def list_tasks(
 
 @app.command()
 def show(
-    task_id: Annotated[str, typer.Argument(metavar="任务编号", help="任务编号,如 r2-01")],
+    task_id: Annotated[str, typer.Argument(metavar="任务编号", help="任务编号,如 r2-01", autocompletion=_completer("tasks"))],
     directory: Directory = None,
     as_of: AsOf = None,
     no_cache: NoCache = False,
@@ -318,7 +330,7 @@ def _report(root: Path, result, fmt: ProblemFormat) -> None:
 
 @app.command()
 def render(
-    bulletin_id: Annotated[Optional[str], typer.Argument(metavar="公告编号", help="公告编号(默认:最新一期)")] = None,
+    bulletin_id: Annotated[Optional[str], typer.Argument(metavar="公告编号", help="公告编号(默认:最新一期)", autocompletion=_completer("bulletins"))] = None,
     directory: Directory = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件而不是标准输出")] = None,
     today: Today = None,

@@ -42,6 +42,8 @@ _PATTERNS = [
     (r"\[default: (.*?)\]", r"[默认:\1]"),
     (r"\[required\]", "[必填]"),
     (r"Aborted!", "已中止。"),
+    (r"Install completion for the current shell\.", "为当前 shell 安装命令补全。"),
+    (r"Show completion for the current shell, to copy it or\s+customize the installation\.", "显示当前 shell 的补全脚本,可复制或自行安装。"),
 ]
 _COMPILED = [(re.compile(pattern), repl) for pattern, repl in _PATTERNS]
 _WORDS = {  # what typer.core passes through gettext
