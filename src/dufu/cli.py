@@ -17,16 +17,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import __version__
-from .clitext import install as _install_chinese
+from . import __version__, zhclick
 
-_install_chinese()
+zhclick.install()  # help and usage errors in Chinese
 
 app = typer.Typer(
     name="dufu",
     help="督复:督察整改任务台账——查看进展、校验数据、生成整改情况公告。",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -66,13 +65,11 @@ class ProblemFormat(str, enum.Enum):
 
 Directory = Annotated[
     Optional[Path],
-    typer.Option(
-        "-C", "--directory", metavar="DIR", help="数据仓库所在目录(默认:当前目录或其上级中含 data/ 的目录)"
-    ),
+    typer.Option("-C", "--directory", help="数据仓库所在目录(默认:当前目录或其上级中含 data/ 的目录)"),
 ]
 AsOf = Annotated[
     Optional[str],
-    typer.Option("--as-of", help="按某一日期查看(YYYY-MM-DD,默认今天)", metavar="DATE", callback=_parse_day),
+    typer.Option("--as-of", help="按某一日期查看(YYYY-MM-DD,默认今天)", metavar="日期", callback=_parse_day),
 ]
 NoCache = Annotated[
     bool,
@@ -80,8 +77,20 @@ NoCache = Annotated[
 ]
 Today = Annotated[
     Optional[str],
-    typer.Option("--today", help="把这一天当作今天(YYYY-MM-DD),便于重现结果", metavar="DATE", callback=_parse_day),
+    typer.Option("--today", help="把这一天当作今天(YYYY-MM-DD),便于重现结果", metavar="日期", callback=_parse_day),
 ]
+
+
+def _completer(kind: str):
+    """Tab completion of ids and unit names, from the repository named by -C or found around."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        from .completion import candidates
+
+        directory = ctx.params.get("directory") or (ctx.parent.params.get("directory") if ctx.parent else None)
+        return candidates(kind, incomplete, directory)
+
+    return complete
 
 
 def _today(value: Optional[date]) -> date:
@@ -147,13 +156,18 @@ def _errors_to_exit() -> Iterator[None]:
         raise typer.Exit(EXIT_INTERNAL) from None
 
 
-_global_directory: Optional[Path] = None  # `dufu -C DIR COMMAND`, as git takes it
-
-
 def _root(directory: Optional[Path]) -> Path:
     from .repo import find_root
 
-    return find_root(directory or _global_directory or Path.cwd())
+    return find_root(directory or _global_directory() or Path.cwd())
+
+
+def _global_directory() -> Optional[Path]:
+    """`dufu -C DIR status`: the -C given before the command, as git takes it."""
+    return _before_command.get("directory")
+
+
+_before_command: dict = {}  # options given before the command name, set by main()
 
 
 def _version(value: bool) -> None:
@@ -164,14 +178,13 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    directory: Directory = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本并退出")
     ] = False,
-    directory: Directory = None,
 ) -> None:
     """督复:督察整改任务台账——查看进展、校验数据、生成整改情况公告。"""
-    global _global_directory
-    _global_directory = directory
+    _before_command["directory"] = directory
 
 
 @app.command()
@@ -201,9 +214,9 @@ def status(
 def list_tasks(
     directory: Directory = None,
     as_of: AsOf = None,
-    round_id: Annotated[Optional[str], typer.Option("--round", help="只列出这一轮次(编号,如 r2)")] = None,
+    round_id: Annotated[Optional[str], typer.Option("--round", help="只列出这一轮次(编号,如 r2)", autocompletion=_completer("rounds"))] = None,
     status_: Annotated[Optional[str], typer.Option("--status", help="只列出这一状态,如 正在推进")] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help="只列出该单位牵头或负责的任务")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="只列出该单位牵头或负责的任务", autocompletion=_completer("units"))] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只列出逾期的任务")] = False,
     fmt: Annotated[ListFormat, typer.Option("--format", help="输出格式")] = ListFormat.table,
     no_cache: NoCache = False,
@@ -227,12 +240,14 @@ def list_tasks(
         else:
             from .views import task_table
 
-            _console().print(task_table(tasks, day, title=f"共 {len(tasks)} 项任务"))
+            counted = sum(g.count for rid in ([round_id] if round_id else data.rounds) for g in data.rounds[rid].counted)
+            title = f"共 {len(tasks)} 项任务" + (f"(另有 {counted} 项只知数量、未逐项录入,不在此列)" if counted else "")
+            _console().print(task_table(tasks, day, title=title))
 
 
 @app.command()
 def show(
-    task_id: Annotated[str, typer.Argument(metavar="TASK", help="任务编号,如 r2-01")],
+    task_id: Annotated[str, typer.Argument(metavar="任务编号", help="任务编号,如 r2-01", autocompletion=_completer("tasks"))],
     directory: Directory = None,
     as_of: AsOf = None,
     no_cache: NoCache = False,
@@ -254,7 +269,7 @@ def show(
 def validate(
     paths: Annotated[
         Optional[list[Path]],
-        typer.Argument(metavar="PATH", help="只检查这些文件(及其引用);默认检查全部数据", show_default=False),
+        typer.Argument(metavar="路径", help="只检查这些文件、目录下的 .yaml 文件(及其引用);默认检查全部数据", show_default=False),
     ] = None,
     directory: Directory = None,
     today: Today = None,
@@ -297,7 +312,7 @@ def _report(root: Path, result, fmt: ProblemFormat) -> None:
 
 @app.command()
 def render(
-    bulletin_id: Annotated[Optional[str], typer.Argument(metavar="BULLETIN", help="公告编号(默认:最新一期)")] = None,
+    bulletin_id: Annotated[Optional[str], typer.Argument(metavar="公告编号", help="公告编号(默认:最新一期)", autocompletion=_completer("bulletins"))] = None,
     directory: Directory = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件而不是标准输出")] = None,
     today: Today = None,
@@ -340,7 +355,7 @@ def schema(
 
 @app.command()
 def init(
-    target: Annotated[Path, typer.Argument(metavar="DIR", help="新数据仓库的目录(不存在则新建)")],
+    target: Annotated[Path, typer.Argument(metavar="目录", help="新数据仓库的目录(不存在则新建)")],
     today: Today = None,
 ) -> None:
     """新建一个空的数据仓库:data/ 目录、单位名录、示例、校验配置和说明。"""
@@ -359,7 +374,7 @@ app.add_typer(import_app, name="import")
 
 @import_app.command("notice")
 def import_notice(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="已发布的整改情况公告(纯文本)")],
+    file: Annotated[Path, typer.Argument(metavar="文件", help="已发布的整改情况公告(纯文本)")],
     directory: Directory = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将要写入的修改,不写入")] = False,
     today: Today = None,
@@ -396,11 +411,25 @@ def _end_cleanly_on(*signals: int) -> None:
         signal.signal(sig, handler)
 
 
+def _readable_streams() -> None:
+    """A stdout/stderr that cannot encode Chinese (PYTHONIOENCODING=ascii) gets UTF-8, as --format
+    output always does; one that can (GBK) keeps its encoding, unencodable characters replaced."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "督复整改".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            stream.reconfigure(encoding="utf-8")
+        else:
+            stream.reconfigure(errors="replace")
+
+
 def run() -> None:
     """Console-script entry point."""
     if sys.argv[1:] == ["--version"]:  # answered before Typer builds the command tree
         print(f"dufu {__version__}")
         return
+    _readable_streams()
     _end_cleanly_on(*(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)))
     try:
         app()

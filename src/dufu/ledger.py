@@ -34,6 +34,14 @@ class RoundTally:
     def percent_done(self) -> float:
         return 100.0 * self.done / self.total if self.total else 100.0
 
+    @property
+    def percent_shown(self) -> int:
+        """The whole percentage a person reads: 100 only when all is done, 0 only when nothing is."""
+        if not self.total:
+            return 100
+        floor = 100 * self.done // self.total
+        return max(floor, 1) if self.done else 0
+
 
 def tally_round(data: Dataset, round_id: str, day: date) -> RoundTally:
     """Count a round's tasks by status as they stood on day."""

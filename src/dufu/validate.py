@@ -70,7 +70,10 @@ def _selection(root: Path, paths: list[Path]) -> set[str] | None:
     if folders:
         from .sources import discover
 
-        only.update(s.rel for s in discover(root) if s.rel.startswith(tuple(folders)))
+        under = {s.rel for s in discover(root) if s.rel.startswith(tuple(folders))}
+        if not under:
+            raise UsageError(f"{'、'.join(f.rstrip('/') for f in folders)} 下没有 .yaml 数据文件")
+        only.update(under)
     return only
 
 

@@ -15,9 +15,9 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from .cjkwrap import WrappedText
 from .ledger import RoundTally
 from .models import DONE_STATUSES, Task
-from .zhwrap import Wrapped
 from .templates import circled, zh_date
 
 _STATUS_STYLE = {
@@ -40,34 +40,9 @@ def _last_report(task: Task, day: date) -> str:
     return zh_date(report.as_of) if report else "—"
 
 
-def percent_text(done: int, total: int) -> str:
-    """Share done, rounded, but never 100% before everything is done (996 of 1,000 is 99%)
-    and never 0% once something is (1 of 1,000 is 1%)."""
-    if total == 0:
-        return "—"
-    percent = (200 * done + total) // (2 * total)  # round half up, in integers
-    if done < total:
-        percent = min(percent, 99)
-    return f"{max(percent, 1) if done else 0}%"
-
-
 def status_view(tallies: list[RoundTally], open_tasks: list[Task], day: date, limit: int = 0) -> Group:
     """The `dufu status` screen: per-round tallies, then the open tasks."""
-    rounds = Table(title=f"整改情况(截至{zh_date(day)})", title_justify="left")
-    rounds.add_column("轮次", min_width=2, overflow="fold")
-    # numbers are never cut: on a narrow terminal headers fold and the bar gives way
-    digits = max((len(str(t.total)) for t in tallies), default=1)
-    for header in ("总数", "已完成", "正在推进", "逾期"):
-        rounds.add_column(header, justify="right", min_width=max(digits, 2), overflow="fold")
-    rounds.add_column("完成率", min_width=4, overflow="fold")
-    for t in tallies:
-        bar = Table.grid(padding=(0, 1), expand=True)
-        bar.add_column(ratio=1, max_width=20)
-        bar.add_column(no_wrap=True, min_width=4)
-        bar.add_row(ProgressBar(total=max(t.total, 1), completed=t.done), percent_text(t.done, t.total))
-        overdue = Text(str(t.overdue), style="bold red" if t.overdue else "")
-        rounds.add_row(Text(t.round.short_name), str(t.total), str(t.done), str(t.open), overdue, bar)
-    parts: list = [rounds]
+    parts: list = [_ByWidth(lambda width: _rounds_table(tallies, day, width))]
     shown = open_tasks[:limit] if limit else open_tasks
     if open_tasks:
         parts.append(task_table(shown, day, title="未完成的任务"))
@@ -78,6 +53,34 @@ def status_view(tallies: list[RoundTally], open_tasks: list[Task], day: date, li
             Text(f"另有 {len(open_tasks) - len(shown)} 项未完成的任务未列出:用 dufu list 查看全部,或加 --limit 0。")
         )
     return Group(*parts)
+
+
+class _ByWidth:
+    """A renderable built for the width it is given (Rich asks at print time)."""
+
+    def __init__(self, build) -> None:
+        self.build = build
+
+    def __rich_console__(self, console, options):
+        yield self.build(options.max_width)
+
+
+def _rounds_table(tallies: list[RoundTally], day: date, width: int) -> Table:
+    """Per-round tallies; below 60 columns the cell padding goes, never a number."""
+    rounds = Table(title=f"整改情况(截至{zh_date(day)})", title_justify="left", padding=(0, 1) if width >= 60 else 0)
+    rounds.add_column("轮次", overflow="fold", min_width=4)
+    digits = max((len(str(t.total)) for t in tallies), default=1)  # numbers never collapse to "…"
+    for header in ("总数", "已完成", "正在推进", "逾期"):
+        rounds.add_column(header, justify="right", overflow="fold", min_width=max(digits, 2))
+    rounds.add_column("完成率", ratio=1, min_width=5, overflow="fold")  # the bar is what gives way on a narrow screen
+    for t in tallies:
+        bar = Table.grid(padding=(0, 1), expand=True)
+        bar.add_column(ratio=1, max_width=20)
+        bar.add_column(no_wrap=True, min_width=4, justify="right")
+        bar.add_row(ProgressBar(total=max(t.total, 1), completed=t.done, width=None), f"{t.percent_shown}%")
+        overdue = Text(str(t.overdue), style="bold red" if t.overdue else "")
+        rounds.add_row(Text(t.round.short_name), str(t.total), str(t.done), str(t.open), overdue, bar)
+    return rounds
 
 
 def status_record(tallies: list[RoundTally], open_tasks: list[Task], day: date) -> dict:
@@ -130,7 +133,7 @@ def task_detail(task: Task, round_name: str, day: date) -> Group:
     if task.closed_on:
         rows.append(("销号日期", zh_date(task.closed_on)))
     for label, value in rows:
-        facts.add_row(label, Wrapped(value) if isinstance(value, str) else value)
+        facts.add_row(label, WrappedText(value) if isinstance(value, str) else value)
     parts: list = [Panel(facts, title=Text(f"{task.id} {task.title}"), title_align="left")]
     reports = [r for r in task.progress if r.as_of <= day]
     if not reports:
@@ -143,7 +146,7 @@ def task_detail(task: Task, round_name: str, day: date) -> Group:
         title = f"整改进展(截至{zh_date(report.as_of)})"
         if report.status:
             title += f" {report.status}"
-        parts.append(Panel(Wrapped("\n".join(lines)), title=Text(title), title_align="left"))
+        parts.append(Panel(WrappedText("\n".join(lines)), title=Text(title), title_align="left"))
     return Group(*parts)
 
 
@@ -199,6 +202,7 @@ _CSV_HEADERS = {
 def tasks_csv(tasks: list[Task], day: date) -> str:
     """Tasks as CSV with Chinese headers, for spreadsheets."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")  # a UTF-8 BOM: Excel then reads the Chinese as UTF-8, not the ANSI code page
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_CSV_HEADERS.values())
     for task in tasks:

@@ -1,0 +1,54 @@
+"""Help and usage errors are Chinese, like the rest of dufu's output."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+COMMANDS = [[], ["status"], ["list"], ["show"], ["validate"], ["render"], ["schema"], ["init"], ["import"], ["import", "notice"]]
+ALLOWED = {"shell", "yaml", "dufu", "JSON", "Schema", "YYYY", "MM", "DD", "data", "schemas", "dufu", "r2", "r2-01", "table", "text"}
+ALLOWED |= {"status", "list", "show", "validate", "render", "schema", "init", "import", "notice", "--help"}
+
+
+def english_left(text: str) -> set[str]:
+    text = re.sub(r"--?[a-zA-Z][a-zA-Z-]*", "", text)  # option names are typed as they are
+    text = re.sub(r"<[a-z|]+>|\{[^}]*\}|'[a-z]+'", "", text)  # choices: the values to type
+    return {word for word in re.findall(r"[A-Za-z]{2,}", text) if word not in ALLOWED}
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "dufu")
+def test_help_has_no_english_left(cli, command):
+    result = cli(*command, "--help")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("用法:dufu")
+    assert "显示本帮助并退出。" in result.stdout
+    assert english_left(result.stdout) == set(), result.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["show"], "错误:缺少参数 任务编号。"),
+        (["status", "--bogus"], "错误:没有选项 --bogus"),
+        (["nope"], "错误:没有命令“nope”。"),
+        (["status", "--format", "x"], "错误:--format 的值无效:“x”不是可选的值"),
+        (["status", "--limit", "-1"], "错误:--limit 的值无效:应不小于 0"),
+        (["status", "--limit"], "错误:选项 --limit 需要一个值。"),
+        (["status", "--limit", "x"], "错误:--limit 的值无效"),
+        (["show", "r2-01", "extra"], "错误:多余的参数:extra"),
+        (["status", "--as-of", "2020-13-01"], "错误:--as-of 的值无效:日期 2020-13-01 不存在"),
+    ],
+)
+def test_usage_errors_are_chinese(cli, args, message):
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr, result.stderr
+    if "需要一个值" not in message:  # Click gives that one without the usage lines
+        assert result.stderr.startswith("用法:dufu") and "查看帮助。" in result.stderr
+    assert english_left(result.stderr) <= {"nope", "extra", "x"}, result.stderr
+
+
+def test_no_arguments_shows_chinese_help(cli):
+    result = cli()
+    assert "用法:dufu [选项] 命令 [参数]..." in result.stdout + result.stderr
