@@ -150,3 +150,30 @@ def test_kill_9_during_a_write_leaves_the_old_or_the_new_file(tmp_path):
         if target.exists():
             content = target.read_bytes()
             assert len(content) == 8 * 1024 * 1024 and content == content[:1] * len(content), "torn file"
+
+
+def test_a_parallel_load_reports_its_progress_in_order(big_repo):
+    """fork_map hands each result over as it comes: the progress callback sees every share,
+    rising to 1, and the results are those of a serial run."""
+    from dufu.load import LoadOptions, _load_chunk, load_all
+    from dufu.progress import REPORT
+    from dufu.sources import discover
+
+    sources = [s for s in discover(big_repo) if s.kind == "task"]
+    options = LoadOptions(big_repo, __import__("datetime").date(2026, 1, 1), None, keep_text=False)
+    seen: list[float] = []
+    token = REPORT.set(seen.append)
+    try:
+        parallel = load_all(sources, options)
+    finally:
+        REPORT.reset(token)
+    assert seen == sorted(seen) and seen[-1] == 1 and len(seen) > 2
+    serial = _load_chunk(sources, options)
+    assert [(i.source.rel, i.model, i.problems) for i in parallel] == [(i.source.rel, i.model, i.problems) for i in serial]
+
+
+def test_progress_is_shown_only_on_a_terminal(big_repo):
+    """Through pipes (CI logs, scripts) validate prints no progress line, whatever CI says."""
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    done = subprocess.run(DUFU + ["validate", "--no-cache"], cwd=big_repo, capture_output=True, env=env, timeout=120)
+    assert done.returncode in (0, 1) and "正在读取" not in done.stderr.decode("utf-8")

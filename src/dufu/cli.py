@@ -185,6 +185,16 @@ def main(
 ) -> None:
     """督复:督察整改任务台账——查看进展、校验数据、生成整改情况公告。"""
     _before_command["directory"] = directory
+    from .progress import REPORT
+
+    REPORT.set(_show_progress if sys.stderr.isatty() and not os.environ.get("CI") else None)
+
+
+def _show_progress(share: float) -> None:
+    """On a terminal, one line on stderr that says how far loading has got (gone when done)."""
+    line = f"\r正在读取数据文件……{int(share * 100)}%" if share < 1 else "\r" + " " * 30 + "\r"
+    sys.stderr.write(line)
+    sys.stderr.flush()
 
 
 @app.command()

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from .filechecks import check_file, check_strings
 from .files import FileTooLarge, NotRegularFile, read_or_empty, read_regular, reason
 from .models import KINDS, Report, Task
+from .progress import reporter
 from .problems import MAX_PER_CODE, Problem, bound_problems
 from .sources import SourceFile, misplaced_problem
 from .translate import _MESSAGES, _pydantic_problem
@@ -145,5 +146,5 @@ def load_all(sources: list[SourceFile], options: LoadOptions, work=_load_chunk) 
         return work(sources, options)
     size = max(50, len(sources) // (workers * 4))
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
-    results = fork_map(functools.partial(work, options=options), chunks, workers)
+    results = fork_map(functools.partial(work, options=options), chunks, workers, reporter(len(chunks)))
     return [item for chunk in results for item in chunk]

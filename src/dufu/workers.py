@@ -11,7 +11,9 @@ from __future__ import annotations
 import ctypes
 import os
 import pickle
+import selectors
 import signal
+import struct
 import sys
 import threading
 import time
@@ -20,9 +22,10 @@ from collections.abc import Callable
 _PR_SET_PDEATHSIG = 1
 
 
-def fork_map(func: Callable, items: list, workers: int) -> list:
+def fork_map(func: Callable, items: list, workers: int, done: Callable[[int], None] | None = None) -> list:
     """[func(item) for item in items], over `workers` forked processes (item i goes to worker
-    i % workers). On any exception or signal in the parent, the workers are killed at once."""
+    i % workers); done(n) is called in the parent after each n-th result arrives. On any
+    exception or signal in the parent, the workers are killed at once."""
     parent = os.getpid()
     children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
     try:
@@ -34,7 +37,7 @@ def fork_map(func: Callable, items: list, workers: int) -> list:
                 _child(parent, func, items[index::workers], write)
             os.close(write)
             children.append((pid, read))
-        shares = [_receive(pid, read) for pid, read in children]
+        shares = _receive_all(children, [len(items[i::workers]) for i in range(workers)], done)
     except BaseException:
         for pid, _ in children:
             _kill(pid)
@@ -49,32 +52,66 @@ def fork_map(func: Callable, items: list, workers: int) -> list:
     return out
 
 
+_HEADER = struct.Struct("!cQ")  # kind (r: a result, e: an error), length of the pickle after it
+
+
 def _child(parent: int, func: Callable, share: list, write: int) -> None:  # pragma: no cover
-    """Work through a share and send the results up; never returns (no parent clean-up runs)."""
+    """Work through a share, sending each result up as it is made; never returns (no parent
+    clean-up runs)."""
     code = 0
     try:
         tie_to_parent(parent)
         with os.fdopen(write, "wb") as pipe:
             try:
-                result = ("ok", [func(item) for item in share])
+                for item in share:
+                    _send(pipe, b"r", func(item))
             except Exception as exc:  # reported by the parent, as dufu reports its own bugs
-                result = ("error", f"{type(exc).__name__}: {exc}")
-            pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                _send(pipe, b"e", f"{type(exc).__name__}: {exc}")
     except BaseException:
         code = 1
     finally:
         os._exit(code)
 
 
-def _receive(pid: int, read: int) -> list:
-    with os.fdopen(os.dup(read), "rb") as pipe:
-        try:
-            status, value = pickle.load(pipe)
-        except (EOFError, pickle.UnpicklingError):
-            raise RuntimeError(f"工作进程 {pid} 意外退出") from None
-    if status != "ok":
-        raise RuntimeError(f"工作进程出错:{value}")
-    return value
+def _send(pipe, kind: bytes, value) -> None:  # pragma: no cover - runs in the child
+    body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    pipe.write(_HEADER.pack(kind, len(body)) + body)
+    pipe.flush()
+
+
+def _receive_all(children: list[tuple[int, int]], counts: list[int], done: Callable[[int], None] | None) -> list[list]:
+    """Every child's results, read from all pipes as they come (so no child waits on a full
+    pipe while another is read)."""
+    shares: list[list] = [[] for _ in children]
+    buffers = [b"" for _ in children]
+    received = 0
+    with selectors.DefaultSelector() as selector:
+        for index, (_, read) in enumerate(children):
+            selector.register(read, selectors.EVENT_READ, index)
+        while selector.get_map():
+            for key, _ in selector.select():
+                index = key.data
+                chunk = os.read(key.fd, 1 << 20)
+                if not chunk:
+                    selector.unregister(key.fd)
+                    continue
+                buffers[index] += chunk
+                while len(buffers[index]) >= _HEADER.size:
+                    kind, size = _HEADER.unpack_from(buffers[index])
+                    if len(buffers[index]) < _HEADER.size + size:
+                        break
+                    body = buffers[index][_HEADER.size : _HEADER.size + size]
+                    buffers[index] = buffers[index][_HEADER.size + size :]
+                    if kind != b"r":
+                        raise RuntimeError(f"工作进程出错:{pickle.loads(body)}")
+                    shares[index].append(pickle.loads(body))
+                    received += 1
+                    if done is not None:
+                        done(received)
+    for (pid, _), share, count in zip(children, shares, counts, strict=True):
+        if len(share) != count:
+            raise RuntimeError(f"工作进程 {pid} 意外退出")
+    return shares
 
 
 def _kill(pid: int) -> None:
