@@ -1,0 +1,26 @@
+"""Renderers: each lays out one computed Notice in one output format.
+
+``RENDERERS`` maps a --format name to a function (notice, root) -> bytes. Every renderer
+reads the Notice only; none parses rendered text."""
+
+from __future__ import annotations
+
+from ..bulletin import render_text
+from ..notice import Notice
+from .html import render_html
+from .markdown import render_markdown
+
+
+def _text(notice: Notice, root) -> bytes:
+    return render_text(notice, root).encode("utf-8")
+
+
+def _html(notice: Notice, root) -> bytes:
+    return render_html(notice).encode("utf-8")
+
+
+def _md(notice: Notice, root) -> bytes:
+    return render_markdown(notice).encode("utf-8")
+
+
+RENDERERS = {"text": _text, "html": _html, "md": _md}
