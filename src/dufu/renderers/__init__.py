@@ -23,4 +23,10 @@ def _md(notice: Notice, root) -> bytes:
     return render_markdown(notice).encode("utf-8")
 
 
-RENDERERS = {"text": _text, "html": _html, "md": _md}
+def _docx(notice: Notice, root) -> bytes:
+    from .docx import render_docx
+
+    return render_docx(notice)
+
+
+RENDERERS = {"text": _text, "html": _html, "md": _md, "docx": _docx}
