@@ -327,6 +327,7 @@ def render(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件而不是标准输出")] = None,
     today: Today = None,
     no_cache: NoCache = False,
+    fmt: Annotated[str, typer.Option("--format", help="输出格式:text、html、md、docx")] = "text",
 ) -> None:
     """生成整改情况公告正文。"""
     with _errors_to_exit():
@@ -338,6 +339,9 @@ def render(
         data = load_valid(_root(directory), _today(today), cache=not no_cache)
         bulletin = get_bulletin(data, bulletin_id)
         with_text(data, listed_tasks(data, bulletin))
+        if fmt != "text":
+            _render_format(data, bulletin, fmt, output)
+            return
         text = render_bulletin(data, bulletin)
         if output is None:
             _echo(text)
@@ -345,6 +349,23 @@ def render(
             from .files import write_atomic
 
             write_atomic(output, text.encode("utf-8"))
+
+
+def _render_format(data, bulletin, fmt: str, output: Optional[Path]) -> None:
+    from .files import write_atomic
+    from .notice import build_notice
+    from .problems import UsageError
+    from .renderers import RENDERERS
+
+    if fmt not in RENDERERS:
+        raise UsageError(f"不支持的输出格式“{fmt}”。可选:{'、'.join(RENDERERS)}")
+    if output is None and fmt == "docx":
+        raise UsageError("docx 是二进制格式,请用 -o 指定输出文件")
+    content = RENDERERS[fmt](build_notice(data, bulletin), data.root)
+    if output is None:
+        _echo(content.decode("utf-8"))
+    else:
+        write_atomic(output, content)
 
 
 @app.command()

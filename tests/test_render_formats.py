@@ -1,0 +1,80 @@
+"""render --format html|md: the same Notice laid out, paragraph for paragraph, data escaped."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from conftest import edit
+
+
+def _html_paragraphs(page: str) -> list[str]:
+    body = page.split("<body>", 1)[1]
+    blocks = re.findall(r"<(h1|h2|p)>(.*?)</\1>", body, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", inner)) for _, inner in blocks]
+
+
+def test_html_paragraphs_equal_text_notice(repo: Path, cli) -> None:
+    text = cli("-C", str(repo), "render")
+    page = cli("-C", str(repo), "render", "--format", "html")
+    assert text.exit_code == 0 and page.exit_code == 0, page.output
+    assert _html_paragraphs(page.output) == [line for line in text.output.split("\n") if line]
+    assert '<html lang="zh-CN">' in page.output and "<script" not in page.output
+
+
+def test_markdown_paragraphs_equal_text_notice(repo: Path, cli) -> None:
+    text = cli("-C", str(repo), "render").output
+    md = cli("-C", str(repo), "render", "--format", "md").output
+    plain = [re.sub(r"\\(.)", r"\1", re.sub(r"^#+ |\*\*", "", block)) for block in md.strip().split("\n\n")]
+    flat = [line for block in plain for line in block.split("  \n")]
+    assert flat == [line for line in text.split("\n") if line]
+
+
+def test_html_shows_markup_in_data_as_text(repo: Path, cli, tmp_path: Path) -> None:
+    bulletin = next((repo / "data" / "bulletins").glob("*.yaml"))
+    edit(bulletin, "title: 三明市", "title: <script>alert(1)</script><img src=x onerror=alert(2)>三明市")
+    out = tmp_path / "notice.html"
+    result = cli("-C", str(repo), "render", "--format", "html", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
+
+
+def test_unknown_format_is_refused_and_writes_nothing(repo: Path, cli, tmp_path: Path) -> None:
+    out = tmp_path / "notice.xyz"
+    result = cli("-C", str(repo), "render", "--format", "xyz", "-o", str(out))
+    assert result.exit_code != 0
+    assert "不支持的输出格式" in result.output and not out.exists()
+
+
+def test_docx_layout_and_text(repo: Path, cli, tmp_path: Path) -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    out = tmp_path / "notice.docx"
+    assert cli("-C", str(repo), "render", "--format", "docx", "-o", str(out)).exit_code == 0
+    text = [line for line in cli("-C", str(repo), "render").output.split("\n") if line]
+    doc = Document(str(out))
+    section = doc.sections[0]
+    got = (section.page_width, section.page_height, section.top_margin, section.bottom_margin,
+           section.left_margin, section.right_margin)
+    assert [round(length.mm, 1) for length in got] == [210, 297, 37, 35, 28, 26]
+    assert [p.text for p in doc.paragraphs] == text
+    title, opening = doc.paragraphs[0], doc.paragraphs[1]
+    assert title.runs[0].font.size == Pt(22) and title.alignment == 1
+    assert title.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    assert opening.runs[0].font.size == Pt(16) and opening.paragraph_format.first_line_indent == Pt(32)
+    assert opening.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    heading = next(p for p in doc.paragraphs if p.text.startswith("一、"))
+    assert heading.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    assert all(p.alignment == 2 for p in doc.paragraphs[-2:])
+    assert "PAGE" in section.footer._element.xml and "PAGE" in section.even_page_footer._element.xml
+    assert section.footer.paragraphs[0].alignment == 2 and section.even_page_footer.paragraphs[0].alignment == 0
+
+
+def test_docx_needs_an_output_file(repo: Path, cli) -> None:
+    result = cli("-C", str(repo), "render", "--format", "docx")
+    assert result.exit_code != 0 and "-o" in result.output
