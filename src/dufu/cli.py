@@ -327,7 +327,7 @@ def render(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件而不是标准输出")] = None,
     today: Today = None,
     no_cache: NoCache = False,
-    fmt: Annotated[str, typer.Option("--format", help="输出格式:text、html、md、docx")] = "text",
+    fmt: Annotated[str, typer.Option("--format", metavar="格式", help="输出格式:text、html、md、docx")] = "text",
 ) -> None:
     """生成整改情况公告正文。"""
     with _errors_to_exit():
