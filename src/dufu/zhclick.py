@@ -81,7 +81,11 @@ def _gettext(message: str) -> str:
 def install() -> None:
     """Route Typer's and its Click's help and usage messages through translate()."""
     import typer.core
-    from typer._click import core, decorators, exceptions
+
+    try:
+        from typer._click import core, decorators, exceptions
+    except ImportError:  # a Typer without its own Click: help stays English rather than failing
+        return
 
     for module in (core, decorators, exceptions):
         original = getattr(module, "_dufu_echo", module.echo)
