@@ -39,7 +39,14 @@ def test_cli_render_to_file_is_atomic_and_exact(cli, repo, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
+def _forget_published_totals(repo: Path) -> None:
+    """These tests rewrite history on purpose: drop the totals the shipped notice published."""
+    path = repo / "data/bulletins/2024-06-24.yaml"
+    path.write_text(path.read_text(encoding="utf-8").split("totals:\n")[0], encoding="utf-8")
+
+
 def _mark_done(repo: Path, task: str, day: str = "2024-05-20") -> None:
+    _forget_published_totals(repo)
     edit(repo / "data/tasks" / f"{task}.yaml", "status: 正在推进", f"status: 已完成\ncompleted_on: {day}")
 
 
@@ -90,6 +97,7 @@ def test_three_rounds_first_named_in_full_later_ones_short(repo):
 
 def _many_tasks_repo(repo: Path, tasks: int, items: int) -> None:
     """Round r2 with `tasks` open tasks, the first one with `items` circled items."""
+    _forget_published_totals(repo)
     source = (repo / "data/tasks/r2-01.yaml").read_text(encoding="utf-8")
     for n in range(5, tasks + 1):
         text = source.replace("id: r2-01", f"id: r2-{n:02d}").replace("number: 1", f"number: {n}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, edit
 
 
 def _codes(cli, repo, *extra):
@@ -33,7 +33,7 @@ def test_pyproject_tool_table(cli, repo):
 
 
 def test_an_error_rule_can_become_a_warning(cli, repo):
-    (repo / "data/bulletins/2024-06-24.yaml").open("a", encoding="utf-8").write("totals:\n  r2: {total: 11, done: 8}\n")
+    edit(repo / "data/bulletins/2024-06-24.yaml", "r2: {total: 11, done: 7}", "r2: {total: 11, done: 8}")
     assert ("E351", "error") in _codes(cli, repo)[1]
     (repo / "dufu.toml").write_text('[rules]\nE351 = "warning"\n', encoding="utf-8")
     exit_code, codes = _codes(cli, repo)

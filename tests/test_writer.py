@@ -43,7 +43,7 @@ def test_a_change_that_adds_an_error_is_refused_and_nothing_is_written(repo):
     bad = replaced(repo, "data/tasks/r2-03.yaml", "round: r2", "round: r9")
     with pytest.raises(WriteRefused) as caught:
         commit_changes(repo, [good, bad], TODAY)
-    assert sorted(p.code for p in caught.value.problems) == ["E310", "E350"]
+    assert sorted(p.code for p in caught.value.problems) == ["E310", "E350", "E351"]
     assert snapshot(repo) == before
 
 

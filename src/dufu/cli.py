@@ -425,6 +425,73 @@ def import_notice(
             typer.echo(f"已导入 {file.name}:写入 {files} 个文件。", err=True)
 
 
+DryRun = Annotated[bool, typer.Option("--dry-run", help="只显示将要写入的修改,不写入")]
+AcceptPublished = Annotated[
+    bool,
+    typer.Option("--accept-published-change", help="明知会改变已发布公告的内容,仍然写入(更正已发布的公告时才用)"),
+]
+TaskId = Annotated[str, typer.Argument(metavar="任务编号", help="任务编号,如 r2-01", autocompletion=_completer("tasks"))]
+
+
+def _required_day(value: Optional[str]) -> Optional[date]:
+    return _parse_day(value)
+
+
+def _write(directory: Optional[Path], build, today, dry_run: bool, accept: bool) -> None:
+    """Load the repository, build the changes (build(root, data) -> list[Change]), commit them,
+    print the diff and say what was done."""
+    from .validate import load_valid
+    from .writer import commit_changes
+
+    root = _root(directory)
+    data = load_valid(root, _today(today))
+    changes = build(root, data)
+    diff = commit_changes(root, changes, _today(today), dry_run=dry_run, accept_published=accept)
+    _echo(diff)
+    files = diff.count("\n+++ b/") + diff.startswith("+++ b/")
+    if not diff:
+        typer.echo("没有需要修改的内容。", err=True)
+    elif dry_run:
+        typer.echo(f"(--dry-run:以上 {files} 个文件的修改没有写入)", err=True)
+    else:
+        typer.echo(f"已写入 {files} 个文件。", err=True)
+
+
+OnDay = Annotated[str, typer.Option("--on", help="日期(YYYY-MM-DD)", metavar="日期", callback=_required_day)]
+
+
+@app.command()
+def done(
+    task_id: TaskId,
+    on: OnDay,
+    directory: Directory = None,
+    dry_run: DryRun = False,
+    accept_published_change: AcceptPublished = False,
+    today: Today = None,
+) -> None:
+    """记下一项任务已完成:状态改为“已完成”,写入完成日期。"""
+    with _errors_to_exit():
+        from .authoring import mark_done
+
+        _write(directory, lambda root, data: [mark_done(data, task_id, on)], today, dry_run, accept_published_change)
+
+
+@app.command()
+def close(
+    task_id: TaskId,
+    on: OnDay,
+    directory: Directory = None,
+    dry_run: DryRun = False,
+    accept_published_change: AcceptPublished = False,
+    today: Today = None,
+) -> None:
+    """记下一项已完成的任务通过验收销号:状态改为“已销号”,写入销号日期。"""
+    with _errors_to_exit():
+        from .authoring import mark_closed
+
+        _write(directory, lambda root, data: [mark_closed(data, task_id, on)], today, dry_run, accept_published_change)
+
+
 def _dumps(value) -> str:
     import json
 

@@ -129,6 +129,13 @@ def check_changes(
         added = [
             p for p in result.problems if p.is_error and (p.path, p.code, p.field, p.message) not in errors_before
         ]
+        if added and all(p.code == "E351" for p in added):  # the totals a bulletin records as published
+            ids = sorted({Path(p.path).stem for p in added})
+            raise WriteRefused(
+                f"这次修改会改变已发布公告 {'、'.join(ids)} 的内容(公布的任务数、已完成数),没有写入任何文件。"
+                "确需更正已发布的公告,请加 --accept-published-change",
+                added,
+            )
         if added:
             raise WriteRefused(f"这次修改会带来 {len(added)} 个错误,没有写入任何文件", added)
         if verify is not None:
@@ -166,6 +173,10 @@ def commit_changes(
     changes = [c for c in changes if c.new != c.old]
     if not changes:
         return ""
+    if accept_published:  # the recorded published totals move with the accepted change
+        from .published import restated_totals
+
+        changes = [c for c in restated_totals(root, changes, today) if c.new != c.old]
     check_changes(root, changes, today, accept_published, verify)
     if not dry_run:
         apply_changes(root, changes)

@@ -1,0 +1,86 @@
+"""What the authoring commands change: done, close, progress add, units add.
+
+Each function reads the repository, computes the new text of the one file it edits (spliced,
+never re-dumped) and returns the Change; ``writer.commit_changes`` checks and writes it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .files import read_regular
+from .ledger import find_task
+from .models import DONE_STATUSES, STATUSES, Report, Task
+from .problems import DufuError, UsageError
+from .progress_text import parse_measures
+from .repo import Dataset
+from .writer import Change, change_file
+from .yamlload import MAX_FILE_BYTES
+from .yamlsplice import append_to_list, set_fields
+from .yamlwrite import report_item, scalar
+
+# Where a new top-level task field goes: after the nearest of these that the file has.
+TASK_ORDER = ("id", "round", "number", "title", "lead_units", "responsible_units", "deadline", "target", "status",
+              "completed_on", "closed_on", "completed_by", "progress")
+
+
+def _task_text(data: Dataset, task: Task) -> tuple[str, str]:
+    rel = data.where(task)
+    return rel, read_regular(data.root / rel, MAX_FILE_BYTES).decode("utf-8")
+
+
+def mark_done(data: Dataset, task_id: str, day: date) -> Change:
+    """`dufu done`: status 已完成, completed_on day."""
+    task = find_task(data, task_id)
+    if task.status in DONE_STATUSES or task.completed_on is not None:
+        when = task.completed_on or task.completed_by
+        raise DufuError(f"任务 {task.id} 已经是“{task.status}”" + (f"(完成于 {when})" if when else "") + ",没有修改")
+    rel, text = _task_text(data, task)
+    return change_file(data.root, rel, set_fields(text, rel, {"status": "已完成", "completed_on": day}, TASK_ORDER).encode())
+
+
+def mark_closed(data: Dataset, task_id: str, day: date) -> Change:
+    """`dufu close` (销号): status 已销号, closed_on day; the task must be done first."""
+    task = find_task(data, task_id)
+    if task.status == "已销号" or task.closed_on is not None:
+        raise DufuError(f"任务 {task.id} 已于 {task.closed_on or '此前'} 销号,没有修改")
+    done_on = task.completed_on or task.completed_by
+    if task.status not in DONE_STATUSES and done_on is None:
+        raise DufuError(f"任务 {task.id} 尚未完成(状态“{task.status}”):先用 dufu done {task.id} --on 日期 记下完成")
+    if done_on is not None and day < done_on:
+        raise DufuError(f"销号日期 {day} 早于完成日期 {done_on}")
+    rel, text = _task_text(data, task)
+    return change_file(data.root, rel, set_fields(text, rel, {"status": "已销号", "closed_on": day}, TASK_ORDER).encode())
+
+
+def add_progress(data: Dataset, task_id: str, as_of: date, text: str, status: str | None = None) -> Change:
+    """`dufu progress add`: a report parsed from the notice's text form, appended to progress."""
+    task = find_task(data, task_id)
+    if status is not None and status not in STATUSES:
+        raise UsageError(f"没有状态“{status}”。可用状态:{'、'.join(STATUSES)}")
+    if any(report.as_of == as_of for report in task.progress):
+        raise DufuError(f"任务 {task.id} 已有截至 {as_of} 的进展;要修改请直接编辑 {data.where(task)}")
+    report = Report(as_of=as_of, status=status, measures=parse_measures(text))
+    rel, old = _task_text(data, task)
+    later = [r.as_of for r in task.progress if r.as_of > as_of]
+    if later:
+        raise DufuError(f"任务 {task.id} 已有更晚(截至 {max(later)})的进展;进展应按日期先后追加")
+    new = append_to_list(old, rel, "progress", report_item(report), "")
+    return change_file(data.root, rel, new.encode("utf-8"))
+
+
+def add_units(root: Path, data: Dataset, names: list[str], aliases: list[str]) -> Change:
+    """`dufu units add`: one unit (with its short forms) at the end of data/units.yaml."""
+    if len(names) != 1 and aliases:
+        raise UsageError("--alias 只能和一个单位名称一起使用")
+    for name in [*names, *aliases]:
+        known = data.units.resolve(name)
+        if known is not None:
+            raise DufuError(f"单位名录中已有“{name}”" + (f"(即“{known}”)" if known != name else ""))
+    rel = data.where(data.units_file) if data.units_file is not None else "data/units.yaml"
+    old = read_regular(root / rel, MAX_FILE_BYTES).decode("utf-8") if (root / rel).exists() else "units: []\n"
+    block = "".join(f"  - name: {scalar(name)}\n" for name in names)
+    if aliases:
+        block += "    aliases:\n" + "".join(f"      - {scalar(alias)}\n" for alias in aliases)
+    return change_file(root, rel, append_to_list(old, rel, "units", block, "").encode("utf-8"))

@@ -1,0 +1,70 @@
+"""A progress report in the notice's own text form, read and written.
+
+Staff write progress the way the notice prints it, one measure a line:
+``1.强化宣传教育。①……。②……。``, or ``2.标题。正文`` for a measure without circled items.
+Reading uses the notice reader's own measure-line rule (``noticeparse``, the inverse of the
+template); every line read is checked by writing it back, and a line that cannot be split
+is refused with its number.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from .models import Measure
+from .noticeparse import _MEASURE, NoticeError, _measure
+from .notice import _measure as notice_measure
+from .templates import circled
+
+
+class ProgressTextError(NoticeError):
+    """A line of the progress text that could not be split into a measure (E520)."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(line, message, "E520")
+
+
+def format_measure(number: int, measure: Measure) -> str:
+    """One measure as the notice prints it: 1.heading①item②item, or 1.heading text."""
+    shown = notice_measure(number, measure)
+    return f"{number}.{shown.heading}" + "".join(i.marker + i.text for i in shown.items) + shown.text
+
+
+def format_measures(measures: list[Measure] | tuple[Measure, ...]) -> str:
+    """The inverse of parse_measures: one numbered line per measure."""
+    return "".join(format_measure(number, m) + "\n" for number, m in enumerate(measures, 1))
+
+
+def parse_measures(text: str) -> list[Measure]:
+    """Measures from text in the notice's form; ProgressTextError naming the line otherwise.
+    Blank lines are skipped; every other line must be the next numbered measure."""
+    measures: list[Measure] = []
+    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        line = raw.strip().lstrip("\ufeff")
+        if not line:
+            continue
+        match = _MEASURE.fullmatch(line)
+        if match is None:
+            raise ProgressTextError(number, f"应以措施编号“{len(measures) + 1}.”开头,而这里是“{line[:20]}”")
+        if int(match[1]) != len(measures) + 1:
+            raise ProgressTextError(number, f"措施编号应为“{len(measures) + 1}.”,而这里是“{match[1]}.”")
+        measures.append(_read_line(match[2], number, line))
+    if not measures:
+        raise ProgressTextError(1, "没有整改措施:每行写一条,如“1.强化宣传教育。①……②……”")
+    return measures
+
+
+def _read_line(rest: str, number: int, line: str) -> Measure:
+    try:
+        parsed = _measure(rest, number)
+        measure = Measure(heading=parsed.heading, items=parsed.items, text=parsed.text)
+    except NoticeError as exc:
+        raise ProgressTextError(number, exc.message) from None
+    except ValidationError:
+        raise ProgressTextError(number, "无法分出措施的标题和内容") from None
+    stray = next((circled(k) for k in range(1, 51) for part in parsed.items or [] if circled(k) in part), None)
+    if stray is not None:
+        raise ProgressTextError(number, f"分项编号“{stray}”不接着上一个编号:分项应依次编为①②③……")
+    if format_measure(int(line.split(".", 1)[0]), measure) != line:
+        raise ProgressTextError(number, "这一行无法原样写回(分项编号须为①②③……依次排列)")
+    return measure

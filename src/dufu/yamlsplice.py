@@ -1,0 +1,112 @@
+"""Edits of a data file's top-level fields, spliced at the positions of its YAML nodes.
+
+The file is composed (``yamlload.compose``) only to find where things are; the edit then
+replaces or inserts text at those positions, so comments, quoting, key order and the layout
+of every other line stay exactly as they were.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from .problems import DufuError
+from .yamlload import StrictLoader
+from .yamlwrite import scalar
+
+
+class SpliceError(DufuError):
+    """The file is laid out in a way an edit cannot be spliced into safely."""
+
+
+def top_mapping(text: str, rel: str) -> yaml.MappingNode:
+    try:
+        node = yaml.compose(text, Loader=StrictLoader)
+    except Exception:  # noqa: BLE001 - any YAML failure: the file is not valid, say so
+        node = None
+    if not isinstance(node, yaml.MappingNode) or node.flow_style:
+        raise SpliceError(f"{rel} 不是逐行书写的 YAML 映射,无法自动修改;请先运行 dufu validate")
+    return node
+
+
+def field_node(mapping: yaml.MappingNode, key: str) -> yaml.Node | None:
+    for key_node, value_node in mapping.value:
+        if key_node.value == key:
+            return value_node
+    return None
+
+
+def content_end(node: yaml.Node) -> int:
+    """Index just after the last character of a node's own text (a block collection's end
+    mark lies at the next key, past comments that belong to what follows)."""
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.value and not node.flow_style:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
+    if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        return node.end_mark.index - 1  # a block scalar ends at the start of the next line
+    return node.end_mark.index
+
+
+def line_end(text: str, index: int) -> int:
+    """Index after the newline that ends the line holding index (or len(text))."""
+    newline = text.find("\n", index)
+    return len(text) if newline < 0 else newline + 1
+
+
+def set_fields(text: str, rel: str, values: dict[str, object], order: tuple[str, ...]) -> str:
+    """Set top-level scalar fields. An existing value is replaced where it stands (a comment
+    after it stays); a missing key is inserted after the nearest key before it in order."""
+    for key, value in values.items():
+        mapping = top_mapping(text, rel)
+        node = field_node(mapping, key)
+        written = scalar(value)
+        if node is not None:
+            if not isinstance(node, yaml.ScalarNode) or node.start_mark.line != node.end_mark.line:
+                raise SpliceError(f"{rel} 中 {key} 的值不是单行文字,无法自动修改")
+            text = text[: node.start_mark.index] + written + text[node.end_mark.index :]
+            continue
+        text = text if text.endswith("\n") else text + "\n"
+        at = _insert_point(text, top_mapping(text, rel), key, order)
+        text = text[:at] + f"{key}: {written}\n" + text[at:]
+    return text
+
+
+def _insert_point(text: str, mapping: yaml.MappingNode, key: str, order: tuple[str, ...]) -> int:
+    before = order[: order.index(key)] if key in order else order
+    for key_node, value_node in reversed(mapping.value):
+        if key_node.value in before:
+            return line_end(text, content_end(value_node))
+    return len(text)
+
+
+def append_to_list(text: str, rel: str, key: str, block: str, empty: str) -> str:
+    """Add block (lines indented for a list under key, two spaces) after the last item of the
+    top-level list key; reindented to the column the file's items use. A missing or empty
+    (`[]`) list becomes `key:` followed by block; empty is what to insert before block."""
+    mapping = top_mapping(text, rel)
+    node = field_node(mapping, key)
+    if node is None or (isinstance(node, yaml.SequenceNode) and not node.value):
+        if node is None:
+            at = line_end(text, content_end(mapping))
+            text = text if text.endswith("\n") else text + "\n"
+            return text[:at] + empty + f"{key}:\n" + block + text[at:]
+        start = node.start_mark.index
+        return text[:start].rstrip(" ") + "\n" + block.rstrip("\n") + text[node.end_mark.index :]
+    if not isinstance(node, yaml.SequenceNode) or node.flow_style:
+        raise SpliceError(f"{rel} 中 {key} 不是逐行书写的列表,无法自动追加")
+    shift = node.value[0].start_mark.column - 2
+    if shift:
+        pad = " " * max(shift, 0)
+        block = "".join(pad + line if shift > 0 else line[-shift:] for line in block.splitlines(keepends=True))
+    at = line_end(text, content_end(node))
+    prefix = text[:at] if text[:at].endswith("\n") else text[:at] + "\n"
+    return prefix + block + text[at:]
+
+
+def replace_scalar(text: str, rel: str, path: tuple[str, ...], value: object) -> str:
+    """Replace the one-line scalar at a path of mapping keys (flow or block) where it stands."""
+    node: yaml.Node | None = top_mapping(text, rel)
+    for key in path:
+        node = field_node(node, key) if isinstance(node, yaml.MappingNode) else None
+    if not isinstance(node, yaml.ScalarNode) or node.start_mark.line != node.end_mark.line:
+        raise SpliceError(f"{rel} 中没有可修改的 {'.'.join(path)}")
+    return text[: node.start_mark.index] + scalar(value) + text[node.end_mark.index :]
