@@ -12,8 +12,8 @@ from pathlib import Path
 from .files import read_regular
 from .ledger import find_task
 from .models import DONE_STATUSES, STATUSES, Report, Task
-from .problems import DufuError, UsageError
-from .progress_text import parse_measures
+from .problems import DufuError, InvalidData, UsageError
+from .progress_text import ProgressTextError, parse_measures
 from .repo import Dataset
 from .writer import Change, change_file
 from .yamlload import MAX_FILE_BYTES
@@ -54,14 +54,22 @@ def mark_closed(data: Dataset, task_id: str, day: date) -> Change:
     return change_file(data.root, rel, set_fields(text, rel, {"status": "已销号", "closed_on": day}, TASK_ORDER).encode())
 
 
-def add_progress(data: Dataset, task_id: str, as_of: date, text: str, status: str | None = None) -> Change:
-    """`dufu progress add`: a report parsed from the notice's text form, appended to progress."""
+def add_progress(
+    data: Dataset, task_id: str, as_of: date, text: str, status: str | None = None, source: str = "进展"
+) -> Change:
+    """`dufu progress add`: a report parsed from the notice's text form (read from source),
+    appended to progress."""
     task = find_task(data, task_id)
     if status is not None and status not in STATUSES:
         raise UsageError(f"没有状态“{status}”。可用状态:{'、'.join(STATUSES)}")
     if any(report.as_of == as_of for report in task.progress):
         raise DufuError(f"任务 {task.id} 已有截至 {as_of} 的进展;要修改请直接编辑 {data.where(task)}")
-    report = Report(as_of=as_of, status=status, measures=parse_measures(text))
+    try:
+        report = Report(as_of=as_of, status=status, measures=parse_measures(text))
+    except ProgressTextError as exc:
+        refused = InvalidData([exc.problem(source)])
+        refused.args = (f"无法把{source}分成整改措施(第 {exc.line} 行:{exc.message}),没有写入任何文件",)
+        raise refused from None
     rel, old = _task_text(data, task)
     later = [r.as_of for r in task.progress if r.as_of > as_of]
     if later:

@@ -492,6 +492,76 @@ def close(
         _write(directory, lambda root, data: [mark_closed(data, task_id, on)], today, dry_run, accept_published_change)
 
 
+progress_app = typer.Typer(help="整改进展。", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(progress_app, name="progress")
+
+
+@progress_app.command("add")
+def progress_add(
+    task_id: TaskId,
+    as_of: Annotated[str, typer.Option("--as-of", help="进展截至日期(YYYY-MM-DD)", metavar="日期", callback=_required_day)],
+    source: Annotated[
+        Optional[Path], typer.Option("--from", help="从这个文件读取进展(公告的写法,每行一条措施;- 表示标准输入)", metavar="文件")
+    ] = None,
+    use_editor: Annotated[bool, typer.Option("--edit", help="在 $EDITOR 中编辑进展(以最近一次进展为底稿)")] = False,
+    status_: Annotated[Optional[str], typer.Option("--status", help="这次进展报告的状态,如 达到序时进度")] = None,
+    directory: Directory = None,
+    dry_run: DryRun = False,
+    accept_published_change: AcceptPublished = False,
+    today: Today = None,
+) -> None:
+    """追加一次整改进展,按公告的写法书写:“1.标题。①……②……”每行一条措施。"""
+    with _errors_to_exit():
+        from .authoring import add_progress
+
+        def build(root, data):
+            text = _progress_source(data, task_id, source, use_editor)
+            name = "进展" if source is None or str(source) == "-" else str(source)
+            return [add_progress(data, task_id, as_of, text, status_, name)]
+
+        _write(directory, build, today, dry_run, accept_published_change)
+
+
+def _progress_source(data, task_id: str, source: Optional[Path], use_editor: bool) -> str:
+    from .problems import UsageError
+
+    if (source is None) == (not use_editor):
+        raise UsageError("请用 --from 文件 或 --edit 给出进展(二者选一)")
+    if source is not None:
+        from .files import read_regular
+
+        raw = sys.stdin.buffer.read() if str(source) == "-" else read_regular(source, 1024 * 1024)
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UsageError(f"{source} 不是 UTF-8 编码的文本") from None
+    from .ledger import find_task
+    from .progress_text import format_measures
+
+    task = find_task(data, task_id)
+    draft = format_measures(task.progress[-1].measures) if task.progress else "1.\n"
+    edited = _edit_in_editor(draft)
+    if edited.strip() == draft.strip():
+        raise UsageError("进展没有改动(仍是最近一次进展的底稿),没有修改")
+    return edited
+
+
+def _edit_in_editor(draft: str) -> str:
+    """The text after the user's $EDITOR (VISUAL first, vi when neither is set) has edited draft."""
+    import subprocess
+    import tempfile
+
+    from .problems import UsageError
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.TemporaryDirectory(prefix="dufu-edit-") as tmp:
+        path = Path(tmp) / "进展.txt"
+        path.write_text(draft, encoding="utf-8")
+        if subprocess.run(f'{editor} "{path}"', shell=True).returncode != 0:
+            raise UsageError(f"编辑器 {editor} 没有正常退出,没有修改")
+        return path.read_text(encoding="utf-8-sig")
+
+
 def _dumps(value) -> str:
     import json
 

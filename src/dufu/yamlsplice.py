@@ -93,7 +93,9 @@ def append_to_list(text: str, rel: str, key: str, block: str, empty: str) -> str
         return text[:start].rstrip(" ") + "\n" + block.rstrip("\n") + text[node.end_mark.index :]
     if not isinstance(node, yaml.SequenceNode) or node.flow_style:
         raise SpliceError(f"{rel} 中 {key} 不是逐行书写的列表,无法自动追加")
-    shift = node.value[0].start_mark.column - 2
+    first = node.value[0].start_mark.index
+    line_start = text.rfind("\n", 0, first) + 1
+    shift = text.index("-", line_start) - line_start - 2  # the column of the file's dashes
     if shift:
         pad = " " * max(shift, 0)
         block = "".join(pad + line if shift > 0 else line[-shift:] for line in block.splitlines(keepends=True))

@@ -1,0 +1,119 @@
+"""dufu progress add: the notice's text form read into measures, appended where it belongs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import PROJECT, TODAY
+
+from dufu.progress_text import ProgressTextError, format_measures, parse_measures
+from dufu.validate import load_valid
+
+SNIPPET = "1.强化宣传教育。①开展宣讲12场。②印发手册。\n\n2.完善制度。已印发《三明市生态环境保护责任清单》。\n"
+
+
+def snapshot(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_every_shipped_report_reads_back_from_its_notice_form():
+    data = load_valid(PROJECT, date(2026, 1, 1))
+    reports = [r for task in data.tasks.values() for r in task.progress]
+    assert len(reports) >= 4
+    for report in reports:
+        text = format_measures(report.measures)
+        assert parse_measures(text) == list(report.measures)
+        assert format_measures(parse_measures(text)) == text
+
+
+def test_items_and_plain_text():
+    first, second = parse_measures(SNIPPET)
+    assert (first.heading, first.items, first.text) == ("强化宣传教育。", ["开展宣讲12场。", "印发手册。"], None)
+    assert (second.heading, second.items, second.text) == ("完善制度。", None, "已印发《三明市生态环境保护责任清单》。")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("强化宣传教育。①甲。\n", 1, "措施编号“1.”"),
+        ("1.甲。①a。\n3.乙。\n", 2, "应为“2.”"),
+        ("1.甲。①a。\n\n2.①b。\n", 3, "先有标题"),
+        ("1.甲。①a。②\n", 1, "空的分项"),
+        ("1.甲。①a。③b。\n", 1, "③"),
+        ("\n\n", 1, "没有整改措施"),
+    ],
+)
+def test_text_that_cannot_be_split_names_its_line(text, line, words):
+    with pytest.raises(ProgressTextError) as caught:
+        parse_measures(text)
+    assert caught.value.line == line and words in caught.value.message
+
+
+def test_progress_add_appends_a_report(repo, cli, tmp_path):
+    (tmp_path / "p.txt").write_text(SNIPPET, encoding="utf-8")
+    before = (repo / "data/tasks/r2-04.yaml").read_text(encoding="utf-8")
+    args = ("progress", "add", "r2-04", "--as-of", "2024-06-30", "--from", str(tmp_path / "p.txt"))
+    result = cli(*args, "--status", "达到序时进度", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    added = (
+        "  - as_of: 2024-06-30\n    status: 达到序时进度\n    measures:\n      - heading: 强化宣传教育。\n"
+        "        items:\n          - 开展宣讲12场。\n          - 印发手册。\n      - heading: 完善制度。\n"
+        "        text: 已印发《三明市生态环境保护责任清单》。\n"
+    )
+    assert (repo / "data/tasks/r2-04.yaml").read_text(encoding="utf-8") == before + added
+    assert "".join("+" + line + "\n" for line in added.splitlines()) in result.stdout
+    shown = cli("show", "r2-04", "-C", str(repo), "--as-of", "2024-07-01")
+    assert "开展宣讲12场" in shown.stdout
+
+
+def test_progress_add_follows_the_files_own_indentation(repo, cli, tmp_path):
+    path = repo / "data/tasks/r2-04.yaml"
+    text = path.read_text(encoding="utf-8")
+    flush = text.split("progress:\n")[0] + "progress:\n" + "".join(
+        line[2:] + "\n" for line in text.split("progress:\n")[1].splitlines()
+    )
+    path.write_text(flush, encoding="utf-8")
+    (tmp_path / "p.txt").write_text(SNIPPET, encoding="utf-8")
+    result = cli("progress", "add", "r2-04", "--as-of", "2024-06-30", "--from", str(tmp_path / "p.txt"), "-C", str(repo))
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8").endswith("\n- as_of: 2024-06-30\n  measures:\n    - heading: 强化宣传教育。\n"
+                                                     "      items:\n        - 开展宣讲12场。\n        - 印发手册。\n"
+                                                     "    - heading: 完善制度。\n      text: 已印发《三明市生态环境保护责任清单》。\n")
+
+
+def test_an_unsplittable_snippet_is_refused_with_its_line(repo, cli, tmp_path):
+    (tmp_path / "p.txt").write_text("1.强化宣传教育。①甲。\n这一行没有编号\n", encoding="utf-8")
+    before = snapshot(repo)
+    result = cli("progress", "add", "r2-04", "--as-of", "2024-06-30", "--from", str(tmp_path / "p.txt"), "-C", str(repo))
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'p.txt'}:2:1: E520" in result.output and "没有写入任何文件" in result.output
+    assert snapshot(repo) == before
+
+
+def test_a_report_under_a_published_cutoff_is_refused(repo, cli, tmp_path):
+    (tmp_path / "p.txt").write_text(SNIPPET, encoding="utf-8")
+    before = snapshot(repo)
+    result = cli("progress", "add", "r2-04", "--as-of", "2024-05-31", "--from", str(tmp_path / "p.txt"), "-C", str(repo))
+    assert result.exit_code == 1 and "已有截至 2024-05-31 的进展" in result.output
+    assert snapshot(repo) == before
+
+
+def test_progress_add_for_an_unknown_task_is_refused(repo, cli, tmp_path):
+    (tmp_path / "p.txt").write_text(SNIPPET, encoding="utf-8")
+    before = snapshot(repo)
+    result = cli("progress", "add", "r2-44", "--as-of", "2024-06-30", "--from", str(tmp_path / "p.txt"), "-C", str(repo))
+    assert result.exit_code == 2 and "没有编号为“r2-44”的任务" in result.output
+    assert snapshot(repo) == before
+
+
+def test_progress_add_in_the_editor_starts_from_the_latest_report(repo, cli, tmp_path, monkeypatch):
+    (tmp_path / "p.txt").write_text(SNIPPET, encoding="utf-8")
+    seen = tmp_path / "seen.txt"
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"sh -c 'cp \"$0\" {seen}; cp {tmp_path / 'p.txt'} \"$0\"'")
+    latest = load_valid(repo, date(2026, 1, 1)).tasks["r2-04"].progress[-1]
+    result = cli("progress", "add", "r2-04", "--as-of", "2024-06-30", "--edit", "-C", str(repo))
+    assert result.exit_code == 0, result.output
+    assert seen.read_text(encoding="utf-8") == format_measures(latest.measures)
+    assert "+          - 开展宣讲12场。" in result.stdout
