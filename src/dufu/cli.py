@@ -562,6 +562,97 @@ def _edit_in_editor(draft: str) -> str:
         return path.read_text(encoding="utf-8-sig")
 
 
+new_app = typer.Typer(help="新建数据文件。", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(new_app, name="new")
+
+
+def _text_option(field: str, flag: str):
+    from .words import LABELS
+
+    return Annotated[Optional[str], typer.Option(flag, help=f"{LABELS[field]}(照公告原文书写)", metavar="文字")]
+
+
+@new_app.command("task")
+def new_task(
+    round_id: Annotated[Optional[str], typer.Option("--round", help="轮次编号,如 r2", autocompletion=_completer("rounds"))] = None,
+    title: _text_option("title", "--title") = None,
+    lead_units: _text_option("lead_units", "--lead") = None,
+    responsible_units: _text_option("responsible_units", "--responsible") = None,
+    deadline: _text_option("deadline", "--deadline") = None,
+    target: _text_option("target", "--target") = None,
+    status_: Annotated[str, typer.Option("--status", help="状态")] = "正在推进",
+    number: Annotated[Optional[int], typer.Option("--number", help="序号(默认:本轮次下一个)", min=1)] = None,
+    task_id: Annotated[Optional[str], typer.Option("--id", help="任务编号(默认:轮次-序号,如 r2-05)")] = None,
+    directory: Directory = None,
+    dry_run: DryRun = False,
+    today: Today = None,
+) -> None:
+    """新建一项整改任务:终端上逐项询问缺少的内容,也可全部用选项给出(便于脚本)。"""
+    with _errors_to_exit():
+        from .newfiles import TASK_INPUTS
+        from .newfiles import new_task as build_task
+
+        given = dict(round=round_id, title=title, lead_units=lead_units, responsible_units=responsible_units)
+        given.update(deadline=deadline, target=target)
+        values = _ask_missing({name: given[name] for name in TASK_INPUTS})
+        _write(directory, lambda root, data: [build_task(root, data, values, status_, number, task_id)], today, dry_run, False)
+
+
+def _ask_missing(values: dict) -> dict:
+    """Prompt for each missing value on a terminal; elsewhere name the options to give."""
+    from .problems import UsageError
+    from .words import LABELS
+
+    flags = {"round": "--round", "title": "--title", "lead_units": "--lead", "responsible_units": "--responsible"}
+    missing = [name for name, value in values.items() if not (value or "").strip()]
+    if missing and not sys.stdin.isatty():
+        names = "、".join(f"{flags.get(n, '--' + n)}({LABELS[n]})" for n in missing)
+        raise UsageError(f"缺少 {names}:不在终端上运行时,请用选项给出")
+    for name in missing:
+        while not (values[name] or "").strip():
+            values[name] = typer.prompt(LABELS[name])
+    return {name: value.strip() for name, value in values.items()}
+
+
+units_app = typer.Typer(help="单位名录。", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(units_app, name="units")
+
+
+@units_app.command("add")
+def units_add(
+    names: Annotated[list[str], typer.Argument(metavar="单位全称", help="要登记的单位全称,可写多个")],
+    alias: Annotated[Optional[list[str]], typer.Option("--alias", help="这个单位在正文中的其他写法(简称),可重复", metavar="简称")] = None,
+    directory: Directory = None,
+    dry_run: DryRun = False,
+    today: Today = None,
+) -> None:
+    """在单位名录(data/units.yaml)末尾登记单位及其简称。"""
+    with _errors_to_exit():
+        from .authoring import add_units
+
+        _write(directory, lambda root, data: [add_units(root, data, names, alias or [])], today, dry_run, False)
+
+
+bulletin_app = typer.Typer(help="整改情况公告。", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(bulletin_app, name="bulletin")
+
+
+@bulletin_app.command("new")
+def bulletin_new(
+    as_of: Annotated[str, typer.Option("--as-of", help="统计截至日期(YYYY-MM-DD)", metavar="日期", callback=_required_day)],
+    on: Annotated[str, typer.Option("--date", help="成文日期(YYYY-MM-DD)", metavar="日期", callback=_required_day)],
+    bulletin_id: Annotated[Optional[str], typer.Option("--id", help="公告编号(默认:成文日期)")] = None,
+    directory: Directory = None,
+    dry_run: DryRun = False,
+    today: Today = None,
+) -> None:
+    """新建下一期公告:标题、导语、引言、发文机关沿用最近一期,统计截至新的日期。"""
+    with _errors_to_exit():
+        from .newfiles import next_bulletin
+
+        _write(directory, lambda root, data: [next_bulletin(root, data, as_of, on, bulletin_id)], today, dry_run, False)
+
+
 def _dumps(value) -> str:
     import json
 

@@ -1,0 +1,106 @@
+"""New data files in the house layout: a task (`dufu new task`, `dufu import ledger`) and the
+next bulletin (`dufu bulletin new`). Laid out here, checked and written by the writer."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from . import yamlwrite as yw
+from .bulletin import latest_bulletin
+from .files import read_regular
+from .models import STATUSES, Report, Unit
+from .problems import DufuError, UsageError
+from .repo import Dataset
+from .units import UnitRegistry, implied_name, split_unit_line
+from .words import TASK_FIELDS
+from .writer import Change, change_file
+from .yamlload import MAX_FILE_BYTES
+
+# What a new task needs, in file order (labels from words.LABELS).
+TASK_INPUTS = ("round", "title", *TASK_FIELDS)
+
+
+def next_number(data: Dataset, round_id: str, taken: set[int] = frozenset()) -> int:
+    """The number after the round's highest itemized one (or one taken by the same write)."""
+    numbers = {task.number for task in data.tasks_of(round_id)} | set(taken)
+    return max(numbers, default=0) + 1
+
+
+def free_id(data: Dataset, root: Path, round_id: str, number: int, taken: set[str] = frozenset()) -> str:
+    task_id = f"{round_id}-{number:02d}"
+    while task_id in data.tasks or task_id in taken or (root / f"data/tasks/{task_id}.yaml").exists():
+        task_id += "x"  # a hand-made repository may use another id scheme
+    return task_id
+
+
+def task_text(fields: list[tuple[str, object]], reports: list[Report]) -> str:
+    """A task file: schema line, fields in house order, its progress (or an empty list)."""
+    body = yw.mapping(fields)
+    progress = "progress:\n" + "".join(yw.report_item(r) for r in reports) if reports else "progress: []\n"
+    return yw.header("task", 2) + body + progress
+
+
+def new_task(root: Path, data: Dataset, values: dict[str, str], status: str, number: int | None, task_id: str | None):
+    """`dufu new task`: the Change that creates data/tasks/<id>.yaml."""
+    round_id = values["round"]
+    if round_id not in data.rounds:
+        raise UsageError(f"没有轮次“{round_id}”。已有轮次:{'、'.join(data.rounds) or '(无)'}")
+    if status not in STATUSES:
+        raise UsageError(f"没有状态“{status}”。可用状态:{'、'.join(STATUSES)}")
+    number = number or next_number(data, round_id)
+    task_id = task_id or free_id(data, root, round_id, number)
+    if task_id in data.tasks:
+        raise DufuError(f"已有编号为 {task_id} 的任务({data.where(data.tasks[task_id])})")
+    fields = [("id", task_id), ("round", round_id), ("number", number), ("title", values["title"])]
+    fields += [(name, values[name]) for name in TASK_FIELDS] + [("status", status)]
+    return change_file(root, f"data/tasks/{task_id}.yaml", task_text(fields, []).encode("utf-8"))
+
+
+def units_to_add(data: Dataset, lines: list[str]) -> list[str]:
+    """Units the unit lines name that the registry does not know (a name after 、 in a group
+    takes the group's place prefix), in order of first mention."""
+    known = list(data.units_file.units) if data.units_file else []
+    registry, added = UnitRegistry(known), []
+    for line in lines:
+        for group in split_unit_line(line):
+            for index, written in enumerate(group):
+                if registry.resolve_in_group(group[0], written, index) is None:
+                    added.append(written if index == 0 else implied_name(group[0], written))
+                    known.append(Unit(name=added[-1]))
+                    registry = UnitRegistry(known)
+    return added
+
+
+def units_change(root: Path, data: Dataset, names: list[str]) -> Change | None:
+    if not names:
+        return None
+    rel = data.where(data.units_file) if data.units_file is not None else "data/units.yaml"
+    old = read_regular(root / rel, MAX_FILE_BYTES).decode("utf-8") if (root / rel).exists() else "units: []\n"
+    return change_file(root, rel, yw.splice_units(old, names).encode("utf-8"))
+
+
+def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id: str | None) -> Change:
+    """`dufu bulletin new`: the next notice, carrying over title, preamble, listing, issuers,
+    template and punctuation from the latest one; totals are recorded when it is published."""
+    if not data.bulletins:
+        raise DufuError("还没有任何一期公告可以沿用:请先用 dufu import notice 导入已发布的公告")
+    last = latest_bulletin(data)
+    bulletin_id = bulletin_id or day.isoformat()
+    if bulletin_id in data.bulletins or (root / f"data/bulletins/{bulletin_id}.yaml").exists():
+        raise DufuError(f"已有编号为 {bulletin_id} 的公告")
+    if as_of <= last.as_of:
+        raise DufuError(f"截至日期 {as_of} 不晚于上一期公告 {last.id} 的截至日期 {last.as_of}")
+    listing = last.listing
+    tasks = "open" if listing.tasks == "open" else f"[{', '.join(listing.tasks)}]"
+    text = (
+        yw.header("bulletin", 2)
+        + yw.mapping([("id", bulletin_id), ("title", last.title), ("as_of", as_of), ("date", day)])
+        + yw.mapping([("preamble", last.preamble)])
+        + f"summary_rounds: [{', '.join(last.summary_rounds)}]\n"
+        + f"listing:\n  round: {listing.round}\n  tasks: {tasks}\n  intro: {yw.scalar(listing.intro)}\n"
+        + yw.mapping([("issuers", list(last.issuers))])
+        + (f"template: {yw.scalar(last.template)}\n" if last.template != "bulletin.txt.j2" else "")
+        + (f"punctuation: {last.punctuation}\n" if last.punctuation != "半角" else "")
+    )
+    return change_file(root, f"data/bulletins/{bulletin_id}.yaml", text.encode("utf-8"))

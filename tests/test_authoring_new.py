@@ -1,0 +1,76 @@
+"""dufu new task, units add, bulletin new: new files in the house layout, through the write path."""
+
+from __future__ import annotations
+
+from conftest import TODAY
+from freshrepo import make_fresh_repo
+
+OPTIONS = ("--round", "r2", "--title", "矿山生态修复不到位问题", "--lead", "市林业局",
+           "--responsible", "市生态环境局", "--deadline", "2025年12月底前", "--target", "完成修复")
+
+
+def snapshot(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_new_task_takes_the_next_number_and_writes_the_house_layout(tmp_path, cli):
+    root = make_fresh_repo(tmp_path / "fresh")
+    assert cli("new", "task", *OPTIONS, "-C", str(root), "--today", TODAY).exit_code == 0
+    result = cli("new", "task", *OPTIONS[:2], "--title", "第二个问题", *OPTIONS[4:], "-C", str(root), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert (root / "data/tasks/r2-02.yaml").read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=../../schemas/task.schema.json\n"
+        "id: r2-02\nround: r2\nnumber: 2\ntitle: 第二个问题\nlead_units: 市林业局\nresponsible_units: 市生态环境局\n"
+        "deadline: 2025年12月底前\ntarget: 完成修复\nstatus: 正在推进\nprogress: []\n"
+    )
+    assert result.stdout.startswith("--- /dev/null\n+++ b/data/tasks/r2-02.yaml\n")
+    listed = cli("list", "-C", str(root), "--format", "json", "--as-of", "2024-06-30")
+    assert [t["id"] for t in __import__("json").loads(listed.stdout)] == ["r2-01", "r2-02"]
+
+
+def test_new_task_without_a_terminal_names_the_missing_options(tmp_path, cli):
+    root = make_fresh_repo(tmp_path / "fresh")
+    before = snapshot(root)
+    result = cli("new", "task", "--round", "r2", "-C", str(root))
+    assert result.exit_code == 2 and "--title(问题)" in result.output and "--target(整改目标)" in result.output
+    assert snapshot(root) == before
+
+
+def test_new_task_with_an_unknown_unit_or_round_is_refused(tmp_path, cli):
+    root = make_fresh_repo(tmp_path / "fresh")
+    before = snapshot(root)
+    result = cli("new", "task", *OPTIONS[:4], "--lead", "市林草局", *OPTIONS[6:], "-C", str(root))
+    assert result.exit_code == 1 and "E312" in result.output and "没有写入任何文件" in result.output
+    result = cli("new", "task", "--round", "r7", *OPTIONS[2:], "-C", str(root))
+    assert result.exit_code == 2 and "没有轮次“r7”" in result.output
+    assert snapshot(root) == before
+
+
+def test_units_add_appends_to_the_registry(tmp_path, cli):
+    root = make_fresh_repo(tmp_path / "fresh")
+    result = cli("units", "add", "市住房和城乡建设局", "--alias", "市住建局", "-C", str(root))
+    assert result.exit_code == 0, result.output
+    assert (root / "data/units.yaml").read_text(encoding="utf-8").endswith(
+        "  - name: 市林业局\n  - name: 市住房和城乡建设局\n    aliases:\n      - 市住建局\n"
+    )
+    again = cli("units", "add", "市住建局", "-C", str(root))
+    assert again.exit_code == 1 and "已有“市住建局”(即“市住房和城乡建设局”)" in again.output
+
+
+def test_bulletin_new_carries_over_the_latest_notice(repo, cli):
+    result = cli("bulletin", "new", "--as-of", "2024-06-30", "--date", "2024-07-20", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    text = (repo / "data/bulletins/2024-07-20.yaml").read_text(encoding="utf-8")
+    old = (repo / "data/bulletins/2024-06-24.yaml").read_text(encoding="utf-8")
+    assert text == old.split("totals:")[0].replace("id: 2024-06-24", "id: 2024-07-20").replace(
+        "as_of: 2024-05-31\ndate: 2024-06-24", "as_of: 2024-06-30\ndate: 2024-07-20"
+    )
+    rendered = cli("render", "2024-07-20", "-C", str(repo), "--today", TODAY)
+    assert rendered.exit_code == 0 and "截至2024年6月底," in rendered.stdout
+
+
+def test_bulletin_new_refuses_a_cutoff_that_is_not_later(repo, cli):
+    before = snapshot(repo)
+    result = cli("bulletin", "new", "--as-of", "2024-05-31", "--date", "2024-07-20", "-C", str(repo))
+    assert result.exit_code == 1 and "不晚于上一期公告 2024-06-24" in result.output
+    assert snapshot(repo) == before
