@@ -653,6 +653,31 @@ def bulletin_new(
         _write(directory, lambda root, data: [next_bulletin(root, data, as_of, on, bulletin_id)], today, dry_run, False)
 
 
+export_app = typer.Typer(help="把数据导出为其他格式。", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("ledger")
+def export_ledger(
+    output: Annotated[Path, typer.Option("-o", "--output", help="写入的 Excel 文件(.xlsx)", metavar="文件")],
+    directory: Directory = None,
+    as_of: AsOf = None,
+    today: Today = None,
+) -> None:
+    """导出整改台账(Excel):每项任务一行(含最近一次进展),另附各轮次汇总。"""
+    with _errors_to_exit():
+        from .files import write_atomic
+        from .indexed import with_text
+        from .ledger_xlsx import ledger_workbook
+        from .validate import load_valid
+
+        data = load_valid(_root(directory), _today(today))
+        with_text(data, list(data.tasks.values()))
+        day = _today(as_of)
+        write_atomic(output, ledger_workbook(data, day))
+        typer.echo(f"已写入 {output}({len(data.tasks)} 项任务,截至 {day})", err=True)
+
+
 def _dumps(value) -> str:
     import json
 

@@ -1,0 +1,137 @@
+"""`dufu export ledger`: the ledger (整改台账) as an Excel workbook, as of a day.
+
+Sheet 整改任务: one row per itemized task, headed with the field labels of ``words``; the
+progress column holds the latest report in the notice's own text form. Sheet 汇总: one row per
+round with the same tallies as ``dufu status`` (counted-only tasks included).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .ledger import tally_all
+from .models import DONE_STATUSES, STATUSES, Task
+from .progress_text import format_measures
+from .repo import Dataset
+from .words import LABELS
+
+TASK_SHEET, SUMMARY_SHEET = "整改任务", "汇总"
+# Columns of the task sheet: field, width (in Excel character units).
+COLUMNS: tuple[tuple[str, int], ...] = (
+    ("number", 6), ("round", 16), ("title", 28), ("lead_units", 18), ("responsible_units", 22),
+    ("deadline", 14), ("target", 40), ("progress", 60), ("progress_as_of", 12), ("status", 12),
+    ("completed_on", 12), ("closed_on", 12),
+)
+EXTRA_LABELS = {"progress_as_of": "进展截至"}  # the date of the report shown, so that import keeps it
+DATE_FORMAT = "yyyy-mm-dd"
+BEFORE = "前"  # 完成时间 written "2024-05-31前": done on or before that day (completed_by)
+
+_FILLS = {
+    "done": PatternFill("solid", fgColor="C6EFCE"),
+    "closed": PatternFill("solid", fgColor="D9D9D9"),
+    "open": PatternFill("solid", fgColor="FFEB9C"),
+    "overdue": PatternFill("solid", fgColor="FFC7CE"),
+}
+_HEADER_FONT, _OVERDUE_FONT = Font(bold=True), Font(bold=True, color="9C0006")
+
+
+def label(field: str) -> str:
+    return EXTRA_LABELS.get(field) or LABELS[field]
+
+
+def ledger_workbook(data: Dataset, day: date) -> bytes:
+    """The workbook as .xlsx bytes (written by the caller, atomically)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = TASK_SHEET
+    sheet.append([label(field) for field, _ in COLUMNS])
+    for task in (t for round_id in data.rounds for t in data.tasks_of(round_id)):
+        sheet.append(_task_row(data, task, day))
+        _style_status(sheet, sheet.max_row, task, day)
+    _lay_out(sheet, [width for _, width in COLUMNS])
+    _summary(book.create_sheet(SUMMARY_SHEET), data, day)
+    out = io.BytesIO()
+    book.save(out)
+    return _deterministic(out.getvalue(), day)
+
+
+def _deterministic(raw: bytes, day: date) -> bytes:
+    """The same workbook for the same data and day: openpyxl stamps the time of saving into
+    docProps/core.xml and every zip entry; both are set to the ledger's day instead."""
+    stamp = f"{day.isoformat()}T00:00:00Z".encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
+            target.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _task_row(data: Dataset, task: Task, day: date) -> list:
+    report = task.report_at(day)
+    completed = task.completed_on if task.completed_on and task.completed_on <= day else None
+    if completed is None and task.completed_by is not None and task.completed_by <= day:
+        completed = f"{task.completed_by.isoformat()}{BEFORE}"
+    values = {
+        "number": task.number,
+        "round": data.rounds[task.round].name,
+        "progress": format_measures(report.measures).rstrip("\n") if report else None,
+        "progress_as_of": report.as_of if report else None,
+        "status": task.status_at(day),
+        "completed_on": completed,
+        "closed_on": task.closed_on if task.closed_on and task.closed_on <= day else None,
+    }
+    return [values[f] if f in values else getattr(task, f) for f, _ in COLUMNS]
+
+
+def _style_status(sheet, row: int, task: Task, day: date) -> None:
+    status = task.status_at(day)
+    overdue = task.is_overdue_at(day)
+    kind = "overdue" if overdue else "closed" if status == "已销号" else "done" if status in DONE_STATUSES else "open"
+    cell = sheet.cell(row, [f for f, _ in COLUMNS].index("status") + 1)
+    cell.fill = _FILLS[kind]
+    if overdue:
+        cell.value = status  # the colour says overdue; the word stays one dufu reads back
+        cell.font = _OVERDUE_FONT
+
+
+def _lay_out(sheet, widths: list[int]) -> None:
+    """Header bold and frozen, widths set, text wrapped, dates as real Excel dates."""
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for cell in sheet[1]:
+        cell.font = _HEADER_FONT
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+SUMMARY_HEADERS = ("轮次", "任务总数", "已完成", "未完成", "逾期", "其中仅有数量(未逐项录入)")
+
+
+def _summary(sheet, data: Dataset, day: date) -> None:
+    """One row per round: the tallies of `dufu status`, then the count per status word."""
+    sheet.append([f"截至 {day.isoformat()}"])
+    sheet.append([*SUMMARY_HEADERS, *STATUSES])
+    for tally in tally_all(data, day):
+        counted = sum(group.count for group in tally.round.counted)
+        row = [tally.round.name, tally.total, tally.done, tally.open, tally.overdue, counted]
+        sheet.append(row + [tally.by_status.get(status, 0) for status in STATUSES])
+    _lay_out(sheet, [28, 10, 10, 10, 10, 14] + [10] * len(STATUSES))
+    sheet.freeze_panes = "B3"
+    for cell in sheet[2]:
+        cell.font = _HEADER_FONT

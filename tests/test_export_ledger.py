@@ -1,0 +1,63 @@
+"""dufu export ledger: the workbook re-read with openpyxl."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import openpyxl
+from conftest import TODAY, edit
+
+from dufu.progress_text import parse_measures
+from dufu.validate import load_valid
+
+HEADERS = ["序号", "轮次", "问题", "牵头单位", "责任单位", "整改时限", "整改目标", "整改进展", "进展截至", "状态", "完成时间", "销号时间"]
+
+
+def export(cli, repo, tmp_path, as_of):
+    out = tmp_path / "台账.xlsx"
+    result = cli("export", "ledger", "-o", str(out), "-C", str(repo), "--as-of", as_of, "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    return openpyxl.load_workbook(out), out
+
+
+def test_every_task_is_present_with_its_latest_report(repo, cli, tmp_path):
+    book, _ = export(cli, repo, tmp_path, "2024-06-30")
+    sheet = book["整改任务"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADERS
+    assert sheet.freeze_panes == "A2" and sheet.column_dimensions["H"].width == 60
+    assert sheet["H2"].alignment.wrap_text
+    data = load_valid(repo, date(2026, 1, 1))
+    assert [(r[0], r[2]) for r in rows[1:]] == [(t.number, t.title) for t in data.tasks_of("r2")]
+    for row, task in zip(rows[1:], data.tasks_of("r2")):
+        assert parse_measures(row[7]) == list(task.progress[-1].measures)
+        assert row[8] == datetime(2024, 5, 31) and row[9] == "正在推进" and row[1] == "第二轮中央生态环境保护督察"
+
+
+def test_summary_totals_equal_status_json(repo, cli, tmp_path):
+    edit(repo / "data/tasks/r2-04.yaml", "deadline: 立行立改、长期坚持", "deadline: 2024年6月底前")
+    assert cli("done", "r2-02", "--on", "2024-07-10", "-C", str(repo), "--today", TODAY).exit_code == 0
+    book, _ = export(cli, repo, tmp_path, "2024-08-01")
+    rows = list(book["汇总"].iter_rows(values_only=True))
+    status = json.loads(cli("status", "-C", str(repo), "--as-of", "2024-08-01", "--format", "json").stdout)
+    by_name = {row[0]: row for row in rows[2:]}
+    assert len(by_name) == len(status["rounds"]) == 2
+    for tally in status["rounds"]:
+        row = by_name[tally["name"]]
+        assert list(row[1:5]) == [tally["total"], tally["done"], tally["open"], tally["overdue"]]
+        statuses = rows[1][6:]
+        assert {s: n for s, n in zip(statuses, row[6:]) if n} == tally["by_status"]
+    assert by_name["第一轮中央生态环境保护督察"][5] == 17  # counted-only tasks are in the summary
+    tasks = book["整改任务"]
+    overdue = next(r for r in tasks.iter_rows(min_row=2) if r[2].value == "保护区管控不力问题")
+    assert overdue[9].fill.fgColor.rgb.endswith("FFC7CE")  # overdue: red
+    done = next(r for r in tasks.iter_rows(min_row=2) if r[2].value == "法治观念淡薄问题")
+    assert done[9].value == "已完成" and done[10].value == datetime(2024, 7, 10) and done[10].number_format == "yyyy-mm-dd"
+
+
+def test_the_workbook_is_deterministic(repo, cli, tmp_path):
+    _, first = export(cli, repo, tmp_path, "2024-06-30")
+    once = first.read_bytes()
+    _, second = export(cli, repo, tmp_path, "2024-06-30")
+    assert second.read_bytes() == once
