@@ -8,7 +8,7 @@ import pytest
 
 COMMANDS = [[], ["status"], ["list"], ["show"], ["validate"], ["render"], ["schema"], ["init"], ["import"], ["import", "notice"]]
 ALLOWED = {"html", "md", "docx", "pdf", "LibreOffice", "shell", "yaml", "dufu", "JSON", "Schema", "YYYY", "MM", "DD", "data", "schemas", "dufu", "r2", "r2-01", "table", "text"}
-ALLOWED |= {"status", "list", "show", "validate", "render", "schema", "init", "import", "notice", "--help", "done", "close", "progress", "add", "new", "task", "units", "bulletin", "export", "ledger"}
+ALLOWED |= {"status", "list", "show", "validate", "render", "schema", "init", "import", "notice", "--help", "done", "close", "progress", "add", "new", "task", "units", "bulletin", "export", "ledger", "Excel", "xlsx"}
 
 
 def english_left(text: str) -> set[str]:

@@ -678,6 +678,53 @@ def export_ledger(
         typer.echo(f"已写入 {output}({len(data.tasks)} 项任务,截至 {day})", err=True)
 
 
+@import_app.command("ledger")
+def import_ledger(
+    file: Annotated[Path, typer.Argument(metavar="文件", help="整改台账(Excel .xlsx)")],
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="读取这个工作表(默认:第一个有表头的)", metavar="名称")] = None,
+    maps: Annotated[
+        Optional[list[str]],
+        typer.Option("--map", help="表头=字段:这一列是哪个字段(字段写台账列名如 问题、牵头单位,或“忽略”),可重复", metavar="表头=字段"),
+    ] = None,
+    round_id: Annotated[Optional[str], typer.Option("--round", help="台账没有轮次列时,任务所属的轮次", autocompletion=_completer("rounds"))] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="台账没有“进展截至”列时,整改进展的截至日期", metavar="日期", callback=_parse_day)] = None,
+    directory: Directory = None,
+    dry_run: DryRun = False,
+    today: Today = None,
+) -> None:
+    """导入整改台账(Excel):每行一项任务;有一行不能导入就什么也不写。"""
+    with _errors_to_exit():
+        from .ledger_import import import_ledger_file
+        from .validate import load_valid
+
+        root = _root(directory)
+        data = load_valid(root, _today(today))
+        done = import_ledger_file(
+            root, data, file, _today(today), sheet_name=sheet, maps=_column_map(maps or []), round_id=round_id,
+            as_of=as_of, dry_run=dry_run,
+        )
+        _echo(done.diff)
+        what = f"工作表“{done.sheet}”:{len(done.tasks)} 项任务" + (f",新登记 {len(done.units)} 个单位" if done.units else "")
+        what += f"(跳过 {done.skipped} 个空行、小计行或重复表头)" if done.skipped else ""
+        typer.echo(("(--dry-run:没有写入)" if dry_run else "已导入") + what, err=True)
+
+
+def _column_map(items: list[str]) -> dict:
+    from .ledger_columns import map_target, normalize
+    from .problems import UsageError
+
+    mapping = {}
+    for item in items:
+        header, sep, value = item.partition("=")
+        if not sep or not header.strip():
+            raise UsageError(f"--map 应写成 表头=字段,如 --map 问题名称=问题,而不是“{item}”")
+        try:
+            mapping[normalize(header)] = map_target(value.strip())
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    return mapping
+
+
 def _dumps(value) -> str:
     import json
 

@@ -1,0 +1,242 @@
+"""`dufu import ledger`: the tasks of an Excel ledger (整改台账) into the data repository.
+
+The header row is found under any merged title rows; merged cells are spread over the cells
+they cover; blank rows, repeated headers and subtotal rows are skipped. Every other row must
+become a task, or it is reported with its sheet and row, and nothing is written (all or
+nothing). New units named by the rows are registered; everything goes through the writer.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import ledger_columns as lc
+from .files import read_regular
+from .models import DONE_STATUSES, Report, Task
+from .newfiles import free_id, next_number, task_text, units_change, units_to_add
+from .problems import DufuError, InvalidData, Problem, UsageError
+from .progress_text import ProgressTextError, parse_measures
+from .repo import Dataset
+from .words import TASK_FIELDS
+
+MAX_LEDGER_BYTES = 50 * 1024 * 1024
+_SUBTOTAL = ("合计", "小计", "总计")
+
+
+@dataclass
+class Imported:
+    """What an import did (or, with dry_run, would do)."""
+
+    diff: str
+    sheet: str
+    tasks: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    skipped: int = 0
+
+
+class RowRejected(ValueError):
+    def __init__(self, column: int, message: str) -> None:
+        super().__init__(message)
+        self.column, self.message = column, message
+
+
+def open_sheet(file: Path, sheet_name: str | None):
+    from openpyxl import load_workbook
+
+    raw = read_regular(file, MAX_LEDGER_BYTES)
+    try:
+        book = load_workbook(io.BytesIO(raw), data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DufuError(f"{file} 不是可读取的 Excel 工作簿(.xlsx):{type(exc).__name__}") from None
+    if sheet_name is not None and sheet_name not in book.sheetnames:
+        raise UsageError(f"{file} 中没有工作表“{sheet_name}”。已有:{'、'.join(book.sheetnames)}")
+    return [book[sheet_name]] if sheet_name is not None else book.worksheets
+
+
+def _spread_merged(sheet) -> None:
+    for cells in list(sheet.merged_cells.ranges):
+        value = sheet.cell(cells.min_row, cells.min_col).value
+        sheet.unmerge_cells(str(cells))
+        for row in range(cells.min_row, cells.max_row + 1):
+            for col in range(cells.min_col, cells.max_col + 1):
+                sheet.cell(row, col).value = value
+
+
+def find_header(sheet, mapping: dict[str, str | None]) -> tuple[int, dict[int, str]] | None:
+    """The first row (of the first 30) naming a title column and at least two more fields."""
+    for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, 30)):
+        columns = {}
+        for cell in row:
+            header = lc.normalize(cell.value)
+            if header and (name := lc.field_for(header, mapping)) is not None:
+                columns.setdefault(name, []).append(cell.column)
+        if "title" in columns and len(columns) >= 3:
+            doubled = {name: cols for name, cols in columns.items() if len(cols) > 1}
+            if doubled:
+                name, cols = next(iter(doubled.items()))
+                letters = "、".join(_letter(c) for c in cols)
+                raise UsageError(f"工作表“{sheet.title}”第 {row[0].row} 行有多列都是“{name}”({letters}):用 --map 表头=忽略 去掉多余的")
+            return row[0].row, {cols[0]: name for name, cols in columns.items()}
+    return None
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column) + "列"
+
+
+def import_ledger_file(
+    root: Path, data: Dataset, file: Path, today: date, *, sheet_name: str | None = None,
+    maps: dict[str, str | None] | None = None, round_id: str | None = None, as_of: date | None = None,
+    dry_run: bool = False,
+) -> Imported:
+    from .writer import commit_changes
+
+    mapping = maps or {}
+    for sheet in open_sheet(file, sheet_name):
+        _spread_merged(sheet)
+        found = find_header(sheet, mapping)
+        if found is not None:
+            break
+    else:
+        raise DufuError(f"{file} 中找不到表头行(应有“问题”列和至少两列其他台账字段):可用 --sheet 指定工作表,--map 表头=字段 说明列名")
+    header_row, columns = found
+    missing = [lc.HEADER_WORDS[f][0] for f in lc.REQUIRED if f not in columns.values()]
+    if missing:
+        raise DufuError(f"工作表“{sheet.title}”缺少这些列:{'、'.join(missing)}(列名不同时用 --map 表头=字段)")
+    plan = _Plan(file.name, root, data, sheet, columns, round_id, as_of)
+    plan.read_rows(header_row)
+    if plan.problems:
+        raise _refused(file, sheet.title, plan.problems)
+    units = units_to_add(data, [line for fields, _ in plan.tasks for line in (fields["lead_units"], fields["responsible_units"])])
+    changes = [units_change(root, data, units)] if units else []
+    changes += [_task_change(root, fields, reports) for fields, reports in plan.tasks]
+    diff = commit_changes(root, changes, today, dry_run=dry_run)
+    return Imported(diff, sheet.title, [f["id"] for f, _ in plan.tasks], units, plan.skipped)
+
+
+def _task_change(root: Path, fields: dict, reports: list[Report]):
+    from .writer import change_file
+
+    rel = f"data/tasks/{fields['id']}.yaml"
+    return change_file(root, rel, task_text([(k, v) for k, v in fields.items()], reports).encode("utf-8"))
+
+
+def _refused(file: Path, sheet: str, problems: list[Problem]) -> InvalidData:  # noqa: ARG001
+    refused = InvalidData(problems)
+    refused.args = (f"工作表“{sheet}”有 {len(problems)} 行无法导入(见上),没有写入任何文件",)
+    return refused
+
+
+class _Plan:
+    """The rows of one sheet read into task fields; problems collected per row."""
+
+    def __init__(self, file, root, data, sheet, columns, round_id, as_of) -> None:
+        self.file, self.root, self.data, self.sheet, self.columns = file, root, data, sheet, columns
+        self.round_id, self.as_of = round_id, as_of
+        self.tasks: list[tuple[dict, list[Report]]] = []
+        self.problems: list[Problem] = []
+        self.skipped = 0
+
+    def read_rows(self, header_row: int) -> None:
+        header = [self.sheet.cell(header_row, col).value for col in self.columns]
+        for row in range(header_row + 1, self.sheet.max_row + 1):
+            cells = {name: self.sheet.cell(row, col).value for col, name in self.columns.items()}
+            values = {k: v for k, v in cells.items() if v is not None and str(v).strip()}
+            if not values or list(cells.values()) == header or self._subtotal(row, values):
+                self.skipped += 1
+                continue
+            try:
+                self.tasks.append(self._task(values))
+            except RowRejected as exc:
+                where = f"{self.sheet.title}!{_letter(exc.column)[:-1]}{row}"
+                message = f"工作表“{self.sheet.title}”第 {row} 行({where}):{exc.message}"
+                self.problems.append(Problem(self.file, row, exc.column, "E530", message))
+
+    def _subtotal(self, row: int, values: dict) -> bool:
+        texts = [str(self.sheet.cell(row, col).value or "") for col in range(1, self.sheet.max_column + 1)]
+        numbered = str(values.get("number", "")).strip().isdigit()
+        return not numbered and any(word in text for text in texts for word in _SUBTOTAL)
+
+    def _col(self, name: str) -> int:
+        return next((col for col, field in self.columns.items() if field == name), 1)
+
+    def _read(self, name: str, values: dict, reader):
+        try:
+            return reader(values[name])
+        except ValueError as exc:
+            raise RowRejected(self._col(name), str(exc)) from None
+
+    def _task(self, values: dict) -> tuple[dict, list[Report]]:
+        for name in lc.REQUIRED:
+            if name not in values:
+                raise RowRejected(self._col(name), f"缺少{lc.HEADER_WORDS[name][0]}")
+        round_id = self._round(values)
+        taken = {f["number"] for f, _ in self.tasks if f["round"] == round_id}
+        number = self._read("number", values, lc.read_number) if "number" in values else next_number(self.data, round_id, taken)
+        clash = [t.id for t in self.data.tasks_of(round_id) if t.number == number or t.title == str(values["title"]).strip()]
+        if clash or number in taken:
+            raise RowRejected(self._col("number"), f"轮次 {round_id} 中已有序号 {number} 或同名问题的任务{('(' + clash[0] + ')') if clash else ''}")
+        task_id = free_id(self.data, self.root, round_id, number, {f["id"] for f, _ in self.tasks})
+        fields = {"id": task_id, "round": round_id, "number": number, "title": str(values["title"]).strip()}
+        fields.update({name: str(values[name]).strip() for name in TASK_FIELDS if name != "deadline"})
+        fields["deadline"] = self._read("deadline", values, lc.read_deadline)
+        fields = {k: fields[k] for k in ("id", "round", "number", "title", *TASK_FIELDS)}
+        fields.update(self._state(values))
+        reports = self._reports(values)
+        try:
+            Task(**fields, progress=reports)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise RowRejected(self._col(str(first["loc"][0])), f"{first['loc'][0]}:{first['msg']}") from None
+        return fields, reports
+
+    def _round(self, values: dict) -> str:
+        if "round" not in values:
+            if self.round_id is None and len(self.data.rounds) != 1:
+                raise RowRejected(1, f"没有轮次列:请用 --round 指定轮次({'、'.join(self.data.rounds) or '数据仓库中还没有轮次'})")
+            return self.round_id or next(iter(self.data.rounds))
+        written = str(values["round"]).strip()
+        for rnd in self.data.rounds.values():
+            if written in (rnd.id, rnd.name, rnd.short_name):
+                return rnd.id
+        raise RowRejected(self._col("round"), f"没有轮次“{written}”(已有:{'、'.join(r.name for r in self.data.rounds.values())})")
+
+    def _state(self, values: dict) -> dict:
+        status = self._read("status", values, lc.read_status) if "status" in values else None
+        out: dict = {}
+        if "completed_on" in values:
+            day, before = self._read("completed_on", values, lc.read_day)
+            out["completed_by" if before else "completed_on"] = day
+        if "closed_on" in values:
+            out["closed_on"] = self._read("closed_on", values, lc.read_day)[0]
+        status = status or ("已销号" if "closed_on" in out else "已完成" if out else "正在推进")
+        if status in DONE_STATUSES and not out:
+            raise RowRejected(self._col("completed_on"), f"状态是“{status}”,但没有完成时间")
+        if status == "已销号" and "closed_on" not in out:
+            raise RowRejected(self._col("closed_on"), "状态是“已销号”,但没有销号时间")
+        ordered = {"status": status}
+        ordered.update({k: out[k] for k in ("completed_on", "closed_on", "completed_by") if k in out})
+        return ordered
+
+    def _reports(self, values: dict) -> list[Report]:
+        if "progress" not in values:
+            return []
+        text = str(values["progress"]).strip()
+        if not re.match(r"\d+\.", text):  # free text: one measure, the way the template writes it back
+            text = "1." + "".join(line.strip() for line in text.splitlines())
+        day = self._read("progress_as_of", values, lc.read_day)[0] if "progress_as_of" in values else self.as_of
+        if day is None:
+            raise RowRejected(self._col("progress"), "有整改进展,但不知道截至哪天:请加“进展截至”列,或用 --as-of 指定")
+        try:
+            return [Report(as_of=day, measures=parse_measures(text))]
+        except ProgressTextError as exc:
+            raise RowRejected(self._col("progress"), f"整改进展第 {exc.line} 行:{exc.message}") from None

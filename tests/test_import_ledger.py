@@ -1,0 +1,115 @@
+"""dufu import ledger: ledgers laid out the way offices lay them out, the round trip with
+export ledger, and every rejected row reported with nothing written."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import openpyxl
+from conftest import PROJECT, TODAY
+from freshrepo import make_fresh_repo
+
+from dufu.validate import load_valid
+
+TITLE = "三明市第二轮中央生态环境保护督察反馈问题整改落实情况台账"
+HEADER = ["序号", "问题名称", "牵头部门", "配合单位", "完成时限", "整改要求", "进展情况", "完成情况", "完成时间", "备注"]
+ROWS = [
+    [1, "矿山生态修复不到位问题", "市自然资源局", "市林业局、生态环境局", "2024.5.31", "完成修复", "已完成复绿120亩。", "已完成", "2024.5.31", ""],
+    [2, "黑臭水体治理滞后问题", "市生态环境局", "市住房和城乡建设局,各县(市、区)党委和政府", "2024年12月底前", "消除黑臭",
+     "1.开展排查。①完成排查12条。②建立清单。\n2.推进治理。已完工5条。", "推进中", None, None],
+    None,
+    ["合计", None, None, None, None, None, None, None, None, None],
+    [3, "森林防火责任落实不够问题", "市林业局", "各县(市、区)党委和政府", datetime(2025, 6, 30), "压实责任", None, "已完成", datetime(2024, 6, 20), "提前完成"],
+]
+
+
+def office_ledger(path, rows=ROWS, header=HEADER):
+    """A ledger as an office keeps it: a merged title row, a merged note row, its own column
+    names and order, blank and subtotal rows, dates as text and as Excel dates."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "第二轮"
+    sheet.append([TITLE])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    sheet.append(["填报单位:市督察整改办", None, None, None, None, None, "填报日期:2024年6月5日"])
+    sheet.merge_cells("A2:F2")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row or [])
+    book.create_sheet("说明").append(["本表按月报送"])
+    book.save(path)
+    return path
+
+
+def snapshot(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_an_office_ledger_is_imported(tmp_path, cli):
+    root = make_fresh_repo(tmp_path / "fresh")
+    ledger = office_ledger(tmp_path / "台账.xlsx")
+    result = cli("import", "ledger", str(ledger), "--round", "r2", "--as-of", "2024-05-31", "-C", str(root), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert "3 项任务,新登记 3 个单位(跳过 2 个空行、小计行或重复表头)" in result.stderr
+    data = load_valid(root, date(2026, 1, 1))
+    first, second, third = (data.tasks[i] for i in ("r2-01", "r2-02", "r2-03"))
+    assert (first.title, first.deadline, first.status, first.completed_on) == ("矿山生态修复不到位问题", "2024年5月31日前", "已完成", date(2024, 5, 31))
+    assert first.progress[0].measures[0].heading == "已完成复绿120亩。"
+    assert (second.deadline, second.status, second.completed_on) == ("2024年12月底前", "正在推进", None)
+    measures = second.progress[0].measures
+    assert (measures[0].items, measures[1].text) == (["完成排查12条。", "建立清单。"], "已完工5条。")
+    assert (third.deadline, third.completed_on, third.progress) == ("2025年6月30日前", date(2024, 6, 20), [])
+    units = (root / "data/units.yaml").read_text(encoding="utf-8")
+    added = "  - name: 市自然资源局\n  - name: 市住房和城乡建设局\n  - name: 各县(市、区)党委和政府\n"
+    assert units.endswith("  - name: 市林业局\n" + added)
+
+
+def test_every_rejected_row_is_reported_and_nothing_is_written(tmp_path, cli):
+    root = make_fresh_repo(tmp_path / "fresh")
+    rows = [list(r) if r else r for r in ROWS]
+    rows[0][4] = "2024.13.40"  # no such day
+    rows[1][7] = "差不多"  # no such status
+    rows[4][1] = None  # no title
+    ledger = office_ledger(tmp_path / "台账.xlsx", rows)
+    before = snapshot(root)
+    result = cli("import", "ledger", str(ledger), "--round", "r2", "--as-of", "2024-05-31", "-C", str(root))
+    assert result.exit_code == 1
+    assert "台账.xlsx:4:5: E530 工作表“第二轮”第 4 行(第二轮!E4):" in result.stderr
+    assert "台账.xlsx:5:8: E530 工作表“第二轮”第 5 行(第二轮!H5):无法识别状态“差不多”" in result.stderr
+    assert "台账.xlsx:8:2: E530 工作表“第二轮”第 8 行(第二轮!B8):缺少问题" in result.stderr
+    assert "有 3 行无法导入" in result.stderr and "没有写入任何文件" in result.stderr
+    assert snapshot(root) == before
+
+
+def test_dry_run_and_map_and_sheet(tmp_path, cli):
+    root = make_fresh_repo(tmp_path / "fresh")
+    header = ["序号", "反映问题", "牵头部门", "配合单位", "完成时限", "整改要求", "进展情况", "完成情况", "完成时间", "备注"]
+    ledger = office_ledger(tmp_path / "台账.xlsx", header=header)
+    before = snapshot(root)
+    args = ("import", "ledger", str(ledger), "--sheet", "第二轮", "--round", "r2", "--as-of", "2024-05-31", "-C", str(root))
+    assert "找不到表头行" in cli(*args).stderr
+    result = cli(*args, "--map", "反映问题=问题", "--map", "备注=忽略", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "+title: 矿山生态修复不到位问题" in result.stdout and snapshot(root) == before
+    assert "不是台账字段" in cli(*args, "--map", "反映问题=问题名").stderr
+    assert "没有工作表“第三轮”" in cli("import", "ledger", str(ledger), "--sheet", "第三轮", "-C", str(root)).stderr
+
+
+def test_export_then_import_into_a_fresh_repository_gives_the_same_tasks(repo, cli, tmp_path):
+    assert cli("done", "r2-02", "--on", "2024-07-10", "-C", str(repo), "--today", TODAY).exit_code == 0
+    assert cli("close", "r2-02", "--on", "2024-08-01", "-C", str(repo), "--today", TODAY).exit_code == 0
+    ledger = tmp_path / "台账.xlsx"
+    assert cli("export", "ledger", "-o", str(ledger), "-C", str(repo), "--as-of", TODAY, "--today", TODAY).exit_code == 0
+    fresh = make_fresh_repo(tmp_path / "fresh")
+    result = cli("import", "ledger", str(ledger), "-C", str(fresh), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    for day in ("2024-06-30", TODAY):
+        before = json.loads(cli("list", "-C", str(repo), "--as-of", day, "--format", "json").stdout)
+        after = json.loads(cli("list", "-C", str(fresh), "--as-of", day, "--format", "json").stdout)
+        assert after == before and len(after) == 4
+    old, new = load_valid(repo, date(2026, 1, 1)), load_valid(fresh, date(2026, 1, 1))
+    for task_id, task in old.tasks.items():
+        copy = new.tasks[task_id]
+        assert copy.model_dump(exclude={"progress"}) == task.model_dump(exclude={"progress"})
+        assert copy.progress == [task.progress[-1]]  # the ledger carries the latest report
