@@ -130,7 +130,9 @@ def test_kill_9_during_writes_leaves_the_old_or_the_new_file(repo, tmp_path):
     (tmp_path / "base").write_bytes(old)
     new = old + b"# " + b"x" * 4_000_000 + b"\n"
     for delay in (0.05, 0.13, 0.29, 0.41):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(repo), TASK, str(tmp_path / "base")], stdout=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(repo), TASK, str(tmp_path / "base")], stdout=subprocess.PIPE
+        )
         assert proc.stdout.readline() == b"ready\n"
         time.sleep(delay)
         os.kill(proc.pid, signal.SIGKILL)

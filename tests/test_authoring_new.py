@@ -5,8 +5,20 @@ from __future__ import annotations
 from conftest import TODAY
 from freshrepo import make_fresh_repo
 
-OPTIONS = ("--round", "r2", "--title", "矿山生态修复不到位问题", "--lead", "市林业局",
-           "--responsible", "市生态环境局", "--deadline", "2025年12月底前", "--target", "完成修复")
+OPTIONS = (
+    "--round",
+    "r2",
+    "--title",
+    "矿山生态修复不到位问题",
+    "--lead",
+    "市林业局",
+    "--responsible",
+    "市生态环境局",
+    "--deadline",
+    "2025年12月底前",
+    "--target",
+    "完成修复",
+)
 
 
 def snapshot(root):
@@ -50,8 +62,10 @@ def test_units_add_appends_to_the_registry(tmp_path, cli):
     root = make_fresh_repo(tmp_path / "fresh")
     result = cli("units", "add", "市住房和城乡建设局", "--alias", "市住建局", "-C", str(root))
     assert result.exit_code == 0, result.output
-    assert (root / "data/units.yaml").read_text(encoding="utf-8").endswith(
-        "  - name: 市林业局\n  - name: 市住房和城乡建设局\n    aliases:\n      - 市住建局\n"
+    assert (
+        (root / "data/units.yaml")
+        .read_text(encoding="utf-8")
+        .endswith("  - name: 市林业局\n  - name: 市住房和城乡建设局\n    aliases:\n      - 市住建局\n")
     )
     again = cli("units", "add", "市住建局", "-C", str(root))
     assert again.exit_code == 1 and "已有“市住建局”(即“市住房和城乡建设局”)" in again.output

@@ -11,7 +11,20 @@ from conftest import TODAY, edit
 from dufu.progress_text import parse_measures
 from dufu.validate import load_valid
 
-HEADERS = ["序号", "轮次", "问题", "牵头单位", "责任单位", "整改时限", "整改目标", "整改进展", "进展截至", "状态", "完成时间", "销号时间"]
+HEADERS = [
+    "序号",
+    "轮次",
+    "问题",
+    "牵头单位",
+    "责任单位",
+    "整改时限",
+    "整改目标",
+    "整改进展",
+    "进展截至",
+    "状态",
+    "完成时间",
+    "销号时间",
+]
 
 
 def export(cli, repo, tmp_path, as_of):
@@ -53,7 +66,9 @@ def test_summary_totals_equal_status_json(repo, cli, tmp_path):
     overdue = next(r for r in tasks.iter_rows(min_row=2) if r[2].value == "保护区管控不力问题")
     assert overdue[9].fill.fgColor.rgb.endswith("FFC7CE")  # overdue: red
     done = next(r for r in tasks.iter_rows(min_row=2) if r[2].value == "法治观念淡薄问题")
-    assert done[9].value == "已完成" and done[10].value == datetime(2024, 7, 10) and done[10].number_format == "yyyy-mm-dd"
+    assert (
+        done[9].value == "已完成" and done[10].value == datetime(2024, 7, 10) and done[10].number_format == "yyyy-mm-dd"
+    )
 
 
 def test_the_workbook_is_deterministic(repo, cli, tmp_path):

@@ -7,20 +7,63 @@ import json
 from datetime import date, datetime
 
 import openpyxl
-from conftest import PROJECT, TODAY
+from conftest import TODAY
 from freshrepo import make_fresh_repo
 
 from dufu.validate import load_valid
 
 TITLE = "三明市第二轮中央生态环境保护督察反馈问题整改落实情况台账"
-HEADER = ["序号", "问题名称", "牵头部门", "配合单位", "完成时限", "整改要求", "进展情况", "完成情况", "完成时间", "备注"]
+HEADER = [
+    "序号",
+    "问题名称",
+    "牵头部门",
+    "配合单位",
+    "完成时限",
+    "整改要求",
+    "进展情况",
+    "完成情况",
+    "完成时间",
+    "备注",
+]
 ROWS = [
-    [1, "矿山生态修复不到位问题", "市自然资源局", "市林业局、生态环境局", "2024.5.31", "完成修复", "已完成复绿120亩。", "已完成", "2024.5.31", ""],
-    [2, "黑臭水体治理滞后问题", "市生态环境局", "市住房和城乡建设局,各县(市、区)党委和政府", "2024年12月底前", "消除黑臭",
-     "1.开展排查。①完成排查12条。②建立清单。\n2.推进治理。已完工5条。", "推进中", None, None],
+    [
+        1,
+        "矿山生态修复不到位问题",
+        "市自然资源局",
+        "市林业局、生态环境局",
+        "2024.5.31",
+        "完成修复",
+        "已完成复绿120亩。",
+        "已完成",
+        "2024.5.31",
+        "",
+    ],
+    [
+        2,
+        "黑臭水体治理滞后问题",
+        "市生态环境局",
+        "市住房和城乡建设局,各县(市、区)党委和政府",
+        "2024年12月底前",
+        "消除黑臭",
+        "1.开展排查。①完成排查12条。②建立清单。\n2.推进治理。已完工5条。",
+        "推进中",
+        None,
+        None,
+    ],
     None,
     ["合计", None, None, None, None, None, None, None, None, None],
-    [3, "森林防火责任落实不够问题", "市林业局", "各县(市、区)党委和政府", datetime(2025, 6, 30), "压实责任", None, "已完成", datetime(2024, 6, 20), "提前完成"],
+    [
+        3,
+        "森林防火责任落实不够问题",
+        "市林业局",
+        "各县(市、区)党委和政府",
+        datetime(2025, 6, 30),
+        "压实责任",
+        None,
+        "已完成",
+        datetime(2024, 6, 20),
+        "提前完成",
+    ],
 ]
 
 
@@ -49,12 +92,19 @@ def snapshot(root):
 def test_an_office_ledger_is_imported(tmp_path, cli):
     root = make_fresh_repo(tmp_path / "fresh")
     ledger = office_ledger(tmp_path / "台账.xlsx")
-    result = cli("import", "ledger", str(ledger), "--round", "r2", "--as-of", "2024-05-31", "-C", str(root), "--today", TODAY)
+    result = cli(
+        "import", "ledger", str(ledger), "--round", "r2", "--as-of", "2024-05-31", "-C", str(root), "--today", TODAY
+    )
     assert result.exit_code == 0, result.output
     assert "3 项任务,新登记 3 个单位(跳过 2 个空行、小计行或重复表头)" in result.stderr
     data = load_valid(root, date(2026, 1, 1))
     first, second, third = (data.tasks[i] for i in ("r2-01", "r2-02", "r2-03"))
-    assert (first.title, first.deadline, first.status, first.completed_on) == ("矿山生态修复不到位问题", "2024年5月31日前", "已完成", date(2024, 5, 31))
+    assert (first.title, first.deadline, first.status, first.completed_on) == (
+        "矿山生态修复不到位问题",
+        "2024年5月31日前",
+        "已完成",
+        date(2024, 5, 31),
+    )
     assert first.progress[0].measures[0].heading == "已完成复绿120亩。"
     assert (second.deadline, second.status, second.completed_on) == ("2024年12月底前", "正在推进", None)
     measures = second.progress[0].measures
@@ -84,10 +134,22 @@ def test_every_rejected_row_is_reported_and_nothing_is_written(tmp_path, cli):
 
 def test_dry_run_and_map_and_sheet(tmp_path, cli):
     root = make_fresh_repo(tmp_path / "fresh")
-    header = ["序号", "反映问题", "牵头部门", "配合单位", "完成时限", "整改要求", "进展情况", "完成情况", "完成时间", "备注"]
+    header = [word if word != "问题名称" else "反映问题" for word in HEADER]
     ledger = office_ledger(tmp_path / "台账.xlsx", header=header)
     before = snapshot(root)
-    args = ("import", "ledger", str(ledger), "--sheet", "第二轮", "--round", "r2", "--as-of", "2024-05-31", "-C", str(root))
+    args = (
+        "import",
+        "ledger",
+        str(ledger),
+        "--sheet",
+        "第二轮",
+        "--round",
+        "r2",
+        "--as-of",
+        "2024-05-31",
+        "-C",
+        str(root),
+    )
     assert "找不到表头行" in cli(*args).stderr
     result = cli(*args, "--map", "反映问题=问题", "--map", "备注=忽略", "--dry-run")
     assert result.exit_code == 0, result.output
@@ -100,7 +162,9 @@ def test_export_then_import_into_a_fresh_repository_gives_the_same_tasks(repo, c
     assert cli("done", "r2-02", "--on", "2024-07-10", "-C", str(repo), "--today", TODAY).exit_code == 0
     assert cli("close", "r2-02", "--on", "2024-08-01", "-C", str(repo), "--today", TODAY).exit_code == 0
     ledger = tmp_path / "台账.xlsx"
-    assert cli("export", "ledger", "-o", str(ledger), "-C", str(repo), "--as-of", TODAY, "--today", TODAY).exit_code == 0
+    assert (
+        cli("export", "ledger", "-o", str(ledger), "-C", str(repo), "--as-of", TODAY, "--today", TODAY).exit_code == 0
+    )
     fresh = make_fresh_repo(tmp_path / "fresh")
     result = cli("import", "ledger", str(ledger), "-C", str(fresh), "--today", TODAY)
     assert result.exit_code == 0, result.output

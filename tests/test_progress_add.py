@@ -70,22 +70,30 @@ def test_progress_add_appends_a_report(repo, cli, tmp_path):
 def test_progress_add_follows_the_files_own_indentation(repo, cli, tmp_path):
     path = repo / "data/tasks/r2-04.yaml"
     text = path.read_text(encoding="utf-8")
-    flush = text.split("progress:\n")[0] + "progress:\n" + "".join(
-        line[2:] + "\n" for line in text.split("progress:\n")[1].splitlines()
+    flush = (
+        text.split("progress:\n")[0]
+        + "progress:\n"
+        + "".join(line[2:] + "\n" for line in text.split("progress:\n")[1].splitlines())
     )
     path.write_text(flush, encoding="utf-8")
     (tmp_path / "p.txt").write_text(SNIPPET, encoding="utf-8")
-    result = cli("progress", "add", "r2-04", "--as-of", "2024-06-30", "--from", str(tmp_path / "p.txt"), "-C", str(repo))
+    result = cli(
+        "progress", "add", "r2-04", "--as-of", "2024-06-30", "--from", str(tmp_path / "p.txt"), "-C", str(repo)
+    )
     assert result.exit_code == 0, result.output
-    assert path.read_text(encoding="utf-8").endswith("\n- as_of: 2024-06-30\n  measures:\n    - heading: 强化宣传教育。\n"
-                                                     "      items:\n        - 开展宣讲12场。\n        - 印发手册。\n"
-                                                     "    - heading: 完善制度。\n      text: 已印发《三明市生态环境保护责任清单》。\n")
+    assert path.read_text(encoding="utf-8").endswith(
+        "\n- as_of: 2024-06-30\n  measures:\n    - heading: 强化宣传教育。\n"
+        "      items:\n        - 开展宣讲12场。\n        - 印发手册。\n"
+        "    - heading: 完善制度。\n      text: 已印发《三明市生态环境保护责任清单》。\n"
+    )
 
 
 def test_an_unsplittable_snippet_is_refused_with_its_line(repo, cli, tmp_path):
     (tmp_path / "p.txt").write_text("1.强化宣传教育。①甲。\n这一行没有编号\n", encoding="utf-8")
     before = snapshot(repo)
-    result = cli("progress", "add", "r2-04", "--as-of", "2024-06-30", "--from", str(tmp_path / "p.txt"), "-C", str(repo))
+    result = cli(
+        "progress", "add", "r2-04", "--as-of", "2024-06-30", "--from", str(tmp_path / "p.txt"), "-C", str(repo)
+    )
     assert result.exit_code == 1
     assert f"{tmp_path / 'p.txt'}:2:1: E520" in result.output and "没有写入任何文件" in result.output
     assert snapshot(repo) == before
@@ -94,7 +102,9 @@ def test_an_unsplittable_snippet_is_refused_with_its_line(repo, cli, tmp_path):
 def test_a_report_under_a_published_cutoff_is_refused(repo, cli, tmp_path):
     (tmp_path / "p.txt").write_text(SNIPPET, encoding="utf-8")
     before = snapshot(repo)
-    result = cli("progress", "add", "r2-04", "--as-of", "2024-05-31", "--from", str(tmp_path / "p.txt"), "-C", str(repo))
+    result = cli(
+        "progress", "add", "r2-04", "--as-of", "2024-05-31", "--from", str(tmp_path / "p.txt"), "-C", str(repo)
+    )
     assert result.exit_code == 1 and "已有截至 2024-05-31 的进展" in result.output
     assert snapshot(repo) == before
 
@@ -102,7 +112,9 @@ def test_a_report_under_a_published_cutoff_is_refused(repo, cli, tmp_path):
 def test_progress_add_for_an_unknown_task_is_refused(repo, cli, tmp_path):
     (tmp_path / "p.txt").write_text(SNIPPET, encoding="utf-8")
     before = snapshot(repo)
-    result = cli("progress", "add", "r2-44", "--as-of", "2024-06-30", "--from", str(tmp_path / "p.txt"), "-C", str(repo))
+    result = cli(
+        "progress", "add", "r2-44", "--as-of", "2024-06-30", "--from", str(tmp_path / "p.txt"), "-C", str(repo)
+    )
     assert result.exit_code == 2 and "没有编号为“r2-44”的任务" in result.output
     assert snapshot(repo) == before
 
@@ -111,7 +123,7 @@ def test_progress_add_in_the_editor_starts_from_the_latest_report(repo, cli, tmp
     (tmp_path / "p.txt").write_text(SNIPPET, encoding="utf-8")
     seen = tmp_path / "seen.txt"
     monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.setenv("EDITOR", f"sh -c 'cp \"$0\" {seen}; cp {tmp_path / 'p.txt'} \"$0\"'")
+    monkeypatch.setenv("EDITOR", f'sh -c \'cp "$0" {seen}; cp {tmp_path / "p.txt"} "$0"\'')
     latest = load_valid(repo, date(2026, 1, 1)).tasks["r2-04"].progress[-1]
     result = cli("progress", "add", "r2-04", "--as-of", "2024-06-30", "--edit", "-C", str(repo))
     assert result.exit_code == 0, result.output

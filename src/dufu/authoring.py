@@ -12,6 +12,7 @@ from pathlib import Path
 from .files import read_regular
 from .ledger import find_task
 from .models import DONE_STATUSES, STATUSES, Report, Task
+from .newfiles import units_file
 from .problems import DufuError, InvalidData, UsageError
 from .progress_text import ProgressTextError, parse_measures
 from .repo import Dataset
@@ -21,8 +22,21 @@ from .yamlsplice import append_to_list, set_fields
 from .yamlwrite import report_item, scalar
 
 # Where a new top-level task field goes: after the nearest of these that the file has.
-TASK_ORDER = ("id", "round", "number", "title", "lead_units", "responsible_units", "deadline", "target", "status",
-              "completed_on", "closed_on", "completed_by", "progress")
+TASK_ORDER = (
+    "id",
+    "round",
+    "number",
+    "title",
+    "lead_units",
+    "responsible_units",
+    "deadline",
+    "target",
+    "status",
+    "completed_on",
+    "closed_on",
+    "completed_by",
+    "progress",
+)
 
 
 def _task_text(data: Dataset, task: Task) -> tuple[str, str]:
@@ -37,7 +51,9 @@ def mark_done(data: Dataset, task_id: str, day: date) -> Change:
         when = task.completed_on or task.completed_by
         raise DufuError(f"任务 {task.id} 已经是“{task.status}”" + (f"(完成于 {when})" if when else "") + ",没有修改")
     rel, text = _task_text(data, task)
-    return change_file(data.root, rel, set_fields(text, rel, {"status": "已完成", "completed_on": day}, TASK_ORDER).encode())
+    return change_file(
+        data.root, rel, set_fields(text, rel, {"status": "已完成", "completed_on": day}, TASK_ORDER).encode()
+    )
 
 
 def mark_closed(data: Dataset, task_id: str, day: date) -> Change:
@@ -51,7 +67,9 @@ def mark_closed(data: Dataset, task_id: str, day: date) -> Change:
     if done_on is not None and day < done_on:
         raise DufuError(f"销号日期 {day} 早于完成日期 {done_on}")
     rel, text = _task_text(data, task)
-    return change_file(data.root, rel, set_fields(text, rel, {"status": "已销号", "closed_on": day}, TASK_ORDER).encode())
+    return change_file(
+        data.root, rel, set_fields(text, rel, {"status": "已销号", "closed_on": day}, TASK_ORDER).encode()
+    )
 
 
 def add_progress(
@@ -86,8 +104,7 @@ def add_units(root: Path, data: Dataset, names: list[str], aliases: list[str]) -
         known = data.units.resolve(name)
         if known is not None:
             raise DufuError(f"单位名录中已有“{name}”" + (f"(即“{known}”)" if known != name else ""))
-    rel = data.where(data.units_file) if data.units_file is not None else "data/units.yaml"
-    old = read_regular(root / rel, MAX_FILE_BYTES).decode("utf-8") if (root / rel).exists() else "units: []\n"
+    rel, old = units_file(root, data)
     block = "".join(f"  - name: {scalar(name)}\n" for name in names)
     if aliases:
         block += "    aliases:\n" + "".join(f"      - {scalar(alias)}\n" for alias in aliases)

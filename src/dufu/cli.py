@@ -557,7 +557,7 @@ def _edit_in_editor(draft: str) -> str:
     with tempfile.TemporaryDirectory(prefix="dufu-edit-") as tmp:
         path = Path(tmp) / "进展.txt"
         path.write_text(draft, encoding="utf-8")
-        if subprocess.run(f'{editor} "{path}"', shell=True).returncode != 0:
+        if subprocess.run(f'{editor} "{path}"', shell=True, check=False).returncode != 0:
             raise UsageError(f"编辑器 {editor} 没有正常退出,没有修改")
         return path.read_text(encoding="utf-8-sig")
 
@@ -592,7 +592,7 @@ def new_task(
         from .newfiles import TASK_INPUTS
         from .newfiles import new_task as build_task
 
-        given = dict(round=round_id, title=title, lead_units=lead_units, responsible_units=responsible_units)
+        given = {"round": round_id, "title": title, "lead_units": lead_units, "responsible_units": responsible_units}
         given.update(deadline=deadline, target=target)
         values = _ask_missing({name: given[name] for name in TASK_INPUTS})
         _write(directory, lambda root, data: [build_task(root, data, values, status_, number, task_id)], today, dry_run, False)

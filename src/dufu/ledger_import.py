@@ -82,7 +82,9 @@ def find_header(sheet, mapping: dict[str, str | None]) -> tuple[int, dict[int, s
             if doubled:
                 name, cols = next(iter(doubled.items()))
                 letters = "、".join(_letter(c) for c in cols)
-                raise UsageError(f"工作表“{sheet.title}”第 {row[0].row} 行有多列都是“{name}”({letters}):用 --map 表头=忽略 去掉多余的")
+                raise UsageError(
+                    f"工作表“{sheet.title}”第 {row[0].row} 行有多列都是“{name}”({letters}):用 --map 表头=忽略 去掉多余的"
+                )
             return row[0].row, {cols[0]: name for name, cols in columns.items()}
     return None
 
@@ -94,8 +96,15 @@ def _letter(column: int) -> str:
 
 
 def import_ledger_file(
-    root: Path, data: Dataset, file: Path, today: date, *, sheet_name: str | None = None,
-    maps: dict[str, str | None] | None = None, round_id: str | None = None, as_of: date | None = None,
+    root: Path,
+    data: Dataset,
+    file: Path,
+    today: date,
+    *,
+    sheet_name: str | None = None,
+    maps: dict[str, str | None] | None = None,
+    round_id: str | None = None,
+    as_of: date | None = None,
     dry_run: bool = False,
 ) -> Imported:
     from .writer import commit_changes
@@ -107,7 +116,9 @@ def import_ledger_file(
         if found is not None:
             break
     else:
-        raise DufuError(f"{file} 中找不到表头行(应有“问题”列和至少两列其他台账字段):可用 --sheet 指定工作表,--map 表头=字段 说明列名")
+        raise DufuError(
+            f"{file} 中找不到表头行(应有“问题”列和至少两列其他台账字段):可用 --sheet 指定工作表,--map 表头=字段 说明列名"
+        )
     header_row, columns = found
     missing = [lc.HEADER_WORDS[f][0] for f in lc.REQUIRED if f not in columns.values()]
     if missing:
@@ -115,8 +126,10 @@ def import_ledger_file(
     plan = _Plan(file.name, root, data, sheet, columns, round_id, as_of)
     plan.read_rows(header_row)
     if plan.problems:
-        raise _refused(file, sheet.title, plan.problems)
-    units = units_to_add(data, [line for fields, _ in plan.tasks for line in (fields["lead_units"], fields["responsible_units"])])
+        raise _refused(sheet.title, plan.problems)
+    units = units_to_add(
+        data, [line for fields, _ in plan.tasks for line in (fields["lead_units"], fields["responsible_units"])]
+    )
     changes = [units_change(root, data, units)] if units else []
     changes += [_task_change(root, fields, reports) for fields, reports in plan.tasks]
     diff = commit_changes(root, changes, today, dry_run=dry_run)
@@ -130,7 +143,7 @@ def _task_change(root: Path, fields: dict, reports: list[Report]):
     return change_file(root, rel, task_text([(k, v) for k, v in fields.items()], reports).encode("utf-8"))
 
 
-def _refused(file: Path, sheet: str, problems: list[Problem]) -> InvalidData:  # noqa: ARG001
+def _refused(sheet: str, problems: list[Problem]) -> InvalidData:
     refused = InvalidData(problems)
     refused.args = (f"工作表“{sheet}”有 {len(problems)} 行无法导入(见上),没有写入任何文件",)
     return refused
@@ -181,10 +194,19 @@ class _Plan:
                 raise RowRejected(self._col(name), f"缺少{lc.HEADER_WORDS[name][0]}")
         round_id = self._round(values)
         taken = {f["number"] for f, _ in self.tasks if f["round"] == round_id}
-        number = self._read("number", values, lc.read_number) if "number" in values else next_number(self.data, round_id, taken)
-        clash = [t.id for t in self.data.tasks_of(round_id) if t.number == number or t.title == str(values["title"]).strip()]
+        number = (
+            self._read("number", values, lc.read_number)
+            if "number" in values
+            else next_number(self.data, round_id, taken)
+        )
+        clash = [
+            t.id for t in self.data.tasks_of(round_id) if t.number == number or t.title == str(values["title"]).strip()
+        ]
         if clash or number in taken:
-            raise RowRejected(self._col("number"), f"轮次 {round_id} 中已有序号 {number} 或同名问题的任务{('(' + clash[0] + ')') if clash else ''}")
+            raise RowRejected(
+                self._col("number"),
+                f"轮次 {round_id} 中已有序号 {number} 或同名问题的任务{('(' + clash[0] + ')') if clash else ''}",
+            )
         task_id = free_id(self.data, self.root, round_id, number, {f["id"] for f, _ in self.tasks})
         fields = {"id": task_id, "round": round_id, "number": number, "title": str(values["title"]).strip()}
         fields.update({name: str(values[name]).strip() for name in TASK_FIELDS if name != "deadline"})
@@ -202,13 +224,17 @@ class _Plan:
     def _round(self, values: dict) -> str:
         if "round" not in values:
             if self.round_id is None and len(self.data.rounds) != 1:
-                raise RowRejected(1, f"没有轮次列:请用 --round 指定轮次({'、'.join(self.data.rounds) or '数据仓库中还没有轮次'})")
+                raise RowRejected(
+                    1, f"没有轮次列:请用 --round 指定轮次({'、'.join(self.data.rounds) or '数据仓库中还没有轮次'})"
+                )
             return self.round_id or next(iter(self.data.rounds))
         written = str(values["round"]).strip()
         for rnd in self.data.rounds.values():
             if written in (rnd.id, rnd.name, rnd.short_name):
                 return rnd.id
-        raise RowRejected(self._col("round"), f"没有轮次“{written}”(已有:{'、'.join(r.name for r in self.data.rounds.values())})")
+        raise RowRejected(
+            self._col("round"), f"没有轮次“{written}”(已有:{'、'.join(r.name for r in self.data.rounds.values())})"
+        )
 
     def _state(self, values: dict) -> dict:
         status = self._read("status", values, lc.read_status) if "status" in values else None

@@ -25,9 +25,18 @@ from .words import LABELS
 TASK_SHEET, SUMMARY_SHEET = "整改任务", "汇总"
 # Columns of the task sheet: field, width (in Excel character units).
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("number", 6), ("round", 16), ("title", 28), ("lead_units", 18), ("responsible_units", 22),
-    ("deadline", 14), ("target", 40), ("progress", 60), ("progress_as_of", 12), ("status", 12),
-    ("completed_on", 12), ("closed_on", 12),
+    ("number", 6),
+    ("round", 16),
+    ("title", 28),
+    ("lead_units", 18),
+    ("responsible_units", 22),
+    ("deadline", 14),
+    ("target", 40),
+    ("progress", 60),
+    ("progress_as_of", 12),
+    ("status", 12),
+    ("completed_on", 12),
+    ("closed_on", 12),
 )
 EXTRA_LABELS = {"progress_as_of": "进展截至"}  # the date of the report shown, so that import keeps it
 DATE_FORMAT = "yyyy-mm-dd"

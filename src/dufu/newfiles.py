@@ -72,11 +72,16 @@ def units_to_add(data: Dataset, lines: list[str]) -> list[str]:
     return added
 
 
+def units_file(root: Path, data: Dataset) -> tuple[str, str]:
+    """The units registry's path and text (an empty registry when there is none yet)."""
+    rel = data.where(data.units_file) if data.units_file is not None else "data/units.yaml"
+    return rel, read_regular(root / rel, MAX_FILE_BYTES).decode("utf-8") if (root / rel).exists() else "units: []\n"
+
+
 def units_change(root: Path, data: Dataset, names: list[str]) -> Change | None:
     if not names:
         return None
-    rel = data.where(data.units_file) if data.units_file is not None else "data/units.yaml"
-    old = read_regular(root / rel, MAX_FILE_BYTES).decode("utf-8") if (root / rel).exists() else "units: []\n"
+    rel, old = units_file(root, data)
     return change_file(root, rel, yw.splice_units(old, names).encode("utf-8"))
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from .models import Measure
-from .noticeparse import _MEASURE, NoticeError, _measure
 from .notice import _measure as notice_measure
+from .noticeparse import _MEASURE, NoticeError, _measure
 from .templates import circled
 
 
