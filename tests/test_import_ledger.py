@@ -177,3 +177,30 @@ def test_export_then_import_into_a_fresh_repository_gives_the_same_tasks(repo, c
         copy = new.tasks[task_id]
         assert copy.model_dump(exclude={"progress"}) == task.model_dump(exclude={"progress"})
         assert copy.progress == [task.progress[-1]]  # the ledger carries the latest report
+
+
+def test_a_round_column_merged_down_the_rows_and_a_repeated_header(tmp_path, cli):
+    root = make_fresh_repo(tmp_path / "fresh")
+    header = ["轮次", *HEADER]
+    rows = [["第二轮督察", *ROWS[0]], [None, *ROWS[1]], header, ["第一轮中央生态环境保护督察", 1, *ROWS[4][1:]]]
+    path = office_ledger(tmp_path / "台账.xlsx", rows, header)
+    book = openpyxl.load_workbook(path)
+    book["第二轮"].merge_cells("A4:A5")  # 轮次 written once for two rows
+    book.save(path)
+    result = cli("import", "ledger", str(path), "--as-of", "2024-05-31", "-C", str(root), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    data = load_valid(root, date(2026, 1, 1))
+    assert sorted((t.id, t.title) for t in data.tasks.values()) == [
+        ("r1-01", "森林防火责任落实不够问题"),
+        ("r2-01", "矿山生态修复不到位问题"),
+        ("r2-02", "黑臭水体治理滞后问题"),
+    ]
+
+
+def test_files_that_are_not_ledgers(tmp_path, cli):
+    root = make_fresh_repo(tmp_path / "fresh")
+    (tmp_path / "bad.xlsx").write_text("not a workbook", encoding="utf-8")
+    assert "不是可读取的 Excel 工作簿" in cli("import", "ledger", str(tmp_path / "bad.xlsx"), "-C", str(root)).stderr
+    assert "文件不存在" in cli("import", "ledger", str(tmp_path / "none.xlsx"), "-C", str(root)).stderr
+    (tmp_path / "link.xlsx").symlink_to(tmp_path / "bad.xlsx")
+    assert "是符号链接" in cli("import", "ledger", str(tmp_path / "link.xlsx"), "-C", str(root)).stderr

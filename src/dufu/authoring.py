@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from .files import read_regular
+from .files import NotRegularFile, read_regular, reason
 from .ledger import find_task
 from .models import DONE_STATUSES, STATUSES, Report, Task
 from .newfiles import units_file
@@ -109,3 +109,16 @@ def add_units(root: Path, data: Dataset, names: list[str], aliases: list[str]) -
     if aliases:
         block += "    aliases:\n" + "".join(f"      - {scalar(alias)}\n" for alias in aliases)
     return change_file(root, rel, append_to_list(old, rel, "units", block, "").encode("utf-8"))
+
+
+def read_input(path: Path, limit: int) -> bytes:
+    """A file the user hands to a command (progress text, a ledger): a regular file, or a
+    DufuError that names it and says why not."""
+    try:
+        return read_regular(path, limit)
+    except NotRegularFile as exc:
+        raise DufuError(f"{path} 是{exc.what},不是普通文件,不会读取") from None
+    except FileNotFoundError:
+        raise DufuError(f"文件不存在:{path}") from None
+    except OSError as exc:
+        raise DufuError(f"无法读取 {path}:{reason(exc)}") from None

@@ -528,9 +528,9 @@ def _progress_source(data, task_id: str, source: Optional[Path], use_editor: boo
     if (source is None) == (not use_editor):
         raise UsageError("请用 --from 文件 或 --edit 给出进展(二者选一)")
     if source is not None:
-        from .files import read_regular
+        from .authoring import read_input
 
-        raw = sys.stdin.buffer.read() if str(source) == "-" else read_regular(source, 1024 * 1024)
+        raw = sys.stdin.buffer.read() if str(source) == "-" else read_input(source, 1024 * 1024)
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import ledger_columns as lc
-from .files import read_regular
+from .authoring import read_input
 from .models import DONE_STATUSES, Report, Task
 from .newfiles import free_id, next_number, task_text, units_change, units_to_add
 from .problems import DufuError, InvalidData, Problem, UsageError
@@ -50,7 +50,7 @@ class RowRejected(ValueError):
 def open_sheet(file: Path, sheet_name: str | None):
     from openpyxl import load_workbook
 
-    raw = read_regular(file, MAX_LEDGER_BYTES)
+    raw = read_input(file, MAX_LEDGER_BYTES)
     try:
         book = load_workbook(io.BytesIO(raw), data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
