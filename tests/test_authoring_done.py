@@ -142,3 +142,25 @@ def test_kill_9_during_writes_leaves_the_old_or_the_new_file(repo, tmp_path):
         assert len(leftovers) <= 1  # at most the temporary file of the write that was killed
         for name in leftovers:
             (repo / TASK).parent.joinpath(name).unlink()
+
+
+def test_a_file_with_crlf_line_ends_keeps_them(repo, cli):
+    path = repo / TASK
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    result = cli("done", "r2-04", "--on", "2024-06-10", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert b"status: \xe5\xb7\xb2\xe5\xae\x8c\xe6\x88\x90\r\ncompleted_on: 2024-06-10\r\nprogress:" in path.read_bytes()
+    assert path.read_bytes().count(b"\n") == path.read_bytes().count(b"\r\n")
+
+
+def test_kill_9_during_dufu_done_leaves_the_old_or_the_new_file(repo):
+    old = (repo / TASK).read_bytes()
+    new = old.replace("status: 正在推进".encode(), "status: 已完成\ncompleted_on: 2024-06-10".encode())
+    for delay in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3):  # a whole run takes about 0.2 s
+        (repo / TASK).write_bytes(old)
+        command = [sys.executable, "-m", "dufu", "done", "r2-04", "--on", "2024-06-10", "-C", str(repo)]
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert (repo / TASK).read_bytes() in (old, new)

@@ -7,11 +7,26 @@ of every other line stay exactly as they were.
 
 from __future__ import annotations
 
+import functools
+
 import yaml
 
 from .problems import DufuError
 from .yamlload import StrictLoader
 from .yamlwrite import scalar
+
+
+def _keeping_line_ends(edit):
+    """Edit a file written with CRLF line ends as LF text, and give it back with CRLF."""
+
+    @functools.wraps(edit)
+    def wrapper(text: str, *args, **kwargs) -> str:
+        crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
+        if not crlf:
+            return edit(text, *args, **kwargs)
+        return edit(text.replace("\r\n", "\n"), *args, **kwargs).replace("\n", "\r\n")
+
+    return wrapper
 
 
 class SpliceError(DufuError):
@@ -52,6 +67,7 @@ def line_end(text: str, index: int) -> int:
     return len(text) if newline < 0 else newline + 1
 
 
+@_keeping_line_ends
 def set_fields(text: str, rel: str, values: dict[str, object], order: tuple[str, ...]) -> str:
     """Set top-level scalar fields. An existing value is replaced where it stands (a comment
     after it stays); a missing key is inserted after the nearest key before it in order."""
@@ -78,6 +94,7 @@ def _insert_point(text: str, mapping: yaml.MappingNode, key: str, order: tuple[s
     return len(text)
 
 
+@_keeping_line_ends
 def append_to_list(text: str, rel: str, key: str, block: str, empty: str) -> str:
     """Add block (lines indented for a list under key, two spaces) after the last item of the
     top-level list key; reindented to the column the file's items use. A missing or empty
@@ -104,6 +121,7 @@ def append_to_list(text: str, rel: str, key: str, block: str, empty: str) -> str
     return prefix + block + text[at:]
 
 
+@_keeping_line_ends
 def replace_scalar(text: str, rel: str, path: tuple[str, ...], value: object) -> str:
     """Replace the one-line scalar at a path of mapping keys (flow or block) where it stands."""
     node: yaml.Node | None = top_mapping(text, rel)
