@@ -7,8 +7,10 @@ import re
 import pytest
 
 COMMANDS = [[], ["status"], ["list"], ["show"], ["validate"], ["render"], ["schema"], ["init"], ["import"], ["import", "notice"]]
+COMMANDS += [["done"], ["close"], ["progress", "add"], ["new", "task"], ["units", "add"], ["bulletin", "new"]]
+COMMANDS += [["export", "ledger"], ["import", "ledger"]]
 ALLOWED = {"html", "md", "docx", "pdf", "LibreOffice", "shell", "yaml", "dufu", "JSON", "Schema", "YYYY", "MM", "DD", "data", "schemas", "dufu", "r2", "r2-01", "table", "text"}
-ALLOWED |= {"status", "list", "show", "validate", "render", "schema", "init", "import", "notice", "--help", "done", "close", "progress", "add", "new", "task", "units", "bulletin", "export", "ledger", "Excel", "xlsx"}
+ALLOWED |= {"status", "list", "show", "validate", "render", "schema", "init", "import", "notice", "--help", "done", "close", "progress", "add", "new", "task", "units", "bulletin", "export", "ledger", "Excel", "xlsx", "EDITOR"}
 
 
 def english_left(text: str) -> set[str]:

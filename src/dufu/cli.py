@@ -504,7 +504,7 @@ def progress_add(
         Optional[Path], typer.Option("--from", help="从这个文件读取进展(公告的写法,每行一条措施;- 表示标准输入)", metavar="文件")
     ] = None,
     use_editor: Annotated[bool, typer.Option("--edit", help="在 $EDITOR 中编辑进展(以最近一次进展为底稿)")] = False,
-    status_: Annotated[Optional[str], typer.Option("--status", help="这次进展报告的状态,如 达到序时进度")] = None,
+    status_: Annotated[Optional[str], typer.Option("--status", help="这次进展报告的状态,如 达到序时进度", metavar="状态")] = None,
     directory: Directory = None,
     dry_run: DryRun = False,
     accept_published_change: AcceptPublished = False,
@@ -574,15 +574,15 @@ def _text_option(field: str, flag: str):
 
 @new_app.command("task")
 def new_task(
-    round_id: Annotated[Optional[str], typer.Option("--round", help="轮次编号,如 r2", autocompletion=_completer("rounds"))] = None,
+    round_id: Annotated[Optional[str], typer.Option("--round", help="轮次编号,如 r2", metavar="轮次", autocompletion=_completer("rounds"))] = None,
     title: _text_option("title", "--title") = None,
     lead_units: _text_option("lead_units", "--lead") = None,
     responsible_units: _text_option("responsible_units", "--responsible") = None,
     deadline: _text_option("deadline", "--deadline") = None,
     target: _text_option("target", "--target") = None,
-    status_: Annotated[str, typer.Option("--status", help="状态")] = "正在推进",
-    number: Annotated[Optional[int], typer.Option("--number", help="序号(默认:本轮次下一个)", min=1)] = None,
-    task_id: Annotated[Optional[str], typer.Option("--id", help="任务编号(默认:轮次-序号,如 r2-05)")] = None,
+    status_: Annotated[str, typer.Option("--status", help="状态", metavar="状态")] = "正在推进",
+    number: Annotated[Optional[int], typer.Option("--number", help="序号(默认:本轮次下一个)", metavar="序号", min=1)] = None,
+    task_id: Annotated[Optional[str], typer.Option("--id", help="任务编号(默认:轮次-序号,如 r2-05)", metavar="编号")] = None,
     directory: Directory = None,
     dry_run: DryRun = False,
     today: Today = None,
@@ -641,7 +641,7 @@ app.add_typer(bulletin_app, name="bulletin")
 def bulletin_new(
     as_of: Annotated[str, typer.Option("--as-of", help="统计截至日期(YYYY-MM-DD)", metavar="日期", callback=_required_day)],
     on: Annotated[str, typer.Option("--date", help="成文日期(YYYY-MM-DD)", metavar="日期", callback=_required_day)],
-    bulletin_id: Annotated[Optional[str], typer.Option("--id", help="公告编号(默认:成文日期)")] = None,
+    bulletin_id: Annotated[Optional[str], typer.Option("--id", help="公告编号(默认:成文日期)", metavar="编号")] = None,
     directory: Directory = None,
     dry_run: DryRun = False,
     today: Today = None,
@@ -686,7 +686,7 @@ def import_ledger(
         Optional[list[str]],
         typer.Option("--map", help="表头=字段:这一列是哪个字段(字段写台账列名如 问题、牵头单位,或“忽略”),可重复", metavar="表头=字段"),
     ] = None,
-    round_id: Annotated[Optional[str], typer.Option("--round", help="台账没有轮次列时,任务所属的轮次", autocompletion=_completer("rounds"))] = None,
+    round_id: Annotated[Optional[str], typer.Option("--round", help="台账没有轮次列时,任务所属的轮次", metavar="轮次", autocompletion=_completer("rounds"))] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="台账没有“进展截至”列时,整改进展的截至日期", metavar="日期", callback=_parse_day)] = None,
     directory: Directory = None,
     dry_run: DryRun = False,

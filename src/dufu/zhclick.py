@@ -35,6 +35,7 @@ _PATTERNS = [
     (r"Input should be a valid integer.*", "应为整数"),
     (r"Input should be a valid boolean.*", "应为真假值"),
     (r"<list\[Path\]>", "<路径>..."),
+    (r"<list\[str\]>", "<文字>..."),
     (r"<path>", "<路径>"),
     (r"<integer range ([^>]*)>", r"<整数 \1>"),
     (r"<integer>|<int range>|<int>", "<整数>"),
