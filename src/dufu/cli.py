@@ -202,7 +202,7 @@ def status(
     directory: Directory = None,
     as_of: AsOf = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="输出格式")] = TableFormat.table,
-    limit: Annotated[int, typer.Option("--limit", help="表格中最多列出多少项未完成任务,0 表示全部", min=0)] = 100,
+    limit: Annotated[int, typer.Option("--limit", metavar="<整数>", help="表格中最多列出多少项未完成任务,0 表示全部", min=0)] = 100,
     no_cache: NoCache = False,
 ) -> None:
     """各轮次整改任务的总体情况,以及所有未完成的任务。"""
@@ -327,7 +327,7 @@ def render(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件而不是标准输出")] = None,
     today: Today = None,
     no_cache: NoCache = False,
-    fmt: Annotated[str, typer.Option("--format", metavar="格式", help="输出格式:text、html、md、docx")] = "text",
+    fmt: Annotated[str, typer.Option("--format", metavar="<text|html|md|docx>", help="输出格式")] = "text",
 ) -> None:
     """生成整改情况公告正文。"""
     with _errors_to_exit():
