@@ -425,6 +425,20 @@ def import_notice(
             typer.echo(f"已导入 {file.name}:写入 {files} 个文件。", err=True)
 
 
+class Shell(str, enum.Enum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+
+
+@app.command()
+def completion(shell: Annotated[Shell, typer.Argument(metavar="shell", help="bash、zsh 或 fish")]) -> None:
+    """打印该 shell 的补全脚本,如 eval "$(dufu completion bash)"。"""
+    from typer._completion_shared import get_completion_script
+
+    _echo(get_completion_script(prog_name="dufu", complete_var="_DUFU_COMPLETE", shell=shell.value))
+
+
 def _dumps(value) -> str:
     import json
 
