@@ -202,7 +202,7 @@ def status(
     directory: Directory = None,
     as_of: AsOf = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="输出格式")] = TableFormat.table,
-    limit: Annotated[int, typer.Option("--limit", help="表格中最多列出多少项未完成任务,0 表示全部", min=0)] = 100,
+    limit: Annotated[int, typer.Option("--limit", metavar="<整数>", help="表格中最多列出多少项未完成任务,0 表示全部", min=0)] = 100,
     no_cache: NoCache = False,
 ) -> None:
     """各轮次整改任务的总体情况,以及所有未完成的任务。"""
@@ -327,7 +327,9 @@ def render(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件而不是标准输出")] = None,
     today: Today = None,
     no_cache: NoCache = False,
-    fmt: Annotated[str, typer.Option("--format", metavar="格式", help="输出格式:text、html、md、docx、pdf(需要 LibreOffice)")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="<text|html|md|docx|pdf>", help="输出格式(生成 PDF 需要 LibreOffice)")
+    ] = "text",
 ) -> None:
     """生成整改情况公告正文。"""
     with _errors_to_exit():
@@ -423,6 +425,20 @@ def import_notice(
             typer.echo(f"(--dry-run:以上 {files} 个文件的修改没有写入)", err=True)
         else:
             typer.echo(f"已导入 {file.name}:写入 {files} 个文件。", err=True)
+
+
+class Shell(str, enum.Enum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+
+
+@app.command()
+def completion(shell: Annotated[Shell, typer.Argument(metavar="shell", help="bash、zsh 或 fish")]) -> None:
+    """打印该 shell 的补全脚本,如 eval "$(dufu completion bash)"。"""
+    from typer._completion_shared import get_completion_script
+
+    _echo(get_completion_script(prog_name="dufu", complete_var="_DUFU_COMPLETE", shell=shell.value))
 
 
 def _dumps(value) -> str:
