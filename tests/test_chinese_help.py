@@ -7,7 +7,7 @@ import re
 import pytest
 
 COMMANDS = [[], ["status"], ["list"], ["show"], ["validate"], ["render"], ["schema"], ["init"], ["import"], ["import", "notice"]]
-ALLOWED = {"html", "md", "docx", "shell", "yaml", "dufu", "JSON", "Schema", "YYYY", "MM", "DD", "data", "schemas", "dufu", "r2", "r2-01", "table", "text"}
+ALLOWED = {"html", "md", "docx", "pdf", "shell", "yaml", "dufu", "JSON", "Schema", "YYYY", "MM", "DD", "data", "schemas", "dufu", "r2", "r2-01", "table", "text"}
 ALLOWED |= {"status", "list", "show", "validate", "render", "schema", "init", "import", "notice", "--help"}
 
 

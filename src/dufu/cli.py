@@ -327,7 +327,7 @@ def render(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件而不是标准输出")] = None,
     today: Today = None,
     no_cache: NoCache = False,
-    fmt: Annotated[str, typer.Option("--format", metavar="格式", help="输出格式:text、html、md、docx")] = "text",
+    fmt: Annotated[str, typer.Option("--format", metavar="格式", help="输出格式:text、html、md、docx、pdf")] = "text",
 ) -> None:
     """生成整改情况公告正文。"""
     with _errors_to_exit():
@@ -359,8 +359,8 @@ def _render_format(data, bulletin, fmt: str, output: Optional[Path]) -> None:
 
     if fmt not in RENDERERS:
         raise UsageError(f"不支持的输出格式“{fmt}”。可选:{'、'.join(RENDERERS)}")
-    if output is None and fmt == "docx":
-        raise UsageError("docx 是二进制格式,请用 -o 指定输出文件")
+    if output is None and fmt in ("docx", "pdf"):
+        raise UsageError(f"{fmt} 是二进制格式,请用 -o 指定输出文件")
     content = RENDERERS[fmt](build_notice(data, bulletin), data.root)
     if output is None:
         _echo(content.decode("utf-8"))

@@ -29,4 +29,10 @@ def _docx(notice: Notice, root) -> bytes:
     return render_docx(notice)
 
 
-RENDERERS = {"text": _text, "html": _html, "md": _md, "docx": _docx}
+def _pdf(notice: Notice, root) -> bytes:
+    from .pdf import render_pdf
+
+    return render_pdf(notice)
+
+
+RENDERERS = {"text": _text, "html": _html, "md": _md, "docx": _docx, "pdf": _pdf}
