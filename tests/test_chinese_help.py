@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-COMMANDS = [[], ["status"], ["list"], ["show"], ["validate"], ["render"], ["schema"], ["init"], ["import"], ["import", "notice"]]
+COMMANDS = [[], ["status"], ["list"], ["show"], ["validate"], ["render"], ["schema"], ["init"], ["import"], ["import", "notice"], ["site"]]
 ALLOWED = {"html", "md", "docx", "pdf", "shell", "yaml", "dufu", "JSON", "Schema", "YYYY", "MM", "DD", "data", "schemas", "dufu", "r2", "r2-01", "table", "text"}
-ALLOWED |= {"status", "list", "show", "validate", "render", "schema", "init", "import", "notice", "--help"}
+ALLOWED |= {"status", "list", "show", "validate", "render", "schema", "init", "import", "notice", "site", "--help"}
 
 
 def english_left(text: str) -> set[str]:

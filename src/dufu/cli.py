@@ -369,6 +369,25 @@ def _render_format(data, bulletin, fmt: str, output: Optional[Path]) -> None:
 
 
 @app.command()
+def site(
+    output: Annotated[Path, typer.Option("-o", "--output", help="网站写入这个目录")],
+    directory: Directory = None,
+    today: Today = None,
+    no_cache: NoCache = False,
+) -> None:
+    """生成静态网站:总览、每期公告和每项任务的页面,可直接用浏览器打开。"""
+    with _errors_to_exit():
+        from .indexed import with_text
+        from .site import build_site, write_site
+        from .validate import load_valid
+
+        data = load_valid(_root(directory), _today(today), cache=not no_cache)
+        with_text(data, list(data.tasks.values()))
+        write_site(build_site(data, _today(today)), output)
+        _echo(f"已生成网站:{output / 'index.html'}\n")
+
+
+@app.command()
 def schema(
     directory: Directory = None,
     output: Annotated[
