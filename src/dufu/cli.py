@@ -357,17 +357,36 @@ def _render_format(data, bulletin, fmt: str, output: Optional[Path]) -> None:
     from .files import write_atomic
     from .notice import build_notice
     from .problems import UsageError
-    from .renderers import BINARY, RENDERERS
+    from .renderers import RENDERERS
 
     if fmt not in RENDERERS:
         raise UsageError(f"不支持的输出格式“{fmt}”。可选:{'、'.join(RENDERERS)}")
-    if output is None and fmt in BINARY:
+    if output is None and fmt in ("docx", "pdf"):
         raise UsageError(f"{fmt} 是二进制格式,请用 -o 指定输出文件")
     content = RENDERERS[fmt](build_notice(data, bulletin), data.root)
     if output is None:
         _echo(content.decode("utf-8"))
     else:
         write_atomic(output, content)
+
+
+@app.command()
+def site(
+    output: Annotated[Path, typer.Option("-o", "--output", help="网站写入这个目录")],
+    directory: Directory = None,
+    today: Today = None,
+    no_cache: NoCache = False,
+) -> None:
+    """生成静态网站:总览、每期公告和每项任务的页面,可直接用浏览器打开。"""
+    with _errors_to_exit():
+        from .indexed import with_text
+        from .site import build_site, write_site
+        from .validate import load_valid
+
+        data = load_valid(_root(directory), _today(today), cache=not no_cache)
+        with_text(data, list(data.tasks.values()))
+        write_site(build_site(data, _today(today)), output)
+        _echo(f"已生成网站:{output / 'index.html'}\n")
 
 
 @app.command()
