@@ -49,3 +49,15 @@ def test_site_replaces_its_own_output_but_not_other_folders(repo: Path, cli, tmp
     result = cli("-C", str(repo), "site", "-o", str(other))
     assert result.exit_code != 0 and "不会覆盖" in result.output
     assert [p.name for p in other.iterdir()] == ["keep.txt"]
+
+
+def test_site_unit_table_resolves_names_through_the_registry(repo: Path, cli, tmp_path: Path) -> None:
+    """A short form counts under the unit's canonical name; the shared 市 prefix is understood."""
+    edit(repo / "data" / "tasks" / "r2-01.yaml", "lead_units: 市委办公室、市政府办公室", "lead_units: 市委办公室、市发改委")
+    edit(repo / "data" / "tasks" / "r2-02.yaml", "lead_units: 市委办公室、市政府办公室", "lead_units: 市委办公室、发展和改革委员会")
+    out = tmp_path / "site"
+    assert cli("-C", str(repo), "site", "-o", str(out), "--today", "2024-06-30").exit_code == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"n\">(\d+)</td>", index)
+    assert ("市发展和改革委员会", "2") in rows and ("市委办公室", "4") in rows
+    assert not [name for name, _ in rows if name in ("市发改委", "发展和改革委员会")]

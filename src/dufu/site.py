@@ -95,10 +95,13 @@ def _page(title: str, body: str) -> bytes:
     return _ENV.from_string(_BASE).render(title=title, style=Markup(_STYLE), body=Markup(body)).encode("utf-8")
 
 
-def _units(tasks: list[Task], today: date) -> list[_UnitRow]:
+def _units(data: Dataset, tasks: list[Task], today: date) -> list[_UnitRow]:
+    """Per lead unit, its canonical name from the registry (`市林业局、生态环境局` counts for both,
+    `市发改委` under 市发展和改革委员会)."""
     rows: dict[str, _UnitRow] = defaultdict(lambda: _UnitRow(""))
     for task in tasks:
-        for name in filter(None, (part.strip() for part in re.split(r"[、,,]", task.lead_units))):
+        lead, _ = data.units.read_line(task.lead_units)
+        for name in dict.fromkeys(lead):
             row = rows[name]
             row.name = name
             row.total += 1
@@ -133,7 +136,7 @@ def _dashboard(data: Dataset, today: date) -> bytes:
     ]
     body = _ENV.from_string(_DASHBOARD).render(
         today=today, today_zh=zh_date(today), tallies=[tally_round(data, r, today) for r in data.rounds],
-        units=_units(tasks, today), open_tasks=open_tasks, changes=changes, previous=previous, latest=latest,
+        units=_units(data, tasks, today), open_tasks=open_tasks, changes=changes, previous=previous, latest=latest,
         bulletins=bulletins)
     return _page("督察整改情况总览", body)
 
