@@ -109,3 +109,20 @@ def _gone(pid: int) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_pdf_text_stays_inside_the_gbt9704_type_area(repo: Path, cli, tmp_path: Path) -> None:
+    """Every word of the body lies within the margins (top 37, bottom 35, left 28, right 26 mm);
+    only the page number sits below the type area."""
+    _need("soffice", "pdftotext")
+    out = tmp_path / "notice.pdf"
+    assert cli("-C", str(repo), "render", "--format", "pdf", "-o", str(out)).exit_code == 0
+    boxes = subprocess.run(["pdftotext", "-bbox", str(out), "-"], check=True, capture_output=True, text=True).stdout
+    mm = 72 / 25.4
+    left, right, top, bottom = 28 * mm, 595.28 - 26 * mm, 37 * mm, 841.89 - 35 * mm
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', boxes)
+    body = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in words if not re.fullmatch(r"—|\d+", w)]
+    assert body
+    assert min(w[0] for w in body) == pytest.approx(left, abs=1.5)  # lines start at the left margin
+    assert max(w[2] for w in body) <= right + 1.5
+    assert min(w[1] for w in body) >= top - 1.5 and max(w[3] for w in body) <= bottom + 1.5
