@@ -6,11 +6,12 @@ import re
 
 import pytest
 
-COMMANDS = [[], ["status"], ["list"], ["show"], ["validate"], ["render"], ["schema"], ["init"], ["import"], ["import", "notice"]]
+COMMANDS = [[], ["completion"], ["status"], ["list"], ["show"], ["validate"], ["render"], ["schema"], ["init"], ["import"], ["import", "notice"], ["site"]]
 COMMANDS += [["done"], ["close"], ["progress", "add"], ["new", "task"], ["units", "add"], ["bulletin", "new"]]
 COMMANDS += [["export", "ledger"], ["import", "ledger"]]
-ALLOWED = {"html", "md", "docx", "pdf", "LibreOffice", "shell", "yaml", "dufu", "JSON", "Schema", "YYYY", "MM", "DD", "data", "schemas", "dufu", "r2", "r2-01", "table", "text"}
-ALLOWED |= {"status", "list", "show", "validate", "render", "schema", "init", "import", "notice", "--help", "done", "close", "progress", "add", "new", "task", "units", "bulletin", "export", "ledger", "Excel", "xlsx", "EDITOR"}
+ALLOWED = {"LibreOffice", "PDF", "shell", "yaml", "dufu", "JSON", "Schema", "YYYY", "MM", "DD", "data", "schemas", "dufu", "r2", "r2-01", "table", "text"}
+ALLOWED |= {"completion", "bash", "zsh", "fish", "eval", "status", "list", "show", "validate", "render", "schema", "init", "import", "notice", "site", "--help"}
+ALLOWED |= {"done", "close", "progress", "add", "new", "task", "units", "bulletin", "export", "ledger", "Excel", "xlsx", "EDITOR"}
 
 
 def english_left(text: str) -> set[str]:
@@ -54,3 +55,13 @@ def test_usage_errors_are_chinese(cli, args, message):
 def test_no_arguments_shows_chinese_help(cli):
     result = cli()
     assert "用法:dufu [选项] 命令 [参数]..." in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "dufu")
+def test_help_columns_line_up_with_chinese_metavars(cli, command):
+    from dufu.zhclick import cell_len
+
+    lines = cli(*command, "--help").stdout.splitlines()
+    options = [line for line in lines if re.match(r"  -", line) and "  " in line.strip()]
+    starts = {cell_len(re.match(r"(  \S.*?\S  +)\S", line).group(1)) for line in options}
+    assert len(starts) == 1, "\n".join(options)

@@ -50,3 +50,10 @@ def test_show_completion_prints_a_script(shell):
     )
     assert done.returncode == 0, done.stderr
     assert "_DUFU_COMPLETE" in done.stdout
+
+
+@pytest.mark.parametrize("shell, marker", [("bash", "complete -o"), ("zsh", "compdef"), ("fish", "complete --command dufu")])
+def test_completion_command_prints_the_script(cli, shell, marker):
+    result = cli("completion", shell)
+    assert result.exit_code == 0
+    assert marker in result.stdout and "_DUFU_COMPLETE" in result.stdout

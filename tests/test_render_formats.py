@@ -78,3 +78,26 @@ def test_docx_layout_and_text(repo: Path, cli, tmp_path: Path) -> None:
 def test_docx_needs_an_output_file(repo: Path, cli) -> None:
     result = cli("-C", str(repo), "render", "--format", "docx")
     assert result.exit_code != 0 and "-o" in result.output
+
+
+def test_docx_grid_is_22_lines_of_28_characters(repo: Path, cli, tmp_path: Path) -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    out = tmp_path / "notice.docx"
+    assert cli("-C", str(repo), "render", "--format", "docx", "-o", str(out)).exit_code == 0
+    doc = Document(str(out))
+    section = doc.sections[0]
+    grids = section._sectPr.findall(qn("w:docGrid"))
+    assert len(grids) == 1  # the template's own grid replaced, never a second one (Word would repair)
+    assert grids[0].get(qn("w:type")) == "lines" and grids[0].get(qn("w:linePitch")) == "579"
+    from docx.shared import Length
+
+    width = Length(section.page_width - section.left_margin - section.right_margin).pt
+    height = Length(section.page_height - section.top_margin - section.bottom_margin).pt
+    assert int(height // 28.95) == 22
+    body = doc.paragraphs[1].runs[0]._element.rPr
+    children = [child.tag.split("}")[1] for child in body]
+    assert children.index("spacing") < children.index("sz")  # schema order inside w:rPr
+    pitch = 16 + int(body.find(qn("w:spacing")).get(qn("w:val"))) / 20
+    assert int(width // pitch) == 28

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -41,32 +42,87 @@ def test_docx_through_libreoffice(repo: Path, cli, tmp_path: Path) -> None:
     assert squash(body) == squash(cli("-C", str(repo), "render").output)
 
 
-def test_render_format_pdf_writes_an_a4_pdf(repo: Path, cli, tmp_path: Path) -> None:
-    _need("soffice", "pdfinfo", "pdftotext")
-    out = tmp_path / "notice.pdf"
-    result = cli("-C", str(repo), "render", "--format", "pdf", "-o", str(out))
+def _pdf_text_and_pages(pdf: Path) -> tuple[str, int]:
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "(A4)" in info
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    return text, pages
+
+
+def test_render_format_pdf(repo: Path, cli, tmp_path: Path) -> None:
+    _need("soffice", "pdftotext", "pdfinfo", "pdftoppm")
+    pdf = tmp_path / "notice.pdf"
+    result = cli("-C", str(repo), "render", "--format", "pdf", "-o", str(pdf))
     assert result.exit_code == 0, result.output
-    assert out.read_bytes().startswith(b"%PDF")
-    assert "(A4)" in subprocess.run(["pdfinfo", str(out)], check=True, capture_output=True, text=True).stdout
-    text = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True).stdout
-    assert "三明市中央生态环境保护督察整改情况" in text and re.search(r"—\s*1\s*—", text)
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "repo") == ["notice.pdf"]
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text, pages = _pdf_text_and_pages(pdf)
+    for number in range(1, pages + 1):
+        assert re.search(rf"—\s*{number}\s*—", text), number
+    # Paragraph by paragraph: each text-notice line appears, in order, once wrapping is undone.
+    squashed = re.sub(r"\s+", "", re.sub(r"—\s*\d+\s*—", "", text))
+    position = 0
+    for line in filter(None, cli("-C", str(repo), "render").output.split("\n")):
+        found = squashed.find(re.sub(r"\s+", "", line), position)
+        assert found == position, line
+        position = found + len(re.sub(r"\s+", "", line))
+    assert position == len(squashed)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+                   check=True, timeout=60)
+    png = next(tmp_path.glob("page*.png")).read_bytes()
+    assert png.startswith(b"\x89PNG") and int.from_bytes(png[16:20], "big") < int.from_bytes(png[20:24], "big")
 
 
-def test_render_format_pdf_without_libreoffice_says_what_to_install(repo: Path, tmp_path: Path) -> None:
-    from typer.testing import CliRunner
+def test_pdf_without_libreoffice_fails_clearly(repo: Path, cli, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "notice.pdf"
+    result = cli("-C", str(repo), "render", "--format", "pdf", "-o", str(out))
+    assert result.exit_code != 0
+    assert "LibreOffice" in result.output and "apt-get install libreoffice-writer" in result.output
+    assert list(out.parent.iterdir()) == []
 
-    from dufu.cli import app
 
+def test_pdf_timeout_kills_the_process_group(tmp_path: Path, monkeypatch) -> None:
+    from dufu.problems import RenderError
+    from dufu.renderers import pdf
+
+    marker = tmp_path / "child.pid"
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {marker}\nsleep 300\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:/usr/bin:/bin")
+    with pytest.raises(RenderError, match="超过"):
+        pdf.docx_to_pdf(b"PK", timeout=3)
+    child = int(marker.read_text())
+    assert _gone(child), f"LibreOffice's child {child} survived the timeout"
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended (or is a zombie awaiting its reaper); SIGKILL lands within moments."""
+    for _ in range(50):
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "ZX":
+                return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_pdf_text_stays_inside_the_gbt9704_type_area(repo: Path, cli, tmp_path: Path) -> None:
+    """Every word of the body lies within the margins (top 37, bottom 35, left 28, right 26 mm);
+    only the page number sits below the type area."""
+    _need("soffice", "pdftotext")
     out = tmp_path / "notice.pdf"
-    args = ["-C", str(repo), "render", "--format", "pdf", "-o", str(out)]
-    result = CliRunner().invoke(app, args, env={"PATH": ""})  # no soffice to be found
-    assert result.exit_code == 1
-    assert "需要 LibreOffice" in result.stderr and "apt-get install libreoffice-writer-nogui" in result.stderr
-    assert not out.exists()
-
-
-def test_binary_formats_need_an_output_file(repo: Path, cli) -> None:
-    for fmt in ("docx", "pdf"):
-        result = cli("-C", str(repo), "render", "--format", fmt)
-        assert result.exit_code == 2 and "-o" in result.stderr
+    assert cli("-C", str(repo), "render", "--format", "pdf", "-o", str(out)).exit_code == 0
+    boxes = subprocess.run(["pdftotext", "-bbox", str(out), "-"], check=True, capture_output=True, text=True).stdout
+    mm = 72 / 25.4
+    left, right, top, bottom = 28 * mm, 595.28 - 26 * mm, 37 * mm, 841.89 - 35 * mm
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', boxes)
+    body = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in words if not re.fullmatch(r"—|\d+", w)]
+    assert body
+    assert min(w[0] for w in body) == pytest.approx(left, abs=1.5)  # lines start at the left margin
+    assert max(w[2] for w in body) <= right + 1.5
+    assert min(w[1] for w in body) >= top - 1.5 and max(w[3] for w in body) <= bottom + 1.5

@@ -119,3 +119,21 @@ def test_validate_an_empty_folder_is_a_usage_error(cli, repo, monkeypatch):
     (repo / "data" / "empty").mkdir()
     result = cli("validate", "data/empty")
     assert result.exit_code == 2 and "data/empty 下没有 .yaml 数据文件" in result.stderr
+
+
+@pytest.mark.parametrize("width", [40, 60, 71, 80, 120])
+def test_narrow_open_task_table_never_collapses_a_column(width):
+    from dufu.views import task_table
+
+    from dufu.validate import load_valid
+
+    data = load_valid(PROJECT, date(2024, 6, 24), keep_text=False, cache=False)
+    tasks = [t for t in data.tasks.values() if t.status_at(date(2024, 6, 24)) != "已完成"][:3]
+    console = Console(width=width, record=True, color_system=None, legacy_windows=False)
+    console.print(task_table(tasks, date(2024, 6, 24), title="未完成的任务"))
+    text = console.export_text()
+    assert all(cell_len(line) <= width for line in text.splitlines())
+    assert "┳┳" not in text and "││" not in text  # no column squeezed to nothing
+    assert all(t.id in text for t in tasks) and "2024年5月31日" in text
+    header = next(line for line in text.splitlines() if "编号" in line and "┃" in line)
+    assert ("牵头单位" in header) == (width >= 72) and ("终端较窄" in text) == (width < 72)

@@ -202,7 +202,7 @@ def status(
     directory: Directory = None,
     as_of: AsOf = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="输出格式")] = TableFormat.table,
-    limit: Annotated[int, typer.Option("--limit", help="表格中最多列出多少项未完成任务,0 表示全部", min=0)] = 100,
+    limit: Annotated[int, typer.Option("--limit", metavar="<整数>", help="表格中最多列出多少项未完成任务,0 表示全部", min=0)] = 100,
     no_cache: NoCache = False,
 ) -> None:
     """各轮次整改任务的总体情况,以及所有未完成的任务。"""
@@ -327,7 +327,9 @@ def render(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件而不是标准输出")] = None,
     today: Today = None,
     no_cache: NoCache = False,
-    fmt: Annotated[str, typer.Option("--format", metavar="格式", help="输出格式:text、html、md、docx、pdf(需要 LibreOffice)")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="<text|html|md|docx|pdf>", help="输出格式(生成 PDF 需要 LibreOffice)")
+    ] = "text",
 ) -> None:
     """生成整改情况公告正文。"""
     with _errors_to_exit():
@@ -355,17 +357,36 @@ def _render_format(data, bulletin, fmt: str, output: Optional[Path]) -> None:
     from .files import write_atomic
     from .notice import build_notice
     from .problems import UsageError
-    from .renderers import BINARY, RENDERERS
+    from .renderers import RENDERERS
 
     if fmt not in RENDERERS:
         raise UsageError(f"不支持的输出格式“{fmt}”。可选:{'、'.join(RENDERERS)}")
-    if output is None and fmt in BINARY:
+    if output is None and fmt in ("docx", "pdf"):
         raise UsageError(f"{fmt} 是二进制格式,请用 -o 指定输出文件")
     content = RENDERERS[fmt](build_notice(data, bulletin), data.root)
     if output is None:
         _echo(content.decode("utf-8"))
     else:
         write_atomic(output, content)
+
+
+@app.command()
+def site(
+    output: Annotated[Path, typer.Option("-o", "--output", help="网站写入这个目录")],
+    directory: Directory = None,
+    today: Today = None,
+    no_cache: NoCache = False,
+) -> None:
+    """生成静态网站:总览、每期公告和每项任务的页面,可直接用浏览器打开。"""
+    with _errors_to_exit():
+        from .indexed import with_text
+        from .site import build_site, write_site
+        from .validate import load_valid
+
+        data = load_valid(_root(directory), _today(today), cache=not no_cache)
+        with_text(data, list(data.tasks.values()))
+        write_site(build_site(data, _today(today)), output)
+        _echo(f"已生成网站:{output / 'index.html'}\n")
 
 
 @app.command()
@@ -723,6 +744,20 @@ def _column_map(items: list[str]) -> dict:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     return mapping
+
+
+class Shell(str, enum.Enum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+
+
+@app.command()
+def completion(shell: Annotated[Shell, typer.Argument(metavar="shell", help="bash、zsh 或 fish")]) -> None:
+    """打印该 shell 的补全脚本,如 eval "$(dufu completion bash)"。"""
+    from typer._completion_shared import get_completion_script
+
+    _echo(get_completion_script(prog_name="dufu", complete_var="_DUFU_COMPLETE", shell=shell.value))
 
 
 def _dumps(value) -> str:

@@ -92,23 +92,30 @@ def status_record(tallies: list[RoundTally], open_tasks: list[Task], day: date) 
     }
 
 
-def task_table(tasks: list[Task], day: date, title: str | None = None) -> Table:
-    """Tasks one line each: id, title, status, lead units, deadline, last report."""
-    table = Table(title=title, title_justify="left")
+def task_table(tasks: list[Task], day: date, title: str | None = None) -> _ByWidth:
+    """Tasks one line each; on a narrow terminal the unit and deadline columns are left out (said so)."""
+    return _ByWidth(lambda width: _task_table(tasks, day, title, width))
+
+
+NARROW = 72  # below this many columns the six columns would squeeze some to nothing
+
+
+def _task_table(tasks: list[Task], day: date, title: str | None, width: int) -> Table:
+    narrow = width < NARROW
+    if narrow and title:
+        title += "(终端较窄,未列牵头单位和整改时限,可用 dufu show 编号 查看)"
+    table = Table(title=title, title_justify="left", padding=0 if narrow else (0, 1))
     table.add_column("编号", no_wrap=True)
-    table.add_column("问题", overflow="fold")
+    table.add_column("问题", overflow="fold", min_width=4)
     table.add_column("状态", no_wrap=True)
-    table.add_column("牵头单位", overflow="fold")
-    table.add_column("整改时限", overflow="fold")
+    if not narrow:
+        table.add_column("牵头单位", overflow="fold")
+        table.add_column("整改时限", overflow="fold")
     table.add_column("最近进展", no_wrap=True)
     for task in tasks:
+        units = [] if narrow else [Text(task.lead_units), Text(task.deadline)]
         table.add_row(  # data as Text, never read as Rich markup ("[a]" kept, "[/]" no crash)
-            Text(task.id),
-            Text(task.title),
-            _status_text(task.status_at(day), task.is_overdue_at(day)),
-            Text(task.lead_units),
-            Text(task.deadline),
-            _last_report(task, day),
+            Text(task.id), Text(task.title), _status_text(task.status_at(day), task.is_overdue_at(day)), *units, _last_report(task, day)
         )
     return table
 

@@ -10,6 +10,7 @@ tests run every command's --help and the common usage errors and fail on any Eng
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _PATTERNS = [
     (r"(?m)^Usage: ", "用法:"),
@@ -58,6 +59,9 @@ _WORDS = {  # what typer.core passes through gettext
 }
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
 def translate(text):
     """dufu's help and usage text in Chinese; anything not a string is passed through."""
     if not isinstance(text, str):
@@ -84,7 +88,7 @@ def install() -> None:
     import typer.core
 
     try:
-        from typer._click import core, decorators, exceptions
+        from typer._click import core, decorators, exceptions, formatting
     except ImportError:  # a Typer without its own Click: help stays English rather than failing
         return
 
@@ -93,6 +97,13 @@ def install() -> None:
         module._dufu_echo = original
         module.echo = _translating(original)
     typer.core._ = _gettext
+    formatting.term_len = cell_len
+
+
+def cell_len(text: str) -> int:
+    """Terminal columns of text: CJK characters take two, so help columns line up."""
+    text = _ANSI.sub("", text)
+    return len(text) + sum(1 for ch in text if ch >= "\u1100" and unicodedata.east_asian_width(ch) in "WF")
 
 
 def _translating(echo):

@@ -36,4 +36,3 @@ def _pdf(notice: Notice, root) -> bytes:
 
 
 RENDERERS = {"text": _text, "html": _html, "md": _md, "docx": _docx, "pdf": _pdf}
-BINARY = frozenset({"docx", "pdf"})  # written to a file (-o), never to a terminal

@@ -21,6 +21,10 @@ from ..notice import Notice
 TITLE_FONT, BODY_FONT, HEADING_FONT, NUMBER_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "宋体"
 FALLBACK = {"方正小标宋简体": "SimSun", "仿宋_GB2312": "FangSong", "黑体": "SimHei", "宋体": "SimSun"}
 BODY_SIZE, TITLE_SIZE, NUMBER_SIZE = Pt(16), Pt(22), Pt(14)
+CHARS_PER_LINE = 28
+# 156 mm of type area / 28 characters = 15.79 pt a character: 16 pt characters condensed by
+# 0.25 pt (spacing in twentieths of a point) fit 28 to a line, as GB/T 9704 asks
+BODY_CONDENSE = -5
 LINE_PITCH = Pt(28.95)  # 225 mm text height / 22 lines, rounded to the usual 28.95 pt
 
 
@@ -43,7 +47,12 @@ def _paragraph(doc, text: str, font: str = BODY_FONT, size=BODY_SIZE, indent: bo
         fmt.first_line_indent = Pt(size.pt * 2)
     if align is not None:
         para.alignment = align
-    _font(para.add_run(text), font, size)
+    run = para.add_run(text)
+    _font(run, font, size)
+    if size == BODY_SIZE:
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(BODY_CONDENSE))
+        run._element.get_or_add_rPr().find(qn("w:sz")).addprevious(spacing)  # schema order: before w:sz
     return para
 
 
@@ -52,11 +61,14 @@ def _page_setup(doc) -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
-    grid = OxmlElement("w:docGrid")
-    grid.set(qn("w:type"), "linesAndChars")
+    # 22 lines on the line grid (the template's own docGrid is replaced, never doubled); the 28
+    # characters a line come from the body runs' condensed spacing (see BODY_CONDENSE)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(int(LINE_PITCH.pt * 20)))
-    grid.set(qn("w:charSpace"), "0")
-    section._sectPr.append(grid)
     doc.settings.odd_and_even_pages_header_footer = True
     section.odd_and_even_pages_header_footer = True
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)

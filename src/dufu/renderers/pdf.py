@@ -1,7 +1,8 @@
-"""The notice as PDF: the Word document (GB/T 9704 layout) converted by headless LibreOffice.
+"""PDF: the Word notice converted by headless LibreOffice (soffice).
 
-LibreOffice runs with a private, throw-away profile (so a running desktop instance neither
-blocks nor is disturbed), in its own process group, killed whole on timeout."""
+The conversion runs in a temporary directory with its own LibreOffice profile, in its own
+process group, under a timeout; on timeout the whole group is killed. Nothing is returned
+unless LibreOffice produced a PDF, so a failure never leaves a partial file."""
 
 from __future__ import annotations
 
@@ -16,58 +17,56 @@ from ..notice import Notice
 from ..problems import RenderError
 
 TIMEOUT_SECONDS = 180
-INSTALL_HINT = (
-    "生成 PDF 需要 LibreOffice,但没有找到 soffice 命令。"
-    "请安装 LibreOffice(Debian/Ubuntu:apt-get install libreoffice-writer-nogui fonts-noto-cjk;"
-    "其他系统见 libreoffice.org),或改用 --format docx 再自行转换"
-)
+INSTALL_HINT = "请安装 LibreOffice(Debian/Ubuntu:apt-get install libreoffice-writer fonts-noto-cjk)"
+
+
+def find_soffice() -> str:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise RenderError(f"无法生成 PDF:找不到 LibreOffice 的 soffice 命令。{INSTALL_HINT}")
+
+
+def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS) -> bytes:
+    soffice = find_soffice()
+    with tempfile.TemporaryDirectory(prefix="dufu-pdf-") as tmp:
+        work = Path(tmp)
+        (work / "notice.docx").write_bytes(docx)
+        profile = f"-env:UserInstallation={(work / 'profile').as_uri()}"
+        command = [soffice, profile, "--headless", "--norestore", "--convert-to", "pdf",
+                   "--outdir", str(work / "out"), str(work / "notice.docx")]
+        _run(command, timeout)
+        pdf = work / "out" / "notice.pdf"
+        if not pdf.is_file() or not pdf.read_bytes().startswith(b"%PDF"):
+            raise RenderError("无法生成 PDF:LibreOffice 没有输出 PDF 文件")
+        return pdf.read_bytes()
+
+
+def _run(command: list[str], timeout: float) -> None:
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"无法生成 PDF:LibreOffice 超过 {timeout:g} 秒没有完成,已终止") from None
+    finally:
+        _kill_group(process)
+    if process.returncode != 0:
+        tail = output.decode("utf-8", "replace").strip()[-300:]
+        raise RenderError(f"无法生成 PDF:LibreOffice 退出码 {process.returncode}。{tail}")
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """Kill LibreOffice and any helper it started (they share its new session's group)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
 
 
 def render_pdf(notice: Notice) -> bytes:
     from .docx import render_docx
 
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise RenderError(INSTALL_HINT)
-    with tempfile.TemporaryDirectory(prefix="dufu-pdf-") as tmp:
-        folder = Path(tmp)
-        (folder / "notice.docx").write_bytes(render_docx(notice))
-        command = [
-            soffice,
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(folder / "notice.docx"),
-        ]
-        _run(command)
-        pdf = folder / "notice.pdf"
-        if not pdf.is_file():
-            raise RenderError("LibreOffice 没有生成 PDF(转换失败),没有写入任何文件")
-        return pdf.read_bytes()
-
-
-def _run(command: list[str]) -> None:
-    process = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
-    try:
-        _, err = process.communicate(timeout=TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        raise RenderError(f"LibreOffice 在 {TIMEOUT_SECONDS} 秒内没有完成转换,已终止") from None
-    except BaseException:  # Ctrl-C, SIGTERM: LibreOffice and its helpers go with dufu
-        _kill_group(process)
-        raise
-    if process.returncode != 0:
-        raise RenderError(f"LibreOffice 转换失败:{err.decode('utf-8', 'replace').strip()[:300]}")
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except OSError:
-        pass
-    process.wait()
+    return docx_to_pdf(render_docx(notice))

@@ -1,0 +1,175 @@
+"""A static site of the ledger: a dashboard, a page per notice and a page per task.
+
+Plain HTML with inline CSS and inline SVG, no script, relative links, so it works from
+file://. The site is built in a temporary directory beside the target and renamed into
+place; a target that is not a dufu site is never replaced."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from jinja2 import Environment
+
+from .dataset import Dataset
+from .files import write_atomic
+from .ledger import tally_round
+from .models import DONE_STATUSES, Task
+from .notice import build_notice
+from .problems import UsageError
+from .renderers.html import render_html
+from .templates import zh_date
+
+MARKER = ".dufu-site"
+
+_STYLE = """body { max-width: 60em; margin: 0 auto; padding: 1em; line-height: 1.7;
+  font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
+table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #ccc; padding: .3em .5em; text-align: left; }
+td.n { text-align: right; } .overdue { color: #b00; font-weight: bold; } svg { max-width: 100%; }
+.wrap { overflow-x: auto; } @media print { a { color: inherit; text-decoration: none; } }"""
+
+_BASE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }}</title><style>{{ style }}</style></head>
+<body><main>
+<nav><a href="index.html">总览</a></nav>
+<h1>{{ title }}</h1>
+{{ body }}
+</main></body></html>
+"""
+
+_DASHBOARD = """<p>统计日期:<time datetime="{{ today }}">{{ today_zh }}</time></p>
+<section><h2>各轮次整改进度</h2>
+{% for t in tallies %}
+<figure><figcaption>{{ t.round.name }}:已完成 {{ t.done }} / {{ t.total }} 项{% if t.overdue %},超期 {{ t.overdue }} 项{% endif %}</figcaption>
+<svg role="img" aria-label="{{ t.round.name }} 完成 {{ t.done }} / {{ t.total }}" width="400" height="20" viewBox="0 0 400 20">
+<rect width="400" height="20" fill="#e5e5e5"/><rect width="{{ (400 * t.done / t.total) | round(1) if t.total else 0 }}" height="20" fill="#2e7d32"/></svg>
+</figure>
+{% endfor %}</section>
+<section><h2>各牵头单位</h2><div class="wrap"><table>
+<thead><tr><th scope="col">单位</th><th scope="col">任务</th><th scope="col">已完成</th><th scope="col">未完成</th><th scope="col">超期</th></tr></thead>
+<tbody>{% for u in units %}<tr><td>{{ u.name }}</td><td class="n">{{ u.total }}</td><td class="n">{{ u.done }}</td><td class="n">{{ u.total - u.done }}</td><td class="n">{{ u.overdue }}</td></tr>
+{% endfor %}</tbody></table></div></section>
+<section><h2>未完成的任务</h2>{% if open_tasks %}<div class="wrap"><table>
+<thead><tr><th scope="col">编号</th><th scope="col">问题</th><th scope="col">状态</th><th scope="col">整改时限</th></tr></thead>
+<tbody>{% for t in open_tasks %}<tr{% if t.overdue %} class="overdue"{% endif %}><td><a href="{{ t.page }}">{{ t.task.id }}</a></td><td>{{ t.task.title }}</td><td>{{ t.status }}{% if t.overdue %}(超期){% endif %}</td><td>{{ t.task.deadline }}</td></tr>
+{% endfor %}</tbody></table></div>{% else %}<p>没有未完成的任务。</p>{% endif %}</section>
+<section><h2>与上一期公告相比</h2>{% if changes is none %}<p>只有一期公告,没有可比较的上一期。</p>
+{% elif changes %}<p>{{ previous }} → {{ latest }}</p><ul>{% for c in changes %}<li><a href="{{ c.page }}">{{ c.task.id }}</a> {{ c.task.title }}:{{ c.before }} → {{ c.after }}</li>{% endfor %}</ul>
+{% else %}<p>{{ previous }} → {{ latest }}:各任务状态没有变化。</p>{% endif %}</section>
+<section><h2>公告</h2><ul>{% for b in bulletins %}<li><a href="{{ b.page }}">{{ b.title }}</a>(<time datetime="{{ b.date }}">{{ b.date_zh }}</time>)</li>{% endfor %}</ul></section>
+"""
+
+_TASK = """<dl><dt>编号</dt><dd>{{ task.id }}</dd><dt>牵头单位</dt><dd>{{ task.lead_units }}</dd>
+<dt>责任单位</dt><dd>{{ task.responsible_units }}</dd><dt>整改时限</dt><dd>{{ task.deadline }}</dd>
+<dt>整改目标</dt><dd>{{ task.target }}</dd><dt>状态</dt><dd>{{ status }}</dd></dl>
+<section><h2>整改进展</h2>{% for r in task.progress %}<article><h3><time datetime="{{ r.as_of }}">截至{{ zh(r.as_of) }}</time>{% if r.status %}({{ r.status }}){% endif %}</h3>
+{% for m in r.measures %}<p>{{ loop.index }}.{{ m.heading }}</p>{% if m.items %}<ol>{% for i in m.items %}<li>{{ i }}</li>{% endfor %}</ol>{% endif %}{% if m.text %}<p>{{ m.text }}</p>{% endif %}
+{% endfor %}</article>{% else %}<p>尚无整改进展记录。</p>{% endfor %}</section>
+"""
+
+_ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+
+@dataclass
+class _UnitRow:
+    name: str
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+
+
+def page_name(kind: str, ident: str) -> str:
+    return f"{kind}-{re.sub(r'[^A-Za-z0-9_-]', '_', ident)}.html"
+
+
+def _page(title: str, body: str) -> bytes:
+    from markupsafe import Markup
+
+    return _ENV.from_string(_BASE).render(title=title, style=Markup(_STYLE), body=Markup(body)).encode("utf-8")
+
+
+def _units(data: Dataset, tasks: list[Task], today: date) -> list[_UnitRow]:
+    """Per lead unit, its canonical name from the registry (`市林业局、生态环境局` counts for both,
+    `市发改委` under 市发展和改革委员会)."""
+    rows: dict[str, _UnitRow] = defaultdict(lambda: _UnitRow(""))
+    for task in tasks:
+        lead, _ = data.units.read_line(task.lead_units)
+        for name in dict.fromkeys(lead):
+            row = rows[name]
+            row.name = name
+            row.total += 1
+            row.done += task.status_at(today) in DONE_STATUSES
+            row.overdue += task.is_overdue_at(today)
+    return sorted(rows.values(), key=lambda row: (-row.total, row.name))
+
+
+def _changes(data: Dataset) -> tuple[list[dict] | None, str, str]:
+    ordered = sorted(data.bulletins.values(), key=lambda b: (b.as_of, b.id))
+    if len(ordered) < 2:
+        return None, "", ""
+    before, after = ordered[-2], ordered[-1]
+    changes = [
+        {"task": t, "page": page_name("task", t.id), "before": t.status_at(before.as_of), "after": t.status_at(after.as_of)}
+        for t in sorted(data.tasks.values(), key=lambda t: (t.round, t.number))
+        if t.status_at(before.as_of) != t.status_at(after.as_of)
+    ]
+    return changes, before.title + "(" + zh_date(before.date) + ")", after.title + "(" + zh_date(after.date) + ")"
+
+
+def _dashboard(data: Dataset, today: date) -> bytes:
+    tasks = sorted(data.tasks.values(), key=lambda t: (t.round, t.number))
+    open_tasks = [
+        {"task": t, "page": page_name("task", t.id), "status": t.status_at(today), "overdue": t.is_overdue_at(today)}
+        for t in tasks if t.status_at(today) not in DONE_STATUSES
+    ]
+    changes, previous, latest = _changes(data)
+    bulletins = [
+        {"title": b.title, "date": b.date, "date_zh": zh_date(b.date), "page": page_name("notice", b.id)}
+        for b in sorted(data.bulletins.values(), key=lambda b: (b.date, b.id), reverse=True)
+    ]
+    body = _ENV.from_string(_DASHBOARD).render(
+        today=today, today_zh=zh_date(today), tallies=[tally_round(data, r, today) for r in data.rounds],
+        units=_units(data, tasks, today), open_tasks=open_tasks, changes=changes, previous=previous, latest=latest,
+        bulletins=bulletins)
+    return _page("督察整改情况总览", body)
+
+
+def build_site(data: Dataset, today: date) -> dict[str, bytes]:
+    """Every page of the site by file name."""
+    pages = {"index.html": _dashboard(data, today), MARKER: b"dufu site\n"}
+    for bulletin in data.bulletins.values():
+        pages[page_name("notice", bulletin.id)] = render_html(build_notice(data, bulletin)).encode("utf-8")
+    for task in data.tasks.values():
+        body = _ENV.from_string(_TASK).render(task=task, status=task.status_at(today), zh=zh_date)
+        pages[page_name("task", task.id)] = _page(task.title, body)
+    return pages
+
+
+def write_site(pages: dict[str, bytes], target: Path) -> None:
+    """Write the pages into a temporary directory beside target, then swap it into place."""
+    target = target.absolute()
+    if target.exists() and not (target.is_dir() and (target / MARKER).is_file()):
+        raise UsageError(f"{target} 已存在且不是 dufu 生成的网站目录,不会覆盖;请换一个目录或先删除它")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    try:
+        for name, content in pages.items():
+            write_atomic(fresh / name, content)
+        fresh.chmod(0o755)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+            target.rename(old / "site")
+            fresh.rename(target)
+            shutil.rmtree(old)
+        else:
+            fresh.rename(target)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise

@@ -1,0 +1,63 @@
+"""dufu site: dashboard, notice and task pages; data shown as text; built beside DIR and swapped in."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import edit
+
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+def test_site_pages_and_dashboard(repo: Path, cli, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = cli("-C", str(repo), "site", "-o", str(out), "--today", "2024-06-30")
+    assert result.exit_code == 0, result.output
+    tasks = sorted(p.stem for p in (repo / "data" / "tasks").glob("*.yaml"))
+    assert sorted(p.name for p in out.glob("task-*.html")) == [f"task-{t}.html" for t in tasks]
+    assert [p.name for p in out.glob("notice-*.html")] == ["notice-2024-06-24.html"]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "已完成 17 / 17 项" in index and "已完成 7 / 11 项" in index
+    assert index.count("<svg") == 2 and '<rect width="254.5"' in index  # 7/11 of 400
+    for link in re.findall(r'href="([^"]+)"', index):
+        assert (out / link).is_file(), link  # relative links only: works from file://
+    assert "<script" not in index and 'lang="zh-CN"' in index
+    task = (out / "task-r2-01.html").read_text(encoding="utf-8")
+    assert "整改进展" in task and "截至2024年5月31日" in task
+
+
+def test_site_shows_markup_in_data_as_text(repo: Path, cli, tmp_path: Path) -> None:
+    edit(repo / "data" / "tasks" / "r2-01.yaml", "title: 思想认识", f"title: {HOSTILE}思想认识")
+    out = tmp_path / "site"
+    assert cli("-C", str(repo), "site", "-o", str(out)).exit_code == 0
+    for page in out.glob("*.html"):
+        assert "<script" not in page.read_text(encoding="utf-8") and "<img" not in page.read_text(encoding="utf-8")
+    assert "&lt;script&gt;" in (out / "task-r2-01.html").read_text(encoding="utf-8")
+
+
+def test_site_replaces_its_own_output_but_not_other_folders(repo: Path, cli, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert cli("-C", str(repo), "site", "-o", str(out)).exit_code == 0
+    (out / "stale.html").write_text("old", encoding="utf-8")
+    assert cli("-C", str(repo), "site", "-o", str(out)).exit_code == 0
+    assert not (out / "stale.html").exists() and (out / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "keep.txt").write_text("x", encoding="utf-8")
+    result = cli("-C", str(repo), "site", "-o", str(other))
+    assert result.exit_code != 0 and "不会覆盖" in result.output
+    assert [p.name for p in other.iterdir()] == ["keep.txt"]
+
+
+def test_site_unit_table_resolves_names_through_the_registry(repo: Path, cli, tmp_path: Path) -> None:
+    """A short form counts under the unit's canonical name; the shared 市 prefix is understood."""
+    edit(repo / "data" / "tasks" / "r2-01.yaml", "lead_units: 市委办公室、市政府办公室", "lead_units: 市委办公室、市发改委")
+    edit(repo / "data" / "tasks" / "r2-02.yaml", "lead_units: 市委办公室、市政府办公室", "lead_units: 市委办公室、发展和改革委员会")
+    out = tmp_path / "site"
+    assert cli("-C", str(repo), "site", "-o", str(out), "--today", "2024-06-30").exit_code == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"n\">(\d+)</td>", index)
+    assert ("市发展和改革委员会", "2") in rows and ("市委办公室", "4") in rows
+    assert not [name for name, _ in rows if name in ("市发改委", "发展和改革委员会")]
