@@ -6,7 +6,9 @@ regenerates byte for byte however the ledger has moved on since.
 
 from __future__ import annotations
 
-from .models import Bulletin
+from datetime import date
+
+from .models import Bulletin, Task
 from .notice import Notice, build_notice
 from .problems import RenderError, UsageError
 from .repo import Dataset
@@ -67,3 +69,21 @@ def _template_line(exc: BaseException, name: str) -> str:
             found = f"{filename}:{tb.tb_lineno}: "
         tb = tb.tb_next
     return found
+
+
+def draft_bulletin(data: Dataset, as_of: date, today: date, base_id: str | None = None) -> Bulletin:
+    """The next notice as of a day, from the latest one's words, never written to data/."""
+    base = get_bulletin(data, base_id)
+    return base.model_copy(update={"id": "draft", "as_of": as_of, "date": today, "totals": None})
+
+
+def stale_tasks(data: Dataset, draft: Bulletin) -> tuple[Bulletin | None, list[Task]]:
+    """The previous notice before a draft, and the tasks the draft lists that have no report
+    dated after that notice's cut-off (the draft repeats their old progress)."""
+    from .notice import listed_tasks
+
+    earlier = [b for b in data.bulletins.values() if b.as_of < draft.as_of]
+    previous = max(earlier, key=lambda b: (b.as_of, b.date, b.id)) if earlier else None
+    since = previous.as_of if previous else date.min
+    stale = [t for t in listed_tasks(data, draft) if not any(since < r.as_of <= draft.as_of for r in t.progress)]
+    return previous, stale

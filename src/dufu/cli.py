@@ -197,27 +197,90 @@ def _show_progress(share: float) -> None:
     sys.stderr.flush()
 
 
+class FailOn(str, enum.Enum):
+    overdue = "overdue"
+    behind = "behind"
+    due_soon = "due-soon"
+
+
+_FAIL_WORDS = {"overdue": "逾期", "behind": "滞后于序时进度", "due-soon": "临近到期"}
+
+
 @app.command()
 def status(
     directory: Directory = None,
     as_of: AsOf = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", help="输出格式")] = TableFormat.table,
+    by: Annotated[Optional[str], typer.Option("--by", metavar="unit", help="按单位汇总(unit):每个牵头或责任单位的任务、完成、逾期、滞后,最差的在前")] = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="输出格式")] = ListFormat.table,
+    fail_on: Annotated[
+        Optional[list[FailOn]],
+        typer.Option("--fail-on", help="有逾期(overdue)、滞后(behind)或临近到期(due-soon)的任务时以 1 退出,可重复;用于定时提醒的 CI"),
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", metavar="<整数>", help="表格中最多列出多少项未完成任务,0 表示全部", min=0)] = 100,
     no_cache: NoCache = False,
 ) -> None:
-    """各轮次整改任务的总体情况,以及所有未完成的任务。"""
+    """各轮次整改任务的总体情况、预警,以及所有未完成的任务;--by unit 按单位汇总。"""
     with _errors_to_exit():
         from . import views
-        from .ledger import select_tasks, tally_all
+        from .config import load_config
+        from .ledger import select_tasks, tally_all, tally_units
+        from .problems import UsageError
         from .validate import load_valid
 
-        day = _today(as_of)
-        data = load_valid(_root(directory), date.today(), keep_text=False, cache=not no_cache)
-        tallies, open_tasks = tally_all(data, day), select_tasks(data, day, open_only=True)
-        if fmt is TableFormat.json:
-            _echo(_dumps(views.status_record(tallies, open_tasks, day)))
+        if by not in (None, "unit"):
+            raise UsageError(f"--by 只能是 unit(按单位汇总),而不是“{by}”")
+        day, root = _today(as_of), _root(directory)
+        window = load_config(root).due_soon_days
+        data = load_valid(root, date.today(), keep_text=False, cache=not no_cache)
+        open_tasks = select_tasks(data, day, open_only=True)
+        failed = _failures(open_tasks, day, window, fail_on or [])
+        if by == "unit":
+            units = tally_units(data, day, window)
+            record = {"as_of": day.isoformat(), "due_soon_days": window, "units": [views.unit_record(u) for u in units]}
+            shown = {ListFormat.csv: lambda: views.units_csv(units), ListFormat.table: lambda: views.unit_table(units, day, window)}
         else:
-            _console().print(views.status_view(tallies, open_tasks, day, limit))
+            tallies = tally_all(data, day)
+            record = views.status_record(tallies, open_tasks, day, window)
+            shown = {ListFormat.csv: lambda: views.rounds_csv(tallies), ListFormat.table: lambda: views.status_view(tallies, open_tasks, day, limit, window)}
+        if fail_on:
+            record["failed"] = failed
+        if fmt is ListFormat.json:
+            _echo(_dumps(record))
+        elif fmt is ListFormat.csv:
+            _echo(shown[fmt]())
+        else:
+            _console().print(shown[fmt]())
+        _fail_if(failed)
+
+
+def _failures(open_tasks, day: date, window: int, kinds: list) -> dict:
+    """Ids of the open tasks each --fail-on kind names (overdue, behind, due-soon)."""
+    from .schedule import timing
+
+    timings = [(task.id, timing(task, day, window)) for task in open_tasks]
+    attribute = {"overdue": "overdue", "behind": "behind", "due-soon": "due_soon"}
+    return {kind.value: [i for i, t in timings if getattr(t, attribute[kind.value])] for kind in kinds}
+
+
+def _fail_if(failed: dict) -> None:
+    found = [(kind, ids) for kind, ids in failed.items() if ids]
+    for kind, ids in found:
+        shown = "、".join(ids[:20]) + ("等" if len(ids) > 20 else "")
+        _console(stderr=True).print(f"有 {len(ids)} 项任务{_FAIL_WORDS[kind]}:{shown}", style="bold red", markup=False)
+    if found:
+        raise typer.Exit(EXIT_ERRORS)
+
+
+def _days(value: Optional[str]) -> Optional[int]:
+    """A number of days: 30, 30d, 30天, 2w, 2周."""
+    import re
+
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(\d{1,4})\s*(d|天|日|w|周)?\s*", value)
+    if not m:
+        raise typer.BadParameter(f"应写成天数,如 30d、30天 或 2w,而不是“{value}”")
+    return int(m.group(1)) * (7 if m.group(2) in ("w", "周") else 1)
 
 
 @app.command("list")
@@ -227,32 +290,40 @@ def list_tasks(
     round_id: Annotated[Optional[str], typer.Option("--round", help="只列出这一轮次(编号,如 r2)", autocompletion=_completer("rounds"))] = None,
     status_: Annotated[Optional[str], typer.Option("--status", help="只列出这一状态,如 正在推进")] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", help="只列出该单位牵头或负责的任务", autocompletion=_completer("units"))] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="只列出逾期的任务")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只列出逾期的任务(红色预警)")] = False,
+    due_within: Annotated[
+        Optional[str], typer.Option("--due-within", help="只列出未完成、今天起这么多天内到期的任务,如 30d", metavar="天数", callback=_days)
+    ] = None,
+    behind: Annotated[bool, typer.Option("--behind", help="只列出滞后于序时进度的任务(黄色预警)")] = False,
     fmt: Annotated[ListFormat, typer.Option("--format", help="输出格式")] = ListFormat.table,
     no_cache: NoCache = False,
 ) -> None:
-    """逐项列出任务,可按轮次、状态、单位、是否逾期筛选。"""
+    """逐项列出任务,可按轮次、状态、单位、逾期、到期、序时进度筛选。"""
     with _errors_to_exit():
+        from .config import load_config
         from .ledger import select_tasks
         from .validate import load_valid
 
-        day = _today(as_of)
-        data = load_valid(_root(directory), date.today(), keep_text=False, cache=not no_cache)
-        tasks = select_tasks(data, day, round_id=round_id, status=status_, unit=unit, overdue=overdue)
+        day, root = _today(as_of), _root(directory)
+        window = load_config(root).due_soon_days
+        data = load_valid(root, date.today(), keep_text=False, cache=not no_cache)
+        tasks = select_tasks(
+            data, day, round_id=round_id, status=status_, unit=unit, overdue=overdue, due_within=due_within, behind=behind
+        )
         if fmt is ListFormat.json:
             from .views import task_record
 
-            _echo(_dumps([task_record(t, day) for t in tasks]))
+            _echo(_dumps([task_record(t, day, window) for t in tasks]))
         elif fmt is ListFormat.csv:
             from .views import tasks_csv
 
-            _echo(tasks_csv(tasks, day))
+            _echo(tasks_csv(tasks, day, window))
         else:
             from .views import task_table
 
             counted = sum(g.count for rid in ([round_id] if round_id else data.rounds) for g in data.rounds[rid].counted)
             title = f"共 {len(tasks)} 项任务" + (f"(另有 {counted} 项只知数量、未逐项录入,不在此列)" if counted else "")
-            _console().print(task_table(tasks, day, title=title))
+            _console().print(task_table(tasks, day, title=title, window=window))
 
 
 @app.command()
@@ -264,15 +335,54 @@ def show(
 ) -> None:
     """显示一项任务的全部信息和历次整改进展。"""
     with _errors_to_exit():
+        from .config import load_config
         from .indexed import with_text
         from .ledger import find_task
         from .validate import load_valid
         from .views import task_detail
 
-        day = _today(as_of)
-        data = load_valid(_root(directory), date.today(), cache=not no_cache)
+        day, root = _today(as_of), _root(directory)
+        data = load_valid(root, date.today(), cache=not no_cache)
         (task,) = with_text(data, [find_task(data, task_id)])
-        _console().print(task_detail(task, data.rounds[task.round].name, day))
+        _console().print(task_detail(task, data.rounds[task.round].name, day, load_config(root).due_soon_days))
+
+
+class DiffFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    text = "text"
+
+
+@app.command()
+def diff(
+    before: Annotated[
+        Optional[str], typer.Argument(metavar="甲", help="公告编号或日期(YYYY-MM-DD);默认:乙之前的最近一期公告", autocompletion=_completer("bulletins"))
+    ] = None,
+    after: Annotated[Optional[str], typer.Argument(metavar="乙", help="公告编号或日期;默认:今天", autocompletion=_completer("bulletins"))] = None,
+    directory: Directory = None,
+    as_of: AsOf = None,
+    fmt: Annotated[DiffFormat, typer.Option("--format", help="输出格式:table、json,或 text(只输出报送说明的一段话)")] = DiffFormat.table,
+    no_cache: NoCache = False,
+) -> None:
+    """两期公告(或两个日期)之间的变化:新完成的任务、状态、进展、措施、时限和单位调整、各轮次数字。"""
+    with _errors_to_exit():
+        from .changes import Side, compare, cover_note, default_before, resolve_side
+        from .diffview import changes_record, changes_view
+        from .indexed import with_text
+        from .validate import load_valid
+
+        data = load_valid(_root(directory), date.today(), cache=not no_cache)
+        later = resolve_side(data, after) if after is not None else Side(_today(as_of))
+        earlier = resolve_side(data, before) if before is not None else default_before(data, later)
+        with_text(data, list(data.tasks.values()))
+        changes = compare(data, earlier, later)
+        note = cover_note(changes, data)
+        if fmt is DiffFormat.json:
+            _echo(_dumps(changes_record(changes, note)))
+        elif fmt is DiffFormat.text:
+            _echo(note + "\n")
+        else:
+            _console().print(changes_view(changes, note))
 
 
 @app.command()
@@ -325,21 +435,29 @@ def render(
     bulletin_id: Annotated[Optional[str], typer.Argument(metavar="公告编号", help="公告编号(默认:最新一期)", autocompletion=_completer("bulletins"))] = None,
     directory: Directory = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="写入文件而不是标准输出")] = None,
+    as_of: Annotated[
+        Optional[str],
+        typer.Option("--as-of", help="起草截至这一天的下一期公告(草稿,不写入公告记录;沿用最新一期或所给公告的文字)", metavar="日期", callback=_parse_day),
+    ] = None,
     today: Today = None,
     no_cache: NoCache = False,
     fmt: Annotated[
         str, typer.Option("--format", metavar="<text|html|md|docx|pdf>", help="输出格式(生成 PDF 需要 LibreOffice)")
     ] = "text",
 ) -> None:
-    """生成整改情况公告正文。"""
+    """生成整改情况公告正文;加 --as-of 则起草下一期公告。"""
     with _errors_to_exit():
-        from .bulletin import get_bulletin, render_bulletin
+        from .bulletin import draft_bulletin, get_bulletin, render_bulletin
         from .indexed import with_text
         from .notice import listed_tasks
         from .validate import load_valid
 
         data = load_valid(_root(directory), _today(today), cache=not no_cache)
-        bulletin = get_bulletin(data, bulletin_id)
+        if as_of is None:
+            bulletin = get_bulletin(data, bulletin_id)
+        else:
+            bulletin = draft_bulletin(data, as_of, _today(today), bulletin_id)
+            _say_stale(data, bulletin)
         with_text(data, listed_tasks(data, bulletin))
         if fmt != "text":
             _render_format(data, bulletin, fmt, output)
@@ -351,6 +469,21 @@ def render(
             from .files import write_atomic
 
             write_atomic(output, text.encode("utf-8"))
+
+
+def _say_stale(data, draft) -> None:
+    """On stderr: this is a draft, and which listed tasks have nothing new since the last notice."""
+    from .bulletin import stale_tasks
+    from .templates import zh_date
+
+    previous, stale = stale_tasks(data, draft)
+    err = _console(stderr=True)
+    err.print(f"草稿:截至{zh_date(draft.as_of)}的下一期公告,没有写入公告记录(发布时用 dufu bulletin new)。", markup=False)
+    if stale:
+        since = f"上期公告 {previous.id}(截至{zh_date(previous.as_of)})以来" if previous else "截至日期前"
+        err.print(f"{len(stale)} 项任务{since}没有新的整改进展,草稿沿用旧的进展:", style="yellow", markup=False)
+        for task in stale:
+            err.print(f"  {task.id} {task.title}", markup=False)
 
 
 def _render_format(data, bulletin, fmt: str, output: Optional[Path]) -> None:

@@ -1,8 +1,9 @@
-"""Per-repository settings: the severity of each rule.
+"""Per-repository settings: the severity of each rule, and the warning window of deadlines.
 
-Read from ``dufu.toml`` (table ``[rules]``) in the data repository, or else from
-``pyproject.toml`` (table ``[tool.dufu.rules]``). A rule maps to "error", "warning" or "off".
-Problems that stop a file from loading (E1xx, E2xx) cannot be changed.
+Read from ``dufu.toml`` (tables ``[rules]`` and ``[deadlines]``) in the data repository, or else
+from ``pyproject.toml`` (``[tool.dufu.rules]``, ``[tool.dufu.deadlines]``). A rule maps to
+"error", "warning" or "off". Problems that stop a file from loading (E1xx, E2xx) cannot be
+changed. ``due_soon_days`` (default 30) is how many days before its due date a task is "due soon".
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from .files import NotRegularFile, read_regular, reason
 from .problems import RULES, Problem, UsageError
 
 SEVERITIES = ("error", "warning", "off")
+DUE_SOON_DAYS = 30
 
 
 @dataclass(frozen=True)
 class Config:
     source: str | None = None
     rules: dict[str, str] = field(default_factory=dict)
+    due_soon_days: int = DUE_SOON_DAYS
 
     def apply(self, problems: list[Problem]) -> list[Problem]:
         """Problems with configured severities; rules turned off are dropped."""
@@ -52,12 +55,28 @@ def load_config(root: Path) -> Config:
     """The repository's configuration; defaults when it has none."""
     own = root / "dufu.toml"
     if os.path.lexists(own):
-        source, table = own.name, _read(own).get("rules", {})
+        source, settings = own.name, _read(own)
     elif os.path.lexists(root / "pyproject.toml"):
         source = "pyproject.toml"
-        table = _read(root / "pyproject.toml").get("tool", {}).get("dufu", {}).get("rules", {})
+        settings = _read(root / "pyproject.toml").get("tool", {}).get("dufu", {})
     else:
         return Config()
+    return Config(source, _rules(source, settings.get("rules", {})), _due_soon_days(source, settings.get("deadlines", {})))
+
+
+def _due_soon_days(source: str, table: object) -> int:
+    if not isinstance(table, dict):
+        raise UsageError(f"{source}: deadlines 应为表,如 [deadlines] 下写 due_soon_days = 30")
+    unknown = sorted(set(table) - {"due_soon_days"})
+    if unknown:
+        raise UsageError(f"{source}: [deadlines] 中没有设置项 {unknown[0]}(可用:due_soon_days)")
+    days = table.get("due_soon_days", DUE_SOON_DAYS)
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 3660:
+        raise UsageError(f"{source}: due_soon_days 应为 0 到 3660 之间的整数(天),而不是 {days!r}")
+    return days
+
+
+def _rules(source: str, table: object) -> dict[str, str]:
     if not isinstance(table, dict):
         raise UsageError(f'{source}: rules 应为表,如 [rules] 下写 W401 = "off"')
     rules = {}
@@ -69,4 +88,4 @@ def load_config(root: Path) -> Config:
         if code[1] in "12":
             raise UsageError(f"{source}: 规则 {code} 使文件无法读取,级别不能更改")
         rules[code] = severity
-    return Config(source, rules)
+    return rules

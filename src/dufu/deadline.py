@@ -12,7 +12,9 @@ from functools import lru_cache
 from .textsafety import lookalike_note
 
 _SEPARATORS = re.compile(r"[、,，;；]")
-_PHASE = re.compile(r"^(?:近期|短期|中期|远期|长期)(?:目标)?[:：]")
+_PHASE = re.compile(r"^(近期|短期|中期|远期|长期)(?:目标)?[:：]")
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_TENDAYS = {"上旬": 10, "中旬": 20}
 _BY = r"(?:之?前)?(?:基本)?(?:完成(?:整改)?)?"  # 前 / 之前 / 前完成 / 前基本完成整改 …
 _DATE_FORMS = [
     # 2023年9月30日前
@@ -24,6 +26,10 @@ _DATE_FORMS = [
     (re.compile(rf"^(\d{{4}})年{_BY}$"), "year"),
     (re.compile(rf"^(\d{{4}})年上半年{_BY}$"), "h1"),
     (re.compile(rf"^(\d{{4}})年下半年{_BY}$"), "year"),
+    # 2024年第三季度, 2024年三季度末, 2024年第3季度前
+    (re.compile(rf"^(\d{{4}})年第?([一二三四1-4])季度(?:末|底)?{_BY}$"), "quarter"),
+    # 2024年6月中旬前
+    (re.compile(rf"^(\d{{4}})年(\d{{1,2}})月(上旬|中旬|下旬){_BY}$"), "tendays"),
 ]
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
@@ -45,13 +51,31 @@ def parse_day(text: str) -> date:
 
 
 @dataclass(frozen=True)
+class Stage:
+    """One dated point of a deadline: ``短期:2024年底前`` gives Stage("短期", 2024-12-31)."""
+
+    label: str | None
+    date: date
+
+
+@dataclass(frozen=True)
 class Deadline:
-    """What a deadline text says: a last day (if any), fix-at-once, keep-at-it."""
+    """What a deadline text says: its dated stages, fix-at-once, keep-at-it.
+
+    The due date is the last dated stage. A task is overdue only after that day: the due day
+    itself is still in time. A deadline without a date (立行立改, 长期坚持) is never overdue.
+    """
 
     text: str
     date: date | None
     immediate: bool = False
     ongoing: bool = False
+    stages: tuple[Stage, ...] = ()
+
+    @property
+    def long_term(self) -> bool:
+        """长期坚持 with no date to meet: the task can never be overdue."""
+        return self.ongoing and self.date is None
 
 
 def _part_date(part: str) -> date | None:
@@ -67,6 +91,12 @@ def _part_date(part: str) -> date | None:
             return date(year, month, calendar.monthrange(year, month)[1])
         if kind == "h1":
             return date(year, 6, 30)
+        if kind == "quarter":
+            month = 3 * _QUARTERS[m.group(2)]
+            return date(year, month, calendar.monthrange(year, month)[1])
+        if kind == "tendays":
+            month = int(m.group(2))
+            return date(year, month, _TENDAYS.get(m.group(3)) or calendar.monthrange(year, month)[1])
         return date(year, 12, 31)
     return None
 
@@ -75,12 +105,13 @@ def _part_date(part: str) -> date | None:
 def parse_deadline(text: str) -> Deadline:
     """Parse deadline text; raise ValueError with a Chinese message when it is not understood."""
     immediate = ongoing = False
-    last: date | None = None
+    stages: list[Stage] = []
     parts = [p.strip() for p in _SEPARATORS.split(text) if p.strip()]
     if not parts:
         raise ValueError("整改时限是空的")
     for raw in parts:
-        part = _PHASE.sub("", raw).translate(_FULL_WIDTH_DIGITS)
+        phase = _PHASE.match(raw)
+        part = raw[phase.end() :].translate(_FULL_WIDTH_DIGITS) if phase else raw.translate(_FULL_WIDTH_DIGITS)
         if part in ("立行立改", "立即整改"):
             immediate = True
             continue
@@ -93,8 +124,9 @@ def parse_deadline(text: str) -> Deadline:
             raise ValueError(f"整改时限“{raw}”中的日期不存在") from None
         if day is None:
             raise ValueError(
-                f"无法识别整改时限“{raw}”:应为“立行立改”“长期坚持”,"
-                "或“2024年12月底前”“2023年9月30日前”“2017年底前”这样的日期"
+                f"无法识别整改时限“{raw}”:应为“立行立改”“长期坚持”,或“2024年12月底前”“2023年9月30日前”"
+                "“2025年上半年”“2024年第三季度”这样的日期,分阶段的写“短期:2024年底前;中期:2025年底前”"
             )
-        last = day if last is None or day > last else last
-    return Deadline(text, last, immediate, ongoing)
+        stages.append(Stage(phase.group(1) if phase else None, day))
+    stages.sort(key=lambda stage: stage.date)
+    return Deadline(text, stages[-1].date if stages else None, immediate, ongoing, tuple(stages))

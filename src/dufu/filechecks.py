@@ -121,27 +121,55 @@ def _check_typography(rel: str, entries, out: Collector) -> None:
 
 def check_task_file(task: Task, rel: str, today: date, units: UnitRegistry | None, out: Collector) -> None:
     """Checks of one task on its own (the units registry given, None when it did not load)."""
-    for field in ("lead_units", "responsible_units") if units is not None else ():
-        _, unknown = units.read_line(getattr(task, field))
-        for written in unknown:
-            if out.crowded(rel, "E312"):
-                out.add(rel, (field,), "E312", f"单位“{written}”不在单位名录中")
-                continue
-            lookalike = find_lookalike(written, units.forms())
-            if lookalike is not None:  # looks registered, is not: say why, not "did you mean" itself
-                hint = f"改为“{lookalike[0]}”,或在 data/units.yaml 中把这种写法登记为别名"
-                out.add(rel, (field,), "E312", f"单位{lookalike[1]},不在单位名录中", hint)
-                continue
-            guess = units.suggest(written)
-            hint = f"是不是“{guess}”?" if guess else "请在 data/units.yaml 中登记这个单位"
-            out.add(rel, (field,), "E312", f"单位“{written}”不在单位名录中", hint)
-    try:
-        parse_deadline(task.deadline)
-    except ValueError as exc:
-        out.add(rel, ("deadline",), "E320", str(exc))
+    for path, written_units in _unit_fields(task) if units is not None else ():
+        _check_units(written_units, path, rel, units, out)
+    deadlines = [(("deadline",), task.deadline)]
+    deadlines += [(("adjustments", i, "deadline"), a.deadline) for i, a in enumerate(task.adjustments) if a.deadline]
+    for path, text in deadlines:
+        try:
+            parse_deadline(text)
+        except ValueError as exc:
+            out.add(rel, path, "E320", str(exc))
     _check_task_dates(task, rel, today, out)
+    _check_adjustments(task, rel, today, out)
     _check_reports(task, rel, today, out)
     _check_typography(rel, task_texts(task), out)
+
+
+def _unit_fields(task: Task) -> list[tuple[tuple, str]]:
+    """(field path, text) of every unit line of a task, adjustments included."""
+    fields = [((name,), getattr(task, name)) for name in ("lead_units", "responsible_units")]
+    for i, adjustment in enumerate(task.adjustments):
+        for name in ("lead_units", "responsible_units"):
+            if getattr(adjustment, name):
+                fields.append((("adjustments", i, name), getattr(adjustment, name)))
+    return fields
+
+
+def _check_units(line: str, path: tuple, rel: str, units: UnitRegistry, out: Collector) -> None:
+    _, unknown = units.read_line(line)
+    for written in unknown:
+        if out.crowded(rel, "E312"):
+            out.add(rel, path, "E312", f"单位“{written}”不在单位名录中")
+            continue
+        lookalike = find_lookalike(written, units.forms())
+        if lookalike is not None:  # looks registered, is not: say why, not "did you mean" itself
+            hint = f"改为“{lookalike[0]}”,或在 data/units.yaml 中把这种写法登记为别名"
+            out.add(rel, path, "E312", f"单位{lookalike[1]},不在单位名录中", hint)
+            continue
+        guess = units.suggest(written)
+        hint = f"是不是“{guess}”?" if guess else "请在 data/units.yaml 中登记这个单位"
+        out.add(rel, path, "E312", f"单位“{written}”不在单位名录中", hint)
+
+
+def _check_adjustments(task: Task, rel: str, today: date, out: Collector) -> None:
+    for i in range(1, len(task.adjustments)):
+        before, after = task.adjustments[i - 1].on, task.adjustments[i].on
+        if after <= before:
+            out.add(rel, ("adjustments", i, "on"), "E334", f"调整应按生效日期先后排列,且每天至多一次:{after} 排在 {before} 之后")
+    for i, milestone in enumerate(task.milestones):
+        if milestone.done_on is not None and milestone.done_on > today:
+            out.add(rel, ("milestones", i, "done_on"), "E333", f"日期 {milestone.done_on} 晚于今天({today})")
 
 
 def _check_task_dates(task: Task, rel: str, today: date, out: Collector) -> None:

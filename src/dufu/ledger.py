@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from .models import DONE_STATUSES, STATUSES, Round, Task
 from .problems import UsageError
 from .repo import Dataset
+from .schedule import Timing, timing
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,27 @@ def tally_all(data: Dataset, day: date) -> list[RoundTally]:
     return [tally_round(data, round_id, day) for round_id in data.rounds]
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What `dufu list` may ask for; every filter given must hold."""
+
+    round_id: str | None = None
+    status: str | None = None
+    unit: str | None = None
+    overdue: bool = False
+    open_only: bool = False
+    due_within: int | None = None  # open and due today or within this many days
+    behind: bool = False
+
+    def timed(self, t: Timing) -> bool:
+        """The filters that need the task's timing."""
+        if self.overdue and not t.overdue:
+            return False
+        if self.behind and not t.behind:
+            return False
+        return self.due_within is None or (t.days_left is not None and 0 <= t.days_left <= self.due_within)
+
+
 def select_tasks(
     data: Dataset,
     day: date,
@@ -71,8 +93,11 @@ def select_tasks(
     unit: str | None = None,
     overdue: bool = False,
     open_only: bool = False,
+    due_within: int | None = None,
+    behind: bool = False,
 ) -> list[Task]:
     """Itemized tasks matching every given filter, in round and number order."""
+    wanted = Filters(round_id, status, unit, overdue, open_only, due_within, behind)
     if round_id is not None and round_id not in data.rounds:
         raise UsageError(f"没有轮次“{round_id}”。已有轮次:{'、'.join(data.rounds)}")
     if status is not None and status not in STATUSES:
@@ -86,9 +111,9 @@ def select_tasks(
                 continue
             if open_only and task_status in DONE_STATUSES:
                 continue
-            if overdue and not task.is_overdue_at(day):
+            if (overdue or behind or due_within is not None) and not wanted.timed(timing(task, day)):
                 continue
-            if canonical is not None and canonical not in units_of(data, task):
+            if canonical is not None and canonical not in units_of(data, task.at(day)):
                 continue
             chosen.append(task)
     return chosen
@@ -123,3 +148,46 @@ def find_task(data: Dataset, task_id: str) -> Task:
         close = difflib.get_close_matches(task_id, list(data.tasks), n=1)
         hint = f"是不是“{close[0]}”?" if close else "用 dufu list 查看所有任务"
         raise UsageError(f"没有编号为“{task_id}”的任务。{hint}") from None
+
+
+@dataclass
+class UnitTally:
+    """One unit's tasks on a day: those it leads or is responsible for."""
+
+    unit: str
+    tasks: int = 0
+    lead: int = 0
+    done: int = 0
+    overdue: int = 0
+    behind: int = 0
+    due_soon: int = 0
+    overdue_ids: list[str] = field(default_factory=list)
+
+    @property
+    def open(self) -> int:
+        return self.tasks - self.done
+
+    def worst_first(self) -> tuple:
+        return (-self.overdue, -self.behind, -self.due_soon, -self.open, -self.tasks)
+
+
+def tally_units(data: Dataset, day: date, due_soon_days: int) -> list[UnitTally]:
+    """Every unit with itemized tasks, worst first: most overdue, then behind, due soon, open."""
+    tallies: dict[str, UnitTally] = {}
+    for round_id in data.rounds:
+        for task in data.tasks_of(round_id):
+            now = task.at(day)
+            lead, _ = data.units.read_line(now.lead_units)
+            t = timing(task, day, due_soon_days)
+            for name in units_of(data, now):
+                tally = tallies.setdefault(name, UnitTally(name))
+                tally.tasks += 1
+                tally.lead += name in lead
+                tally.done += t.done
+                tally.overdue += t.overdue
+                tally.behind += t.behind
+                tally.due_soon += t.due_soon
+                if t.overdue:
+                    tally.overdue_ids.append(task.id)
+    order = {name: i for i, name in enumerate(data.units.names)}
+    return sorted(tallies.values(), key=lambda u: (*u.worst_first(), order.get(u.unit, len(order)), u.unit))

@@ -130,6 +130,43 @@ class Report(_Model):
     measures: Annotated[list[Measure], Field(min_length=1, title="整改措施")]
 
 
+class Milestone(_Model):
+    """A dated intermediate goal (节点目标) that 序时进度 is measured against."""
+
+    model_config = ConfigDict(
+        title="节点目标", json_schema_extra={"description": "整改过程中的阶段性目标及其时限,用于判断是否达到序时进度"}
+    )
+
+    due: Annotated[Day, Field(title="节点时限", description="到这一天(含)应达到目标;分阶段的整改时限中各阶段的日期也是节点")]
+    goal: Annotated[Text, Field(title="节点目标")]
+    done_on: Annotated[Day | None, Field(title="达成日期", description="实际达到目标的日期,未达到则不填")] = None
+
+
+ADJUSTABLE = ("deadline", "lead_units", "responsible_units", "target")
+
+
+class Adjustment(_Model):
+    """An approved change of a task's deadline, units or target, in effect from a day on."""
+
+    model_config = ConfigDict(
+        title="调整",
+        json_schema_extra={"description": "经批准调整整改时限、单位或整改目标:自生效日期起按新的内容,此前的公告不受影响"},
+    )
+
+    on: Annotated[Day, Field(title="生效日期")]
+    deadline: Annotated[Text | None, Field(title="整改时限")] = None
+    lead_units: Annotated[Text | None, Field(title="牵头单位")] = None
+    responsible_units: Annotated[Text | None, Field(title="责任单位")] = None
+    target: Annotated[Text | None, Field(title="整改目标")] = None
+    reason: Annotated[Text | None, Field(title="调整依据", description="如批准调整的文件")] = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> "Adjustment":
+        if all(getattr(self, name) is None for name in ADJUSTABLE):
+            raise ValueError("调整应至少写明 deadline、lead_units、responsible_units、target 中的一项")
+        return self
+
+
 class Task(_Model):
     """A rectification task (整改任务)."""
 
@@ -157,6 +194,24 @@ class Task(_Model):
         ),
     ] = None
     progress: Annotated[list[Report], Field(title="整改进展", description="按日期先后排列")] = []
+    milestones: Annotated[
+        list[Milestone], Field(title="节点目标", description="阶段性目标及其时限,用于判断是否达到序时进度")
+    ] = []
+    adjustments: Annotated[
+        list[Adjustment],
+        Field(
+            title="调整",
+            description="经批准的整改时限、单位、目标调整,按生效日期先后排列;上面的字段保留整改方案的原文",
+        ),
+    ] = []
+
+    def at(self, day: date) -> "Task":
+        """The task as it stood on day: adjustments in effect by then applied."""
+        changes = {}
+        for adjustment in self.adjustments:
+            if adjustment.on <= day:
+                changes.update({name: getattr(adjustment, name) for name in ADJUSTABLE if getattr(adjustment, name)})
+        return self.model_copy(update=changes) if changes else self
 
     @property
     def due(self) -> Deadline | None:
@@ -188,7 +243,8 @@ class Task(_Model):
         return OPEN_STATUS if self.status in DONE_STATUSES else self.status
 
     def is_overdue_at(self, day: date) -> bool:
-        due = self.due
+        """Not done by day and past its due date (the due day itself is still in time)."""
+        due = self.at(day).due
         return self.status_at(day) not in DONE_STATUSES and due is not None and due.date is not None and due.date < day
 
 

@@ -93,7 +93,7 @@ def _section(number: int, task: Task, as_of) -> Section:
         number=number,
         numeral=zh_number(number),
         title=task.title,
-        fields=tuple((LABELS[name], getattr(task, name)) for name in TASK_FIELDS),
+        fields=tuple((LABELS[name], getattr(task.at(as_of), name)) for name in TASK_FIELDS),
         progress_label=LABELS["progress"],
         measures=tuple(_measure(i, m) for i, m in enumerate(report.measures, 1)),
         task=task,

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from .sources import SourceFile
 from .load import LoadedFile, _without_text
-from .models import KINDS, Report, Task
+from .models import KINDS, Adjustment, Milestone, Report, Task
 from .problems import Problem
 
 _TASK_DATES = ("completed_on", "completed_by", "closed_on")
@@ -35,6 +35,8 @@ def _encode_task(task: Task) -> dict:
         day = getattr(task, name)
         out[name] = None if day is None else day.isoformat()
     out["progress"] = [[r.as_of.isoformat(), r.status] for r in task.progress]
+    out["milestones"] = [m.model_dump(mode="json") for m in task.milestones]
+    out["adjustments"] = [a.model_dump(mode="json") for a in task.adjustments]
     return out
 
 
@@ -46,6 +48,8 @@ def _decode_task(value: dict) -> Task:
     fields["progress"] = [
         _construct(Report, {"as_of": date.fromisoformat(d), "status": s, "measures": []}) for d, s in value["progress"]
     ]
+    fields["milestones"] = [Milestone.model_validate(m) for m in value["milestones"]]
+    fields["adjustments"] = [Adjustment.model_validate(a) for a in value["adjustments"]]
     return _construct(Task, {name: fields[name] for name in Task.model_fields})
 
 
@@ -110,7 +114,8 @@ def _latest_date(model) -> str | None:
     compares with today), as ISO text."""
     if not isinstance(model, Task):
         return None
-    days = [d for d in (model.completed_on, model.completed_by, model.closed_on, *(r.as_of for r in model.progress)) if d is not None]
+    stated = (model.completed_on, model.completed_by, model.closed_on, *(r.as_of for r in model.progress))
+    days = [d for d in (*stated, *(m.done_on for m in model.milestones)) if d is not None]
     return max(days).isoformat() if days else None
 
 

@@ -105,6 +105,7 @@ def check_texts(entries: list[tuple[tuple, str, str]]) -> list[Finding]:
 def task_texts(task: Task) -> list[tuple[tuple, str, str]]:
     """(field path, text, kind) of every prose field of a task."""
     entries = [(("title",), task.title, TITLE), (("target",), task.target, PROSE)]
+    entries += [(("adjustments", i, "target"), a.target, PROSE) for i, a in enumerate(task.adjustments) if a.target]
     for r, report in enumerate(task.progress):
         for m, measure in enumerate(report.measures):
             base = ("progress", r, "measures", m)

@@ -16,8 +16,10 @@ from rich.table import Table
 from rich.text import Text
 
 from .cjkwrap import WrappedText
-from .ledger import RoundTally
-from .models import DONE_STATUSES, Task
+from .ledger import RoundTally, UnitTally
+from .config import DUE_SOON_DAYS
+from .models import ADJUSTABLE, Task
+from .schedule import PACE_WORDS, WARNING_STYLES, checkpoints, timing
 from .templates import circled, zh_date
 
 _STATUS_STYLE = {
@@ -29,10 +31,11 @@ _STATUS_STYLE = {
 }
 
 
-def _status_text(status: str, overdue: bool = False) -> Text:
-    if overdue:
-        return Text(f"{status}(逾期)", style="bold red")
-    return Text(status, style=_STATUS_STYLE.get(status, ""))
+def _status_text(task: Task, day: date, window: int) -> Text:
+    """The status on day, with its warning: red overdue, yellow behind, blue due soon."""
+    status, t = task.status_at(day), timing(task, day, window)
+    label = f"{status}({t.note})" if t.note else status
+    return Text(label, style=WARNING_STYLES[t.warning] if t.warning else _STATUS_STYLE.get(status, ""))
 
 
 def _last_report(task: Task, day: date) -> str:
@@ -40,12 +43,21 @@ def _last_report(task: Task, day: date) -> str:
     return zh_date(report.as_of) if report else "—"
 
 
-def status_view(tallies: list[RoundTally], open_tasks: list[Task], day: date, limit: int = 0) -> Group:
-    """The `dufu status` screen: per-round tallies, then the open tasks."""
+def status_view(
+    tallies: list[RoundTally], open_tasks: list[Task], day: date, limit: int = 0, window: int = DUE_SOON_DAYS
+) -> Group:
+    """The `dufu status` screen: per-round tallies, the warnings, then the open tasks."""
     parts: list = [_ByWidth(lambda width: _rounds_table(tallies, day, width))]
     shown = open_tasks[:limit] if limit else open_tasks
+    warnings = warning_counts(open_tasks, day, window)
+    if any(warnings.values()):
+        line = Text("预警:")
+        for colour, words in (("red", "红色(逾期)"), ("yellow", "黄色(滞后)"), ("blue", f"蓝色({window}天内到期)")):
+            if warnings[colour]:
+                line.append(f"{words}{warnings[colour]}项 ", style=WARNING_STYLES[colour])
+        parts.append(line)
     if open_tasks:
-        parts.append(task_table(shown, day, title="未完成的任务"))
+        parts.append(task_table(shown, day, title="未完成的任务", window=window))
     else:
         parts.append(Text("所有逐项录入的任务均已完成。"))
     if len(shown) < len(open_tasks):
@@ -83,24 +95,36 @@ def _rounds_table(tallies: list[RoundTally], day: date, width: int) -> Table:
     return rounds
 
 
-def status_record(tallies: list[RoundTally], open_tasks: list[Task], day: date) -> dict:
-    """`dufu status --format json`: every round's tally and every open task."""
+def warning_counts(tasks: list[Task], day: date, window: int) -> dict[str, int]:
+    """How many tasks carry each warning colour on day."""
+    counts = {"red": 0, "yellow": 0, "blue": 0}
+    for task in tasks:
+        colour = timing(task, day, window).warning
+        if colour:
+            counts[colour] += 1
+    return counts
+
+
+def status_record(tallies: list[RoundTally], open_tasks: list[Task], day: date, window: int = DUE_SOON_DAYS) -> dict:
+    """`dufu status --format json`: every round's tally, the warnings and every open task."""
     return {
         "as_of": day.isoformat(),
+        "due_soon_days": window,
         "rounds": [tally_record(t) for t in tallies],
-        "open_tasks": [task_record(t, day) for t in open_tasks],
+        "warnings": warning_counts(open_tasks, day, window),
+        "open_tasks": [task_record(t, day, window) for t in open_tasks],
     }
 
 
-def task_table(tasks: list[Task], day: date, title: str | None = None) -> _ByWidth:
+def task_table(tasks: list[Task], day: date, title: str | None = None, window: int = DUE_SOON_DAYS) -> _ByWidth:
     """Tasks one line each; on a narrow terminal the unit and deadline columns are left out (said so)."""
-    return _ByWidth(lambda width: _task_table(tasks, day, title, width))
+    return _ByWidth(lambda width: _task_table(tasks, day, title, width, window))
 
 
 NARROW = 72  # below this many columns the six columns would squeeze some to nothing
 
 
-def _task_table(tasks: list[Task], day: date, title: str | None, width: int) -> Table:
+def _task_table(tasks: list[Task], day: date, title: str | None, width: int, window: int) -> Table:
     narrow = width < NARROW
     if narrow and title:
         title += "(终端较窄,未列牵头单位和整改时限,可用 dufu show 编号 查看)"
@@ -113,26 +137,35 @@ def _task_table(tasks: list[Task], day: date, title: str | None, width: int) -> 
         table.add_column("整改时限", overflow="fold")
     table.add_column("最近进展", no_wrap=True)
     for task in tasks:
-        units = [] if narrow else [Text(task.lead_units), Text(task.deadline)]
+        now = task.at(day)
+        units = [] if narrow else [Text(now.lead_units), Text(now.deadline)]
         table.add_row(  # data as Text, never read as Rich markup ("[a]" kept, "[/]" no crash)
-            Text(task.id), Text(task.title), _status_text(task.status_at(day), task.is_overdue_at(day)), *units, _last_report(task, day)
+            Text(task.id), Text(task.title), _status_text(task, day, window), *units, _last_report(task, day)
         )
     return table
 
 
-def task_detail(task: Task, round_name: str, day: date) -> Group:
-    """`dufu show`: one task in full, then its progress reports, newest first."""
+def task_detail(task: Task, round_name: str, day: date, window: int = DUE_SOON_DAYS) -> Group:
+    """`dufu show`: one task in full as it stood on day, then its progress reports, newest first."""
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
     facts.add_column(overflow="fold")
+    now, t = task.at(day), timing(task, day, window)
     rows = [
         ("轮次", f"{round_name} 第{task.number}项"),
-        ("状态", _status_text(task.status_at(day), task.is_overdue_at(day))),
-        ("牵头单位", task.lead_units),
-        ("责任单位", task.responsible_units),
-        ("整改时限", task.deadline),
-        ("整改目标", task.target),
+        ("状态", _status_text(task, day, window)),
+        ("牵头单位", now.lead_units),
+        ("责任单位", now.responsible_units),
+        ("整改时限", now.deadline + (f"(到期日 {zh_date(t.due)})" if t.due else "")),
+        ("整改目标", now.target),
     ]
+    if t.pace:
+        rows.append(("序时进度", PACE_WORDS[t.pace]))
+    for due, met in checkpoints(task, day):
+        mark = f"{zh_date(met)}达成" if met and met <= day else ("未达成" if due < day else "未到期")
+        rows.append(("节点", f"{zh_date(due)}:{_goal(task, due)}({mark})"))
+    for adjustment in (a for a in task.adjustments if a.on <= day):
+        rows.append(("调整", _adjustment_words(adjustment)))
     if task.completed_on:
         rows.append(("完成日期", zh_date(task.completed_on)))
     if task.completed_by:
@@ -157,9 +190,26 @@ def task_detail(task: Task, round_name: str, day: date) -> Group:
     return Group(*parts)
 
 
-def task_record(task: Task, day: date) -> dict:
-    """A task as plain data for JSON and CSV."""
-    due = task.due
+def _goal(task: Task, due: date) -> str:
+    for milestone in task.milestones:
+        if milestone.due == due:
+            return milestone.goal
+    deadline = task.due
+    label = next((s.label for s in (deadline.stages if deadline else ()) if s.date == due and s.label), None)
+    return f"{label}目标" if label else "阶段目标"
+
+
+def _adjustment_words(adjustment) -> str:
+    from .words import LABELS
+
+    changed = [f"{LABELS[name]}改为“{getattr(adjustment, name)}”" for name in ADJUSTABLE if getattr(adjustment, name)]
+    reason = f"(依据:{adjustment.reason})" if adjustment.reason else ""
+    return f"自{zh_date(adjustment.on)}起" + ",".join(changed) + reason
+
+
+def task_record(task: Task, day: date, window: int = DUE_SOON_DAYS) -> dict:
+    """A task as plain data for JSON and CSV, as it stood on day."""
+    now, t = task.at(day), timing(task, day, window)
     report = task.report_at(day)
     return {
         "id": task.id,
@@ -167,12 +217,18 @@ def task_record(task: Task, day: date) -> dict:
         "number": task.number,
         "title": task.title,
         "status": task.status_at(day),
-        "done": task.status_at(day) in DONE_STATUSES,
-        "overdue": task.is_overdue_at(day),
-        "lead_units": task.lead_units,
-        "responsible_units": task.responsible_units,
-        "deadline": task.deadline,
-        "due_date": due.date.isoformat() if due and due.date else None,
+        "done": t.done,
+        "overdue": t.overdue,
+        "due_soon": t.due_soon,
+        "pace": t.pace,
+        "done_late": t.done_late,
+        "long_term": t.long_term,
+        "warning": t.warning,
+        "days_left": t.days_left,
+        "lead_units": now.lead_units,
+        "responsible_units": now.responsible_units,
+        "deadline": now.deadline,
+        "due_date": t.due.isoformat() if t.due else None,
         "completed_on": task.completed_on.isoformat() if task.completed_on else None,
         "last_report": report.as_of.isoformat() if report else None,
     }
@@ -197,6 +253,8 @@ _CSV_HEADERS = {
     "title": "问题",
     "status": "状态",
     "overdue": "逾期",
+    "warning": "预警",
+    "days_left": "距到期天数",
     "lead_units": "牵头单位",
     "responsible_units": "责任单位",
     "deadline": "整改时限",
@@ -206,14 +264,76 @@ _CSV_HEADERS = {
 }
 
 
-def tasks_csv(tasks: list[Task], day: date) -> str:
+_WARNING_WORDS = {"red": "红色", "yellow": "黄色", "blue": "蓝色", None: ""}
+
+
+def tasks_csv(tasks: list[Task], day: date, window: int = DUE_SOON_DAYS) -> str:
     """Tasks as CSV with Chinese headers, for spreadsheets."""
     buffer = io.StringIO()
     buffer.write("\ufeff")  # a UTF-8 BOM: Excel then reads the Chinese as UTF-8, not the ANSI code page
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_CSV_HEADERS.values())
     for task in tasks:
-        record = task_record(task, day)
+        record = task_record(task, day, window)
         record["overdue"] = "是" if record["overdue"] else "否"
+        record["warning"] = _WARNING_WORDS[record["warning"]]
         writer.writerow("" if record[key] is None else record[key] for key in _CSV_HEADERS)
+    return buffer.getvalue()
+
+
+_UNIT_COLUMNS = {
+    "unit": "单位",
+    "tasks": "任务",
+    "lead": "牵头",
+    "done": "已完成",
+    "open": "未完成",
+    "overdue": "逾期",
+    "behind": "滞后",
+    "due_soon": "临近到期",
+}
+
+
+def unit_record(tally: UnitTally) -> dict:
+    record = {key: getattr(tally, key) for key in _UNIT_COLUMNS}
+    record["overdue_tasks"] = tally.overdue_ids
+    return record
+
+
+def unit_table(tallies: list[UnitTally], day: date, window: int) -> Table:
+    """`dufu status --by unit`: each unit's tasks, worst first, warning counts coloured."""
+    title = f"各单位整改情况(截至{zh_date(day)},牵头或负责的任务;临近到期指{window}天内到期)"
+    table = Table(title=title, title_justify="left")
+    for key, header in _UNIT_COLUMNS.items():
+        table.add_column(header, overflow="fold") if key == "unit" else table.add_column(header, justify="right")
+    styles = {"overdue": WARNING_STYLES["red"], "behind": WARNING_STYLES["yellow"], "due_soon": WARNING_STYLES["blue"]}
+    for tally in tallies:
+        record = unit_record(tally)
+        cells = [Text(tally.unit)]
+        for key in list(_UNIT_COLUMNS)[1:]:
+            cells.append(Text(str(record[key]), style=styles.get(key, "") if record[key] else ""))
+        table.add_row(*cells)
+    if not tallies:
+        table.caption = "没有逐项录入的任务。"
+    return table
+
+
+def units_csv(tallies: list[UnitTally]) -> str:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*_UNIT_COLUMNS.values(), "逾期任务"])
+    for tally in tallies:
+        record = unit_record(tally)
+        writer.writerow([*(record[key] for key in _UNIT_COLUMNS), "、".join(tally.overdue_ids)])
+    return buffer.getvalue()
+
+
+def rounds_csv(tallies: list[RoundTally]) -> str:
+    """`dufu status --format csv`: one line per round."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["轮次", "名称", "总数", "已完成", "未完成", "逾期"])
+    for t in tallies:
+        writer.writerow([t.round.id, t.round.name, t.total, t.done, t.open, t.overdue])
     return buffer.getvalue()

@@ -1,0 +1,209 @@
+"""What changed between two days (or two notices): tallies, statuses, reports, measures,
+adjustments and milestones, all read from the dated facts in the data.
+
+A side is a bulletin (its cut-off) or a date. Both sides are computed from the same data, the
+way a notice is: a report, completion, closure, adjustment or milestone dated after A and on or
+before B is a change; nothing else is.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+
+from .deadline import parse_day
+from .ledger import RoundTally, tally_all
+from .models import ADJUSTABLE, DONE_STATUSES, Bulletin, Measure, Report, Task
+from .problems import UsageError
+from .repo import Dataset
+from .templates import circled, zh_date
+from .words import PUNCTUATION
+
+
+@dataclass(frozen=True)
+class Side:
+    """One end of a comparison: a day, and the bulletin it came from, if any."""
+
+    day: date
+    bulletin: Bulletin | None = None
+
+
+@dataclass(frozen=True)
+class TextChange:
+    """One measure or item: added (before None), removed (after None) or rewritten."""
+
+    part: str  # "heading" (a measure added, removed or renamed), "text" or "item"
+    measure: int  # the measure's number in the newer report (in the older one when removed)
+    item: int  # the item's number the same way; 0 for the measure's heading or plain text
+    before: str | None
+    after: str | None
+    heading: str = ""  # the heading of the measure
+
+
+@dataclass
+class TaskChanges:
+    task: Task
+    status: tuple[str, str] | None = None
+    reports: list[date] = field(default_factory=list)
+    texts: list[TextChange] = field(default_factory=list)
+    fields: list[tuple[str, str, str]] = field(default_factory=list)  # (field, before, after)
+    milestones: list[tuple[date, str, date]] = field(default_factory=list)  # (due, goal, met on)
+
+    @property
+    def newly_done(self) -> bool:
+        return self.status is not None and self.status[0] not in DONE_STATUSES and self.status[1] in DONE_STATUSES
+
+    def __bool__(self) -> bool:
+        return bool(self.status or self.reports or self.texts or self.fields or self.milestones)
+
+
+@dataclass(frozen=True)
+class Changes:
+    before: Side
+    after: Side
+    rounds: list[tuple[RoundTally, RoundTally]]
+    tasks: list[TaskChanges]
+
+    @property
+    def newly_done(self) -> list[TaskChanges]:
+        return [t for t in self.tasks if t.newly_done]
+
+
+def resolve_side(data: Dataset, text: str) -> Side:
+    """A bulletin id (preferred when one has that id) or a YYYY-MM-DD date."""
+    if text in data.bulletins:
+        bulletin = data.bulletins[text]
+        return Side(bulletin.as_of, bulletin)
+    try:
+        return Side(parse_day(text))
+    except ValueError:
+        known = "、".join(data.bulletins) or "(无)"
+        raise UsageError(f"“{text}”既不是公告编号,也不是 YYYY-MM-DD 日期。已有公告:{known}") from None
+
+
+def default_before(data: Dataset, after: Side) -> Side:
+    """The latest bulletin cut off before the later side: "since the last notice"."""
+    earlier = [b for b in data.bulletins.values() if b.as_of < after.day]
+    if not earlier:
+        raise UsageError("没有截至日期早于比较日期的公告,请写明要比较的两个公告或日期")
+    latest = max(earlier, key=lambda b: (b.as_of, b.date, b.id))
+    return Side(latest.as_of, latest)
+
+
+def compare(data: Dataset, before: Side, after: Side) -> Changes:
+    """Everything that changed after before.day and on or before after.day."""
+    if after.day < before.day:
+        raise UsageError(f"比较的两端颠倒了:{before.day} 晚于 {after.day}")
+    rounds = list(zip(tally_all(data, before.day), tally_all(data, after.day)))
+    tasks = []
+    for round_id in data.rounds:
+        for task in data.tasks_of(round_id):
+            found = task_changes(task, before.day, after.day)
+            if found:
+                tasks.append(found)
+    return Changes(before, after, rounds, tasks)
+
+
+def task_changes(task: Task, a: date, b: date) -> TaskChanges:
+    found = TaskChanges(task)
+    status = (task.status_at(a), task.status_at(b))
+    found.status = status if status[0] != status[1] else None
+    found.reports = [r.as_of for r in task.progress if a < r.as_of <= b]
+    old, new = task.report_at(a), task.report_at(b)
+    if new is not None and new is not old:
+        found.texts = measure_changes(old, new)
+    was, now = task.at(a), task.at(b)
+    found.fields = [(name, getattr(was, name), getattr(now, name)) for name in ADJUSTABLE if getattr(was, name) != getattr(now, name)]
+    found.milestones = [(m.due, m.goal, m.done_on) for m in task.milestones if m.done_on and a < m.done_on <= b]
+    return found
+
+
+def _whole(measure: Measure) -> str:
+    """A measure as the notice prints it, without its number: heading, then ①② items or text."""
+    return measure.heading + "".join(circled(i) + item for i, item in enumerate(measure.items or [], 1)) + (measure.text or "")
+
+
+def _measure_text(measure: Measure) -> tuple[str, ...]:
+    return tuple(measure.items) if measure.items is not None else (measure.text or "",)
+
+
+def measure_changes(old: Report | None, new: Report) -> list[TextChange]:
+    """Measures added, removed or rewritten between two reports, and within a measure kept,
+    the items added, removed or rewritten."""
+    before = old.measures if old else []
+    after = new.measures
+    out: list[TextChange] = []
+    matcher = difflib.SequenceMatcher(None, [m.heading for m in before], [m.heading for m in after], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            for i, j in zip(range(i1, i2), range(j1, j2)):
+                out += _item_changes(before[i], after[j], j + 1)
+            continue
+        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
+        for k in range(pairs):  # a heading rewritten in place
+            out.append(TextChange("heading", j1 + k + 1, 0, before[i1 + k].heading, after[j1 + k].heading, after[j1 + k].heading))
+            out += _item_changes(before[i1 + k], after[j1 + k], j1 + k + 1)
+        out += [TextChange("heading", i + 1, 0, _whole(before[i]), None, before[i].heading) for i in range(i1 + pairs, i2)]
+        out += [TextChange("heading", j + 1, 0, None, _whole(after[j]), after[j].heading) for j in range(j1 + pairs, j2)]
+    return out
+
+
+def _item_changes(old: Measure, new: Measure, number: int) -> list[TextChange]:
+    a, b = _measure_text(old), _measure_text(new)
+    if a == b:
+        return []
+    heading = new.heading
+    if new.items is None or old.items is None:  # plain text, or items turned into text
+        return [TextChange("text", number, 0, "".join(a), "".join(b), heading)]
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
+        out += [TextChange("item", number, j1 + k + 1, a[i1 + k], b[j1 + k], heading) for k in range(pairs)]
+        out += [TextChange("item", number, i + 1, a[i], None, heading) for i in range(i1 + pairs, i2)]
+        out += [TextChange("item", number, j + 1, None, b[j], heading) for j in range(j1 + pairs, j2)]
+    return out
+
+
+def cover_note(changes: Changes, data: Dataset) -> str:
+    """A short paragraph for the cover note: 较上期新增完成整改N项……, counts from the data."""
+    since = "较上期" if changes.before.bulletin else f"较{zh_date(changes.before.day)}"
+    p = PUNCTUATION[_punctuation(data, changes)]
+    done = changes.newly_done
+    if done:
+        names = "、".join(f"{t.task.id} {t.task.title}" for t in done)
+        text = f"{since}新增完成整改{len(done)}项" + (f"({names})。" if p.name == "半角" else f"（{names}）。")
+    else:
+        text = f"{since}没有新增完成整改的任务。"
+    phrases = []
+    for old, new in changes.rounds:
+        phrase = f"{new.round.short_name}整改任务{new.total}项"
+        if new.done == new.total:
+            phrase += f"{p.comma}均已完成整改"
+        else:
+            was = f"上期{old.done}项" if changes.before.bulletin else f"{zh_date(changes.before.day)}为{old.done}项"
+            was = f"({was})" if p.name == "半角" else f"（{was}）"
+            phrase += f"{p.comma}已完成整改{new.done}项{was if old.done != new.done else ''}{p.comma}剩余{new.open}项正在推进"
+        phrases.append(phrase)
+    text += f"截至{zh_date(changes.after.day)}{p.comma}" + (";" if p.name == "半角" else "；").join(phrases) + "。" if phrases else ""
+    return text + _other_changes(changes, p.comma)
+
+
+def _other_changes(changes: Changes, comma: str) -> str:
+    reported = sum(1 for t in changes.tasks if t.reports)
+    adjusted = {name: sum(1 for t in changes.tasks if any(f[0] == name for f in t.fields)) for name in ADJUSTABLE}
+    words = {"deadline": "整改时限", "lead_units": "牵头单位", "responsible_units": "责任单位", "target": "整改目标"}
+    parts = [f"{reported}项任务报告了新的整改进展"] if reported else []
+    parts += [f"{n}项任务调整了{words[name]}" for name, n in adjusted.items() if n]
+    met = sum(len(t.milestones) for t in changes.tasks)
+    parts += [f"达成节点目标{met}个"] if met else []
+    return ("另有" + comma.join(parts) + "。") if parts else ""
+
+
+def _punctuation(data: Dataset, changes: Changes) -> str:
+    for side in (changes.after, changes.before):
+        if side.bulletin is not None:
+            return side.bulletin.punctuation
+    return "半角"
