@@ -214,7 +214,7 @@ def status(
     fmt: Annotated[ListFormat, typer.Option("--format", help="输出格式")] = ListFormat.table,
     fail_on: Annotated[
         Optional[list[FailOn]],
-        typer.Option("--fail-on", help="有逾期(overdue)、滞后(behind)或临近到期(due-soon)的任务时以 1 退出,可重复;用于定时提醒的 CI"),
+        typer.Option("--fail-on", metavar="<overdue|behind|due-soon>", help="有逾期(overdue)、滞后(behind)或临近到期(due-soon)的任务时以 1 退出,可重复;用于定时提醒的 CI"),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", metavar="<整数>", help="表格中最多列出多少项未完成任务,0 表示全部", min=0)] = 100,
     no_cache: NoCache = False,

@@ -52,9 +52,11 @@ def status_view(
     warnings = warning_counts(open_tasks, day, window)
     if any(warnings.values()):
         line = Text("预警:")
-        for colour, words in (("red", "红色(逾期)"), ("yellow", "黄色(滞后)"), ("blue", f"蓝色({window}天内到期)")):
-            if warnings[colour]:
-                line.append(f"{words}{warnings[colour]}项 ", style=WARNING_STYLES[colour])
+        words = {"red": "红色(逾期)", "yellow": "黄色(滞后)", "blue": f"蓝色({window}天内到期)"}
+        colours = [colour for colour in words if warnings[colour]]
+        for colour in colours:
+            line.append(f"{words[colour]}{warnings[colour]}项", style=WARNING_STYLES[colour])
+            line.append(" " if colour != colours[-1] else "")
         parts.append(line)
     if open_tasks:
         parts.append(task_table(shown, day, title="未完成的任务", window=window))
@@ -204,7 +206,7 @@ def _adjustment_words(adjustment) -> str:
 
     changed = [f"{LABELS[name]}改为“{getattr(adjustment, name)}”" for name in ADJUSTABLE if getattr(adjustment, name)]
     reason = f"(依据:{adjustment.reason})" if adjustment.reason else ""
-    return f"自{zh_date(adjustment.on)}起" + ",".join(changed) + reason
+    return f"自{zh_date(adjustment.on)}起," + ",".join(changed) + reason
 
 
 def task_record(task: Task, day: date, window: int = DUE_SOON_DAYS) -> dict:
