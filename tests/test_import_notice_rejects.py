@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from conftest import TODAY
 from test_import_notice import NOTICES, run_import, snapshot
 
 SEED = (NOTICES / "sanming-2024-06-24.txt").read_text(encoding="utf-8")
@@ -76,11 +78,37 @@ def test_bytes_in_no_known_encoding(cli, fresh, tmp_path):
     _refused(cli, fresh, notice, 3, "E501")
 
 
-def test_a_later_notice_that_rewrites_a_task_is_refused(cli, fresh, tmp_path):
+def test_a_rewritten_task_in_a_notice_older_than_the_data_is_refused(cli, fresh, tmp_path):
+    assert run_import(cli, fresh, NOTICES / "sanming-2024-12-20.txt").exit_code == 0
+    notice = tmp_path / "earlier.txt"
+    earlier = (NOTICES / "sanming-2024-06-24.txt").read_text(encoding="utf-8")
+    notice.write_text(earlier.replace("整改时限:立行立改、长期坚持", "整改时限:2025年12月底前", 1), encoding="utf-8")
+    _refused(cli, fresh, notice, 6, "E505")
+
+
+def test_a_later_notice_that_rewrites_a_task_records_an_adjustment(cli, fresh, tmp_path):
+    """The notice of 2024-12-20 prints another deadline and lead units: both notices still
+    render exactly, and diff names the adjustment."""
     assert run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt").exit_code == 0
     notice = tmp_path / "later.txt"
-    notice.write_text(LATER.replace("整改时限:立行立改、长期坚持", "整改时限:2025年12月底前", 1), encoding="utf-8")
-    _refused(cli, fresh, notice, 6, "E505")
+    changed = LATER.replace("整改时限:立行立改、长期坚持", "整改时限:2025年12月底前", 1)
+    changed = changed.replace("牵头单位:市委办公室、市政府办公室", "牵头单位:市委办公室、市林业局", 1)
+    notice.write_text(changed, encoding="utf-8")
+    assert run_import(cli, fresh, notice).exit_code == 0
+    task = (fresh / "data" / "tasks" / "r2-01.yaml").read_text(encoding="utf-8")
+    assert "adjustments:\n  - on: 2024-11-30\n    lead_units: 市委办公室、市林业局\n    deadline: 2025年12月底前\n" in task
+    assert "    reason: 2024年12月20日公告所载\nprogress:\n" in task
+    for bulletin_id, text in (("2024-06-24", (NOTICES / "sanming-2024-06-24.txt").read_bytes()), ("2024-12-20", changed.encode())):
+        rendered = cli("render", bulletin_id, "-C", str(fresh), "--today", TODAY)
+        assert rendered.stdout_bytes == text
+    record = json.loads(cli("diff", "2024-06-24", "2024-12-20", "-C", str(fresh), "--format", "json").stdout)
+    fields = {t["id"]: t["fields"] for t in record["tasks"] if t["fields"]}
+    assert fields == {"r2-01": [
+        {"field": "deadline", "before": "立行立改、长期坚持", "after": "2025年12月底前"},
+        {"field": "lead_units", "before": "市委办公室、市政府办公室", "after": "市委办公室、市林业局"},
+    ]}
+    assert run_import(cli, fresh, notice).exit_code == 0  # the same notice again changes nothing
+    assert (fresh / "data" / "tasks" / "r2-01.yaml").read_text(encoding="utf-8") == task
 
 
 def test_a_later_notice_with_another_round_total_is_refused(cli, fresh, tmp_path):

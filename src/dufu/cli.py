@@ -507,18 +507,21 @@ def _render_format(data, bulletin, fmt: str, output: Optional[Path]) -> None:
 def site(
     output: Annotated[Path, typer.Option("-o", "--output", help="网站写入这个目录")],
     directory: Directory = None,
+    as_of: AsOf = None,
     today: Today = None,
     no_cache: NoCache = False,
 ) -> None:
     """生成静态网站:总览、每期公告和每项任务的页面,可直接用浏览器打开。"""
     with _errors_to_exit():
+        from .config import load_config
         from .indexed import with_text
         from .site import build_site, write_site
         from .validate import load_valid
 
-        data = load_valid(_root(directory), _today(today), cache=not no_cache)
+        root = _root(directory)
+        data = load_valid(root, _today(today), cache=not no_cache)
         with_text(data, list(data.tasks.values()))
-        write_site(build_site(data, _today(today)), output)
+        write_site(build_site(data, as_of or _today(today), load_config(root).due_soon_days), output)
         _echo(f"已生成网站:{output / 'index.html'}\n")
 
 
@@ -825,10 +828,13 @@ def export_ledger(
         from .ledger_xlsx import ledger_workbook
         from .validate import load_valid
 
-        data = load_valid(_root(directory), _today(today))
+        from .config import load_config
+
+        root = _root(directory)
+        data = load_valid(root, _today(today))
         with_text(data, list(data.tasks.values()))
         day = _today(as_of)
-        write_atomic(output, ledger_workbook(data, day))
+        write_atomic(output, ledger_workbook(data, day, load_config(root).due_soon_days))
         typer.echo(f"已写入 {output}({len(data.tasks)} 项任务,截至 {day})", err=True)
 
 

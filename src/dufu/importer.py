@@ -20,7 +20,8 @@ from .noticeparse import NoticeError, ParsedNotice, ParsedSection, parse_notice
 from .problems import DufuError, InvalidData
 from .repo import Dataset
 from .units import UnitRegistry, implied_name, split_unit_line
-from .words import PUNCTUATION, TASK_FIELDS
+from .templates import zh_date
+from .words import LABELS, PUNCTUATION, TASK_FIELDS
 from .writer import change_file, commit_changes
 from .yamlload import MAX_FILE_BYTES
 
@@ -128,13 +129,10 @@ def _plan_tasks(plan: Plan, round_id: str) -> list[str]:
 
 def _update_task(plan: Plan, task: Task, section: ParsedSection) -> None:
     cutoff, rel = plan.notice.cutoff, plan.data.where(task)
-    for offset, name in enumerate(TASK_FIELDS, 1):
-        if getattr(task, name) != section.fields[name]:
-            raise NoticeError(
-                section.line + offset,
-                f"与已有任务 {task.id}({rel})的这一项写法不同,dufu 不会改动已有任务的这一项",
-                "E505",
-            )
+    now = task.at(cutoff)
+    changed = [(name, section.fields[name]) for name in TASK_FIELDS if getattr(now, name) != section.fields[name]]
+    if changed:
+        _adjust(plan, task, section, changed)
     if task.status_at(cutoff) in DONE_STATUSES:
         raise NoticeError(section.line, f"公告把它列为正在整改,但任务 {task.id} 截至 {cutoff} 已完成", "E503")
     report = _report(section, cutoff)
@@ -148,6 +146,21 @@ def _update_task(plan: Plan, task: Task, section: ParsedSection) -> None:
     text = yw.splice_report(plan.text(rel), report)
     if text is None:
         raise NoticeError(section.line, f"{rel} 的最后一项不是 progress,无法追加进展", "E505")
+    plan.files[rel] = text
+
+
+def _adjust(plan: Plan, task: Task, section: ParsedSection, changed: list[tuple[str, str]]) -> None:
+    """A notice that prints a task's deadline, units or target differently from the data: an
+    adjustment in effect from its cut-off (the day it is known to hold; earlier notices keep
+    the old text). Only the newest notice may do so: the order of adjustments is the order of time."""
+    cutoff, rel = plan.notice.cutoff, plan.data.where(task)
+    line = section.line + 1 + TASK_FIELDS.index(changed[0][0])
+    if any(a.on >= cutoff for a in task.adjustments) or any(r.as_of > cutoff for r in task.progress):
+        raise NoticeError(line, f"任务 {task.id}({rel})的{LABELS[changed[0][0]]}与已有数据不同,且已有更晚的记录:请按时间先后导入公告", "E505")
+    reason = f"{zh_date(plan.notice.date)}公告所载"
+    text = yw.splice_adjustment(plan.text(rel), cutoff, changed, reason)
+    if text is None:
+        raise NoticeError(line, f"无法在 {rel} 中记下调整(progress 的位置不对)", "E505")
     plan.files[rel] = text
 
 

@@ -16,10 +16,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .config import DUE_SOON_DAYS
 from .ledger import tally_all
 from .models import DONE_STATUSES, STATUSES, Task
 from .progress_text import format_measures
 from .repo import Dataset
+from .schedule import timing
 from .words import LABELS
 
 TASK_SHEET, SUMMARY_SHEET = "整改任务", "汇总"
@@ -42,11 +44,12 @@ EXTRA_LABELS = {"progress_as_of": "进展截至"}  # the date of the report show
 DATE_FORMAT = "yyyy-mm-dd"
 BEFORE = "前"  # 完成时间 written "2024-05-31前": done on or before that day (completed_by)
 
-_FILLS = {
+_FILLS = {  # the warning colours of supervising offices: red overdue, yellow behind, blue due soon
     "done": PatternFill("solid", fgColor="C6EFCE"),
     "closed": PatternFill("solid", fgColor="D9D9D9"),
-    "open": PatternFill("solid", fgColor="FFEB9C"),
-    "overdue": PatternFill("solid", fgColor="FFC7CE"),
+    "red": PatternFill("solid", fgColor="FFC7CE"),
+    "yellow": PatternFill("solid", fgColor="FFEB9C"),
+    "blue": PatternFill("solid", fgColor="BDD7EE"),
 }
 _HEADER_FONT, _OVERDUE_FONT = Font(bold=True), Font(bold=True, color="9C0006")
 
@@ -55,7 +58,7 @@ def label(field: str) -> str:
     return EXTRA_LABELS.get(field) or LABELS[field]
 
 
-def ledger_workbook(data: Dataset, day: date) -> bytes:
+def ledger_workbook(data: Dataset, day: date, due_soon_days: int = DUE_SOON_DAYS) -> bytes:
     """The workbook as .xlsx bytes (written by the caller, atomically)."""
     book = Workbook()
     sheet = book.active
@@ -63,7 +66,7 @@ def ledger_workbook(data: Dataset, day: date) -> bytes:
     sheet.append([label(field) for field, _ in COLUMNS])
     for task in (t for round_id in data.rounds for t in data.tasks_of(round_id)):
         sheet.append(_task_row(data, task, day))
-        _style_status(sheet, sheet.max_row, task, day)
+        _style_status(sheet, sheet.max_row, task, day, due_soon_days)
     _lay_out(sheet, [width for _, width in COLUMNS])
     _summary(book.create_sheet(SUMMARY_SHEET), data, day)
     out = io.BytesIO()
@@ -102,14 +105,15 @@ def _task_row(data: Dataset, task: Task, day: date) -> list:
     return [values[f] if f in values else getattr(task, f) for f, _ in COLUMNS]
 
 
-def _style_status(sheet, row: int, task: Task, day: date) -> None:
-    status = task.status_at(day)
-    overdue = task.is_overdue_at(day)
-    kind = "overdue" if overdue else "closed" if status == "已销号" else "done" if status in DONE_STATUSES else "open"
+def _style_status(sheet, row: int, task: Task, day: date, due_soon_days: int) -> None:
+    """The status cell coloured: done green, closed grey, else its warning colour (none when
+    on track). The word stays the status dufu reads back."""
+    status, warning = task.status_at(day), timing(task, day, due_soon_days).warning
+    kind = "closed" if status == "已销号" else "done" if status in DONE_STATUSES else warning
     cell = sheet.cell(row, [f for f, _ in COLUMNS].index("status") + 1)
-    cell.fill = _FILLS[kind]
-    if overdue:
-        cell.value = status  # the colour says overdue; the word stays one dufu reads back
+    if kind is not None:
+        cell.fill = _FILLS[kind]
+    if warning == "red":
         cell.font = _OVERDUE_FONT
 
 

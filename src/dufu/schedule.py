@@ -21,7 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .models import DONE_STATUSES, Task
+from .models import ADJUSTABLE, DONE_STATUSES, Adjustment, Task
+from .templates import zh_date
+from .words import LABELS
 
 BEHIND, ON, AHEAD = "behind", "on", "ahead"
 PACE_WORDS = {BEHIND: "滞后", ON: "达到序时进度", AHEAD: "超前"}
@@ -125,3 +127,10 @@ def _pace(task: Task, day: date, status: str) -> str | None:
     if early or reported == AHEAD:
         return AHEAD
     return ON
+
+
+def adjustment_words(adjustment: Adjustment) -> str:
+    """自2025年5月20日起,整改时限改为“2025年12月底前”(依据:…)"""
+    changed = [f"{LABELS[name]}改为“{getattr(adjustment, name)}”" for name in ADJUSTABLE if getattr(adjustment, name)]
+    reason = f"(依据:{adjustment.reason})" if adjustment.reason else ""
+    return f"自{zh_date(adjustment.on)}起," + ",".join(changed) + reason

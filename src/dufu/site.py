@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -18,11 +16,13 @@ from jinja2 import Environment
 
 from .dataset import Dataset
 from .files import write_atomic
-from .ledger import tally_round
+from .config import DUE_SOON_DAYS
+from .ledger import tally_round, tally_units
 from .models import DONE_STATUSES, Task
 from .notice import build_notice
 from .problems import UsageError
 from .renderers.html import render_html
+from .schedule import adjustment_words, timing
 from .templates import zh_date
 
 MARKER = ".dufu-site"
@@ -30,7 +30,8 @@ MARKER = ".dufu-site"
 _STYLE = """body { max-width: 60em; margin: 0 auto; padding: 1em; line-height: 1.7;
   font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
 table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #ccc; padding: .3em .5em; text-align: left; }
-td.n { text-align: right; } .overdue { color: #b00; font-weight: bold; } svg { max-width: 100%; }
+td.n { text-align: right; } svg { max-width: 100%; }
+.red { background: #ffc7ce; color: #9c0006; font-weight: bold; } .yellow { background: #ffeb9c; } .blue { background: #bdd7ee; }
 .wrap { overflow-x: auto; } @media print { a { color: inherit; text-decoration: none; } }"""
 
 _BASE = """<!DOCTYPE html>
@@ -52,13 +53,13 @@ _DASHBOARD = """<p>统计日期:<time datetime="{{ today }}">{{ today_zh }}</tim
 <rect width="400" height="20" fill="#e5e5e5"/><rect width="{{ (400 * t.done / t.total) | round(1) if t.total else 0 }}" height="20" fill="#2e7d32"/></svg>
 </figure>
 {% endfor %}</section>
-<section><h2>各牵头单位</h2><div class="wrap"><table>
-<thead><tr><th scope="col">单位</th><th scope="col">任务</th><th scope="col">已完成</th><th scope="col">未完成</th><th scope="col">超期</th></tr></thead>
-<tbody>{% for u in units %}<tr><td>{{ u.name }}</td><td class="n">{{ u.total }}</td><td class="n">{{ u.done }}</td><td class="n">{{ u.total - u.done }}</td><td class="n">{{ u.overdue }}</td></tr>
+<section><h2>各单位(牵头或负责的任务,最需关注的在前)</h2><div class="wrap"><table>
+<thead><tr><th scope="col">单位</th><th scope="col">任务</th><th scope="col">牵头</th><th scope="col">已完成</th><th scope="col">未完成</th><th scope="col">逾期</th><th scope="col">滞后</th><th scope="col">{{ window }}天内到期</th></tr></thead>
+<tbody>{% for u in units %}<tr><td>{{ u.unit }}</td><td class="n">{{ u.tasks }}</td><td class="n">{{ u.lead }}</td><td class="n">{{ u.done }}</td><td class="n">{{ u.open }}</td><td class="n{% if u.overdue %} red{% endif %}">{{ u.overdue }}</td><td class="n{% if u.behind %} yellow{% endif %}">{{ u.behind }}</td><td class="n{% if u.due_soon %} blue{% endif %}">{{ u.due_soon }}</td></tr>
 {% endfor %}</tbody></table></div></section>
 <section><h2>未完成的任务</h2>{% if open_tasks %}<div class="wrap"><table>
 <thead><tr><th scope="col">编号</th><th scope="col">问题</th><th scope="col">状态</th><th scope="col">整改时限</th></tr></thead>
-<tbody>{% for t in open_tasks %}<tr{% if t.overdue %} class="overdue"{% endif %}><td><a href="{{ t.page }}">{{ t.task.id }}</a></td><td>{{ t.task.title }}</td><td>{{ t.status }}{% if t.overdue %}(超期){% endif %}</td><td>{{ t.task.deadline }}</td></tr>
+<tbody>{% for t in open_tasks %}<tr{% if t.warning %} class="{{ t.warning }}"{% endif %}><td><a href="{{ t.page }}">{{ t.task.id }}</a></td><td>{{ t.task.title }}</td><td>{{ t.status }}{% if t.note %}({{ t.note }}){% endif %}</td><td>{{ t.deadline }}</td></tr>
 {% endfor %}</tbody></table></div>{% else %}<p>没有未完成的任务。</p>{% endif %}</section>
 <section><h2>与上一期公告相比</h2>{% if changes is none %}<p>只有一期公告,没有可比较的上一期。</p>
 {% elif changes %}<p>{{ previous }} → {{ latest }}</p><ul>{% for c in changes %}<li><a href="{{ c.page }}">{{ c.task.id }}</a> {{ c.task.title }}:{{ c.before }} → {{ c.after }}</li>{% endfor %}</ul>
@@ -66,23 +67,16 @@ _DASHBOARD = """<p>统计日期:<time datetime="{{ today }}">{{ today_zh }}</tim
 <section><h2>公告</h2><ul>{% for b in bulletins %}<li><a href="{{ b.page }}">{{ b.title }}</a>(<time datetime="{{ b.date }}">{{ b.date_zh }}</time>)</li>{% endfor %}</ul></section>
 """
 
-_TASK = """<dl><dt>编号</dt><dd>{{ task.id }}</dd><dt>牵头单位</dt><dd>{{ task.lead_units }}</dd>
-<dt>责任单位</dt><dd>{{ task.responsible_units }}</dd><dt>整改时限</dt><dd>{{ task.deadline }}</dd>
-<dt>整改目标</dt><dd>{{ task.target }}</dd><dt>状态</dt><dd>{{ status }}</dd></dl>
+_TASK = """<dl><dt>编号</dt><dd>{{ task.id }}</dd><dt>牵头单位</dt><dd>{{ now.lead_units }}</dd>
+<dt>责任单位</dt><dd>{{ now.responsible_units }}</dd><dt>整改时限</dt><dd>{{ now.deadline }}</dd>
+<dt>整改目标</dt><dd>{{ now.target }}</dd><dt>状态</dt><dd{% if timing.warning %} class="{{ timing.warning }}"{% endif %}>{{ status }}{% if timing.note %}({{ timing.note }}){% endif %}</dd>
+{% for a in adjustments %}<dt>调整</dt><dd>{{ a }}</dd>{% endfor %}</dl>
 <section><h2>整改进展</h2>{% for r in task.progress %}<article><h3><time datetime="{{ r.as_of }}">截至{{ zh(r.as_of) }}</time>{% if r.status %}({{ r.status }}){% endif %}</h3>
 {% for m in r.measures %}<p>{{ loop.index }}.{{ m.heading }}</p>{% if m.items %}<ol>{% for i in m.items %}<li>{{ i }}</li>{% endfor %}</ol>{% endif %}{% if m.text %}<p>{{ m.text }}</p>{% endif %}
 {% endfor %}</article>{% else %}<p>尚无整改进展记录。</p>{% endfor %}</section>
 """
 
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-
-
-@dataclass
-class _UnitRow:
-    name: str
-    total: int = 0
-    done: int = 0
-    overdue: int = 0
 
 
 def page_name(kind: str, ident: str) -> str:
@@ -93,21 +87,6 @@ def _page(title: str, body: str) -> bytes:
     from markupsafe import Markup
 
     return _ENV.from_string(_BASE).render(title=title, style=Markup(_STYLE), body=Markup(body)).encode("utf-8")
-
-
-def _units(data: Dataset, tasks: list[Task], today: date) -> list[_UnitRow]:
-    """Per lead unit, its canonical name from the registry (`市林业局、生态环境局` counts for both,
-    `市发改委` under 市发展和改革委员会)."""
-    rows: dict[str, _UnitRow] = defaultdict(lambda: _UnitRow(""))
-    for task in tasks:
-        lead, _ = data.units.read_line(task.lead_units)
-        for name in dict.fromkeys(lead):
-            row = rows[name]
-            row.name = name
-            row.total += 1
-            row.done += task.status_at(today) in DONE_STATUSES
-            row.overdue += task.is_overdue_at(today)
-    return sorted(rows.values(), key=lambda row: (-row.total, row.name))
 
 
 def _changes(data: Dataset) -> tuple[list[dict] | None, str, str]:
@@ -123,12 +102,15 @@ def _changes(data: Dataset) -> tuple[list[dict] | None, str, str]:
     return changes, before.title + "(" + zh_date(before.date) + ")", after.title + "(" + zh_date(after.date) + ")"
 
 
-def _dashboard(data: Dataset, today: date) -> bytes:
+def _open_row(task: Task, today: date, window: int) -> dict:
+    t = timing(task, today, window)
+    page = page_name("task", task.id)
+    return {"task": task, "page": page, "status": task.status_at(today), "warning": t.warning, "note": t.note, "deadline": task.at(today).deadline}
+
+
+def _dashboard(data: Dataset, today: date, window: int) -> bytes:
     tasks = sorted(data.tasks.values(), key=lambda t: (t.round, t.number))
-    open_tasks = [
-        {"task": t, "page": page_name("task", t.id), "status": t.status_at(today), "overdue": t.is_overdue_at(today)}
-        for t in tasks if t.status_at(today) not in DONE_STATUSES
-    ]
+    open_tasks = [_open_row(t, today, window) for t in tasks if t.status_at(today) not in DONE_STATUSES]
     changes, previous, latest = _changes(data)
     bulletins = [
         {"title": b.title, "date": b.date, "date_zh": zh_date(b.date), "page": page_name("notice", b.id)}
@@ -136,18 +118,21 @@ def _dashboard(data: Dataset, today: date) -> bytes:
     ]
     body = _ENV.from_string(_DASHBOARD).render(
         today=today, today_zh=zh_date(today), tallies=[tally_round(data, r, today) for r in data.rounds],
-        units=_units(data, tasks, today), open_tasks=open_tasks, changes=changes, previous=previous, latest=latest,
+        units=tally_units(data, today, window), window=window, open_tasks=open_tasks, changes=changes, previous=previous, latest=latest,
         bulletins=bulletins)
     return _page("督察整改情况总览", body)
 
 
-def build_site(data: Dataset, today: date) -> dict[str, bytes]:
-    """Every page of the site by file name."""
-    pages = {"index.html": _dashboard(data, today), MARKER: b"dufu site\n"}
+def build_site(data: Dataset, today: date, window: int = DUE_SOON_DAYS) -> dict[str, bytes]:
+    """Every page of the site by file name, as things stood on today."""
+    pages = {"index.html": _dashboard(data, today, window), MARKER: b"dufu site\n"}
     for bulletin in data.bulletins.values():
         pages[page_name("notice", bulletin.id)] = render_html(build_notice(data, bulletin)).encode("utf-8")
     for task in data.tasks.values():
-        body = _ENV.from_string(_TASK).render(task=task, status=task.status_at(today), zh=zh_date)
+        adjustments = [adjustment_words(a) for a in task.adjustments if a.on <= today]
+        body = _ENV.from_string(_TASK).render(
+            task=task, now=task.at(today), status=task.status_at(today), timing=timing(task, today, window), adjustments=adjustments, zh=zh_date
+        )
         pages[page_name("task", task.id)] = _page(task.title, body)
     return pages
 

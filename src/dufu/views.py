@@ -18,8 +18,8 @@ from rich.text import Text
 from .cjkwrap import WrappedText
 from .ledger import RoundTally, UnitTally
 from .config import DUE_SOON_DAYS
-from .models import ADJUSTABLE, Task
-from .schedule import PACE_WORDS, WARNING_STYLES, checkpoints, timing
+from .models import Task
+from .schedule import PACE_WORDS, WARNING_STYLES, adjustment_words, checkpoints, timing
 from .templates import circled, zh_date
 
 _STATUS_STYLE = {
@@ -167,7 +167,7 @@ def task_detail(task: Task, round_name: str, day: date, window: int = DUE_SOON_D
         mark = f"{zh_date(met)}达成" if met and met <= day else ("未达成" if due < day else "未到期")
         rows.append(("节点", f"{zh_date(due)}:{_goal(task, due)}({mark})"))
     for adjustment in (a for a in task.adjustments if a.on <= day):
-        rows.append(("调整", _adjustment_words(adjustment)))
+        rows.append(("调整", adjustment_words(adjustment)))
     if task.completed_on:
         rows.append(("完成日期", zh_date(task.completed_on)))
     if task.completed_by:
@@ -199,14 +199,6 @@ def _goal(task: Task, due: date) -> str:
     deadline = task.due
     label = next((s.label for s in (deadline.stages if deadline else ()) if s.date == due and s.label), None)
     return f"{label}目标" if label else "阶段目标"
-
-
-def _adjustment_words(adjustment) -> str:
-    from .words import LABELS
-
-    changed = [f"{LABELS[name]}改为“{getattr(adjustment, name)}”" for name in ADJUSTABLE if getattr(adjustment, name)]
-    reason = f"(依据:{adjustment.reason})" if adjustment.reason else ""
-    return f"自{zh_date(adjustment.on)}起," + ",".join(changed) + reason
 
 
 def task_record(task: Task, day: date, window: int = DUE_SOON_DAYS) -> dict:

@@ -119,6 +119,20 @@ def splice_completed_by(text: str, day: date) -> str | None:
     return text[:at] + f"completed_by: {day.isoformat()}\n" + text[at:]
 
 
+def splice_adjustment(text: str, on: date, changes: list[tuple[str, str]], reason: str) -> str | None:
+    """Add an adjustment (fields changed from day on) at the end of the task's adjustments,
+    or as a new adjustments block before progress; None when progress is not where expected."""
+    item = f"  - on: {on.isoformat()}\n" + "".join(f"    {name}: {scalar(value)}\n" for name, value in changes)
+    item += f"    reason: {scalar(reason)}\n"
+    block = _top_level_block(text, "adjustments")
+    if block is not None:
+        return _ensure_newline(text[: block[1]]) + item + text[block[1] :]
+    progress = _top_level_block(text, "progress")
+    if progress is None:
+        return None
+    return text[: progress[0]] + "adjustments:\n" + item + text[progress[0] :]
+
+
 def splice_units(text: str, names: list[str]) -> str:
     """Add units at the end of units.yaml (turning `units: []` into a list)."""
     lines = "".join(f"  - name: {scalar(name)}\n" for name in names)
