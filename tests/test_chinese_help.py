@@ -8,7 +8,7 @@ import pytest
 
 COMMANDS = [[], ["completion"], ["status"], ["list"], ["show"], ["validate"], ["render"], ["schema"], ["init"], ["import"], ["import", "notice"], ["site"]]
 COMMANDS += [["done"], ["close"], ["progress", "add"], ["new", "task"], ["units", "add"], ["bulletin", "new"]]
-COMMANDS += [["export", "ledger"], ["import", "ledger"], ["diff"]]
+COMMANDS += [["export", "ledger"], ["import", "ledger"], ["diff"], ["adjust"]]
 ALLOWED = {"LibreOffice", "PDF", "shell", "yaml", "dufu", "JSON", "Schema", "YYYY", "MM", "DD", "data", "schemas", "dufu", "r2", "r2-01", "table", "text"}
 ALLOWED |= {"completion", "bash", "zsh", "fish", "eval", "status", "list", "show", "validate", "render", "schema", "init", "import", "notice", "site", "--help"}
 ALLOWED |= {"done", "close", "progress", "add", "new", "task", "units", "bulletin", "export", "ledger", "Excel", "xlsx", "EDITOR"}

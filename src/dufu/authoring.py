@@ -1,4 +1,4 @@
-"""What the authoring commands change: done, close, progress add, units add.
+"""What the authoring commands change: done, close, adjust, progress add, units add.
 
 Each function reads the repository, computes the new text of the one file it edits (spliced,
 never re-dumped) and returns the Change; ``writer.commit_changes`` checks and writes it.
@@ -18,8 +18,9 @@ from .progress_text import ProgressTextError, parse_measures
 from .repo import Dataset
 from .writer import Change, change_file
 from .yamlload import MAX_FILE_BYTES
-from .yamlsplice import append_to_list, set_fields
-from .yamlwrite import report_item, scalar
+from .words import LABELS
+from .yamlsplice import add_adjustment_text, append_to_list, set_fields
+from .yamlwrite import adjustment_item, report_item, scalar
 
 # Where a new top-level task field goes: after the nearest of these that the file has.
 TASK_ORDER = (
@@ -94,6 +95,24 @@ def add_progress(
         raise DufuError(f"任务 {task.id} 已有更晚(截至 {max(later)})的进展;进展应按日期先后追加")
     new = append_to_list(old, rel, "progress", report_item(report), "")
     return change_file(data.root, rel, new.encode("utf-8"))
+
+
+def add_adjustment(data: Dataset, task_id: str, on: date, changes: dict[str, str | None], reason: str | None) -> Change:
+    """`dufu adjust`: an approved change of deadline, units or target, in effect from on."""
+    task = find_task(data, task_id)
+    given = [(name, value.strip()) for name, value in changes.items() if value is not None and value.strip()]
+    if not given:
+        raise UsageError("请至少给出 --deadline、--lead、--responsible、--target 中的一项")
+    later = [a.on for a in task.adjustments if a.on >= on]
+    if later:
+        raise DufuError(f"任务 {task.id} 已有 {max(later)} 生效的调整;调整应按生效日期先后追加")
+    now = task.at(on)
+    same = [LABELS[name] for name, value in given if getattr(now, name) == value]
+    if same:
+        raise DufuError(f"任务 {task.id} 的{'、'.join(same)}在 {on} 已经是这样,没有修改")
+    rel, text = _task_text(data, task)
+    item = adjustment_item(on, given, reason.strip() if reason and reason.strip() else None)
+    return change_file(data.root, rel, add_adjustment_text(text, rel, item, bool(task.adjustments)).encode("utf-8"))
 
 
 def add_units(root: Path, data: Dataset, names: list[str], aliases: list[str]) -> Change:

@@ -649,6 +649,28 @@ def close(
         _write(directory, lambda root, data: [mark_closed(data, task_id, on)], today, dry_run, accept_published_change)
 
 
+@app.command()
+def adjust(
+    task_id: TaskId,
+    on: OnDay,
+    deadline: Annotated[Optional[str], typer.Option("--deadline", help="新的整改时限,如 2025年12月底前", metavar="文字")] = None,
+    lead_units: Annotated[Optional[str], typer.Option("--lead", help="新的牵头单位(照公告原文书写)", metavar="文字")] = None,
+    responsible_units: Annotated[Optional[str], typer.Option("--responsible", help="新的责任单位(照公告原文书写)", metavar="文字")] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="新的整改目标", metavar="文字")] = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="调整依据,如批准延期的文件", metavar="文字")] = None,
+    directory: Directory = None,
+    dry_run: DryRun = False,
+    accept_published_change: AcceptPublished = False,
+    today: Today = None,
+) -> None:
+    """记下经批准的调整:自 --on 这一天起按新的整改时限、单位或目标,此前的公告不受影响。"""
+    with _errors_to_exit():
+        from .authoring import add_adjustment
+
+        changes = {"deadline": deadline, "lead_units": lead_units, "responsible_units": responsible_units, "target": target}
+        _write(directory, lambda root, data: [add_adjustment(data, task_id, on, changes, reason)], today, dry_run, accept_published_change)
+
+
 progress_app = typer.Typer(help="整改进展。", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(progress_app, name="progress")
 

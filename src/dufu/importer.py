@@ -23,6 +23,7 @@ from .units import UnitRegistry, implied_name, split_unit_line
 from .templates import zh_date
 from .words import LABELS, PUNCTUATION, TASK_FIELDS
 from .writer import change_file, commit_changes
+from .yamlsplice import SpliceError, add_adjustment_text
 from .yamlload import MAX_FILE_BYTES
 
 _MAX_NOTICE_BYTES = 8 * 1024 * 1024
@@ -157,11 +158,11 @@ def _adjust(plan: Plan, task: Task, section: ParsedSection, changed: list[tuple[
     line = section.line + 1 + TASK_FIELDS.index(changed[0][0])
     if any(a.on >= cutoff for a in task.adjustments) or any(r.as_of > cutoff for r in task.progress):
         raise NoticeError(line, f"任务 {task.id}({rel})的{LABELS[changed[0][0]]}与已有数据不同,且已有更晚的记录:请按时间先后导入公告", "E505")
-    reason = f"{zh_date(plan.notice.date)}公告所载"
-    text = yw.splice_adjustment(plan.text(rel), cutoff, changed, reason)
-    if text is None:
-        raise NoticeError(line, f"无法在 {rel} 中记下调整(progress 的位置不对)", "E505")
-    plan.files[rel] = text
+    item = yw.adjustment_item(cutoff, changed, f"{zh_date(plan.notice.date)}公告所载")
+    try:
+        plan.files[rel] = add_adjustment_text(plan.text(rel), rel, item, bool(task.adjustments))
+    except SpliceError as exc:
+        raise NoticeError(line, f"无法在 {rel} 中记下调整:{exc}", "E505") from None
 
 
 def _new_task(plan: Plan, round_id: str, number: int, section: ParsedSection) -> Task:

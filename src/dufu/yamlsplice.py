@@ -130,3 +130,15 @@ def replace_scalar(text: str, rel: str, path: tuple[str, ...], value: object) ->
     if not isinstance(node, yaml.ScalarNode) or node.start_mark.line != node.end_mark.line:
         raise SpliceError(f"{rel} 中没有可修改的 {'.'.join(path)}")
     return text[: node.start_mark.index] + scalar(value) + text[node.end_mark.index :]
+
+
+def add_adjustment_text(text: str, rel: str, item: str, existing: bool) -> str:
+    """Append an adjustment item: to the file's adjustments list when it has one, else as a new
+    list just before progress (which stays the last field, where reports are appended)."""
+    if not existing:
+        from .yamlwrite import splice_adjustments
+
+        spliced = splice_adjustments(text, item)
+        if spliced is not None:
+            return spliced
+    return append_to_list(text, rel, "adjustments", item, "")

@@ -119,14 +119,14 @@ def splice_completed_by(text: str, day: date) -> str | None:
     return text[:at] + f"completed_by: {day.isoformat()}\n" + text[at:]
 
 
-def splice_adjustment(text: str, on: date, changes: list[tuple[str, str]], reason: str) -> str | None:
-    """Add an adjustment (fields changed from day on) at the end of the task's adjustments,
-    or as a new adjustments block before progress; None when progress is not where expected."""
+def adjustment_item(on: date, changes: list[tuple[str, str]], reason: str | None) -> str:
+    """One adjustment as list-item lines (two-space indent)."""
     item = f"  - on: {on.isoformat()}\n" + "".join(f"    {name}: {scalar(value)}\n" for name, value in changes)
-    item += f"    reason: {scalar(reason)}\n"
-    block = _top_level_block(text, "adjustments")
-    if block is not None:
-        return _ensure_newline(text[: block[1]]) + item + text[block[1] :]
+    return item + (f"    reason: {scalar(reason)}\n" if reason else "")
+
+
+def splice_adjustments(text: str, item: str) -> str | None:
+    """A new adjustments block holding item, just before progress; None without progress."""
     progress = _top_level_block(text, "progress")
     if progress is None:
         return None
