@@ -12,7 +12,7 @@ COMMANDS += [["export", "ledger"], ["import", "ledger"], ["diff"], ["adjust"]]
 ALLOWED = {"LibreOffice", "PDF", "shell", "yaml", "dufu", "JSON", "Schema", "YYYY", "MM", "DD", "data", "schemas", "dufu", "r2", "r2-01", "table", "text"}
 ALLOWED |= {"completion", "bash", "zsh", "fish", "eval", "status", "list", "show", "validate", "render", "schema", "init", "import", "notice", "site", "--help"}
 ALLOWED |= {"done", "close", "progress", "add", "new", "task", "units", "bulletin", "export", "ledger", "Excel", "xlsx", "EDITOR"}
-ALLOWED |= {"diff", "unit", "overdue", "behind", "due", "soon", "json", "CI"}
+ALLOWED |= {"diff", "adjust", "unit", "overdue", "behind", "due", "soon", "json", "CI"}
 
 
 def english_left(text: str) -> set[str]:
