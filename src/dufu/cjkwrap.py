@@ -9,7 +9,10 @@ from rich.cells import cell_len
 from rich.containers import Lines
 from rich.text import Text
 
-_UNIT = re.compile(r"[0-9A-Za-z.,:;%/+_\-]+\s*|\s+|.")  # an ASCII run, spaces, or one character
+# an ASCII run, spaces, or one character; closing punctuation stays with what it follows, so
+# that no line starts with "," ":" ";" "、" "。" or a closing bracket
+# (a number keeps the measure word after it: 2020年, 36次, 6项)
+_UNIT = re.compile(r"(?:[0-9A-Za-z.,:;%/+_\-]+[\u4e00-\u9fff]?|\s+|.)[,.:;!?)\]、，。：；！？）》」』”’]*\s*")
 
 
 def break_offsets(line: str, width: int) -> list[int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -67,12 +69,24 @@ def _text_lines(change: TextChange) -> list:
         head = Text(f"  删去{_where(change)}:", style="red")
     else:
         head = Text(f"  改写{_where(change)}:", style="yellow")
+    if change.before is not None and change.after is not None:
+        return [head, *_marked(change.before, change.after)]
     out: list = [head]
     if change.before is not None:
         out.append(WrappedText("    - " + change.before, style="red"))
     if change.after is not None:
         out.append(WrappedText("    + " + change.after, style="green"))
     return out
+
+
+def _marked(before: str, after: str) -> tuple[WrappedText, WrappedText]:
+    """The old and new text with the characters that differ highlighted."""
+    old, new = WrappedText("    - ", style="red"), WrappedText("    + ", style="green")
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        same = op == "equal"
+        old.append(before[i1:i2], style="red" if same else "bold white on red")
+        new.append(after[j1:j2], style="green" if same else "bold white on green")
+    return old, new
 
 
 def changes_record(changes: Changes, note: str) -> dict:

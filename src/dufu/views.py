@@ -140,9 +140,9 @@ def _task_table(tasks: list[Task], day: date, title: str | None, width: int, win
     table.add_column("最近进展", no_wrap=True)
     for task in tasks:
         now = task.at(day)
-        units = [] if narrow else [Text(now.lead_units), Text(now.deadline)]
+        units = [] if narrow else [WrappedText(now.lead_units), WrappedText(now.deadline)]
         table.add_row(  # data as Text, never read as Rich markup ("[a]" kept, "[/]" no crash)
-            Text(task.id), Text(task.title), _status_text(task, day, window), *units, _last_report(task, day)
+            Text(task.id), WrappedText(task.title), _status_text(task, day, window), *units, _last_report(task, day)
         )
     return table
 
