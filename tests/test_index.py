@@ -33,6 +33,9 @@ COMMANDS = [
     ("validate", "data/tasks/r2-01.yaml", "--today", TODAY, "--format", "json"),
     ("render", "--today", TODAY),
     ("render", "--today", "2024-06-24"),
+    ("status", "--by", "unit", "--format", "json", "--as-of", TODAY),
+    ("diff", "2024-01-01", TODAY, "--format", "json"),
+    ("render", "--as-of", "2024-11-30", "--today", TODAY),
 ]
 
 
