@@ -131,10 +131,11 @@ class Index:
     def path(self) -> Path:
         return self.root / FOLDER / NAME
 
-    def lookup(self, rel: str, path: Path) -> dict | None:
-        """The stored entry of a file whose content is unchanged, else None."""
+    def lookup(self, rel: str, path: Path, found: tuple | None = None) -> dict | None:
+        """The stored entry of a file whose content is unchanged, else None. found: the file's
+        stat as discovery saw it (lstat of a regular file), saving a second stat."""
         record = self.old.get(rel)
-        now = file_stat(path)
+        now = list(found) if found is not None else file_stat(path)
         if record is None or now is None or not self._same_day(record[5]):
             return None
         if record[:4] == now and max(now[1], now[2]) < self.stamp - RACY_NS:

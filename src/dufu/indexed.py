@@ -26,7 +26,7 @@ def load_indexed(root: Path, today: date, only: set[str] | None = None) -> Datas
     files."""
     sources = discover(root)
     index = open_index(root, today)
-    entries = {i: index.lookup(s.rel, s.path) for i, s in enumerate(sources) if s.kind is not None}
+    entries = {i: index.lookup(s.rel, s.path, s.stat) for i, s in enumerate(sources) if s.kind is not None}
     loaded: list[LoadedFile | None] = [None] * len(sources)
     units = None
     units_index = next((i for i, s in enumerate(sources) if s.kind == "units"), None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import file_kind
@@ -41,6 +41,7 @@ class SourceFile:
     rel: str  # as shown in messages, relative to the repository root, with /
     kind: str | None  # None: a file that does not belong where it is
     refused: tuple[str, str] | None = None  # (code, message): not a regular file, never read
+    stat: tuple[int, int, int, int] | None = field(default=None, compare=False)  # size, mtime, ctime, inode when found
 
 
 def discover(root: Path) -> list[SourceFile]:
@@ -50,57 +51,62 @@ def discover(root: Path) -> list[SourceFile]:
     templates/) and folders named like data files come back refused, to be reported."""
     found = []
     for folder in (DATA_DIR, TEMPLATES_DIR):
-        for path, mode in _walk(root / folder):
-            source = _classify(root, path, mode, data_file=folder == DATA_DIR)
+        for rel, info in _walk(root, folder):
+            source = _classify(root, rel, info, data_file=folder == DATA_DIR)
             if source is not None:
                 found.append(source)
     return sorted(found, key=lambda s: s.rel)
 
 
-def _walk(top: Path):
-    """(path, lstat mode) of top and everything below it, hidden entries skipped, no symlink
-    followed; iterative, so no depth of folders can exhaust the stack."""
+def _walk(root: Path, top: str):
+    """(path relative to root with /, lstat result) of top and everything below it, hidden
+    entries skipped, no symlink followed; iterative, so no depth of folders can exhaust the
+    stack. Paths stay strings: at tens of thousands of files Path objects cost more than the walk."""
+    base = str(root) + os.sep
     try:
-        todo = [(top, top.lstat().st_mode)]
+        todo = [(top, os.lstat(base + top))]
     except OSError:
         return
     while todo:
-        path, mode = todo.pop()
-        yield path, mode
-        if not stat.S_ISDIR(mode):
+        rel, info = todo.pop()
+        yield rel, info
+        if not stat.S_ISDIR(info.st_mode):
             continue
         try:
-            with os.scandir(path) as entries:
+            with os.scandir(base + rel) as entries:
                 for entry in entries:
                     if not entry.name.startswith("."):
-                        todo.append((Path(entry.path), entry.stat(follow_symlinks=False).st_mode))
+                        todo.append((rel + "/" + entry.name, entry.stat(follow_symlinks=False)))
         except OSError:
             continue
 
 
-def _classify(root: Path, path: Path, mode: int, data_file: bool) -> SourceFile | None:
-    rel = path.relative_to(root).as_posix()
-    is_yaml = path.suffix.lower() in (".yaml", ".yml")
+def _classify(root: Path, rel: str, info: os.stat_result, data_file: bool) -> SourceFile | None:
+    mode = info.st_mode
+    name = rel.rsplit("/", 1)[-1]
+    suffix = name[name.rfind(".") :] if "." in name[1:] else ""
+    is_yaml = suffix.lower() in (".yaml", ".yml")
     if stat.S_ISLNK(mode):
+        path = root / rel
         return SourceFile(
             path, rel, None, ("E114", f"是符号链接({_link_target(root, path)}),dufu 不跟随符号链接,不会读取")
         )
     if stat.S_ISDIR(mode):
         if is_yaml:
-            return SourceFile(path, rel, None, ("E116", "是一个目录,却以数据文件的扩展名命名"))
+            return SourceFile(root / rel, rel, None, ("E116", "是一个目录,却以数据文件的扩展名命名"))
         return None
     if not stat.S_ISREG(mode):
-        return SourceFile(path, rel, None, ("E115", f"是{file_kind(mode)},不是普通文件,不会读取"))
+        return SourceFile(root / rel, rel, None, ("E115", f"是{file_kind(mode)},不是普通文件,不会读取"))
     if not data_file or not is_yaml:
         return None
-    rel_parts = path.relative_to(root / DATA_DIR).parts
+    parts = rel.split("/")[1:]  # below data/
     kind = None
-    if path.suffix == ".yaml":
-        if rel_parts == (UNITS_FILE,):
+    if suffix == ".yaml":
+        if parts == [UNITS_FILE]:
             kind = "units"
-        elif len(rel_parts) > 1:
-            kind = FOLDERS.get(rel_parts[0])
-    return SourceFile(path, rel, kind)
+        elif len(parts) > 1:
+            kind = FOLDERS.get(parts[0])
+    return SourceFile(root / rel, rel, kind, stat=(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
 
 
 def _link_target(root: Path, path: Path) -> str:
