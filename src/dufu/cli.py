@@ -922,9 +922,23 @@ def completion(shell: Annotated[Shell, typer.Argument(metavar="shell", help="bas
 
 
 def _dumps(value) -> str:
+    """JSON with one record (a task, a round, a unit) per line: as readable as indented JSON,
+    easy to grep and diff, and written by the C encoder (indent=2 runs the pure-Python one,
+    0.4 s for 10,000 tasks). The top level and lists under it are laid out; dicts below are not."""
     import json
 
-    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    return _layout(value, 0, json.JSONEncoder(ensure_ascii=False).encode) + "\n"
+
+
+def _layout(value, depth: int, encode) -> str:
+    if not value or not isinstance(value, (list, dict)) or depth >= 2 or (depth and isinstance(value, dict)):
+        return encode(value)
+    pad = "  " * (depth + 1)
+    if isinstance(value, list):
+        inner = [pad + _layout(item, depth + 1, encode) for item in value]
+        return "[\n" + ",\n".join(inner) + "\n" + "  " * depth + "]"
+    inner = [pad + encode(key) + ": " + _layout(item, depth + 1, encode) for key, item in value.items()]
+    return "{\n" + ",\n".join(inner) + "\n" + "  " * depth + "}"
 
 
 def _end_cleanly_on(*signals: int) -> None:
