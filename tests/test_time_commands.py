@@ -224,6 +224,9 @@ def test_two_notices_half_a_year_apart(cli, imported, city, first, second):
     assert {t["id"] for t in record["tasks"]} == reported | done
     assert record["newly_done"] == sorted(done, key=lambda i: (data.tasks[i].round, data.tasks[i].number))
     assert all(t["fields"] == [] and t["milestones"] == [] for t in record["tasks"])
+    # the cover note counts what the tallies count, tasks known only by count included
+    grown = sum(r["after"]["done"] - r["before"]["done"] for r in record["rounds"])
+    assert record["summary"].startswith(f"较上期新增完成整改{grown}项" if grown else "较上期没有新增完成整改的任务。")
     # every rewritten text is one the second notice prints and the first does not
     first_text, second_text = (NOTICES / f"{city}-{first}.txt").read_text(), (NOTICES / f"{city}-{second}.txt").read_text()
     for t in record["tasks"]:

@@ -172,9 +172,10 @@ def cover_note(changes: Changes, data: Dataset) -> str:
     since = "较上期" if changes.before.bulletin else f"较{zh_date(changes.before.day)}"
     p = PUNCTUATION[_punctuation(data, changes)]
     done = changes.newly_done
-    if done:
-        names = "、".join(f"{t.task.id} {t.task.title}" for t in done)
-        text = f"{since}新增完成整改{len(done)}项" + (f"({names})。" if p.name == "半角" else f"（{names}）。")
+    count = sum(new.done - old.done for old, new in changes.rounds)  # tasks known only by count too
+    if count > 0:
+        names = ("" if len(done) == count else "其中") + "、".join(f"{t.task.id} {t.task.title}" for t in done)
+        text = f"{since}新增完成整改{count}项" + ("。" if not done else f"({names})。" if p.name == "半角" else f"（{names}）。")
     else:
         text = f"{since}没有新增完成整改的任务。"
     phrases = []
