@@ -48,7 +48,7 @@ _BASE = """<!DOCTYPE html>
 _DASHBOARD = """<p>统计日期:<time datetime="{{ today }}">{{ today_zh }}</time></p>
 <section><h2>各轮次整改进度</h2>
 {% for t in tallies %}
-<figure><figcaption>{{ t.round.name }}:已完成 {{ t.done }} / {{ t.total }} 项{% if t.overdue %},超期 {{ t.overdue }} 项{% endif %}</figcaption>
+<figure><figcaption>{{ t.round.name }}:已完成 {{ t.done }} / {{ t.total }} 项{% if t.overdue %},逾期 {{ t.overdue }} 项{% endif %}</figcaption>
 <svg role="img" aria-label="{{ t.round.name }} 完成 {{ t.done }} / {{ t.total }}" width="400" height="20" viewBox="0 0 400 20">
 <rect width="400" height="20" fill="#e5e5e5"/><rect width="{{ (400 * t.done / t.total) | round(1) if t.total else 0 }}" height="20" fill="#2e7d32"/></svg>
 </figure>
@@ -61,7 +61,7 @@ _DASHBOARD = """<p>统计日期:<time datetime="{{ today }}">{{ today_zh }}</tim
 <thead><tr><th scope="col">编号</th><th scope="col">问题</th><th scope="col">状态</th><th scope="col">整改时限</th></tr></thead>
 <tbody>{% for t in open_tasks %}<tr{% if t.warning %} class="{{ t.warning }}"{% endif %}><td><a href="{{ t.page }}">{{ t.task.id }}</a></td><td>{{ t.task.title }}</td><td>{{ t.status }}{% if t.note %}({{ t.note }}){% endif %}</td><td>{{ t.deadline }}</td></tr>
 {% endfor %}</tbody></table></div>{% else %}<p>没有未完成的任务。</p>{% endif %}</section>
-<section><h2>与上一期公告相比</h2>{% if changes is none %}<p>只有一期公告,没有可比较的上一期。</p>
+<section><h2>与上一期公告相比</h2>{% if changes is none %}<p>公告不足两期,没有可比较的上一期。</p>
 {% elif changes %}<p>{{ previous }} → {{ latest }}</p><ul>{% for c in changes %}<li><a href="{{ c.page }}">{{ c.task.id }}</a> {{ c.task.title }}:{{ c.before }} → {{ c.after }}</li>{% endfor %}</ul>
 {% else %}<p>{{ previous }} → {{ latest }}:各任务状态没有变化。</p>{% endif %}</section>
 <section><h2>公告</h2><ul>{% for b in bulletins %}<li><a href="{{ b.page }}">{{ b.title }}</a>(<time datetime="{{ b.date }}">{{ b.date_zh }}</time>)</li>{% endfor %}</ul></section>
