@@ -19,7 +19,7 @@ from .repo import Dataset
 from .writer import Change, change_file
 from .yamlload import MAX_FILE_BYTES
 from .words import LABELS
-from .yamlsplice import add_adjustment_text, append_to_list, set_fields
+from .yamlsplice import add_list_item, append_to_list, set_fields, set_in_item
 from .yamlwrite import adjustment_item, report_item, scalar
 
 # Where a new top-level task field goes: after the nearest of these that the file has.
@@ -112,7 +112,37 @@ def add_adjustment(data: Dataset, task_id: str, on: date, changes: dict[str, str
         raise DufuError(f"任务 {task.id} 的{'、'.join(same)}在 {on} 已经是这样,没有修改")
     rel, text = _task_text(data, task)
     item = adjustment_item(on, given, reason.strip() if reason and reason.strip() else None)
-    return change_file(data.root, rel, add_adjustment_text(text, rel, item, bool(task.adjustments)).encode("utf-8"))
+    return change_file(data.root, rel, add_list_item(text, rel, "adjustments", item).encode("utf-8"))
+
+
+def add_milestone(data: Dataset, task_id: str, due: date, goal: str, done_on: date | None) -> Change:
+    """`dufu milestone add`: a dated intermediate goal that 序时进度 is measured against."""
+    task = find_task(data, task_id)
+    if not goal.strip():
+        raise UsageError("请用 --goal 写明节点目标")
+    if any(m.due == due for m in task.milestones):
+        raise DufuError(f"任务 {task.id} 已有 {due} 的节点目标;要修改请直接编辑 {data.where(task)}")
+    rel, text = _task_text(data, task)
+    item = f"  - due: {due.isoformat()}\n    goal: {scalar(goal.strip())}\n"
+    item += f"    done_on: {done_on.isoformat()}\n" if done_on else ""
+    return change_file(data.root, rel, add_list_item(text, rel, "milestones", item).encode("utf-8"))
+
+
+def mark_milestone(data: Dataset, task_id: str, due: date, day: date) -> Change:
+    """`dufu milestone done`: the milestone due that day was met on day."""
+    task = find_task(data, task_id)
+    found = [i for i, m in enumerate(task.milestones) if m.due == due]
+    stage = next((s for s in (task.at(day).due.stages if task.at(day).due else ()) if s.date == due), None)
+    if not found and stage is not None:  # a stage of a staged deadline: recorded as a milestone met
+        return add_milestone(data, task_id, due, f"{stage.label or '阶段'}目标", day)
+    if not found:
+        known = "、".join(str(m.due) for m in task.milestones) or "(无)"
+        raise UsageError(f"任务 {task.id} 没有 {due} 的节点目标。已有节点:{known}")
+    milestone = task.milestones[found[0]]
+    if milestone.done_on is not None:
+        raise DufuError(f"任务 {task.id} 的节点目标“{milestone.goal}”已于 {milestone.done_on} 达成,没有修改")
+    rel, text = _task_text(data, task)
+    return change_file(data.root, rel, set_in_item(text, rel, "milestones", found[0], "done_on", day).encode("utf-8"))
 
 
 def add_units(root: Path, data: Dataset, names: list[str], aliases: list[str]) -> Change:

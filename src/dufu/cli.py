@@ -671,6 +671,44 @@ def adjust(
         _write(directory, lambda root, data: [add_adjustment(data, task_id, on, changes, reason)], today, dry_run, accept_published_change)
 
 
+milestone_app = typer.Typer(help="节点目标(序时进度的依据)。", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(milestone_app, name="milestone")
+DueDay = Annotated[str, typer.Option("--due", help="节点时限(YYYY-MM-DD)", metavar="日期", callback=_required_day)]
+
+
+@milestone_app.command("add")
+def milestone_add(
+    task_id: TaskId,
+    due: DueDay,
+    goal: Annotated[str, typer.Option("--goal", help="节点目标,如 完成管网改造20公里", metavar="文字")],
+    done_on: Annotated[Optional[str], typer.Option("--done-on", help="已达成的日期(YYYY-MM-DD)", metavar="日期", callback=_parse_day)] = None,
+    directory: Directory = None,
+    dry_run: DryRun = False,
+    today: Today = None,
+) -> None:
+    """给任务加一个节点目标:到 --due 这一天(含)应达到 --goal。"""
+    with _errors_to_exit():
+        from .authoring import add_milestone
+
+        _write(directory, lambda root, data: [add_milestone(data, task_id, due, goal, done_on)], today, dry_run, False)
+
+
+@milestone_app.command("done")
+def milestone_done(
+    task_id: TaskId,
+    due: DueDay,
+    on: OnDay,
+    directory: Directory = None,
+    dry_run: DryRun = False,
+    today: Today = None,
+) -> None:
+    """记下任务 --due 那个节点目标在 --on 这一天达成。"""
+    with _errors_to_exit():
+        from .authoring import mark_milestone
+
+        _write(directory, lambda root, data: [mark_milestone(data, task_id, due, on)], today, dry_run, False)
+
+
 progress_app = typer.Typer(help="整改进展。", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(progress_app, name="progress")
 

@@ -23,7 +23,7 @@ from .units import UnitRegistry, implied_name, split_unit_line
 from .templates import zh_date
 from .words import LABELS, PUNCTUATION, TASK_FIELDS
 from .writer import change_file, commit_changes
-from .yamlsplice import SpliceError, add_adjustment_text
+from .yamlsplice import SpliceError, add_list_item
 from .yamlload import MAX_FILE_BYTES
 
 _MAX_NOTICE_BYTES = 8 * 1024 * 1024
@@ -160,7 +160,7 @@ def _adjust(plan: Plan, task: Task, section: ParsedSection, changed: list[tuple[
         raise NoticeError(line, f"任务 {task.id}({rel})的{LABELS[changed[0][0]]}与已有数据不同,且已有更晚的记录:请按时间先后导入公告", "E505")
     item = yw.adjustment_item(cutoff, changed, f"{zh_date(plan.notice.date)}公告所载")
     try:
-        plan.files[rel] = add_adjustment_text(plan.text(rel), rel, item, bool(task.adjustments))
+        plan.files[rel] = add_list_item(plan.text(rel), rel, "adjustments", item)
     except SpliceError as exc:
         raise NoticeError(line, f"无法在 {rel} 中记下调整:{exc}", "E505") from None
 

@@ -132,13 +132,29 @@ def replace_scalar(text: str, rel: str, path: tuple[str, ...], value: object) ->
     return text[: node.start_mark.index] + scalar(value) + text[node.end_mark.index :]
 
 
-def add_adjustment_text(text: str, rel: str, item: str, existing: bool) -> str:
-    """Append an adjustment item: to the file's adjustments list when it has one, else as a new
-    list just before progress (which stays the last field, where reports are appended)."""
-    if not existing:
-        from .yamlwrite import splice_adjustments
+@_keeping_line_ends
+def add_list_item(text: str, rel: str, key: str, item: str) -> str:
+    """Append an item to a task's top-level list key (adjustments, milestones); a missing list
+    is started just before progress, which stays the last field (reports are appended there)."""
+    if field_node(top_mapping(text, rel), key) is None:
+        from .yamlwrite import splice_before_progress
 
-        spliced = splice_adjustments(text, item)
+        spliced = splice_before_progress(text, f"{key}:\n" + item)
         if spliced is not None:
             return spliced
-    return append_to_list(text, rel, "adjustments", item, "")
+    return append_to_list(text, rel, key, item, "")
+
+
+@_keeping_line_ends
+def set_in_item(text: str, rel: str, key: str, index: int, field: str, value: object) -> str:
+    """Add field: value to the index-th item (a mapping) of the top-level list key."""
+    node = field_node(top_mapping(text, rel), key)
+    if not isinstance(node, yaml.SequenceNode) or node.flow_style or index >= len(node.value):
+        raise SpliceError(f"{rel} 中 {key} 不是逐行书写的列表,无法自动修改")
+    item = node.value[index]
+    if not isinstance(item, yaml.MappingNode) or item.flow_style or not item.value:
+        raise SpliceError(f"{rel} 中 {key} 的第 {index + 1} 项不是逐行书写的映射,无法自动修改")
+    column = item.value[0][0].start_mark.column
+    at = line_end(text, content_end(item))
+    text = text if at < len(text) or text.endswith("\n") else text + "\n"
+    return text[:at] + " " * column + f"{field}: {scalar(value)}\n" + text[at:]

@@ -125,12 +125,12 @@ def adjustment_item(on: date, changes: list[tuple[str, str]], reason: str | None
     return item + (f"    reason: {scalar(reason)}\n" if reason else "")
 
 
-def splice_adjustments(text: str, item: str) -> str | None:
-    """A new adjustments block holding item, just before progress; None without progress."""
+def splice_before_progress(text: str, block: str) -> str | None:
+    """Insert block (top-level lines) just before progress; None when there is no progress."""
     progress = _top_level_block(text, "progress")
     if progress is None:
         return None
-    return text[: progress[0]] + "adjustments:\n" + item + text[progress[0] :]
+    return text[: progress[0]] + block + text[progress[0] :]
 
 
 def splice_units(text: str, names: list[str]) -> str:
