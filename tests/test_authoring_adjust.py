@@ -51,3 +51,13 @@ def test_refused_adjustments_write_nothing(cli, tmp_path):
         result = cli("adjust", *args, "-C", str(root), "--today", "2025-07-15")
         assert result.exit_code == code and message in result.output, (args, result.output)
     assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before
+
+
+def test_a_crlf_file_keeps_its_line_ends(cli, repo):
+    path = repo / "data" / "tasks" / "r2-02.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    result = cli("adjust", "r2-02", "--on", "2024-07-01", "--target", "新的目标。", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    raw = path.read_bytes()
+    assert b"adjustments:\r\n  - on: 2024-07-01\r\n    target: 新的目标。\r\nprogress:\r\n" in raw
+    assert raw.count(b"\n") == raw.count(b"\r\n")
