@@ -59,5 +59,5 @@ def test_a_crlf_file_keeps_its_line_ends(cli, repo):
     result = cli("adjust", "r2-02", "--on", "2024-07-01", "--target", "新的目标。", "-C", str(repo), "--today", TODAY)
     assert result.exit_code == 0, result.output
     raw = path.read_bytes()
-    assert b"adjustments:\r\n  - on: 2024-07-01\r\n    target: 新的目标。\r\nprogress:\r\n" in raw
+    assert "adjustments:\r\n  - on: 2024-07-01\r\n    target: 新的目标。\r\nprogress:\r\n".encode() in raw
     assert raw.count(b"\n") == raw.count(b"\r\n")
