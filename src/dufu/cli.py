@@ -45,11 +45,6 @@ def _parse_day(value: Optional[str]) -> Optional[date]:
         raise typer.BadParameter(str(exc)) from None
 
 
-class TableFormat(str, enum.Enum):
-    table = "table"
-    json = "json"
-
-
 class ListFormat(str, enum.Enum):
     table = "table"
     json = "json"
@@ -206,11 +201,15 @@ class FailOn(str, enum.Enum):
 _FAIL_WORDS = {"overdue": "逾期", "behind": "滞后于序时进度", "due-soon": "临近到期"}
 
 
+class By(str, enum.Enum):
+    unit = "unit"
+
+
 @app.command()
 def status(
     directory: Directory = None,
     as_of: AsOf = None,
-    by: Annotated[Optional[str], typer.Option("--by", metavar="unit", help="按单位汇总(unit):每个牵头或责任单位的任务、完成、逾期、滞后,最差的在前")] = None,
+    by: Annotated[Optional[By], typer.Option("--by", help="按单位汇总(unit):每个牵头或责任单位的任务、完成、逾期、滞后,最差的在前")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="输出格式")] = ListFormat.table,
     fail_on: Annotated[
         Optional[list[FailOn]],
@@ -224,32 +223,29 @@ def status(
         from . import views
         from .config import load_config
         from .ledger import select_tasks, tally_all, tally_units
-        from .problems import UsageError
         from .validate import load_valid
 
-        if by not in (None, "unit"):
-            raise UsageError(f"--by 只能是 unit(按单位汇总),而不是“{by}”")
         day, root = _today(as_of), _root(directory)
         window = load_config(root).due_soon_days
         data = load_valid(root, date.today(), keep_text=False, cache=not no_cache)
         open_tasks = select_tasks(data, day, open_only=True)
-        failed = _failures(open_tasks, day, window, fail_on or [])
-        if by == "unit":
+        if by is By.unit:
             units = tally_units(data, day, window)
-            record = {"as_of": day.isoformat(), "due_soon_days": window, "units": [views.unit_record(u) for u in units]}
-            shown = {ListFormat.csv: lambda: views.units_csv(units), ListFormat.table: lambda: views.unit_table(units, day, window)}
+            record = views.units_record(units, day, window)
+            shown = (lambda: views.units_csv(units), lambda: views.unit_table(units, day, window))
         else:
             tallies = tally_all(data, day)
             record = views.status_record(tallies, open_tasks, day, window)
-            shown = {ListFormat.csv: lambda: views.rounds_csv(tallies), ListFormat.table: lambda: views.status_view(tallies, open_tasks, day, limit, window)}
+            shown = (lambda: views.rounds_csv(tallies), lambda: views.status_view(tallies, open_tasks, day, limit, window))
+        failed = _failures(open_tasks, day, window, fail_on or [])
         if fail_on:
             record["failed"] = failed
         if fmt is ListFormat.json:
             _echo(_dumps(record))
         elif fmt is ListFormat.csv:
-            _echo(shown[fmt]())
+            _echo(shown[0]())
         else:
-            _console().print(shown[fmt]())
+            _console().print(shown[1]())
         _fail_if(failed)
 
 

@@ -293,6 +293,11 @@ def unit_record(tally: UnitTally) -> dict:
     return record
 
 
+def units_record(tallies: list[UnitTally], day: date, window: int) -> dict:
+    """`dufu status --by unit --format json`."""
+    return {"as_of": day.isoformat(), "due_soon_days": window, "units": [unit_record(u) for u in tallies]}
+
+
 def unit_table(tallies: list[UnitTally], day: date, window: int) -> Table:
     """`dufu status --by unit`: each unit's tasks, worst first, warning counts coloured."""
     title = f"各单位整改情况(截至{zh_date(day)},牵头或负责的任务;临近到期指{window}天内到期)"
