@@ -63,25 +63,11 @@ def tally_all(data: Dataset, day: date) -> list[RoundTally]:
     return [tally_round(data, round_id, day) for round_id in data.rounds]
 
 
-@dataclass(frozen=True)
-class Filters:
-    """What `dufu list` may ask for; every filter given must hold."""
-
-    round_id: str | None = None
-    status: str | None = None
-    unit: str | None = None
-    overdue: bool = False
-    open_only: bool = False
-    due_within: int | None = None  # open and due today or within this many days
-    behind: bool = False
-
-    def timed(self, t: Timing) -> bool:
-        """The filters that need the task's timing."""
-        if self.overdue and not t.overdue:
-            return False
-        if self.behind and not t.behind:
-            return False
-        return self.due_within is None or (t.days_left is not None and 0 <= t.days_left <= self.due_within)
+def _timely(t: Timing, overdue: bool, behind: bool, due_within: int | None) -> bool:
+    """Whether a task's timing passes the filters that need it."""
+    if (overdue and not t.overdue) or (behind and not t.behind):
+        return False
+    return due_within is None or (t.days_left is not None and 0 <= t.days_left <= due_within)
 
 
 def select_tasks(
@@ -97,7 +83,6 @@ def select_tasks(
     behind: bool = False,
 ) -> list[Task]:
     """Itemized tasks matching every given filter, in round and number order."""
-    wanted = Filters(round_id, status, unit, overdue, open_only, due_within, behind)
     if round_id is not None and round_id not in data.rounds:
         raise UsageError(f"没有轮次“{round_id}”。已有轮次:{'、'.join(data.rounds)}")
     if status is not None and status not in STATUSES:
@@ -111,7 +96,7 @@ def select_tasks(
                 continue
             if open_only and task_status in DONE_STATUSES:
                 continue
-            if (overdue or behind or due_within is not None) and not wanted.timed(timing(task, day)):
+            if (overdue or behind or due_within is not None) and not _timely(timing(task, day), overdue, behind, due_within):
                 continue
             if canonical is not None and canonical not in units_of(data, task.at(day)):
                 continue
