@@ -44,7 +44,7 @@ def _task_block(found: TaskChanges) -> Group:
         style = "bold green" if found.newly_done else "yellow"
         lines.append(Text(f"  状态:{found.status[0]} → {found.status[1]}", style=style))
     for day in found.reports:
-        lines.append(Text(f"  新的整改进展:截至{zh_date(day)}"))
+        lines.append(Text(f"  新的整改进展:截至{zh_date(day)}" + ("" if found.texts else "(内容与此前的进展相同)")))
     for name, before, after in found.fields:
         lines.append(Text(f"  {LABELS[name]}:{before} → {after}", style="yellow"))
     for due, goal, met in found.milestones:
