@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import TODAY
 
 FIXTURES = Path(__file__).parent / "fixtures"
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "sanming-2024-06-24.txt"
+REFERENCE = Path(__file__).parent / "golden" / "sanming-2024-06-24.txt"  # the published notice, byte for byte
 
 
 def test_adjust_after_a_notice_keeps_the_notice_and_moves_the_deadline(cli, repo):

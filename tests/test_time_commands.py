@@ -15,7 +15,7 @@ from conftest import TODAY, edit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTICES = FIXTURES / "notices"
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "sanming-2024-06-24.txt"
+REFERENCE = Path(__file__).parent / "golden" / "sanming-2024-06-24.txt"  # the published notice, byte for byte
 
 
 @pytest.fixture
