@@ -8,11 +8,11 @@ import pytest
 
 COMMANDS = [[], ["completion"], ["status"], ["list"], ["show"], ["validate"], ["render"], ["schema"], ["init"], ["import"], ["import", "notice"], ["site"]]
 COMMANDS += [["done"], ["close"], ["progress", "add"], ["new", "task"], ["units", "add"], ["bulletin", "new"]]
-COMMANDS += [["export", "ledger"], ["import", "ledger"], ["diff"], ["adjust"], ["milestone"], ["milestone", "add"], ["milestone", "done"]]
+COMMANDS += [["export", "ledger"], ["import", "ledger"], ["diff"], ["adjust"], ["milestone"], ["milestone", "add"], ["milestone", "done"], ["log"]]
 ALLOWED = {"LibreOffice", "PDF", "shell", "yaml", "dufu", "JSON", "Schema", "YYYY", "MM", "DD", "data", "schemas", "dufu", "r2", "r2-01", "table", "text"}
 ALLOWED |= {"completion", "bash", "zsh", "fish", "eval", "status", "list", "show", "validate", "render", "schema", "init", "import", "notice", "site", "--help"}
 ALLOWED |= {"done", "close", "progress", "add", "new", "task", "units", "bulletin", "export", "ledger", "Excel", "xlsx", "EDITOR"}
-ALLOWED |= {"diff", "adjust", "milestone", "unit", "overdue", "behind", "due", "soon", "json", "CI"}
+ALLOWED |= {"diff", "adjust", "milestone", "log", "git", "unit", "overdue", "behind", "due", "soon", "json", "CI"}
 
 
 def english_left(text: str) -> set[str]:

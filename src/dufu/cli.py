@@ -343,6 +343,38 @@ def show(
         _console().print(task_detail(task, data.rounds[task.round].name, day, load_config(root).due_soon_days))
 
 
+class LogFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def log(
+    task_id: Annotated[str, typer.Argument(metavar="任务编号", help="任务编号,如 r2-01", autocompletion=_completer("tasks"))],
+    directory: Directory = None,
+    as_of: AsOf = None,
+    fmt: Annotated[LogFormat, typer.Option("--format", help="输出格式")] = LogFormat.table,
+    no_cache: NoCache = False,
+) -> None:
+    """一项任务的历史:数据中带日期的记录(进展、完成、调整、节点),以及改动其文件的 git 提交。"""
+    with _errors_to_exit():
+        from .history import data_events, git_history
+        from .indexed import with_text
+        from .ledger import find_task
+        from .logview import log_record, log_view
+        from .validate import load_valid
+
+        root = _root(directory)
+        data = load_valid(root, date.today(), keep_text=False, cache=not no_cache)
+        (task,) = with_text(data, [find_task(data, task_id)])
+        rel = data.where(task)
+        events, history = data_events(task, _today(as_of)), git_history(root, rel)
+        if fmt is LogFormat.json:
+            _echo(_dumps(log_record(task, rel, events, history)))
+        else:
+            _console().print(log_view(task, rel, events, history))
+
+
 class DiffFormat(str, enum.Enum):
     table = "table"
     json = "json"

@@ -1,0 +1,208 @@
+"""A task's history (`dufu log`): the dated facts in its file, and the git commits that changed it.
+
+Git runs as a plain subprocess (no shell, no pager, no external diff or textconv, fsmonitor
+off, a timeout that kills it, bounded output); each version of the file it gives back is read
+by dufu's own strict YAML loader. A shallow clone's history is incomplete: it is then said to
+be missing rather than shown as if it were all there.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .models import Task
+from .schedule import adjustment_words
+from .templates import zh_date
+from .words import LABELS
+from .yamlload import MAX_FILE_BYTES, load_yaml
+
+GIT_TIMEOUT = 30  # seconds, for each git command
+MAX_COMMITS = 100
+_SCALARS = ("title", "lead_units", "responsible_units", "deadline", "target", "status", "completed_on", "completed_by", "closed_on")
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated fact of the task's data: a report, a completion, an adjustment, a milestone met."""
+
+    day: date
+    kind: str  # report, completed, completed_by, closed, adjustment, milestone
+    words: str
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    author: str
+    day: str  # YYYY-MM-DD (author date)
+    subject: str
+    changes: tuple[str, ...]
+
+
+@dataclass
+class GitHistory:
+    state: str  # ok, not-git, shallow, no-git, failed
+    commits: list[Commit] = field(default_factory=list)
+    more: bool = False  # older commits left out
+    message: str = ""
+
+
+def data_events(task: Task, day: date) -> list[Event]:
+    """The task's dated facts on or before day, oldest first."""
+    events = []
+    for report in task.progress:
+        status = f",{report.status}" if report.status else ""
+        events.append(Event(report.as_of, "report", f"整改进展({len(report.measures)}条措施{status})"))
+    if task.completed_on:
+        events.append(Event(task.completed_on, "completed", "完成整改"))
+    if task.completed_by:
+        events.append(Event(task.completed_by, "completed_by", "已完成(确切日期不详,不晚于这一天)"))
+    if task.closed_on:
+        events.append(Event(task.closed_on, "closed", "销号"))
+    events += [Event(a.on, "adjustment", "调整:" + adjustment_words(a)) for a in task.adjustments]
+    events += [Event(m.done_on, "milestone", f"达成节点目标:{m.goal}(时限{zh_date(m.due)})") for m in task.milestones if m.done_on]
+    return sorted((e for e in events if e.day <= day), key=lambda e: e.day)
+
+
+def git_history(root: Path, rel: str) -> GitHistory:
+    """The commits that changed root/rel (renames followed), newest first, with what changed."""
+    try:
+        inside = _git(root, "rev-parse", "--is-inside-work-tree")
+    except FileNotFoundError:
+        return GitHistory("no-git", message="没有安装 git,无法查看提交记录")
+    except _GitFailed as exc:
+        if "not a git repository" in exc.stderr:
+            return GitHistory("not-git", message="数据仓库不在 git 中,没有提交记录")
+        return GitHistory("failed", message=f"无法读取 git 历史:{exc.stderr.strip()[:200]}")
+    if inside.strip() != "true":
+        return GitHistory("not-git", message="数据仓库不在 git 中,没有提交记录")
+    try:
+        if _git(root, "rev-parse", "--is-shallow-repository").strip() == "true":
+            return GitHistory("shallow", message="这是浅克隆(shallow clone),git 历史不完整,不列出提交记录;"
+                              "运行 git fetch --unshallow 取回完整历史后再查看")
+        log = _git(root, "log", "--follow", f"-n{MAX_COMMITS + 1}", "--date=short", "--no-color",
+                   "--format=%x1e%H%x1f%an%x1f%ad%x1f%s", "--name-only", "--", rel)
+    except _GitFailed as exc:
+        return GitHistory("failed", message=f"无法读取 git 历史:{exc.stderr.strip()[:200]}")
+    entries = _parse_log(log)
+    history = GitHistory("ok", more=len(entries) > MAX_COMMITS)
+    entries = entries[: MAX_COMMITS + 1]
+    versions = [_version(root, sha, path) for sha, *_, path in entries]
+    for i, (sha, author, day, subject, path) in enumerate(entries[:MAX_COMMITS]):
+        older = versions[i + 1] if i + 1 < len(versions) else None  # the oldest commit made the file
+        changes = describe(older, versions[i])
+        if i + 1 < len(entries) and entries[i + 1][4] != path:
+            changes = [f"文件改名:{entries[i + 1][4]} → {path}"] + [c for c in changes if c != _UNCHANGED]
+        history.commits.append(Commit(sha[:10], author, day, subject, tuple(changes)))
+    return history
+
+
+def _parse_log(text: str) -> list[tuple[str, str, str, str, str]]:
+    """(sha, author, date, subject, path then) of each commit in `git log --name-only` output."""
+    out = []
+    for chunk in text.split("\x1e")[1:]:
+        head, _, names = chunk.partition("\n")
+        fields = head.split("\x1f")
+        paths = [line for line in names.splitlines() if line.strip()]
+        if len(fields) == 4:
+            out.append((*fields, paths[-1] if paths else ""))
+    return out
+
+
+_MISSING = object()
+_UNCHANGED = "格式或注释改动,数据未变"
+
+
+def _version(root: Path, sha: str, path: str):
+    """The task file as it was in commit sha (a dict), None when it did not exist there, or
+    _MISSING when it cannot be read as a task file."""
+    if not path:
+        return None
+    try:
+        if int(_git(root, "cat-file", "-s", f"{sha}:{path}")) > MAX_FILE_BYTES:
+            return _MISSING  # never read a blob larger than a data file may be
+        raw = _git_bytes(root, "show", "--no-textconv", f"{sha}:{path}")
+    except (_GitFailed, ValueError):
+        return None
+    loaded = load_yaml(path, raw)
+    return loaded.data if isinstance(loaded.data, dict) else _MISSING
+
+
+def describe(before, after) -> list[str]:
+    """What changed between two versions of a task file, in words."""
+    if after is _MISSING or before is _MISSING:
+        return ["(这一版本无法作为任务文件读取)"]
+    if before is None and after is None:
+        return []
+    if before is None:
+        return ["新建文件"]
+    if after is None:
+        return ["删除文件"]
+    out = []
+    for name in _SCALARS:
+        old, new = before.get(name), after.get(name)
+        if old != new:
+            out.append(f"{LABELS.get(name, name)}:{_short(old)} → {_short(new)}")
+    out += _list_changes(before, after, "progress", "as_of", "整改进展(截至{})")
+    out += _list_changes(before, after, "adjustments", "on", "调整(自{}起)")
+    out += _list_changes(before, after, "milestones", "due", "节点目标(时限{})")
+    return out or [_UNCHANGED]
+
+
+def _list_changes(before: dict, after: dict, key: str, by: str, words: str) -> list[str]:
+    def items(data: dict) -> dict:
+        value = data.get(key)
+        return {str(i.get(by)): i for i in value if isinstance(i, dict)} if isinstance(value, list) else {}
+
+    old, new = items(before), items(after)
+    out = [f"新增{words.format(k)}" for k in new if k not in old]
+    out += [f"修改{words.format(k)}" for k in new if k in old and new[k] != old[k]]
+    out += [f"删去{words.format(k)}" for k in old if k not in new]
+    return out
+
+
+def _short(value) -> str:
+    if value is None:
+        return "(无)"
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+class _GitFailed(Exception):
+    def __init__(self, stderr: str) -> None:
+        super().__init__(stderr)
+        self.stderr = stderr
+
+
+def _git(root: Path, *args: str) -> str:
+    return _git_bytes(root, *args).decode("utf-8", "replace")
+
+
+def _git_bytes(root: Path, *args: str) -> bytes:
+    """Run git in root, safely: no shell, pager, prompt, fsmonitor or external diff; killed
+    whole after GIT_TIMEOUT; output capped. FileNotFoundError when git is not installed."""
+    command = ["git", "-c", "core.fsmonitor=false", "-c", "core.quotepath=false", "--no-pager", *args]
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+    with subprocess.Popen(
+        command, cwd=root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=env, start_new_session=True,
+    ) as proc:
+        try:
+            out, err = proc.communicate(timeout=GIT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise _GitFailed(f"git 超过 {GIT_TIMEOUT} 秒没有结束,已终止") from None
+        except BaseException:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
+    if proc.returncode != 0:
+        raise _GitFailed(err.decode("utf-8", "replace"))
+    if len(out) > 4 * MAX_FILE_BYTES:
+        raise _GitFailed("git 的输出过长")
+    return out

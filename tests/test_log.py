@@ -1,0 +1,103 @@
+"""dufu log: a task's dated records, and the git commits that changed its file."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from test_time_commands import add_report
+
+if shutil.which("git") is None and not os.environ.get("CI"):
+    pytest.skip("git is not installed", allow_module_level=True)
+
+
+def git(root: Path, *args: str, day: str = "2024-07-01T10:00:00+08:00") -> str:
+    env = {**os.environ, "GIT_AUTHOR_DATE": day, "GIT_COMMITTER_DATE": day}
+    command = ["git", "-c", "user.name=张三", "-c", "user.email=z@example.org", "-c", "init.defaultBranch=main", *args]
+    return subprocess.run(command, cwd=root, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def history(repo: Path) -> Path:
+    """The shipped data in git: the seed, then a new report for r2-03, an adjustment, a move."""
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "导入2024-06-24公告")
+    add_report(repo, "r2-03")
+    git(repo, "commit", "-q", "-am", "9月进展", day="2024-10-08T09:00:00+08:00")
+    text = (repo / "data/tasks/r2-03.yaml").read_text(encoding="utf-8")
+    text = text.replace("progress:\n", "adjustments:\n  - on: 2024-10-01\n    deadline: 2025年底前\nprogress:\n", 1)
+    (repo / "data/tasks/r2-03.yaml").write_text(text, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "调整时限", day="2024-10-09T09:00:00+08:00")
+    (repo / "data/tasks/r2").mkdir()
+    git(repo, "mv", "data/tasks/r2-03.yaml", "data/tasks/r2/r2-03.yaml")
+    git(repo, "commit", "-q", "-m", "按轮次分目录", day="2024-10-10T09:00:00+08:00")
+    return repo
+
+
+def log(cli, root: Path, *args: str) -> dict:
+    result = cli("log", "r2-03", "-C", str(root), "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_commits_with_what_changed_renames_followed(cli, history):
+    record = log(cli, history)
+    assert record["file"] == "data/tasks/r2/r2-03.yaml" and record["git"]["state"] == "ok"
+    commits = [(c["date"], c["author"], c["subject"], c["changes"]) for c in record["git"]["commits"]]
+    assert commits == [
+        ("2024-10-10", "张三", "按轮次分目录", ["文件改名:data/tasks/r2-03.yaml → data/tasks/r2/r2-03.yaml"]),
+        ("2024-10-09", "张三", "调整时限", ["新增调整(自2024-10-01起)"]),
+        ("2024-10-08", "张三", "9月进展", ["新增整改进展(截至2024-09-30)"]),
+        ("2024-07-01", "张三", "导入2024-06-24公告", ["新建文件"]),
+    ]
+
+
+def test_data_events_are_dated_and_follow_as_of(cli, history):
+    events = [(e["date"], e["kind"]) for e in log(cli, history)["events"]]
+    assert events == [("2024-05-31", "report"), ("2024-09-30", "report"), ("2024-10-01", "adjustment")]
+    assert [e["date"] for e in log(cli, history, "--as-of", "2024-09-30")["events"]] == ["2024-05-31", "2024-09-30"]
+    words = log(cli, history)["events"][-1]["words"]
+    assert words == "调整:自2024年10月1日起,整改时限改为“2025年底前”"
+
+
+def test_status_and_field_changes_are_named(cli, history):
+    path = history / "data/tasks/r2/r2-03.yaml"
+    text = path.read_text(encoding="utf-8").replace("status: 正在推进", "status: 已完成\ncompleted_on: 2024-10-20", 1)
+    path.write_text(text, encoding="utf-8")
+    git(history, "commit", "-q", "-am", "完成", day="2024-10-21T09:00:00+08:00")
+    (latest,) = log(cli, history)["git"]["commits"][:1]
+    assert latest["changes"] == ["状态:正在推进 → 已完成", "完成时间:(无) → 2024-10-20"]
+
+
+def test_a_shallow_clone_says_history_is_missing(cli, history, tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{history}", str(clone)], check=True, capture_output=True)
+    record = log(cli, clone)
+    assert record["git"]["state"] == "shallow" and record["git"]["commits"] == []
+    assert "git fetch --unshallow" in record["git"]["message"]
+    assert len(record["events"]) == 3  # the data's own records are still all there
+    table = cli("log", "r2-03", "-C", str(clone)).stdout
+    assert "浅克隆" in table and "按轮次分目录" not in table
+
+
+def test_outside_git_and_without_git(cli, repo, tmp_path, monkeypatch):
+    plain = tmp_path / "plain"
+    shutil.copytree(repo / "data", plain / "data")
+    (plain / ".git").mkdir()  # not a repository, just a folder of that name: git says so
+    assert log(cli, plain)["git"]["state"] in ("not-git", "failed")
+    shutil.rmtree(plain / ".git")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    assert log(cli, plain)["git"] == {"state": "not-git", "message": "数据仓库不在 git 中,没有提交记录", "more": False, "commits": []}
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    assert log(cli, plain)["git"]["state"] == "no-git"
+
+
+def test_an_unknown_task_is_a_usage_error(cli, repo):
+    result = cli("log", "r9-99", "-C", str(repo))
+    assert result.exit_code == 2 and "没有编号为“r9-99”的任务" in result.stderr
