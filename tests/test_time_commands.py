@@ -234,3 +234,20 @@ def test_two_notices_half_a_year_apart(cli, imported, city, first, second):
             assert change["after"] is None or change["after"] in second_text
             assert change["before"] is None or change["before"] in first_text
             assert change["after"] not in first_text.replace(change["before"] or "\0", "")
+
+
+def test_the_sanming_notices_differ_by_exactly_four_reports_and_four_rewritten_texts(cli, imported):
+    for bulletin in ("2024-06-24", "2024-12-20"):
+        assert cli("import", "notice", str(NOTICES / f"sanming-{bulletin}.txt"), "-C", str(imported), "--today", TODAY).exit_code == 0
+    record = run_json(cli, "diff", "2024-06-24", "2024-12-20", "-C", str(imported))
+    found = {t["id"]: (t["status"], t["reports"], [(c["part"], c["measure"], c["item"]) for c in t["texts"]]) for t in record["tasks"]}
+    assert found == {
+        "r2-01": (None, ["2024-11-30"], [("item", 4, 2)]),  # 2024年1—4月 … 100% -> 1—10月 … 99.6%
+        "r2-02": (None, ["2024-11-30"], [("item", 2, 3)]),  # 843件 -> 901件
+        "r2-03": (None, ["2024-11-30"], [("text", 2, 0)]),  # 已销号197件 -> 199件
+        "r2-04": (None, ["2024-11-30"], [("text", 2, 0)]),  # 待批复 -> 已获批复
+    }
+    assert record["newly_done"] == [] and record["summary"] == (
+        "较上期没有新增完成整改的任务。截至2024年11月30日,第一轮督察整改任务17项,均已完成整改;"
+        "第二轮督察整改任务11项,已完成整改7项,剩余4项正在推进。另有4项任务报告了新的整改进展。"
+    )
