@@ -1,0 +1,46 @@
+"""The start-up shortcuts of `dufu` (only the named command is built; command lists without
+parameters; no Pydantic for options given no value) change nothing a person sees."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DUFU = [str(Path(sys.executable).parent / "dufu")]  # the console script pip installed beside python
+FULL = [sys.executable, "-c", "from dufu.cli import app; app(prog_name='dufu')"]  # every command built
+
+
+def run(*args: str, command: list[str] = DUFU) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    return subprocess.run([*command, *args], capture_output=True, text=True, env=env, check=False)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--help"], ["status", "--help"], ["import"], ["import", "--help"], ["import", "notice", "--help"],
+     ["progress", "--help"], ["milestone", "done", "--help"], ["log", "--help"], ["nope"], ["status", "--bogus"]],
+    ids=lambda a: " ".join(a) or "dufu",
+)
+def test_the_same_help_and_errors_as_with_every_command_built(args):
+    shown, full = run(*args), run(*args, command=FULL)
+    assert (shown.returncode, shown.stdout, shown.stderr) == (full.returncode, full.stdout, full.stderr)
+    assert shown.stdout.startswith("用法:dufu") or shown.stderr.startswith("用法:dufu")
+
+
+def test_options_before_the_command_still_work(repo):
+    before = run("-C", str(repo), "status", "--as-of", "2024-06-24", "--format", "json")
+    after = run("status", "-C", str(repo), "--as-of", "2024-06-24", "--format", "json")
+    assert before.returncode == 0 and before.stdout == after.stdout and '"total": 11' in before.stdout
+
+
+def test_pydantic_is_not_imported_for_help():
+    code = "import sys; from dufu.cli import run; sys.argv = ['dufu', 'status', '--help'];\n"
+    code += "try:\n    run()\nexcept SystemExit:\n    pass\nprint('pydantic' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().endswith("False")
+
+
