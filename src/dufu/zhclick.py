@@ -47,7 +47,16 @@ _PATTERNS = [
     (r"Install completion for the current shell\.", "为当前 shell 安装命令补全。"),
     (r"Show completion for the current shell, to copy it or\s+customize the installation\.", "显示当前 shell 的补全脚本,可复制或自行安装。"),
 ]
-_COMPILED = [(re.compile(pattern), repl) for pattern, repl in _PATTERNS]
+_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _needle(pattern: str) -> str:
+    """A word every match of pattern contains ("" when there is no single one): patterns whose
+    word is not in a text are skipped, and compiled only when first needed (start-up)."""
+    return "" if "|" in pattern else _WORD.search(pattern.replace("(?m)", "")).group()
+
+
+_TABLE = [(_needle(pattern), pattern, repl) for pattern, repl in _PATTERNS]
 _WORDS = {  # what typer.core passes through gettext
     "Arguments": "参数",
     "Options": "选项",
@@ -67,8 +76,9 @@ def translate(text):
     if not isinstance(text, str):
         return text
     text = _WORDS.get(text, text)
-    for pattern, repl in _COMPILED:
-        text = pattern.sub(repl, text)
+    for needle, pattern, repl in _TABLE:
+        if needle in text:
+            text = re.sub(pattern, repl, text)  # re caches what it compiles
     return text
 
 
