@@ -93,7 +93,9 @@ def test_outside_git_and_without_git(cli, repo, tmp_path, monkeypatch):
     assert log(cli, plain)["git"]["state"] in ("not-git", "failed")
     shutil.rmtree(plain / ".git")
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    assert log(cli, plain)["git"] == {"state": "not-git", "message": "数据仓库不在 git 中,没有提交记录", "more": False, "commits": []}
+    assert log(cli, plain)["git"] == {
+        "state": "not-git", "message": "数据仓库不在 git 中,没有提交记录", "more": False, "uncommitted": False, "commits": []
+    }
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
     assert log(cli, plain)["git"]["state"] == "no-git"
 
@@ -101,3 +103,14 @@ def test_outside_git_and_without_git(cli, repo, tmp_path, monkeypatch):
 def test_an_unknown_task_is_a_usage_error(cli, repo):
     result = cli("log", "r9-99", "-C", str(repo))
     assert result.exit_code == 2 and "没有编号为“r9-99”的任务" in result.stderr
+
+
+def test_uncommitted_changes_are_said(cli, history):
+    assert log(cli, history)["git"]["uncommitted"] is False
+    add_report(history, "r2-01")
+    record = log(cli, history)
+    assert record["git"]["uncommitted"] is False  # r2-01 changed, not r2-03
+    path = history / "data/tasks/r2/r2-03.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# 备注\n", encoding="utf-8")
+    assert log(cli, history)["git"]["uncommitted"] is True
+    assert "尚未提交的修改" in cli("log", "r2-03", "-C", str(history)).stdout

@@ -50,6 +50,7 @@ class GitHistory:
     commits: list[Commit] = field(default_factory=list)
     more: bool = False  # older commits left out
     message: str = ""
+    uncommitted: bool = False  # the file differs from the last commit (or is not in git yet)
 
 
 def data_events(task: Task, day: date) -> list[Event]:
@@ -91,6 +92,10 @@ def git_history(root: Path, rel: str) -> GitHistory:
         return GitHistory("failed", message=f"无法读取 git 历史:{exc.stderr.strip()[:200]}")
     entries = _parse_log(log)
     history = GitHistory("ok", more=len(entries) > MAX_COMMITS)
+    try:
+        history.uncommitted = bool(_git(root, "status", "--porcelain", "--untracked-files=all", "--", rel).strip())
+    except _GitFailed:
+        pass
     entries = entries[: MAX_COMMITS + 1]
     versions = [_version(root, sha, path) for sha, *_, path in entries]
     for i, (sha, author, day, subject, path) in enumerate(entries[:MAX_COMMITS]):

@@ -27,6 +27,8 @@ def log_view(task: Task, rel: str, events: list[Event], history: GitHistory) -> 
     if history.state != "ok":
         parts.append(WrappedText(history.message, style="yellow"))
         return Group(*parts)
+    if history.uncommitted:
+        parts.append(Text("工作区中这个文件有尚未提交的修改(上面的记录已包括,下面的提交不包括)", style="yellow"))
     if not history.commits:
         parts.append(Text("  (这个文件还没有提交过)"))
     for commit in history.commits:
@@ -46,6 +48,7 @@ def log_record(task: Task, rel: str, events: list[Event], history: GitHistory) -
             "state": history.state,
             "message": history.message or None,
             "more": history.more,
+            "uncommitted": history.uncommitted,
             "commits": [
                 {"sha": c.sha, "author": c.author, "date": c.day, "subject": c.subject, "changes": list(c.changes)}
                 for c in history.commits
