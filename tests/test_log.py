@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from test_time_commands import add_report
 
 if shutil.which("git") is None and not os.environ.get("CI"):

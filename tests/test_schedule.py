@@ -15,7 +15,7 @@ ONE = timedelta(days=1)
 
 
 def task(deadline: str, **extra) -> Task:
-    fields = dict(id="t-1", round="r1", number=1, title="问题", lead_units="甲", responsible_units="乙")
+    fields = {"id": "t-1", "round": "r1", "number": 1, "title": "问题", "lead_units": "甲", "responsible_units": "乙"}
     fields.update(deadline=deadline, target="目标", status="正在推进")
     fields.update(extra)
     return Task.model_validate(fields)

@@ -10,8 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from conftest import TODAY, edit
+from conftest import TODAY
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTICES = FIXTURES / "notices"
@@ -208,8 +207,9 @@ def test_two_notices_half_a_year_apart(cli, imported, city, first, second):
         result = cli("import", "notice", str(NOTICES / f"{city}-{bulletin}.txt"), "-C", str(imported), "--today", TODAY)
         assert result.exit_code == 0, result.output
     record = run_json(cli, "diff", first, second, "-C", str(imported))
-    from dufu.validate import load_valid
     from datetime import date
+
+    from dufu.validate import load_valid
 
     data = load_valid(imported, date.fromisoformat(TODAY))
     a, b = data.bulletins[first], data.bulletins[second]

@@ -16,9 +16,9 @@ from .newfiles import units_file
 from .problems import DufuError, InvalidData, UsageError
 from .progress_text import ProgressTextError, parse_measures
 from .repo import Dataset
+from .words import LABELS
 from .writer import Change, change_file
 from .yamlload import MAX_FILE_BYTES
-from .words import LABELS
 from .yamlsplice import add_list_item, append_to_list, set_fields, set_in_item
 from .yamlwrite import adjustment_item, report_item, scalar
 

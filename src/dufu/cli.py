@@ -912,12 +912,11 @@ def export_ledger(
 ) -> None:
     """导出整改台账(Excel):每项任务一行(含最近一次进展),另附各轮次汇总。"""
     with _errors_to_exit():
+        from .config import load_config
         from .files import write_atomic
         from .indexed import with_text
         from .ledger_xlsx import ledger_workbook
         from .validate import load_valid
-
-        from .config import load_config
 
         root = _root(directory)
         data = load_valid(root, _today(today))

@@ -19,12 +19,12 @@ from .models import DONE_STATUSES, Measure, Report, Task, Unit
 from .noticeparse import NoticeError, ParsedNotice, ParsedSection, parse_notice
 from .problems import DufuError, InvalidData
 from .repo import Dataset
-from .units import UnitRegistry, implied_name, split_unit_line
 from .templates import zh_date
+from .units import UnitRegistry, implied_name, split_unit_line
 from .words import LABELS, PUNCTUATION, TASK_FIELDS
 from .writer import change_file, commit_changes
-from .yamlsplice import SpliceError, add_list_item
 from .yamlload import MAX_FILE_BYTES
+from .yamlsplice import SpliceError, add_list_item
 
 _MAX_NOTICE_BYTES = 8 * 1024 * 1024
 

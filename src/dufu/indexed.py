@@ -11,12 +11,12 @@ from datetime import date
 from pathlib import Path
 
 from .dataset import Dataset, build_dataset
-from .sources import SourceFile, discover
 from .index import Index, content_hash, file_stat, open_index, read_data_file
 from .load import LoadedFile, LoadOptions, _load_one, _parse, _validate, gc_paused, load_all
 from .models import Task
 from .peek import peek_task, peek_text, task_stub
 from .problems import DufuError
+from .sources import SourceFile, discover
 from .stored import decode_entry, decode_stub, encode_entry, peek_entry
 from .units import UnitRegistry
 

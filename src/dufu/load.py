@@ -15,8 +15,8 @@ from pydantic import ValidationError
 from .filechecks import check_file, check_strings
 from .files import FileTooLarge, NotRegularFile, read_or_empty, read_regular, reason
 from .models import KINDS, Report, Task
-from .progress import reporter
 from .problems import MAX_PER_CODE, Problem, bound_problems
+from .progress import reporter
 from .sources import SourceFile, misplaced_problem
 from .translate import _MESSAGES, _pydantic_problem
 from .units import UnitRegistry

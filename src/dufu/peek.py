@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from .files import read_or_empty
+from .models import Task
 from .sources import SourceFile
 from .yamlload import MAX_FILE_BYTES
-from .models import Task
 
 _PEEK = {
     key: re.compile(rf"^{key}:[ \t]*(['\"]?)([^'\"\s#]+)\1[ \t]*(?:#.*)?$", re.M) for key in ("id", "round", "number")

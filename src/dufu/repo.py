@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 
 from .dataset import Dataset, build_dataset, natural_key  # noqa: F401
-from .sources import DATA_DIR, FOLDERS, TEMPLATES_DIR, UNITS_FILE, SourceFile, discover, find_root, misplaced_problem  # noqa: F401
 from .load import (  # noqa: F401
     PARALLEL_MIN_FILES,
     LoadedFile,
@@ -28,6 +27,7 @@ from .load import (  # noqa: F401
     load_all,
 )
 from .peek import _peek, peek_ids, peek_task  # noqa: F401
+from .sources import DATA_DIR, FOLDERS, TEMPLATES_DIR, UNITS_FILE, SourceFile, discover, find_root, misplaced_problem  # noqa: F401
 from .translate import _MESSAGES, _field_names, _is_union_tag, _nested_types, _pydantic_problem  # noqa: F401
 from .units import UnitRegistry
 

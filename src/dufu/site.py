@@ -14,9 +14,9 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from .config import DUE_SOON_DAYS
 from .dataset import Dataset
 from .files import write_atomic
-from .config import DUE_SOON_DAYS
 from .ledger import tally_round, tally_units
 from .models import DONE_STATUSES, Task
 from .notice import build_notice

@@ -11,10 +11,10 @@ from datetime import date
 
 from pydantic import ValidationError
 
-from .sources import SourceFile
 from .load import LoadedFile, _without_text
 from .models import KINDS, Adjustment, Milestone, Report, Task
 from .problems import Problem
+from .sources import SourceFile
 
 _TASK_DATES = ("completed_on", "completed_by", "closed_on")
 _TASK_PLAIN = ("id", "round", "number", "title", "lead_units", "responsible_units", "deadline", "status")

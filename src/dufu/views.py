@@ -16,8 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from .cjkwrap import WrappedText
-from .ledger import RoundTally, UnitTally
 from .config import DUE_SOON_DAYS
+from .ledger import RoundTally, UnitTally
 from .models import Task
 from .schedule import PACE_WORDS, WARNING_STYLES, adjustment_words, checkpoints, timing
 from .templates import circled, zh_date
