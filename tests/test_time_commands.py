@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, edit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTICES = FIXTURES / "notices"
@@ -251,3 +251,11 @@ def test_the_sanming_notices_differ_by_exactly_four_reports_and_four_rewritten_t
         "较上期没有新增完成整改的任务。截至2024年11月30日,第一轮督察整改任务17项,均已完成整改;"
         "第二轮督察整改任务11项,已完成整改7项,剩余4项正在推进。另有4项任务报告了新的整改进展。"
     )
+
+
+def test_units_the_registry_lacks_are_counted_as_written_when_e312_is_off(cli, timeline):
+    (timeline / "dufu.toml").write_text('[rules]\nE312 = "off"\n', encoding="utf-8")
+    edit(timeline / "data/tasks/r3-06.yaml", "lead_units: 市生态环境局", "lead_units: 市生态环境局、市外事办")
+    rows = {u["unit"]: u for u in run_json(cli, "status", "-C", str(timeline), "--by", "unit", "--as-of", "2025-07-15")["units"]}
+    assert rows["市外事办"]["tasks"] == 1 and rows["市外事办"]["lead"] == 1
+    assert rows["市生态环境局"]["tasks"] == 5  # still counted once for r3-06

@@ -157,14 +157,17 @@ class UnitTally:
 
 
 def tally_units(data: Dataset, day: date, due_soon_days: int) -> list[UnitTally]:
-    """Every unit with itemized tasks, worst first: most overdue, then behind, due soon, open."""
+    """Every unit with itemized tasks, worst first: most overdue, then behind, due soon, open.
+    A unit counts under its registered name; one the registry lacks (where E312 is turned off)
+    under the name as written, so no task goes uncounted."""
     tallies: dict[str, UnitTally] = {}
     for round_id in data.rounds:
         for task in data.tasks_of(round_id):
             now = task.at(day)
-            lead, _ = data.units.read_line(now.lead_units)
+            lead = [n for names in data.units.read_line(now.lead_units) for n in names]
+            responsible = [n for names in data.units.read_line(now.responsible_units) for n in names]
             t = timing(task, day, due_soon_days)
-            for name in units_of(data, now):
+            for name in dict.fromkeys(lead + responsible):  # unregistered names (E312 turned off) as written
                 tally = tallies.setdefault(name, UnitTally(name))
                 tally.tasks += 1
                 tally.lead += name in lead
