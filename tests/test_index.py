@@ -134,7 +134,22 @@ def _units(root: Path, rng: random.Random) -> None:
         path.write_text(text + "  - name: 市新设局\n", encoding="utf-8")
 
 
-EDITS = [_same_size_same_mtime, _content, _rename, _delete, _new_file, _config, _template, _units]
+def _custom_template(root: Path, rng: random.Random) -> None:
+    """A bulletin naming a template of its own, which comes and goes (E354 when it is missing):
+    a problem across files that depends on a file outside data/."""
+    bulletin = root / "data" / "bulletins" / "2024-06-24.yaml"
+    text = bulletin.read_text(encoding="utf-8")
+    if "template: custom.txt.j2" not in text:
+        bulletin.write_text(text.rstrip("\n") + "\ntemplate: custom.txt.j2\n", encoding="utf-8")
+    custom = root / "templates" / "custom.txt.j2"
+    if custom.exists() and rng.random() < 0.5:
+        custom.unlink()
+    else:
+        custom.parent.mkdir(exist_ok=True)
+        shutil.copy(PROJECT / "src" / "dufu" / "templates" / "bulletin.txt.j2", custom)
+
+
+EDITS = [_same_size_same_mtime, _content, _rename, _delete, _new_file, _config, _template, _units, _custom_template]
 
 
 @pytest.mark.parametrize("racy_ns", [index_module.RACY_NS, 0])
@@ -335,3 +350,22 @@ def test_a_write_through_the_writer_is_noticed(cli, repo, monkeypatch):
     assert (repo / rel).stat().st_size == len(text)
     assert_warm_equals_cold(cli, repo)
     assert "基本完成" in cli("show", "r2-04", "-C", str(repo)).output
+
+
+def test_a_warm_validation_answers_from_the_verdict_and_notices_a_template_gone(cli, repo, monkeypatch):
+    """Nothing changed: validate reads no data file and decodes no model; a template removed
+    since (outside data/) is still noticed."""
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    _custom_template(repo, random.Random(1))
+    (repo / "templates" / "custom.txt.j2").parent.mkdir(exist_ok=True)
+    shutil.copy(PROJECT / "src" / "dufu" / "templates" / "bulletin.txt.j2", repo / "templates" / "custom.txt.j2")
+    first = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    assert first.exit_code == 0, first.output
+    monkeypatch.setattr(indexed, "decode_entry", lambda *a: pytest.fail("a model was decoded"))
+    monkeypatch.setattr(indexed, "_load_keyed", lambda *a: pytest.fail("a file was loaded"))
+    assert cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json").output == first.output
+    (repo / "templates" / "custom.txt.j2").unlink()
+    monkeypatch.undo()
+    gone = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    assert gone.exit_code == 1 and "E354" in gone.output
+    assert gone.output == cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json", "--no-cache").output

@@ -431,7 +431,7 @@ def validate(
         from .validate import validate_repository
 
         root = _root(directory or _common_folder(paths))
-        result = validate_repository(root, _today(today), paths or None, keep_text=False, cache=not no_cache)
+        result = validate_repository(root, _today(today), paths or None, keep_text=False, cache=not no_cache, need_data=False)
         _report(root, result, fmt)
         if result.errors or (strict and result.warnings):
             raise typer.Exit(EXIT_ERRORS)

@@ -125,6 +125,7 @@ class Index:
     stamp: int = 0
     new: dict[str, list] = field(default_factory=dict)
     changed: bool = False
+    verdict: dict | None = None  # the cross-file problems of the repository as last validated whole
     started: int = field(default_factory=time.time_ns)
 
     @property
@@ -150,7 +151,7 @@ class Index:
     def _signed_document(self) -> bytearray:
         """What _sign(key, json of the index) gives, built entry by entry in one buffer: the
         index is never held as one string, its bytes and a signed copy at once."""
-        head = json.dumps({"env": self.env, "stamp": self.started}, ensure_ascii=False)
+        head = json.dumps({"env": self.env, "stamp": self.started, "verdict": self.verdict}, ensure_ascii=False)
         out = bytearray(b"0" * 64 + b"\n" + head[:-1].encode("utf-8") + b', "files": {')
         for n, (rel, record) in enumerate(self.new.items()):
             item = json.dumps({rel: record}, ensure_ascii=False)[1:-1]
@@ -166,6 +167,10 @@ class Index:
         problems that depend on the day)."""
         latest = entry["latest"]
         return entry["today"] == self.today or latest is None or latest <= min(entry["today"], self.today)
+
+    def set_verdict(self, verdict: dict | None) -> None:
+        if verdict != self.verdict:
+            self.verdict, self.changed = verdict, True
 
     def remember(self, rel: str, stat: list[int] | None, digest: str | None, entry: dict | None) -> None:
         """Keep an entry for the file whose stat (taken before reading) and content hash are given."""
@@ -235,4 +240,6 @@ def open_index(root: Path, today: date) -> Index:
     if not isinstance(document, dict) or document.get("env") != index.env:
         return index
     index.old, index.stamp = document["files"], document["stamp"]
+    verdict = document.get("verdict")
+    index.verdict = verdict if isinstance(verdict, dict) else None
     return index

@@ -7,6 +7,8 @@ the index carry no progress prose; ``with_text`` loads it for the few tasks a co
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -16,14 +18,15 @@ from .load import LoadedFile, LoadOptions, _load_one, _parse, _validate, gc_paus
 from .models import Task
 from .peek import peek_task, peek_text, task_stub
 from .problems import DufuError
-from .sources import SourceFile, discover
-from .stored import decode_entry, decode_stub, encode_entry, peek_entry
+from .problems import Problem
+from .sources import TEMPLATES_DIR, SourceFile, discover, misplaced_problem
+from .stored import decode_entry, decode_problem, decode_stub, encode_entry, encode_problem, peek_entry
 from .units import UnitRegistry
 
 
-def load_indexed(root: Path, today: date, only: set[str] | None = None) -> Dataset:
+def load_indexed(root: Path, today: date, only: set[str] | None = None) -> tuple[Dataset, Index, list[SourceFile]]:
     """What load_repository(root, today, only, keep_text=False) gives, reading only changed
-    files."""
+    files; with the index (to be saved by the caller, once it has the verdict) and the sources."""
     sources = discover(root)
     index = open_index(root, today)
     entries = {i: index.lookup(s.rel, s.path, s.stat) for i, s in enumerate(sources) if s.kind is not None}
@@ -41,11 +44,59 @@ def load_indexed(root: Path, today: date, only: set[str] | None = None) -> Datas
     options = LoadOptions(root, today, units, keep_text=False)  # with_text loads prose where needed
     for i, item in zip(todo, _load_some(index, sources, todo, entries, options), strict=True):
         loaded[i] = item
-    index.save()
     data = build_dataset(root, loaded)
     data.files = len(sources)
     data.peeked = peeked
-    return data
+    return data, index, sources
+
+
+def verdict_key(root: Path, sources: list[SourceFile], index: Index) -> str | None:
+    """What the cross-file checks of the whole repository depend on: every data file's content
+    (by its hash in the index), the misplaced and refused files, and the files under
+    templates/ (a bulletin's template must exist). None when a file has no hash."""
+    state = []
+    for source in sources:
+        record = index.new.get(source.rel) if source.kind is not None else None
+        if source.kind is not None and record is None:
+            return None
+        state.append([source.rel, source.kind, source.refused, record[4] if record else None])
+    return content_hash(json.dumps([state, _templates_state(root)], ensure_ascii=False).encode("utf-8"))
+
+
+def _templates_state(root: Path) -> list:
+    out = []
+    for folder, dirs, files in os.walk(root / TEMPLATES_DIR):
+        dirs.sort()
+        for name in sorted(files):
+            try:
+                info = os.lstat(os.path.join(folder, name))
+            except OSError:
+                continue
+            out.append([os.path.relpath(os.path.join(folder, name), root), info.st_mode, info.st_size, info.st_mtime_ns])
+    return out
+
+
+def warm_problems(root: Path, today: date) -> tuple[list[Problem], int] | None:
+    """The problems of the whole repository straight from the index, when no data file changed
+    since it was last validated whole (none of them decoded); None when something did."""
+    sources = discover(root)
+    index = open_index(root, today)
+    if index.verdict is None:
+        return None
+    problems = []
+    for source in sources:
+        if source.kind is None:
+            problems.append(misplaced_problem(source))
+            continue
+        entry = index.lookup(source.rel, source.path, source.stat)
+        if entry is None or entry.get("partial"):
+            return None
+        problems.extend(decode_problem(p) for p in entry["problems"])
+    if verdict_key(root, sources, index) != index.verdict.get("key"):
+        return None
+    problems.extend(decode_problem(p) for p in index.verdict["cross"])
+    index.save()
+    return problems, len(sources)
 
 
 def _peek_others(index: Index, sources, only: set[str], entries: dict, loaded: list, today: date) -> set[str]:

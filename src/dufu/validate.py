@@ -29,29 +29,56 @@ class ValidationResult:
 
 
 def validate_repository(
-    root: Path, today: date, paths: list[Path] | None = None, keep_text: bool = True, cache: bool = False
+    root: Path,
+    today: date,
+    paths: list[Path] | None = None,
+    keep_text: bool = True,
+    cache: bool = False,
+    need_data: bool = True,
 ) -> ValidationResult:
     """Every problem in the repository (or in the named files), sorted by file and position,
     with the repository's configured severities applied. keep_text=False drops the progress
     prose once checked (validation alone needs no more). cache=True reads unchanged files'
     results from the repository's index (and updates it); tasks taken from it have no prose
-    (``indexed.with_text`` loads it)."""
+    (``indexed.with_text`` loads it). need_data=False (the validate command) lets a warm run
+    answer from the index alone; the result's data is then None."""
     config = load_config(root)
     only = None if paths is None else _selection(root, paths)
+    if cache and only is None and not need_data:
+        from .indexed import warm_problems
+
+        warm = warm_problems(root, today)
+        if warm is not None:
+            return _result(None, config, warm[0], None, warm[1])
     with gc_paused():
         if cache:
-            from .indexed import load_indexed
-
-            data = load_indexed(root, today, only)
+            data, cross = _load_and_check_indexed(root, today, only)
         else:
             data = load_repository(root, today, only, keep_text)
-        problems = list(data.problems)
-        problems.extend(check_dataset(data))
+            cross = check_dataset(data)
+    return _result(data, config, [*data.problems, *cross], only, data.files if only is None else len(only))
+
+
+def _load_and_check_indexed(root: Path, today: date, only: set[str] | None):
+    """load_indexed and the checks across files; the index is saved with their verdict (when
+    the whole repository was loaded)."""
+    from .indexed import encode_problem, load_indexed, verdict_key
+
+    data, index, sources = load_indexed(root, today, only)
+    cross = check_dataset(data)
+    if only is None:
+        key = verdict_key(root, sources, index)
+        index.set_verdict(None if key is None else {"key": key, "cross": [encode_problem(p) for p in cross]})
+    index.save()
+    return data, cross
+
+
+def _result(data, config, problems: list, only: set[str] | None, files: int) -> "ValidationResult":
     if only is not None:
         problems = [p for p in problems if p.path in only]
     problems = bound_problems(config.apply(problems))
     problems.sort(key=lambda p: (p.path, p.omitted > 0, p.line, p.col, p.code))
-    return ValidationResult(data, problems, data.files if only is None else len(only))
+    return ValidationResult(data, problems, files)
 
 
 def _selection(root: Path, paths: list[Path]) -> set[str] | None:
