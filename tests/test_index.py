@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, TODAY
+from conftest import PROJECT, TODAY, edit
 
 from dufu import index as index_module
 from dufu import indexed
@@ -188,7 +188,8 @@ def _index_entries(root: Path) -> dict:
 
 def _damage_cases():
     def corrupt(raw: bytes) -> bytes:
-        return raw.replace("正在推进".encode(), "已完成".encode() + b"\x00\x00\x00")
+        changed = raw.replace("正在推进".encode(), "已完成".encode() + b"\x00\x00\x00")  # models.json
+        return changed.replace(b"data/tasks", b"data/t\x00sks", 1)  # index.json
 
     def truncated(raw: bytes) -> bytes:
         return raw[: len(raw) // 2]
@@ -208,6 +209,30 @@ def test_damaged_index_is_ignored_and_rebuilt(cli, repo, damage):
     assert _index_entries(repo) == {}
     assert run_all(cli, repo, cached=True) == expected
     assert len(_index_entries(repo)) == 8  # rebuilt
+
+
+@pytest.mark.parametrize("damage", list(_damage_cases()))
+def test_damaged_models_are_ignored_and_the_files_read_again(cli, repo, damage):
+    """The models are kept apart (models.json), signed the same way; a damaged one costs a
+    reload of the files, never a wrong answer."""
+    expected = run_all(cli, repo, cached=False)
+    run_all(cli, repo, cached=True)
+    path = repo / ".dufu" / "models.json"
+    path.write_bytes(_damage_cases()[damage](path.read_bytes()))
+    assert run_all(cli, repo, cached=True) == expected
+    assert run_all(cli, repo, cached=True) == expected
+
+
+def test_models_of_an_older_content_are_not_used(cli, repo):
+    """index.json and models.json written by different runs (or processes): a model is used
+    only for the content hash it was made from."""
+    run_all(cli, repo, cached=True)
+    older = (repo / ".dufu" / "models.json").read_bytes()
+    edit(repo / "data" / "tasks" / "r2-02.yaml", "status: 正在推进", "status: 正在整改")
+    expected = run_all(cli, repo, cached=False)
+    run_all(cli, repo, cached=True)
+    (repo / ".dufu" / "models.json").write_bytes(older)  # validly signed, but of the old r2-02
+    assert run_all(cli, repo, cached=True) == expected
 
 
 def test_index_from_another_version_is_ignored(cli, repo, monkeypatch):

@@ -1,4 +1,6 @@
-"""The index kept between runs in ``.dufu/index.json``: what each data file gave last time.
+"""The index kept between runs in ``.dufu/``: what each data file gave last time, its stat data,
+content hash and problems in ``index.json``, its model in ``models.json`` (read only by the
+commands that need models, and used only for the content hash it was made from).
 
 An entry is used only for a file whose content is known to be unchanged: its size, mtime,
 ctime and inode are those recorded and it was last changed well before the index was
@@ -34,7 +36,8 @@ from .yamlload import MAX_FILE_BYTES
 
 FOLDER = ".dufu"
 NAME = "index.json"
-FORMAT = "dufu-index 1"
+MODELS = "models.json"  # the entries' models, apart: a warm validation never reads them
+FORMAT = "dufu-index 2"
 RACY_NS = 3_000_000_000  # files changed this close to the index's writing are hashed again
 MAX_INDEX_BYTES = 1 << 30
 
@@ -127,10 +130,24 @@ class Index:
     changed: bool = False
     verdict: dict | None = None  # the cross-file problems of the repository as last validated whole
     started: int = field(default_factory=time.time_ns)
+    models: dict[str, list] | None = None  # rel -> [content hash, model], read when first needed
 
     @property
     def path(self) -> Path:
         return self.root / FOLDER / NAME
+
+    def with_model(self, rel: str, entry: dict) -> dict | None:
+        """The entry with its model, from models.json (read once, checked like the index);
+        None when models.json has no model for this content (the file is then loaded again)."""
+        if "model" in entry or not entry.get("m"):
+            return entry if "model" in entry else {**entry, "model": None}
+        if self.models is None:
+            self.models = _read_document(self.key, self.root / FOLDER / MODELS, self.env) or {}
+        stored = self.models.get(rel)
+        digest = (self.new.get(rel) or self.old.get(rel) or [None] * 5)[4]
+        if not isinstance(stored, list) or len(stored) != 2 or stored[0] != digest:
+            return None
+        return {**entry, "model": stored[1]}
 
     def lookup(self, rel: str, path: Path, found: tuple | None = None) -> dict | None:
         """The stored entry of a file whose content is unchanged, else None. found: the file's
@@ -151,10 +168,28 @@ class Index:
     def _signed_document(self) -> bytearray:
         """What _sign(key, json of the index) gives, built entry by entry in one buffer: the
         index is never held as one string, its bytes and a signed copy at once."""
-        head = json.dumps({"env": self.env, "stamp": self.started, "verdict": self.verdict}, ensure_ascii=False)
-        out = bytearray(b"0" * 64 + b"\n" + head[:-1].encode("utf-8") + b', "files": {')
-        for n, (rel, record) in enumerate(self.new.items()):
-            item = json.dumps({rel: record}, ensure_ascii=False)[1:-1]
+        head = {"env": self.env, "stamp": self.started, "verdict": self.verdict}
+        return self._signed(head, ((rel, [*record[:5], _meta(record[5])]) for rel, record in self.new.items()))
+
+    def _signed_models(self) -> bytearray:
+        """models.json: every entry's model by file, with the content hash it belongs to."""
+        def models():
+            for rel, record in self.new.items():
+                entry = record[5]
+                if "model" in entry:
+                    if entry["model"] is not None:
+                        yield rel, [record[4], entry["model"]]
+                elif entry.get("m"):
+                    stored = (self.models or {}).get(rel)
+                    if isinstance(stored, list) and len(stored) == 2 and stored[0] == record[4]:
+                        yield rel, stored
+
+        return self._signed({"env": self.env}, models())
+
+    def _signed(self, head: dict, items) -> bytearray:
+        out = bytearray(b"0" * 64 + b"\n" + json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "files": {')
+        for n, (rel, value) in enumerate(items):
+            item = json.dumps({rel: value}, ensure_ascii=False)[1:-1]
             out += (", " + item if n else item).encode("utf-8")
         out += b"}}"
         with memoryview(out) as view:
@@ -188,8 +223,12 @@ class Index:
             if not folder.exists():
                 folder.mkdir()
                 write_atomic(folder / ".gitignore", b"# dufu's index of this repository: never commit it\n*\n")
-            if folder.is_symlink() or not folder.is_dir() or self.path.is_symlink():
+            if folder.is_symlink() or not folder.is_dir() or self.path.is_symlink() or (folder / MODELS).is_symlink():
                 return
+            if any("model" in record[5] for record in self.new.values()):  # new models: models.json first
+                if self.models is None:
+                    self.models = _read_document(self.key, folder / MODELS, self.env) or {}
+                write_atomic(folder / MODELS, self._signed_models())
             write_atomic(self.path, self._signed_document())
         except (OSError, DufuError, ValueError):  # ValueError: text json cannot write as UTF-8
             return
@@ -227,19 +266,37 @@ def open_index(root: Path, today: date) -> Index:
     are made for a day (today's date gives "later than today" problems) and reused on another
     day when the file states no date that late."""
     index = Index(root, today.isoformat(), environment(root), _secret())
-    raw = None if index.key is None else _read_regular(index.path, MAX_INDEX_BYTES)
-    if raw is None:
-        return index
-    text = _verified(index.key, raw)
-    del raw  # neither the index's bytes nor its text are kept alongside its entries
-    try:
-        document = None if text is None else json.loads(text)
-    except ValueError:
-        return index
-    del text
-    if not isinstance(document, dict) or document.get("env") != index.env:
+    document = _read_document(index.key, index.path, index.env, whole=True)
+    if document is None:
         return index
     index.old, index.stamp = document["files"], document["stamp"]
     verdict = document.get("verdict")
     index.verdict = verdict if isinstance(verdict, dict) else None
     return index
+
+
+def _read_document(key: bytes | None, path: Path, env: dict, whole: bool = False):
+    """A signed document's files (the whole document when whole), or None when it is missing,
+    damaged, signed by someone else or made for another environment."""
+    raw = None if key is None else _read_regular(path, MAX_INDEX_BYTES)
+    if raw is None:
+        return None
+    text = _verified(key, raw)
+    del raw  # neither the bytes nor the text are kept alongside the entries
+    try:
+        document = None if text is None else json.loads(text)
+    except ValueError:
+        return None
+    del text
+    if not isinstance(document, dict) or document.get("env") != env or not isinstance(document.get("files"), dict):
+        return None
+    return document if whole else document["files"]
+
+
+def _meta(entry: dict) -> dict:
+    """What index.json keeps of an entry: all but the model, and whether there is one."""
+    if "model" not in entry:
+        return entry
+    meta = {name: value for name, value in entry.items() if name != "model"}
+    meta["m"] = entry["model"] is not None
+    return meta

@@ -128,8 +128,9 @@ def _load_some(index: Index, sources: list[SourceFile], chosen: list[int], entri
     misses = []
     for i in chosen:
         entry = entries.get(i)
-        if entry is not None and not entry.get("partial"):
-            out[i] = decode_entry(sources[i], entry)
+        full = None if entry is None or entry.get("partial") else index.with_model(sources[i].rel, entry)
+        if full is not None:
+            out[i] = decode_entry(sources[i], full)
         else:
             misses.append(i)
     for i, (item, stat, digest, entry) in zip(
