@@ -24,11 +24,13 @@ from .stored import decode_entry, decode_problem, decode_stub, encode_entry, enc
 from .units import UnitRegistry
 
 
-def load_indexed(root: Path, today: date, only: set[str] | None = None) -> tuple[Dataset, Index, list[SourceFile]]:
+def load_indexed(
+    root: Path, today: date, only: set[str] | None = None, opened: tuple[list[SourceFile], Index] | None = None
+) -> tuple[Dataset, Index, list[SourceFile]]:
     """What load_repository(root, today, only, keep_text=False) gives, reading only changed
-    files; with the index (to be saved by the caller, once it has the verdict) and the sources."""
-    sources = discover(root)
-    index = open_index(root, today)
+    files; with the index (to be saved by the caller, once it has the verdict) and the sources.
+    opened: the sources and index warm_problems found, when it could not answer."""
+    sources, index = opened or (discover(root), open_index(root, today))
     entries = {i: index.lookup(s.rel, s.path, s.stat) for i, s in enumerate(sources) if s.kind is not None}
     loaded: list[LoadedFile | None] = [None] * len(sources)
     units = None
@@ -76,13 +78,15 @@ def _templates_state(root: Path) -> list:
     return out
 
 
-def warm_problems(root: Path, today: date) -> tuple[list[Problem], int] | None:
+def warm_problems(root: Path, today: date) -> tuple[list[Problem] | None, tuple[list[SourceFile], Index]]:
     """The problems of the whole repository straight from the index, when no data file changed
-    since it was last validated whole (none of them decoded); None when something did."""
+    since it was last validated whole (no model read); else None, with the sources and index
+    found on the way (for load_indexed)."""
     sources = discover(root)
     index = open_index(root, today)
+    opened = (sources, index)
     if index.verdict is None:
-        return None
+        return None, opened
     problems = []
     for source in sources:
         if source.kind is None:
@@ -90,13 +94,13 @@ def warm_problems(root: Path, today: date) -> tuple[list[Problem], int] | None:
             continue
         entry = index.lookup(source.rel, source.path, source.stat)
         if entry is None or entry.get("partial"):
-            return None
+            return None, opened
         problems.extend(decode_problem(p) for p in entry["problems"])
     if verdict_key(root, sources, index) != index.verdict.get("key"):
-        return None
+        return None, opened
     problems.extend(decode_problem(p) for p in index.verdict["cross"])
     index.save()
-    return problems, len(sources)
+    return problems, opened
 
 
 def _peek_others(index: Index, sources, only: set[str], entries: dict, loaded: list, today: date) -> set[str]:

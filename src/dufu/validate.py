@@ -44,27 +44,28 @@ def validate_repository(
     answer from the index alone; the result's data is then None."""
     config = load_config(root)
     only = None if paths is None else _selection(root, paths)
+    opened = None
     if cache and only is None and not need_data:
         from .indexed import warm_problems
 
-        warm = warm_problems(root, today)
+        warm, opened = warm_problems(root, today)
         if warm is not None:
-            return _result(None, config, warm[0], None, warm[1])
+            return _result(None, config, warm, None, len(opened[0]))
     with gc_paused():
         if cache:
-            data, cross = _load_and_check_indexed(root, today, only)
+            data, cross = _load_and_check_indexed(root, today, only, opened)
         else:
             data = load_repository(root, today, only, keep_text)
             cross = check_dataset(data)
     return _result(data, config, [*data.problems, *cross], only, data.files if only is None else len(only))
 
 
-def _load_and_check_indexed(root: Path, today: date, only: set[str] | None):
+def _load_and_check_indexed(root: Path, today: date, only: set[str] | None, opened=None):
     """load_indexed and the checks across files; the index is saved with their verdict (when
     the whole repository was loaded)."""
     from .indexed import encode_problem, load_indexed, verdict_key
 
-    data, index, sources = load_indexed(root, today, only)
+    data, index, sources = load_indexed(root, today, only, opened)
     cross = check_dataset(data)
     if only is None:
         key = verdict_key(root, sources, index)
