@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import stat
@@ -187,10 +188,14 @@ class Index:
         return self._signed({"env": self.env}, models())
 
     def _signed(self, head: dict, items) -> bytearray:
-        out = bytearray(b"0" * 64 + b"\n" + json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "files": {')
-        for n, (rel, value) in enumerate(items):
-            item = json.dumps({rel: value}, ensure_ascii=False)[1:-1]
-            out += (", " + item if n else item).encode("utf-8")
+        """The signed document: head, then the items as "files", encoded 1,000 at a time into
+        one buffer (never the whole index as one string, nor one encoder call per file)."""
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        out = bytearray(b"0" * 64 + b"\n" + encode(head)[:-1].encode("utf-8") + b', "files": {')
+        items, first = iter(items), True
+        while chunk := dict(itertools.islice(items, 1000)):
+            out += ("" if first else ", ").encode() + encode(chunk)[1:-1].encode("utf-8")
+            first = False
         out += b"}}"
         with memoryview(out) as view:
             out[:64] = _mac(self.key, view[65:])
