@@ -77,13 +77,18 @@ def draft_bulletin(data: Dataset, as_of: date, today: date, base_id: str | None 
     return base.model_copy(update={"id": "draft", "as_of": as_of, "date": today, "totals": None})
 
 
+def bulletin_before(data: Dataset, day: date) -> Bulletin | None:
+    """The latest notice cut off before day ("the last notice"), or None."""
+    earlier = [b for b in data.bulletins.values() if b.as_of < day]
+    return max(earlier, key=lambda b: (b.as_of, b.date, b.id)) if earlier else None
+
+
 def stale_tasks(data: Dataset, draft: Bulletin) -> tuple[Bulletin | None, list[Task]]:
     """The previous notice before a draft, and the tasks the draft lists that have no report
     dated after that notice's cut-off (the draft repeats their old progress)."""
     from .notice import listed_tasks
 
-    earlier = [b for b in data.bulletins.values() if b.as_of < draft.as_of]
-    previous = max(earlier, key=lambda b: (b.as_of, b.date, b.id)) if earlier else None
+    previous = bulletin_before(data, draft.as_of)
     since = previous.as_of if previous else date.min
     stale = [t for t in listed_tasks(data, draft) if not any(since < r.as_of <= draft.as_of for r in t.progress)]
     return previous, stale

@@ -12,6 +12,7 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import date
 
+from .bulletin import bulletin_before
 from .deadline import parse_day
 from .ledger import RoundTally, tally_all
 from .models import ADJUSTABLE, DONE_STATUSES, Bulletin, Measure, Report, Task
@@ -84,10 +85,9 @@ def resolve_side(data: Dataset, text: str) -> Side:
 
 def default_before(data: Dataset, after: Side) -> Side:
     """The latest bulletin cut off before the later side: "since the last notice"."""
-    earlier = [b for b in data.bulletins.values() if b.as_of < after.day]
-    if not earlier:
+    latest = bulletin_before(data, after.day)
+    if latest is None:
         raise UsageError("没有截至日期早于比较日期的公告,请写明要比较的两个公告或日期")
-    latest = max(earlier, key=lambda b: (b.as_of, b.date, b.id))
     return Side(latest.as_of, latest)
 
 

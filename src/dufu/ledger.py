@@ -53,7 +53,7 @@ def tally_round(data: Dataset, round_id: str, day: date) -> RoundTally:
         counts[group.status_at(day)] += group.count
     for task in data.tasks_of(round_id):
         counts[task.status_at(day)] += 1
-        overdue += task.is_overdue_at(day)
+        overdue += timing(task, day).overdue
     by_status = {status: counts[status] for status in STATUSES if counts[status]}
     done = sum(n for status, n in by_status.items() if status in DONE_STATUSES)
     return RoundTally(rnd, sum(by_status.values()), done, overdue, by_status)
@@ -105,10 +105,14 @@ def select_tasks(
 
 
 def units_of(data: Dataset, task: Task) -> list[str]:
-    """Canonical names of the units that lead or are responsible for a task."""
-    lead, _ = data.units.read_line(task.lead_units)
-    responsible, _ = data.units.read_line(task.responsible_units)
-    return lead + [name for name in responsible if name not in lead]
+    """The units that lead or are responsible for a task, each once: by registered name, and
+    one the registry lacks (where E312 is turned off) as written."""
+    return list(dict.fromkeys(_unit_names(data, task.lead_units) + _unit_names(data, task.responsible_units)))
+
+
+def _unit_names(data: Dataset, line: str) -> list[str]:
+    names, unknown = data.units.read_line(line)
+    return names + unknown
 
 
 def resolve_unit_query(data: Dataset, written: str) -> str:
@@ -164,10 +168,9 @@ def tally_units(data: Dataset, day: date, due_soon_days: int) -> list[UnitTally]
     for round_id in data.rounds:
         for task in data.tasks_of(round_id):
             now = task.at(day)
-            lead = [n for names in data.units.read_line(now.lead_units) for n in names]
-            responsible = [n for names in data.units.read_line(now.responsible_units) for n in names]
+            lead = _unit_names(data, now.lead_units)
             t = timing(task, day, due_soon_days)
-            for name in dict.fromkeys(lead + responsible):  # unregistered names (E312 turned off) as written
+            for name in units_of(data, now):
                 tally = tallies.setdefault(name, UnitTally(name))
                 tally.tasks += 1
                 tally.lead += name in lead

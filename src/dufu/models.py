@@ -242,11 +242,6 @@ class Task(_Model):
             return report.status
         return OPEN_STATUS if self.status in DONE_STATUSES else self.status
 
-    def is_overdue_at(self, day: date) -> bool:
-        """Not done by day and past its due date (the due day itself is still in time)."""
-        due = self.at(day).due
-        return self.status_at(day) not in DONE_STATUSES and due is not None and due.date is not None and due.date < day
-
 
 class Totals(_Model):
     """Published tallies of one round, kept to check against the tasks."""
