@@ -16,6 +16,7 @@ from .newfiles import units_file
 from .problems import DufuError, InvalidData, UsageError
 from .progress_text import ProgressTextError, parse_measures
 from .repo import Dataset
+from .schedule import checkpoint_goal
 from .words import LABELS
 from .writer import Change, change_file
 from .yamlload import MAX_FILE_BYTES
@@ -132,9 +133,9 @@ def mark_milestone(data: Dataset, task_id: str, due: date, day: date) -> Change:
     """`dufu milestone done`: the milestone due that day was met on day."""
     task = find_task(data, task_id)
     found = [i for i, m in enumerate(task.milestones) if m.due == due]
-    stage = next((s for s in (task.at(day).due.stages if task.at(day).due else ()) if s.date == due), None)
-    if not found and stage is not None:  # a stage of a staged deadline: recorded as a milestone met
-        return add_milestone(data, task_id, due, f"{stage.label or '阶段'}目标", day)
+    stage_goal = None if found else checkpoint_goal(task, day, due)
+    if stage_goal is not None:  # a stage of a staged deadline: recorded as a milestone met
+        return add_milestone(data, task_id, due, stage_goal, day)
     if not found:
         known = "、".join(str(m.due) for m in task.milestones) or "(无)"
         raise UsageError(f"任务 {task.id} 没有 {due} 的节点目标。已有节点:{known}")

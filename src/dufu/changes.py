@@ -167,10 +167,10 @@ def _item_changes(old: Measure, new: Measure, number: int) -> list[TextChange]:
     return out
 
 
-def cover_note(changes: Changes, data: Dataset) -> str:
+def cover_note(changes: Changes) -> str:
     """A short paragraph for the cover note: 较上期新增完成整改N项……, counts from the data."""
     since = "较上期" if changes.before.bulletin else f"较{zh_date(changes.before.day)}"
-    p = PUNCTUATION[_punctuation(data, changes)]
+    p = PUNCTUATION[_punctuation(changes)]
     done = changes.newly_done
     count = sum(new.done - old.done for old, new in changes.rounds)  # tasks known only by count too
     if count > 0:
@@ -203,7 +203,7 @@ def _other_changes(changes: Changes, comma: str) -> str:
     return ("另有" + comma.join(parts) + "。") if parts else ""
 
 
-def _punctuation(data: Dataset, changes: Changes) -> str:
+def _punctuation(changes: Changes) -> str:
     for side in (changes.after, changes.before):
         if side.bulletin is not None:
             return side.bulletin.punctuation

@@ -254,6 +254,8 @@ def _failures(open_tasks, day: date, window: int, kinds: list) -> dict:
     """Ids of the open tasks each --fail-on kind names (overdue, behind, due-soon)."""
     from .schedule import timing
 
+    if not kinds:
+        return {}
     timings = [(task.id, timing(task, day, window)) for task in open_tasks]
     attribute = {"overdue": "overdue", "behind": "behind", "due-soon": "due_soon"}
     return {kind.value: [i for i, t in timings if getattr(t, attribute[kind.value])] for kind in kinds}
@@ -405,7 +407,7 @@ def diff(
         earlier = resolve_side(data, before) if before is not None else default_before(data, later)
         with_text(data, list(data.tasks.values()))
         changes = compare(data, earlier, later)
-        note = cover_note(changes, data)
+        note = cover_note(changes)
         if fmt is DiffFormat.json:
             _echo(_dumps(changes_record(changes, note)))
         elif fmt is DiffFormat.text:

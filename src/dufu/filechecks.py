@@ -131,7 +131,7 @@ def check_task_file(task: Task, rel: str, today: date, units: UnitRegistry | Non
         except ValueError as exc:
             out.add(rel, path, "E320", str(exc))
     _check_task_dates(task, rel, today, out)
-    _check_adjustments(task, rel, today, out)
+    _check_adjustments_and_milestones(task, rel, today, out)
     _check_reports(task, rel, today, out)
     _check_typography(rel, task_texts(task), out)
 
@@ -162,7 +162,7 @@ def _check_units(line: str, path: tuple, rel: str, units: UnitRegistry, out: Col
         out.add(rel, path, "E312", f"单位“{written}”不在单位名录中", hint)
 
 
-def _check_adjustments(task: Task, rel: str, today: date, out: Collector) -> None:
+def _check_adjustments_and_milestones(task: Task, rel: str, today: date, out: Collector) -> None:
     for i in range(1, len(task.adjustments)):
         before, after = task.adjustments[i - 1].on, task.adjustments[i].on
         if after <= before:

@@ -142,13 +142,15 @@ class Index:
         None when models.json has no model for this content (the file is then loaded again)."""
         if "model" in entry or not entry.get("m"):
             return entry if "model" in entry else {**entry, "model": None}
+        stored = self._stored_model(rel, (self.new.get(rel) or self.old.get(rel) or [None] * 5)[4])
+        return None if stored is None else {**entry, "model": stored[1]}
+
+    def _stored_model(self, rel: str, digest: str | None) -> list | None:
+        """[digest, model] from models.json (read once) when it holds rel's model for that content."""
         if self.models is None:
             self.models = _read_document(self.key, self.root / FOLDER / MODELS, self.env) or {}
         stored = self.models.get(rel)
-        digest = (self.new.get(rel) or self.old.get(rel) or [None] * 5)[4]
-        if not isinstance(stored, list) or len(stored) != 2 or stored[0] != digest:
-            return None
-        return {**entry, "model": stored[1]}
+        return stored if isinstance(stored, list) and len(stored) == 2 and stored[0] == digest else None
 
     def lookup(self, rel: str, path: Path, found: tuple | None = None) -> dict | None:
         """The stored entry of a file whose content is unchanged, else None. found: the file's
@@ -180,10 +182,8 @@ class Index:
                 if "model" in entry:
                     if entry["model"] is not None:
                         yield rel, [record[4], entry["model"]]
-                elif entry.get("m"):
-                    stored = (self.models or {}).get(rel)
-                    if isinstance(stored, list) and len(stored) == 2 and stored[0] == record[4]:
-                        yield rel, stored
+                elif entry.get("m") and (stored := self._stored_model(rel, record[4])) is not None:
+                    yield rel, stored
 
         return self._signed({"env": self.env}, models())
 
@@ -231,8 +231,6 @@ class Index:
             if folder.is_symlink() or not folder.is_dir() or self.path.is_symlink() or (folder / MODELS).is_symlink():
                 return
             if any("model" in record[5] for record in self.new.values()):  # new models: models.json first
-                if self.models is None:
-                    self.models = _read_document(self.key, folder / MODELS, self.env) or {}
                 write_atomic(folder / MODELS, self._signed_models())
             write_atomic(self.path, self._signed_document())
         except (OSError, DufuError, ValueError):  # ValueError: text json cannot write as UTF-8

@@ -17,10 +17,9 @@ from .index import Index, content_hash, file_stat, open_index, read_data_file
 from .load import LoadedFile, LoadOptions, _load_one, _parse, _validate, gc_paused, load_all
 from .models import Task
 from .peek import peek_task, peek_text, task_stub
-from .problems import DufuError
-from .problems import Problem
+from .problems import DufuError, Problem
 from .sources import TEMPLATES_DIR, SourceFile, discover, misplaced_problem
-from .stored import decode_entry, decode_problem, decode_stub, encode_entry, encode_problem, peek_entry
+from .stored import decode_entry, decode_problem, decode_stub, encode_entry, peek_entry
 from .units import UnitRegistry
 
 

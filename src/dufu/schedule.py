@@ -115,6 +115,17 @@ def checkpoints(task: Task, day: date) -> list[tuple[date, date | None]]:
     return sorted(points, key=lambda point: point[0])
 
 
+def checkpoint_goal(task: Task, day: date, due: date) -> str | None:
+    """What the checkpoint due that day asks: its milestone's goal, or for a stage of the
+    deadline in effect on day, 短期目标, 中期目标 … (阶段目标 for a stage without a label)."""
+    for milestone in task.milestones:
+        if milestone.due == due:
+            return milestone.goal
+    deadline = task.at(day).due
+    stage = next((s for s in (deadline.stages if deadline else ()) if s.date == due), None)
+    return None if stage is None else f"{stage.label or '阶段'}目标"
+
+
 def _pace(task: Task, day: date, status: str) -> str | None:
     reported = _REPORTED_PACE.get(status)
     points = checkpoints(task, day)

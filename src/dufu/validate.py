@@ -63,7 +63,8 @@ def validate_repository(
 def _load_and_check_indexed(root: Path, today: date, only: set[str] | None, opened=None):
     """load_indexed and the checks across files; the index is saved with their verdict (when
     the whole repository was loaded)."""
-    from .indexed import encode_problem, load_indexed, verdict_key
+    from .indexed import load_indexed, verdict_key
+    from .stored import encode_problem
 
     data, index, sources = load_indexed(root, today, only, opened)
     cross = check_dataset(data)

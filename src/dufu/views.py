@@ -19,7 +19,7 @@ from .cjkwrap import WrappedText
 from .config import DUE_SOON_DAYS
 from .ledger import RoundTally, UnitTally
 from .models import Task
-from .schedule import PACE_WORDS, WARNING_STYLES, adjustment_words, checkpoints, timing
+from .schedule import PACE_WORDS, WARNING_STYLES, adjustment_words, checkpoint_goal, checkpoints, timing
 from .templates import circled, zh_date
 
 _STATUS_STYLE = {
@@ -165,7 +165,7 @@ def task_detail(task: Task, round_name: str, day: date, window: int = DUE_SOON_D
         rows.append(("序时进度", PACE_WORDS[t.pace]))
     for due, met in checkpoints(task, day):
         mark = f"{zh_date(met)}达成" if met and met <= day else ("未达成" if due < day else "未到期")
-        rows.append(("节点", f"{zh_date(due)}:{_goal(task, due)}({mark})"))
+        rows.append(("节点", f"{zh_date(due)}:{checkpoint_goal(task, day, due)}({mark})"))
     for adjustment in (a for a in task.adjustments if a.on <= day):
         rows.append(("调整", adjustment_words(adjustment)))
     if task.completed_on:
@@ -190,15 +190,6 @@ def task_detail(task: Task, round_name: str, day: date, window: int = DUE_SOON_D
             title += f" {report.status}"
         parts.append(Panel(WrappedText("\n".join(lines)), title=Text(title), title_align="left"))
     return Group(*parts)
-
-
-def _goal(task: Task, due: date) -> str:
-    for milestone in task.milestones:
-        if milestone.due == due:
-            return milestone.goal
-    deadline = task.due
-    label = next((s.label for s in (deadline.stages if deadline else ()) if s.date == due and s.label), None)
-    return f"{label}目标" if label else "阶段目标"
 
 
 def task_record(task: Task, day: date, window: int = DUE_SOON_DAYS) -> dict:
@@ -261,18 +252,27 @@ _CSV_HEADERS = {
 _WARNING_WORDS = {"red": "红色", "yellow": "黄色", "blue": "蓝色", None: ""}
 
 
-def tasks_csv(tasks: list[Task], day: date, window: int = DUE_SOON_DAYS) -> str:
-    """Tasks as CSV with Chinese headers, for spreadsheets."""
+def _csv(header, rows) -> str:
+    """CSV for spreadsheets: a UTF-8 BOM first (Excel then reads the Chinese as UTF-8, not the
+    ANSI code page), the header, the rows, \n line ends."""
     buffer = io.StringIO()
-    buffer.write("\ufeff")  # a UTF-8 BOM: Excel then reads the Chinese as UTF-8, not the ANSI code page
+    buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(_CSV_HEADERS.values())
-    for task in tasks:
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def tasks_csv(tasks: list[Task], day: date, window: int = DUE_SOON_DAYS) -> str:
+    """Tasks as CSV with Chinese headers."""
+
+    def row(task: Task) -> list:
         record = task_record(task, day, window)
         record["overdue"] = "是" if record["overdue"] else "否"
         record["warning"] = _WARNING_WORDS[record["warning"]]
-        writer.writerow("" if record[key] is None else record[key] for key in _CSV_HEADERS)
-    return buffer.getvalue()
+        return ["" if record[key] is None else record[key] for key in _CSV_HEADERS]
+
+    return _csv(_CSV_HEADERS.values(), map(row, tasks))
 
 
 _UNIT_COLUMNS = {
@@ -317,22 +317,12 @@ def unit_table(tallies: list[UnitTally], day: date, window: int) -> Table:
 
 
 def units_csv(tallies: list[UnitTally]) -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*_UNIT_COLUMNS.values(), "逾期任务"])
-    for tally in tallies:
-        record = unit_record(tally)
-        writer.writerow([*(record[key] for key in _UNIT_COLUMNS), "、".join(tally.overdue_ids)])
-    return buffer.getvalue()
+    """`dufu status --by unit --format csv`: one line per unit."""
+    rows = ([*(getattr(t, key) for key in _UNIT_COLUMNS), "、".join(t.overdue_ids)] for t in tallies)
+    return _csv([*_UNIT_COLUMNS.values(), "逾期任务"], rows)
 
 
 def rounds_csv(tallies: list[RoundTally]) -> str:
     """`dufu status --format csv`: one line per round."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["轮次", "名称", "总数", "已完成", "未完成", "逾期"])
-    for t in tallies:
-        writer.writerow([t.round.id, t.round.name, t.total, t.done, t.open, t.overdue])
-    return buffer.getvalue()
+    rows = ([t.round.id, t.round.name, t.total, t.done, t.open, t.overdue] for t in tallies)
+    return _csv(["轮次", "名称", "总数", "已完成", "未完成", "逾期"], rows)
