@@ -128,24 +128,31 @@ def _measure_text(measure: Measure) -> tuple[str, ...]:
     return tuple(measure.items) if measure.items is not None else (measure.text or "",)
 
 
+def _aligned(a: list, b: list):
+    """(i, j, same) for two sequences lined up: equal elements and those rewritten in place are
+    paired; i is None for an element only b has, j None for one only a has."""
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        pairs = i2 - i1 if op == "equal" else min(i2 - i1, j2 - j1) if op == "replace" else 0
+        yield from ((i1 + k, j1 + k, op == "equal") for k in range(pairs))
+        yield from ((i, None, False) for i in range(i1 + pairs, i2))
+        yield from ((None, j, False) for j in range(j1 + pairs, j2))
+
+
 def measure_changes(old: Report | None, new: Report) -> list[TextChange]:
     """Measures added, removed or rewritten between two reports, and within a measure kept,
     the items added, removed or rewritten."""
     before = old.measures if old else []
     after = new.measures
     out: list[TextChange] = []
-    matcher = difflib.SequenceMatcher(None, [m.heading for m in before], [m.heading for m in after], autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            for i, j in zip(range(i1, i2), range(j1, j2)):
-                out += _item_changes(before[i], after[j], j + 1)
-            continue
-        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
-        for k in range(pairs):  # a heading rewritten in place
-            out.append(TextChange("heading", j1 + k + 1, 0, before[i1 + k].heading, after[j1 + k].heading, after[j1 + k].heading))
-            out += _item_changes(before[i1 + k], after[j1 + k], j1 + k + 1)
-        out += [TextChange("heading", i + 1, 0, _whole(before[i]), None, before[i].heading) for i in range(i1 + pairs, i2)]
-        out += [TextChange("heading", j + 1, 0, None, _whole(after[j]), after[j].heading) for j in range(j1 + pairs, j2)]
+    for i, j, same in _aligned([m.heading for m in before], [m.heading for m in after]):
+        if i is None:
+            out.append(TextChange("heading", j + 1, 0, None, _whole(after[j]), after[j].heading))
+        elif j is None:
+            out.append(TextChange("heading", i + 1, 0, _whole(before[i]), None, before[i].heading))
+        else:
+            if not same:  # a heading rewritten in place
+                out.append(TextChange("heading", j + 1, 0, before[i].heading, after[j].heading, after[j].heading))
+            out += _item_changes(before[i], after[j], j + 1)
     return out
 
 
@@ -156,15 +163,11 @@ def _item_changes(old: Measure, new: Measure, number: int) -> list[TextChange]:
     heading = new.heading
     if new.items is None or old.items is None:  # plain text, or items turned into text
         return [TextChange("text", number, 0, "".join(a), "".join(b), heading)]
-    out = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
-        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
-        out += [TextChange("item", number, j1 + k + 1, a[i1 + k], b[j1 + k], heading) for k in range(pairs)]
-        out += [TextChange("item", number, i + 1, a[i], None, heading) for i in range(i1 + pairs, i2)]
-        out += [TextChange("item", number, j + 1, None, b[j], heading) for j in range(j1 + pairs, j2)]
-    return out
+    return [
+        TextChange("item", number, (i if j is None else j) + 1, None if i is None else a[i], None if j is None else b[j], heading)
+        for i, j, same in _aligned(list(a), list(b))
+        if not same
+    ]
 
 
 def cover_note(changes: Changes) -> str:
