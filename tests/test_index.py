@@ -188,7 +188,7 @@ def _index_entries(root: Path) -> dict:
 
 def _damage_cases():
     def corrupt(raw: bytes) -> bytes:
-        changed = raw.replace("正在推进".encode(), "已完成".encode() + b"\x00\x00\x00")  # models.json
+        changed = raw.replace("正在推进".encode(), "已完成".encode() + b"\x00\x00\x00")  # models.jsonl
         return changed.replace(b"data/tasks", b"data/t\x00sks", 1)  # index.json
 
     def truncated(raw: bytes) -> bytes:
@@ -217,7 +217,7 @@ def test_damaged_models_are_ignored_and_the_files_read_again(cli, repo, damage):
     reload of the files, never a wrong answer."""
     expected = run_all(cli, repo, cached=False)
     run_all(cli, repo, cached=True)
-    path = repo / ".dufu" / "models.json"
+    path = repo / ".dufu" / "models.jsonl"
     path.write_bytes(_damage_cases()[damage](path.read_bytes()))
     assert run_all(cli, repo, cached=True) == expected
     assert run_all(cli, repo, cached=True) == expected
@@ -227,11 +227,11 @@ def test_models_of_an_older_content_are_not_used(cli, repo):
     """index.json and models.json written by different runs (or processes): a model is used
     only for the content hash it was made from."""
     run_all(cli, repo, cached=True)
-    older = (repo / ".dufu" / "models.json").read_bytes()
+    older = (repo / ".dufu" / "models.jsonl").read_bytes()
     edit(repo / "data" / "tasks" / "r2-02.yaml", "status: 正在推进", "status: 正在整改")
     expected = run_all(cli, repo, cached=False)
     run_all(cli, repo, cached=True)
-    (repo / ".dufu" / "models.json").write_bytes(older)  # validly signed, but of the old r2-02
+    (repo / ".dufu" / "models.jsonl").write_bytes(older)  # validly signed, but of the old r2-02
     assert run_all(cli, repo, cached=True) == expected
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from .problems import DufuError
 
+MAX_FILE_BYTES = 2 * 1024 * 1024  # the largest data file dufu reads
+
 # errno -> what it means, in the words a user needs
 _REASONS = {
     errno.ENOSPC: "磁盘空间不足",

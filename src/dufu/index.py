@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import importlib.util
 import itertools
 import json
 import os
@@ -26,34 +27,53 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import pydantic
-import pydantic_core
-import yaml
-
-from .files import read_regular, write_atomic
+from .files import MAX_FILE_BYTES, read_regular, write_atomic
 from .problems import DufuError
 from .sources import DATA_DIR, UNITS_FILE
-from .yamlload import MAX_FILE_BYTES
 
 FOLDER = ".dufu"
 NAME = "index.json"
-MODELS = "models.json"  # the entries' models, apart: a warm validation never reads them
-FORMAT = "dufu-index 2"
+MODELS = "models.jsonl"  # the entries' models, a line each: a warm validation never reads them
+FORMAT = "dufu-index 3"
 RACY_NS = 3_000_000_000  # files changed this close to the index's writing are hashed again
 MAX_INDEX_BYTES = 1 << 30
 
 
+_LIBRARIES = ("pydantic", "pydantic_core", "yaml", "_yaml")  # what parses and validates
+
+
 @functools.cache
 def code_version() -> str:
-    """A hash of dufu's own source and the versions of what parses and validates: any upgrade
-    (even of an editable install) makes a new index."""
-    versions = (sys.version, pydantic.VERSION, pydantic_core.__version__, yaml.__version__, yaml.__with_libyaml__)
-    digest = hashlib.sha256(repr(versions).encode())
+    """A hash of dufu's own source, Python's version and where and when the libraries that
+    parse and validate were installed: any upgrade (even of an editable install) makes a new
+    index. The libraries are located, not imported (a warm run never needs them)."""
+    digest = hashlib.sha256(sys.version.encode())
+    for name in _LIBRARIES:
+        digest.update(repr(_installed(name)).encode())
     package = Path(__file__).parent
     for path in sorted(package.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".j2", ".txt", ".toml", ".yaml"):
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def _installed(name: str) -> tuple | None:
+    """A library's files as installed: the path, size and mtime of each file of its package
+    (a reinstall or upgrade rewrites them), found without importing it."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return None
+    folder = Path(spec.origin).parent if spec.submodule_search_locations else None
+    paths = sorted(folder.iterdir()) if folder is not None else [Path(spec.origin)]
+    out = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            out.append((path.name, info.st_size, info.st_mtime_ns))
+    return (spec.origin, out)
 
 
 def _secret() -> bytes | None:
@@ -131,38 +151,56 @@ class Index:
     changed: bool = False
     verdict: dict | None = None  # the cross-file problems of the repository as last validated whole
     started: int = field(default_factory=time.time_ns)
-    models: dict[str, list] | None = None  # rel -> [content hash, model], read when first needed
+    models_mac: str | None = None  # the signature of the models file the entries point into
+    models: bytes | None = None  # that file, read (and checked) when a model is first asked for
+    offsets: dict[str, int] = field(default_factory=dict)  # where save put each file's model
 
     @property
     def path(self) -> Path:
         return self.root / FOLDER / NAME
 
     def with_model(self, rel: str, entry: dict) -> dict | None:
-        """The entry with its model, from models.json (read once, checked like the index);
-        None when models.json has no model for this content (the file is then loaded again)."""
-        if "model" in entry or not entry.get("m"):
+        """The entry with its model, read from the models file at the line the entry names;
+        None when that file does not hold rel's model for this content (the file is then
+        loaded again). Only that line is decoded: one task costs one line, not the file."""
+        if "model" in entry or entry.get("m") is None:
             return entry if "model" in entry else {**entry, "model": None}
-        stored = self._stored_model(rel, (self.new.get(rel) or self.old.get(rel) or [None] * 5)[4])
-        return None if stored is None else {**entry, "model": stored[1]}
+        line = self._model_line(entry["m"])
+        digest = (self.new.get(rel) or self.old.get(rel) or [None] * 5)[4]
+        try:
+            stored = None if line is None else json.loads(line)
+        except ValueError:
+            return None
+        if not (isinstance(stored, list) and len(stored) == 3 and stored[0] == rel and stored[1] == digest):
+            return None
+        return {**entry, "model": stored[2]}
 
-    def _stored_model(self, rel: str, digest: str | None) -> list | None:
-        """[digest, model] from models.json (read once) when it holds rel's model for that content."""
+    def models_ready(self) -> bool:
+        """Whether the models file the index was written with is there and checks out."""
         if self.models is None:
-            self.models = _read_document(self.key, self.root / FOLDER / MODELS, self.env) or {}
-        stored = self.models.get(rel)
-        return stored if isinstance(stored, list) and len(stored) == 2 and stored[0] == digest else None
+            self.models = _read_models(self.key, self.root / FOLDER / MODELS, self.models_mac)
+        return bool(self.models)
 
-    def lookup(self, rel: str, path: Path, found: tuple | None = None) -> dict | None:
-        """The stored entry of a file whose content is unchanged, else None. found: the file's
-        stat as discovery saw it (lstat of a regular file), saving a second stat."""
+    def _model_line(self, offset) -> bytes | None:
+        """The line at offset of the models file (read once, its signature checked, and the
+        one the index was written with), without its line end; None when there is none."""
+        if not self.models_ready() or not isinstance(offset, int) or not 0 < offset < len(self.models) or self.models[offset - 1] != 10:
+            return None
+        end = self.models.find(b"\n", offset)
+        return None if end < 0 else self.models[offset:end]
+
+    def lookup(self, source) -> dict | None:
+        """The stored entry of a file (a SourceFile) whose content is unchanged, else None. The
+        stat discovery took (lstat of a regular file) is compared, saving a second one."""
+        rel = source.rel
         record = self.old.get(rel)
-        now = list(found) if found is not None else file_stat(path)
+        now = list(source.stat) if source.stat is not None else file_stat(source.path)
         if record is None or now is None or not self._same_day(record[5]):
             return None
         if record[:4] == now and max(now[1], now[2]) < self.stamp - RACY_NS:
             self.new[rel] = record
             return record[5]
-        raw = read_data_file(path)
+        raw = read_data_file(source.path)
         if raw is None or len(raw) != now[0] or content_hash(raw) != record[4]:
             return None
         self.remember(rel, now, record[4], record[5])
@@ -171,21 +209,46 @@ class Index:
     def _signed_document(self) -> bytearray:
         """What _sign(key, json of the index) gives, built entry by entry in one buffer: the
         index is never held as one string, its bytes and a signed copy at once."""
-        head = {"env": self.env, "stamp": self.started, "verdict": self.verdict}
-        return self._signed(head, ((rel, [*record[:5], _meta(record[5])]) for rel, record in self.new.items()))
+        head = {"env": self.env, "stamp": self.started, "verdict": self.verdict, "models": self.models_mac}
+        files = ((rel, [*record[:5], self._meta(rel, record[5])]) for rel, record in self.new.items())
+        return self._signed(head, files)
+
+    def _meta(self, rel: str, entry: dict) -> dict:
+        """What index.json keeps of an entry: all but the model, and where the models file has
+        it ("m": its line's offset; None: the file gave no model)."""
+        if "model" not in entry:
+            return entry
+        meta = {name: value for name, value in entry.items() if name != "model"}
+        meta["m"] = None if entry["model"] is None else self.offsets[rel]
+        return meta
 
     def _signed_models(self) -> bytearray:
-        """models.json: every entry's model by file, with the content hash it belongs to."""
-        def models():
-            for rel, record in self.new.items():
-                entry = record[5]
-                if "model" in entry:
-                    if entry["model"] is not None:
-                        yield rel, [record[4], entry["model"]]
-                elif entry.get("m") and (stored := self._stored_model(rel, record[4])) is not None:
-                    yield rel, stored
-
-        return self._signed({"env": self.env}, models())
+        """The models file: a signature line, then one line per model, [file, content hash,
+        model]; each entry learns its line's offset (self.offsets). A model the old file no
+        longer gives (damaged, replaced meanwhile) drops its entry: that file is read again."""
+        out = bytearray(b"0" * 64 + b"\n")
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        for rel, record in list(self.new.items()):
+            entry = record[5]
+            if "model" in entry:
+                if entry["model"] is None:
+                    continue
+                line = encode([rel, record[4], entry["model"]]).encode("utf-8")
+            elif entry.get("m") is not None:
+                line = self._model_line(entry["m"])
+                if line is None or not line.startswith(encode([rel, record[4]])[:-1].encode("utf-8") + b", "):
+                    del self.new[rel]
+                    continue
+            else:
+                continue
+            self.offsets[rel] = len(out)
+            out += line + b"\n"
+            if "model" not in entry:
+                record[5] = {**entry, "m": self.offsets[rel]}
+        with memoryview(out) as view:
+            out[:64] = _mac(self.key, view[65:])
+        self.models_mac = bytes(out[:64]).decode("ascii")
+        return out
 
     def _signed(self, head: dict, items) -> bytearray:
         """The signed document: head, then the items as "files", encoded 1,000 at a time into
@@ -230,7 +293,7 @@ class Index:
                 write_atomic(folder / ".gitignore", b"# dufu's index of this repository: never commit it\n*\n")
             if folder.is_symlink() or not folder.is_dir() or self.path.is_symlink() or (folder / MODELS).is_symlink():
                 return
-            if any("model" in record[5] for record in self.new.values()):  # new models: models.json first
+            if any("model" in record[5] for record in self.new.values()):  # new models: their file first
                 write_atomic(folder / MODELS, self._signed_models())
             write_atomic(self.path, self._signed_document())
         except (OSError, DufuError, ValueError):  # ValueError: text json cannot write as UTF-8
@@ -273,6 +336,7 @@ def open_index(root: Path, today: date) -> Index:
     if document is None:
         return index
     index.old, index.stamp = document["files"], document["stamp"]
+    index.models_mac = document.get("models") if isinstance(document.get("models"), str) else None
     verdict = document.get("verdict")
     index.verdict = verdict if isinstance(verdict, dict) else None
     return index
@@ -296,10 +360,13 @@ def _read_document(key: bytes | None, path: Path, env: dict, whole: bool = False
     return document if whole else document["files"]
 
 
-def _meta(entry: dict) -> dict:
-    """What index.json keeps of an entry: all but the model, and whether there is one."""
-    if "model" not in entry:
-        return entry
-    meta = {name: value for name, value in entry.items() if name != "model"}
-    meta["m"] = entry["model"] is not None
-    return meta
+def _read_models(key: bytes | None, path: Path, expected: str | None) -> bytes:
+    """The models file when it is the one the index was written with and its signature
+    checks; else empty (every model is then missing, and its file read again)."""
+    raw = None if key is None or expected is None else _read_regular(path, MAX_INDEX_BYTES)
+    if raw is None or raw[:64].decode("ascii", "replace") != expected or raw[64:65] != b"\n":
+        return b""
+    with memoryview(raw) as view:
+        if not hmac.compare_digest(_mac(key, view[65:]), raw[:64]):
+            return b""
+    return raw

@@ -7,37 +7,31 @@ the index carry no progress prose; ``with_text`` loads it for the few tasks a co
 
 from __future__ import annotations
 
-import json
-import os
+import functools
+from collections.abc import MutableMapping
 from datetime import date
 from pathlib import Path
 
 from .dataset import Dataset, build_dataset
-from .index import Index, content_hash, file_stat, open_index, read_data_file
+from .index import Index, content_hash, file_stat, read_data_file
 from .load import LoadedFile, LoadOptions, _load_one, _parse, _validate, gc_paused, load_all
 from .models import Task
 from .peek import peek_task, peek_text, task_stub
-from .problems import DufuError, Problem
-from .sources import TEMPLATES_DIR, SourceFile, discover, misplaced_problem
-from .stored import decode_entry, decode_problem, decode_stub, encode_entry, peek_entry
+from .problems import DufuError
+from .sources import SourceFile
+from .stored import decode_entry, decode_stub, encode_entry, peek_entry
 from .units import UnitRegistry
+from .warm import Warm, open_warm
 
 
-def load_indexed(
-    root: Path, today: date, only: set[str] | None = None, opened: tuple[list[SourceFile], Index] | None = None
-) -> tuple[Dataset, Index, list[SourceFile]]:
+def load_indexed(root: Path, today: date, only: set[str] | None = None, warm: Warm | None = None) -> tuple[Dataset, Index, list[SourceFile]]:
     """What load_repository(root, today, only, keep_text=False) gives, reading only changed
     files; with the index (to be saved by the caller, once it has the verdict) and the sources.
-    opened: the sources and index warm_problems found, when it could not answer."""
-    sources, index = opened or (discover(root), open_index(root, today))
-    entries = {i: index.lookup(s.rel, s.path, s.stat) for i, s in enumerate(sources) if s.kind is not None}
+    warm: what open_warm found, when the index could not vouch for everything."""
+    warm = warm or open_warm(root, today)
+    sources, index, entries = warm.sources, warm.index, warm.entries
     loaded: list[LoadedFile | None] = [None] * len(sources)
-    units = None
-    units_index = next((i for i, s in enumerate(sources) if s.kind == "units"), None)
-    if units_index is not None:
-        loaded[units_index] = _load_some(index, sources, [units_index], entries, LoadOptions(root, today, None))[0]
-        if loaded[units_index].model is not None:
-            units = UnitRegistry(loaded[units_index].model.units)
+    units = _load_units(root, today, warm, loaded)
     peeked = set()
     if only is not None and all(s.kind == "task" for s in sources if s.rel in only):
         peeked = _peek_others(index, sources, only, entries, loaded, today)
@@ -51,55 +45,77 @@ def load_indexed(
     return data, index, sources
 
 
-def verdict_key(root: Path, sources: list[SourceFile], index: Index) -> str | None:
-    """What the cross-file checks of the whole repository depend on: every data file's content
-    (by its hash in the index), the misplaced and refused files, and the files under
-    templates/ (a bulletin's template must exist). None when a file has no hash."""
-    state = []
-    for source in sources:
-        record = index.new.get(source.rel) if source.kind is not None else None
-        if source.kind is not None and record is None:
-            return None
-        state.append([source.rel, source.kind, source.refused, record[4] if record else None])
-    return content_hash(json.dumps([state, _templates_state(root)], ensure_ascii=False).encode("utf-8"))
+def _load_units(root: Path, today: date, warm: Warm, loaded: list) -> UnitRegistry | None:
+    """The units registry (loaded[its position] filled), which the other files' checks use."""
+    i = next((i for i, s in enumerate(warm.sources) if s.kind == "units"), None)
+    if i is None:
+        return None
+    loaded[i] = _load_some(warm.index, warm.sources, [i], warm.entries, LoadOptions(root, today, None))[0]
+    return None if loaded[i].model is None else UnitRegistry(loaded[i].model.units)
 
 
-def _templates_state(root: Path) -> list:
-    out = []
-    for folder, dirs, files in os.walk(root / TEMPLATES_DIR):
-        dirs.sort()
-        for name in sorted(files):
-            try:
-                info = os.lstat(os.path.join(folder, name))
-            except OSError:
-                continue
-            out.append([os.path.relpath(os.path.join(folder, name), root), info.st_mode, info.st_size, info.st_mtime_ns])
-    return out
+def warm_dataset(root: Path, today: date, warm: Warm) -> Dataset | None:
+    """The dataset of a repository the index vouches for whole (warm.problems known, no
+    error): the units, rounds and bulletins read from the index at once, each task's model
+    when a query first asks for it (``show`` reads one). None when the models file cannot
+    serve them; the caller then loads through load_indexed."""
+    index, sources, entries = warm.index, warm.sources, warm.entries
+    if not index.models_ready():
+        return None
+    loaded: list[LoadedFile | None] = [None] * len(sources)
+    units = _load_units(root, today, warm, loaded)
+    options = LoadOptions(root, today, units, keep_text=False)
+    others = [i for i in entries if sources[i].kind not in ("task", "units")]
+    for i, item in zip(others, _load_some(index, sources, others, entries, options), strict=True):
+        loaded[i] = item
+    data = build_dataset(root, [item for item in loaded if item is not None])
+    data.files = len(sources)
+
+    def task(i: int) -> Task:
+        (item,) = _load_some(index, sources, [i], entries, options)
+        if item.model is None:  # the file changed since the index vouched for it
+            raise DufuError(f"{sources[i].rel} 在读取期间被修改,请重新运行")
+        data.origin[id(item.model)] = sources[i].rel
+        return item.model
+
+    positions: dict[str, int] = {}
+    for i, entry in entries.items():
+        if sources[i].kind == "task" and entry.get("k"):
+            positions.setdefault(entry["k"][0], i)  # the first file of an id wins, as in build_dataset
+    data.tasks = LazyTasks({ident: functools.partial(task, i) for ident, i in positions.items()})
+    return data
 
 
-def warm_problems(root: Path, today: date) -> tuple[list[Problem] | None, tuple[list[SourceFile], Index]]:
-    """The problems of the whole repository straight from the index, when no data file changed
-    since it was last validated whole (no model read); else None, with the sources and index
-    found on the way (for load_indexed)."""
-    sources = discover(root)
-    index = open_index(root, today)
-    opened = (sources, index)
-    if index.verdict is None:
-        return None, opened
-    problems = []
-    for source in sources:
-        if source.kind is None:
-            problems.append(misplaced_problem(source))
-            continue
-        entry = index.lookup(source.rel, source.path, source.stat)
-        if entry is None or entry.get("partial"):
-            return None, opened
-        problems.extend(decode_problem(p) for p in entry["problems"])
-    if verdict_key(root, sources, index) != index.verdict.get("key"):
-        return None, opened
-    problems.extend(decode_problem(p) for p in index.verdict["cross"])
-    index.save()
-    return problems, opened
+class LazyTasks(MutableMapping):
+    """``Dataset.tasks`` read from the index: every id known at once, in the order
+    build_dataset gives them; each model made when first asked for, then kept."""
+
+    def __init__(self, loaders: dict) -> None:
+        self._loaders = loaders
+        self._models: dict = dict.fromkeys(loaders)
+
+    def __getitem__(self, key):
+        model = self._models[key]
+        if model is None:
+            model = self._models[key] = self._loaders.pop(key)()
+        return model
+
+    def __setitem__(self, key, value) -> None:
+        self._models[key] = value
+        self._loaders.pop(key, None)
+
+    def __delitem__(self, key) -> None:
+        del self._models[key]
+        self._loaders.pop(key, None)
+
+    def __iter__(self):
+        return iter(self._models)
+
+    def __len__(self) -> int:
+        return len(self._models)
+
+    def __contains__(self, key) -> bool:
+        return key in self._models
 
 
 def _peek_others(index: Index, sources, only: set[str], entries: dict, loaded: list, today: date) -> set[str]:
@@ -167,7 +183,7 @@ def with_text(data: Dataset, tasks: list[Task]) -> list[Task]:
     """The given tasks with their progress prose, loaded again from their files where the index
     left it out (over all cores when there are many); the dataset then holds the full tasks."""
     light = [task for task in tasks if task.target == ""]  # a required text: only the index's lack it
-    sources = [SourceFile(data.root / data.where(task), data.where(task), "task") for task in light]
+    sources = [SourceFile(data.root, data.where(task), "task") for task in light]
     with gc_paused():
         full = dict(zip(map(id, light), load_all(sources, None, _read_chunk), strict=True))
     out = []

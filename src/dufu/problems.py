@@ -195,3 +195,13 @@ RULES: dict[str, str] = {
     "E504": "导入后无法原样重现公告",
     "E505": "公告与数据仓库中已有的数据矛盾",
 }
+
+
+def encode_problem(problem: Problem) -> list:
+    """A problem as JSON data (for the index)."""
+    p = problem
+    return [p.path, p.line, p.col, p.code, p.message, p.field, p.hint, p.severity, p.omitted]
+
+
+def decode_problem(value: list) -> Problem:
+    return Problem(*value)

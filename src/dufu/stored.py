@@ -13,20 +13,11 @@ from pydantic import ValidationError
 
 from .load import LoadedFile, _without_text
 from .models import KINDS, Adjustment, Milestone, Report, Task
-from .problems import Problem
+from .problems import decode_problem, encode_problem
 from .sources import SourceFile
 
 _TASK_DATES = ("completed_on", "completed_by", "closed_on")
 _TASK_PLAIN = ("id", "round", "number", "title", "lead_units", "responsible_units", "deadline", "status")
-
-
-def encode_problem(problem: Problem) -> list:
-    p = problem
-    return [p.path, p.line, p.col, p.code, p.message, p.field, p.hint, p.severity, p.omitted]
-
-
-def decode_problem(value: list) -> Problem:
-    return Problem(*value)
 
 
 def _encode_task(task: Task) -> dict:
@@ -94,9 +85,11 @@ def encode_entry(item: LoadedFile, stub: Task | None, today: date) -> dict | Non
         model = encode_model(item.source.kind, item.model)
         if model is None:
             return None
+    key = [item.model.id, item.model.round, item.model.number] if isinstance(item.model, Task) else None
     return {
         "problems": [encode_problem(p) for p in item.problems],
         "model": model,
+        "k": key,
         "peek": None if stub is None else [stub.id, stub.round, stub.number],
         "today": today.isoformat(),
         "latest": _latest_date(item.model),

@@ -6,11 +6,14 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .checks import check_dataset
 from .config import load_config
 from .problems import InvalidData, Problem, UsageError, bound_problems
-from .repo import DATA_DIR, Dataset, gc_paused, load_repository
+from .sources import DATA_DIR
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
 
 
 @dataclass(frozen=True)
@@ -44,29 +47,41 @@ def validate_repository(
     answer from the index alone; the result's data is then None."""
     config = load_config(root)
     only = None if paths is None else _selection(root, paths)
-    opened = None
-    if cache and only is None and not need_data:
-        from .indexed import warm_problems
+    warm = None
+    if cache and only is None:
+        from .warm import open_warm
 
-        warm, opened = warm_problems(root, today)
-        if warm is not None:
-            return _result(None, config, warm, None, len(opened[0]))
+        warm = open_warm(root, today)
+        if warm.problems is not None:
+            result = _result(None, config, warm.problems, None, len(warm.sources))
+            if not need_data or result.errors:  # with errors, load_valid stops before any query
+                return result
+            from .indexed import warm_dataset
+
+            data = warm_dataset(root, today, warm)
+            if data is not None:
+                return ValidationResult(data, result.problems, result.files)
+    from .checks import check_dataset
+    from .repo import gc_paused, load_repository
+
     with gc_paused():
         if cache:
-            data, cross = _load_and_check_indexed(root, today, only, opened)
+            data, cross = _load_and_check_indexed(root, today, only, warm)
         else:
             data = load_repository(root, today, only, keep_text)
             cross = check_dataset(data)
     return _result(data, config, [*data.problems, *cross], only, data.files if only is None else len(only))
 
 
-def _load_and_check_indexed(root: Path, today: date, only: set[str] | None, opened=None):
+def _load_and_check_indexed(root: Path, today: date, only: set[str] | None, warm=None):
     """load_indexed and the checks across files; the index is saved with their verdict (when
     the whole repository was loaded)."""
-    from .indexed import load_indexed, verdict_key
-    from .stored import encode_problem
+    from .checks import check_dataset
+    from .indexed import load_indexed
+    from .problems import encode_problem
+    from .warm import verdict_key
 
-    data, index, sources = load_indexed(root, today, only, opened)
+    data, index, sources = load_indexed(root, today, only, warm)
     cross = check_dataset(data)
     if only is None:
         key = verdict_key(root, sources, index)

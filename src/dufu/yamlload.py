@@ -13,14 +13,13 @@ from dataclasses import dataclass
 
 import yaml
 
+from .files import MAX_FILE_BYTES  # noqa: F401  (re-exported: its old home)
 from .problems import Problem
 
 try:  # libyaml is in every PyYAML wheel; the pure parser accepts a slightly different language
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - only on a PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
-
-MAX_FILE_BYTES = 2 * 1024 * 1024
 
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
