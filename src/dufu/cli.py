@@ -110,6 +110,58 @@ def _echo(text: str) -> None:
         stream.flush()
 
 
+def _answer(root: Path, day: date, skip: bool, *command) -> tuple:
+    """For a read-only command: what the index found of the repository (for load_valid, so it
+    is looked at once) and the key of this command's kept answer (answers.py), from the
+    command and its options, the day, the configuration and the terminal; (None, None)
+    when skip (--no-cache, or output that is not kept)."""
+    if skip:
+        return None, None
+    from .answers import answer_key
+    from .config import load_config
+    from .warm import open_warm
+
+    warm = open_warm(root, day)
+    console = _console()
+    screen = [console.is_terminal, console.width, console.height, console.color_system, console.encoding]
+    screen += [console.legacy_windows, console.no_color, console.is_dumb_terminal]
+    return warm, answer_key(warm, [*command, day, date.today(), repr(load_config(root)), screen])
+
+
+def _replayed(warm, key: Optional[str]) -> bool:
+    """Print the kept answer of key, if there is one."""
+    if key is None:
+        return False
+    from .answers import replay
+
+    body = replay(warm, key)
+    if body is None:
+        return False
+    sys.stdout.flush()
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:
+        sys.stdout.write(body.decode("utf-8", "replace"))
+    else:
+        stream.write(body)
+        stream.flush()
+    return True
+
+
+@contextmanager
+def _keeping(warm, key: Optional[str]) -> Iterator[None]:
+    """Run the command's body recording stdout; keep it as key's answer if the body ends
+    normally and wrote nothing to stderr."""
+    if key is None:
+        yield
+        return
+    from .answers import keep, recording
+
+    with recording() as result:
+        yield
+    if result["stdout"] is not None and not result["stderr"]:
+        keep(warm, key, result["stdout"])
+
+
 @contextmanager
 def _errors_to_exit() -> Iterator[None]:
     """Map dufu's errors to a short message and an exit code; never a traceback."""
@@ -153,7 +205,7 @@ def _errors_to_exit() -> Iterator[None]:
 
 
 def _root(directory: Optional[Path]) -> Path:
-    from .repo import find_root
+    from .sources import find_root
 
     return find_root(directory or _global_directory() or Path.cwd())
 
@@ -228,26 +280,30 @@ def status(
 
         day, root = _today(as_of), _root(directory)
         window = load_config(root).due_soon_days
-        data = load_valid(root, date.today(), keep_text=False, cache=not no_cache)
-        open_tasks = select_tasks(data, day, open_only=True)
-        if by is By.unit:
-            units = tally_units(data, day, window)
-            record = views.units_record(units, day, window)
-            shown = (lambda: views.units_csv(units), lambda: views.unit_table(units, day, window))
-        else:
-            tallies = tally_all(data, day)
-            record = views.status_record(tallies, open_tasks, day, window)
-            shown = (lambda: views.rounds_csv(tallies), lambda: views.status_view(tallies, open_tasks, day, limit, window))
-        failed = _failures(open_tasks, day, window, fail_on or [])
-        if fail_on:
-            record["failed"] = failed
-        if fmt is ListFormat.json:
-            _echo(_dumps(record))
-        elif fmt is ListFormat.csv:
-            _echo(shown[0]())
-        else:
-            _console().print(shown[1]())
-        _fail_if(failed)
+        warm, key = _answer(root, date.today(), no_cache, "status", day, by, fmt, fail_on, limit)
+        if _replayed(warm, key):
+            return
+        with _keeping(warm, key):
+            data = load_valid(root, date.today(), keep_text=False, cache=not no_cache, warm=warm)
+            open_tasks = select_tasks(data, day, open_only=True)
+            if by is By.unit:
+                units = tally_units(data, day, window)
+                record = views.units_record(units, day, window)
+                shown = (lambda: views.units_csv(units), lambda: views.unit_table(units, day, window))
+            else:
+                tallies = tally_all(data, day)
+                record = views.status_record(tallies, open_tasks, day, window)
+                shown = (lambda: views.rounds_csv(tallies), lambda: views.status_view(tallies, open_tasks, day, limit, window))
+            failed = _failures(open_tasks, day, window, fail_on or [])
+            if fail_on:
+                record["failed"] = failed
+            if fmt is ListFormat.json:
+                _echo(_dumps(record))
+            elif fmt is ListFormat.csv:
+                _echo(shown[0]())
+            else:
+                _console().print(shown[1]())
+            _fail_if(failed)
 
 
 def _failures(open_tasks, day: date, window: int, kinds: list) -> dict:
@@ -305,24 +361,28 @@ def list_tasks(
 
         day, root = _today(as_of), _root(directory)
         window = load_config(root).due_soon_days
-        data = load_valid(root, date.today(), keep_text=False, cache=not no_cache)
-        tasks = select_tasks(
-            data, day, round_id=round_id, status=status_, unit=unit, overdue=overdue, due_within=due_within, behind=behind
-        )
-        if fmt is ListFormat.json:
-            from .views import task_record
+        warm, key = _answer(root, date.today(), no_cache, "list", day, round_id, status_, unit, overdue, due_within, behind, fmt)
+        if _replayed(warm, key):
+            return
+        with _keeping(warm, key):
+            data = load_valid(root, date.today(), keep_text=False, cache=not no_cache, warm=warm)
+            tasks = select_tasks(
+                data, day, round_id=round_id, status=status_, unit=unit, overdue=overdue, due_within=due_within, behind=behind
+            )
+            if fmt is ListFormat.json:
+                from .views import task_record
 
-            _echo(_dumps([task_record(t, day, window) for t in tasks]))
-        elif fmt is ListFormat.csv:
-            from .views import tasks_csv
+                _echo(_dumps([task_record(t, day, window) for t in tasks]))
+            elif fmt is ListFormat.csv:
+                from .views import tasks_csv
 
-            _echo(tasks_csv(tasks, day, window))
-        else:
-            from .views import task_table
+                _echo(tasks_csv(tasks, day, window))
+            else:
+                from .views import task_table
 
-            counted = sum(g.count for rid in ([round_id] if round_id else data.rounds) for g in data.rounds[rid].counted)
-            title = f"共 {len(tasks)} 项任务" + (f"(另有 {counted} 项只知数量、未逐项录入,不在此列)" if counted else "")
-            _console().print(task_table(tasks, day, title=title, window=window))
+                counted = sum(g.count for rid in ([round_id] if round_id else data.rounds) for g in data.rounds[rid].counted)
+                title = f"共 {len(tasks)} 项任务" + (f"(另有 {counted} 项只知数量、未逐项录入,不在此列)" if counted else "")
+                _console().print(task_table(tasks, day, title=title, window=window))
 
 
 @app.command()
@@ -341,9 +401,13 @@ def show(
         from .views import task_detail
 
         day, root = _today(as_of), _root(directory)
-        data = load_valid(root, date.today(), cache=not no_cache)
-        (task,) = with_text(data, [find_task(data, task_id)])
-        _console().print(task_detail(task, data.rounds[task.round].name, day, load_config(root).due_soon_days))
+        warm, key = _answer(root, date.today(), no_cache, "show", task_id, day)
+        if _replayed(warm, key):
+            return
+        with _keeping(warm, key):
+            data = load_valid(root, date.today(), cache=not no_cache, warm=warm)
+            (task,) = with_text(data, [find_task(data, task_id)])
+            _console().print(task_detail(task, data.rounds[task.round].name, day, load_config(root).due_soon_days))
 
 
 class LogFormat(str, enum.Enum):
@@ -402,18 +466,23 @@ def diff(
         from .indexed import with_text
         from .validate import load_valid
 
-        data = load_valid(_root(directory), date.today(), cache=not no_cache)
-        later = resolve_side(data, after) if after is not None else Side(_today(as_of))
-        earlier = resolve_side(data, before) if before is not None else default_before(data, later)
-        with_text(data, list(data.tasks.values()))
-        changes = compare(data, earlier, later)
-        note = cover_note(changes)
-        if fmt is DiffFormat.json:
-            _echo(_dumps(changes_record(changes, note)))
-        elif fmt is DiffFormat.text:
-            _echo(note + "\n")
-        else:
-            _console().print(changes_view(changes, note))
+        root = _root(directory)
+        warm, key = _answer(root, date.today(), no_cache, "diff", before, after, _today(as_of), fmt)
+        if _replayed(warm, key):
+            return
+        with _keeping(warm, key):
+            data = load_valid(root, date.today(), cache=not no_cache, warm=warm)
+            later = resolve_side(data, after) if after is not None else Side(_today(as_of))
+            earlier = resolve_side(data, before) if before is not None else default_before(data, later)
+            with_text(data, list(data.tasks.values()))
+            changes = compare(data, earlier, later)
+            note = cover_note(changes)
+            if fmt is DiffFormat.json:
+                _echo(_dumps(changes_record(changes, note)))
+            elif fmt is DiffFormat.text:
+                _echo(note + "\n")
+            else:
+                _console().print(changes_view(changes, note))
 
 
 @app.command()
@@ -483,23 +552,29 @@ def render(
         from .notice import listed_tasks
         from .validate import load_valid
 
-        data = load_valid(_root(directory), _today(today), cache=not no_cache)
-        if as_of is None:
-            bulletin = get_bulletin(data, bulletin_id)
-        else:
-            bulletin = draft_bulletin(data, as_of, _today(today), bulletin_id)
-            _say_stale(data, bulletin)
-        with_text(data, listed_tasks(data, bulletin))
-        if fmt != "text":
-            _render_format(data, bulletin, fmt, output)
+        root = _root(directory)
+        skip = no_cache or output is not None or fmt not in ("text", "md", "html")  # kept: what goes to stdout as text
+        warm, key = _answer(root, _today(today), skip, "render", bulletin_id, as_of, fmt)
+        if _replayed(warm, key):
             return
-        text = render_bulletin(data, bulletin)
-        if output is None:
-            _echo(text)
-        else:
-            from .files import write_atomic
+        with _keeping(warm, key):
+            data = load_valid(root, _today(today), cache=not no_cache, warm=warm)
+            if as_of is None:
+                bulletin = get_bulletin(data, bulletin_id)
+            else:
+                bulletin = draft_bulletin(data, as_of, _today(today), bulletin_id)
+                _say_stale(data, bulletin)
+            with_text(data, listed_tasks(data, bulletin))
+            if fmt != "text":
+                _render_format(data, bulletin, fmt, output)
+                return
+            text = render_bulletin(data, bulletin)
+            if output is None:
+                _echo(text)
+            else:
+                from .files import write_atomic
 
-            write_atomic(output, text.encode("utf-8"))
+                write_atomic(output, text.encode("utf-8"))
 
 
 def _say_stale(data, draft) -> None:

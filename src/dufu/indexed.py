@@ -7,7 +7,6 @@ the index carry no progress prose; ``with_text`` loads it for the few tasks a co
 
 from __future__ import annotations
 
-import functools
 from collections.abc import MutableMapping
 from datetime import date
 from pathlib import Path
@@ -71,42 +70,62 @@ def warm_dataset(root: Path, today: date, warm: Warm) -> Dataset | None:
     data = build_dataset(root, [item for item in loaded if item is not None])
     data.files = len(sources)
 
-    def task(i: int) -> Task:
-        (item,) = _load_some(index, sources, [i], entries, options)
-        if item.model is None:  # the file changed since the index vouched for it
-            raise DufuError(f"{sources[i].rel} 在读取期间被修改,请重新运行")
-        data.origin[id(item.model)] = sources[i].rel
-        return item.model
+    def tasks(chosen: list[int]) -> list[Task]:
+        with gc_paused():
+            items = _load_some(index, sources, chosen, entries, options)
+        for i, item in zip(chosen, items, strict=True):
+            if item.model is None:  # the file changed since the index vouched for it
+                raise DufuError(f"{sources[i].rel} 在读取期间被修改,请重新运行")
+            data.origin[id(item.model)] = sources[i].rel
+        return [item.model for item in items]
 
     positions: dict[str, int] = {}
     for i, entry in entries.items():
         if sources[i].kind == "task" and entry.get("k"):
             positions.setdefault(entry["k"][0], i)  # the first file of an id wins, as in build_dataset
-    data.tasks = LazyTasks({ident: functools.partial(task, i) for ident, i in positions.items()})
+    data.tasks = LazyTasks(positions, tasks)
     return data
 
 
 class LazyTasks(MutableMapping):
     """``Dataset.tasks`` read from the index: every id known at once, in the order
-    build_dataset gives them; each model made when first asked for, then kept."""
+    build_dataset gives them; a model made when first asked for, then kept. Going over all
+    of them (values, items) makes the missing ones in one batch."""
 
-    def __init__(self, loaders: dict) -> None:
-        self._loaders = loaders
-        self._models: dict = dict.fromkeys(loaders)
+    def __init__(self, positions: dict[str, int], load) -> None:
+        self._positions = positions  # id -> what load takes, for the models not made yet
+        self._load = load  # list of positions -> their models
+        self._models: dict = dict.fromkeys(positions)
 
     def __getitem__(self, key):
         model = self._models[key]
         if model is None:
-            model = self._models[key] = self._loaders.pop(key)()
+            (model,) = self._load([self._positions.pop(key)])
+            self._models[key] = model
         return model
+
+    def _load_missing(self) -> None:
+        if self._positions:
+            ids = list(self._positions)
+            models = self._load([self._positions[ident] for ident in ids])
+            self._models.update(zip(ids, models, strict=True))
+            self._positions.clear()
+
+    def values(self):
+        self._load_missing()
+        return self._models.values()
+
+    def items(self):
+        self._load_missing()
+        return self._models.items()
 
     def __setitem__(self, key, value) -> None:
         self._models[key] = value
-        self._loaders.pop(key, None)
+        self._positions.pop(key, None)
 
     def __delitem__(self, key) -> None:
         del self._models[key]
-        self._loaders.pop(key, None)
+        self._positions.pop(key, None)
 
     def __iter__(self):
         return iter(self._models)

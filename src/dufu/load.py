@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import gc
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,6 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .filechecks import check_file, check_strings
+from .collector import gc_paused  # noqa: F401  (loading is where it is used most)
 from .files import FileTooLarge, NotRegularFile, read_or_empty, read_regular, reason
 from .models import KINDS, Report, Task
 from .problems import MAX_PER_CODE, Problem, bound_problems
@@ -115,24 +114,6 @@ def _without_text(model):
 
 def _load_chunk(sources: list[SourceFile], options: LoadOptions) -> list[LoadedFile]:
     return [_load_one(source, options) for source in sources]
-
-
-@contextmanager
-def gc_paused():
-    """Loading makes many long-lived objects and no cycles: the cyclic collector only costs
-    time here (measured: half of a 10,000-task validation). Wrap loading in it; forked
-    worker processes inherit the paused state. On leaving, what was made meanwhile is frozen
-    (gc.freeze) rather than handed to the collector: otherwise its first runs afterwards walk
-    every loaded object (measured: `render` 1.2 s -> 0.25 s at 10,000 tasks). Frozen objects
-    are still freed by reference counting; only cycles among them would stay."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.enable()
 
 
 PARALLEL_MIN_FILES = 400  # below this, starting worker processes costs more than it saves

@@ -7,11 +7,11 @@ name; nothing here follows, opens or reads them.
 
 from __future__ import annotations
 
-import functools
+import operator
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .files import file_kind
 from .problems import Problem, RepositoryNotFound
@@ -36,18 +36,19 @@ def find_root(start: Path) -> Path:
     )
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(NamedTuple):
+    """A file discovery found. A tuple, its Path made only when asked for: at tens of
+    thousands of files a warm run, which only compares stat data, would otherwise spend more
+    on making these than on the walk."""
+
     root: Path
     rel: str  # as shown in messages, relative to the repository root, with /
     kind: str | None  # None: a file that does not belong where it is
     refused: tuple[str, str] | None = None  # (code, message): not a regular file, never read
-    stat: tuple[int, int, int, int] | None = field(default=None, compare=False)  # size, mtime, ctime, inode when found
+    stat: tuple[int, int, int, int] | None = None  # size, mtime, ctime, inode when found
 
-    @functools.cached_property
+    @property
     def path(self) -> Path:
-        """Absolute; made when first asked for: at tens of thousands of files a warm run
-        that only compares stat data would spend more on Path objects than on the walk."""
         return self.root / self.rel
 
 
@@ -58,17 +59,25 @@ def discover(root: Path) -> list[SourceFile]:
     templates/) and folders named like data files come back refused, to be reported."""
     found = []
     for folder in (DATA_DIR, TEMPLATES_DIR):
-        for rel, info in _walk(root, folder):
+        for rel, info in _walk(root, folder, found if folder == DATA_DIR else None):
             source = _classify(root, rel, info, data_file=folder == DATA_DIR)
             if source is not None:
                 found.append(source)
-    return sorted(found, key=lambda s: s.rel)
+    found.sort(key=_by_rel)
+    return found
 
 
-def _walk(root: Path, top: str):
+_by_rel = operator.itemgetter(1)
+
+
+def _walk(root: Path, top: str, data: list | None = None):
     """(path relative to root with /, lstat result) of top and everything below it, hidden
     entries skipped, no symlink followed; iterative, so no depth of folders can exhaust the
-    stack. Paths stay strings: at tens of thousands of files Path objects cost more than the walk."""
+    stack. Paths stay strings: at tens of thousands of files Path objects cost more than the walk.
+
+    data: where the plain case goes straight, without a yield and _classify (most of a
+    warm run's walk): a regular .yaml file in a folder below data/, whose kind its first
+    folder gives."""
     base = str(root) + os.sep
     try:
         todo = [(top, os.lstat(base + top))]
@@ -79,11 +88,20 @@ def _walk(root: Path, top: str):
         yield rel, info
         if not stat.S_ISDIR(info.st_mode):
             continue
+        parts = rel.split("/")
+        kind = FOLDERS.get(parts[1]) if data is not None and len(parts) > 1 else None
         try:
             with os.scandir(base + rel) as entries:
                 for entry in entries:
-                    if not entry.name.startswith("."):
-                        todo.append((rel + "/" + entry.name, entry.stat(follow_symlinks=False)))
+                    name = entry.name
+                    if name.startswith("."):
+                        continue
+                    info = entry.stat(follow_symlinks=False)
+                    if kind is not None and name.endswith(".yaml") and stat.S_ISREG(info.st_mode):
+                        stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                        data.append(SourceFile(root, rel + "/" + name, kind, None, stamp))
+                    else:
+                        todo.append((rel + "/" + name, info))
         except OSError:
             continue
 

@@ -38,20 +38,21 @@ def validate_repository(
     keep_text: bool = True,
     cache: bool = False,
     need_data: bool = True,
+    warm=None,
 ) -> ValidationResult:
     """Every problem in the repository (or in the named files), sorted by file and position,
     with the repository's configured severities applied. keep_text=False drops the progress
     prose once checked (validation alone needs no more). cache=True reads unchanged files'
     results from the repository's index (and updates it); tasks taken from it have no prose
     (``indexed.with_text`` loads it). need_data=False (the validate command) lets a warm run
-    answer from the index alone; the result's data is then None."""
+    answer from the index alone; the result's data is then None. warm: what open_warm found
+    for this root and day, when the caller already asked."""
     config = load_config(root)
     only = None if paths is None else _selection(root, paths)
-    warm = None
     if cache and only is None:
         from .warm import open_warm
 
-        warm = open_warm(root, today)
+        warm = warm or open_warm(root, today)
         if warm.problems is not None:
             result = _result(None, config, warm.problems, None, len(warm.sources))
             if not need_data or result.errors:  # with errors, load_valid stops before any query
@@ -140,9 +141,9 @@ def _relative(root: Path, path: Path) -> str:
     return rel
 
 
-def load_valid(root: Path, today: date, keep_text: bool = True, cache: bool = False) -> Dataset:
+def load_valid(root: Path, today: date, keep_text: bool = True, cache: bool = False, warm=None) -> Dataset:
     """The dataset, or InvalidData when it has errors (warnings do not stop anything)."""
-    result = validate_repository(root, today, keep_text=keep_text, cache=cache)
+    result = validate_repository(root, today, keep_text=keep_text, cache=cache, warm=warm)
     if result.errors:
         raise InvalidData(result.problems)
     return result.data

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .collector import gc_paused
 from .index import Index, content_hash, open_index
 from .problems import Problem, decode_problem
 from .sources import TEMPLATES_DIR, SourceFile, discover, misplaced_problem
@@ -32,6 +33,11 @@ class Warm:
 
 
 def open_warm(root: Path, today: date) -> Warm:
+    with gc_paused():
+        return _open_warm(root, today)
+
+
+def _open_warm(root: Path, today: date) -> Warm:
     sources = discover(root)
     index = open_index(root, today)
     entries = {i: index.lookup(s) for i, s in enumerate(sources) if s.kind is not None}
@@ -57,12 +63,14 @@ def verdict_key(root: Path, sources: list[SourceFile], index: Index) -> str | No
     (by its hash in the index), the misplaced and refused files, and the files under
     templates/ (a bulletin's template must exist). None when a file has no hash."""
     state = []
-    for source in sources:
-        record = index.new.get(source.rel) if source.kind is not None else None
-        if source.kind is not None and record is None:
+    new = index.new
+    for _root, rel, kind, refused, _stat in sources:
+        record = new.get(rel) if kind is not None else None
+        if kind is not None and record is None:
             return None
-        state.append([source.rel, source.kind, source.refused, record[4] if record else None])
-    return content_hash(json.dumps([state, _templates_state(root)], ensure_ascii=False).encode("utf-8"))
+        state.append(f"{rel}\0{kind}\0{refused}\0{record[4] if record else None}")
+    state.append(json.dumps(_templates_state(root), ensure_ascii=False))
+    return content_hash("\n".join(state).encode("utf-8", "surrogateescape"))
 
 
 def _templates_state(root: Path) -> list:

@@ -1,0 +1,169 @@
+"""Answers kept in the index: what a read-only command printed, replayed when it is asked
+again with nothing changed.
+
+A command's output (``status``, ``list``, ``show``, ``render``, ``diff``) is a function of the
+repository's content, the configuration, the templates, dufu itself, the day, the command's
+options and the terminal it prints to. The key of a kept answer is a hash of all of them:
+
+- the verdict key of the index, which open_warm has just checked against the repository as
+  it is (every data file's content hash, the misplaced and refused files, the templates'
+  stat data) — an answer is only kept or replayed when the index vouches for the whole
+  repository, never after an edit it has not seen;
+- the bytes of every file under ``templates/`` (a template rewritten with the same size and
+  mtime still changes the key);
+- the configuration as read (``dufu.toml`` or ``[tool.dufu]``), dufu's code version (its
+  source, Python and the libraries), today's date;
+- the command and every option as given;
+- what the output depends on besides: whether it is a terminal, its width, height, colours
+  and encoding, as Rich sees them.
+
+A kept answer is signed like the index (a damaged or foreign one is never replayed) and only
+the newest ``KEEP`` are kept. Only a run that ended normally and wrote nothing to stderr is
+kept; its stdout is recorded byte for byte as it is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from .files import read_regular, write_atomic
+from .index import FOLDER, code_version
+from .problems import DufuError
+from .sources import TEMPLATES_DIR
+from .warm import Warm
+
+ANSWERS = "answers"
+KEEP = 16  # answers kept; the oldest go first
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
+
+
+def answer_key(warm: Warm, parts: list) -> str | None:
+    """The key of this command's answer; None when the index does not vouch for the whole
+    repository as it is now (an answer is then neither replayed nor kept)."""
+    index = warm.index
+    if warm.problems is None or index.key is None or index.verdict is None:
+        return None
+    templates = _templates_content(index.root)
+    if templates is None:
+        return None
+    material = [code_version(), index.env, index.verdict["key"], templates, parts]
+    return hashlib.sha256(json.dumps(material, ensure_ascii=False, default=repr).encode("utf-8", "replace")).hexdigest()
+
+
+def _templates_content(root: Path) -> list | None:
+    """Each file under templates/ with the hash of its bytes; None when one cannot be read
+    (a FIFO, a symlink: the command itself reports it)."""
+    out = []
+    for folder, dirs, files in os.walk(root / TEMPLATES_DIR):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            try:
+                out.append([path.relative_to(root).as_posix(), hashlib.sha256(read_regular(path, MAX_ANSWER_BYTES)).hexdigest()])
+            except (OSError, ValueError):
+                return None
+    return out
+
+
+def _folder(warm: Warm) -> Path:
+    return warm.index.root / FOLDER / ANSWERS
+
+
+def replay(warm: Warm, key: str) -> bytes | None:
+    """The kept answer of key, if there is one and its signature checks."""
+    try:
+        raw = read_regular(_folder(warm) / key, MAX_ANSWER_BYTES)
+    except (OSError, ValueError):
+        return None
+    mac, _, body = raw.partition(b"\n")
+    if not hmac.compare_digest(mac, _mac(warm.index.key, key, body)):
+        return None
+    return body
+
+
+def keep(warm: Warm, key: str, body: bytes) -> None:
+    """Keep body as key's answer (atomically), and only the newest KEEP answers; a repository
+    that cannot take it goes without."""
+    folder = _folder(warm)
+    try:
+        if not (folder.parent.is_dir() and not folder.parent.is_symlink()):
+            return
+        if not folder.exists():
+            folder.mkdir()
+        if folder.is_symlink() or not folder.is_dir():
+            return
+        write_atomic(folder / key, _mac(warm.index.key, key, body) + b"\n" + body)
+        kept = sorted(folder.iterdir(), key=lambda p: p.lstat().st_mtime_ns, reverse=True)
+        for old in kept[KEEP:]:
+            old.unlink()
+    except (OSError, ValueError, DufuError):  # an answer is only ever a saving
+        return
+
+
+def _mac(secret: bytes, key: str, body: bytes) -> bytes:
+    return hmac.new(secret, key.encode("ascii") + b"\n" + body, hashlib.sha256).hexdigest().encode("ascii")
+
+
+class _Recorder(io.RawIOBase):
+    """A binary stream that writes through to the real one and keeps a copy."""
+
+    def __init__(self, real) -> None:
+        super().__init__()
+        self.real = real
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk) -> int:
+        self.data += chunk
+        self.real.write(chunk)
+        return len(chunk)
+
+    def flush(self) -> None:
+        self.real.flush()
+
+    def isatty(self) -> bool:
+        return self.real.isatty()
+
+    def fileno(self) -> int:
+        return self.real.fileno()
+
+
+@contextmanager
+def recording():
+    """Within: sys.stdout recorded byte for byte (text and bytes alike, in order) and
+    sys.stderr watched. Gives a dict whose "stdout" is the bytes written and "stderr" whether
+    anything was written there; the streams are put back on leaving."""
+    out, err = sys.stdout, sys.stderr
+    result: dict = {"stdout": None, "stderr": False}
+    if getattr(out, "buffer", None) is None or getattr(err, "buffer", None) is None:
+        yield result  # not real streams (an embedding, a test runner): nothing recorded
+        return
+    recorder, watcher = _Recorder(out.buffer), _Recorder(err.buffer)
+    out.flush()
+    err.flush()
+    sys.stdout = _text(out, recorder)
+    sys.stderr = _text(err, watcher)
+    try:
+        yield result
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = out, err
+    result["stdout"] = bytes(recorder.data)
+    result["stderr"] = bool(watcher.data)
+
+
+def _text(like, raw: _Recorder) -> io.TextIOWrapper:
+    """A text stream over raw encoding as like does."""
+    return io.TextIOWrapper(
+        raw, encoding=like.encoding, errors=like.errors, line_buffering=like.line_buffering, write_through=True
+    )
