@@ -160,8 +160,8 @@ def test_random_edits_never_change_an_answer(cli, repo, monkeypatch, seed, racy_
     rng = random.Random(seed)
     assert_warm_equals_cold(cli, repo)
     for _ in range(6):
-        for edit in rng.sample(EDITS, rng.randrange(1, 3)):
-            edit(repo, rng)
+        for change in rng.sample(EDITS, rng.randrange(1, 3)):
+            change(repo, rng)
         assert_warm_equals_cold(cli, repo)
 
 
@@ -251,13 +251,14 @@ def _forge(root: Path, task: Path, key_home: Path) -> None:
     """Make the index claim task is as it was, with stat data matching the file as it is now,
     and sign it with the key found under key_home."""
     path = root / ".dufu" / "index.json"
-    document = json.loads(path.read_bytes().split(b"\n", 1)[1])
+    head, files = map(json.loads, path.read_bytes().split(b"\n", 2)[1:])  # signature, head, entries
     rel = task.relative_to(root).as_posix()
     info = task.stat()
-    document["files"][rel][:4] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-    document["stamp"] = info.st_ctime_ns + 10**12
+    files[rel][:4] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+    head["stamp"] = info.st_ctime_ns + 10**12
     key = (key_home / "dufu" / "index-key").read_bytes()
-    path.write_bytes(index_module._sign(key, json.dumps(document, ensure_ascii=False).encode()))
+    body = json.dumps(head, ensure_ascii=False) + "\n" + json.dumps(files, ensure_ascii=False)
+    path.write_bytes(index_module._sign(key, body.encode()))
 
 
 def test_index_signed_by_someone_else_is_never_trusted(cli, repo, tmp_path, monkeypatch):

@@ -273,9 +273,7 @@ def status(
 ) -> None:
     """各轮次整改任务的总体情况、预警,以及所有未完成的任务;--by unit 按单位汇总。"""
     with _errors_to_exit():
-        from . import views
         from .config import load_config
-        from .ledger import select_tasks, tally_all, tally_units
         from .validate import load_valid
 
         day, root = _today(as_of), _root(directory)
@@ -284,6 +282,9 @@ def status(
         if _replayed(warm, key):
             return
         with _keeping(warm, key):
+            from . import views
+            from .ledger import select_tasks, tally_all, tally_units
+
             data = load_valid(root, date.today(), keep_text=False, cache=not no_cache, warm=warm)
             open_tasks = select_tasks(data, day, open_only=True)
             if by is By.unit:
@@ -356,7 +357,6 @@ def list_tasks(
     """逐项列出任务,可按轮次、状态、单位、逾期、到期、序时进度筛选。"""
     with _errors_to_exit():
         from .config import load_config
-        from .ledger import select_tasks
         from .validate import load_valid
 
         day, root = _today(as_of), _root(directory)
@@ -365,6 +365,8 @@ def list_tasks(
         if _replayed(warm, key):
             return
         with _keeping(warm, key):
+            from .ledger import select_tasks
+
             data = load_valid(root, date.today(), keep_text=False, cache=not no_cache, warm=warm)
             tasks = select_tasks(
                 data, day, round_id=round_id, status=status_, unit=unit, overdue=overdue, due_within=due_within, behind=behind
@@ -395,16 +397,17 @@ def show(
     """显示一项任务的全部信息和历次整改进展。"""
     with _errors_to_exit():
         from .config import load_config
-        from .indexed import with_text
-        from .ledger import find_task
         from .validate import load_valid
-        from .views import task_detail
 
         day, root = _today(as_of), _root(directory)
         warm, key = _answer(root, date.today(), no_cache, "show", task_id, day)
         if _replayed(warm, key):
             return
         with _keeping(warm, key):
+            from .indexed import with_text
+            from .ledger import find_task
+            from .views import task_detail
+
             data = load_valid(root, date.today(), cache=not no_cache, warm=warm)
             (task,) = with_text(data, [find_task(data, task_id)])
             _console().print(task_detail(task, data.rounds[task.round].name, day, load_config(root).due_soon_days))
@@ -461,9 +464,6 @@ def diff(
 ) -> None:
     """两期公告(或两个日期)之间的变化:新完成的任务、状态、进展、措施、时限和单位调整、各轮次数字。"""
     with _errors_to_exit():
-        from .changes import Side, compare, cover_note, default_before, resolve_side
-        from .diffview import changes_record, changes_view
-        from .indexed import with_text
         from .validate import load_valid
 
         root = _root(directory)
@@ -471,6 +471,10 @@ def diff(
         if _replayed(warm, key):
             return
         with _keeping(warm, key):
+            from .changes import Side, compare, cover_note, default_before, resolve_side
+            from .diffview import changes_record, changes_view
+            from .indexed import with_text
+
             data = load_valid(root, date.today(), cache=not no_cache, warm=warm)
             later = resolve_side(data, after) if after is not None else Side(_today(as_of))
             earlier = resolve_side(data, before) if before is not None else default_before(data, later)
@@ -547,9 +551,6 @@ def render(
 ) -> None:
     """生成整改情况公告正文;加 --as-of 则起草下一期公告。"""
     with _errors_to_exit():
-        from .bulletin import draft_bulletin, get_bulletin, render_bulletin
-        from .indexed import with_text
-        from .notice import listed_tasks
         from .validate import load_valid
 
         root = _root(directory)
@@ -558,6 +559,10 @@ def render(
         if _replayed(warm, key):
             return
         with _keeping(warm, key):
+            from .bulletin import draft_bulletin, get_bulletin, render_bulletin
+            from .indexed import with_text
+            from .notice import listed_tasks
+
             data = load_valid(root, _today(today), cache=not no_cache, warm=warm)
             if as_of is None:
                 bulletin = get_bulletin(data, bulletin_id)

@@ -145,12 +145,13 @@ class Index:
     today: str
     env: dict
     key: bytes | None
-    old: dict[str, list] = field(default_factory=dict)
+    files_text: str = "{}"  # the entries as stored, decoded into old when first needed
     stamp: int = 0
     new: dict[str, list] = field(default_factory=dict)
     changed: bool = False
     verdict: dict | None = None  # the cross-file problems of the repository as last validated whole
     started: int = field(default_factory=time.time_ns)
+    whole: dict | None = None  # the whole repository's problems, for the stat data of all its files (see warm.py)
     models_mac: str | None = None  # the signature of the models file the entries point into
     models: bytes | None = None  # that file, read (and checked) when a model is first asked for
     offsets: dict[str, int] = field(default_factory=dict)  # where save put each file's model
@@ -158,6 +159,21 @@ class Index:
     @property
     def path(self) -> Path:
         return self.root / FOLDER / NAME
+
+    @functools.cached_property
+    def old(self) -> dict[str, list]:
+        """The entries read from disk, decoded when first needed (a warm run that finds every
+        file as the index last saw it never decodes them)."""
+        try:
+            files = json.loads(self.files_text)
+        except ValueError:
+            files = None
+        self.files_text = ""
+        return files if isinstance(files, dict) else {}
+
+    def set_whole(self, whole: dict | None) -> None:
+        if whole != self.whole:
+            self.whole, self.changed = whole, True
 
     def with_model(self, rel: str, entry: dict) -> dict | None:
         """The entry with its model, read from the models file at the line the entry names;
@@ -210,6 +226,7 @@ class Index:
         """What _sign(key, json of the index) gives, built entry by entry in one buffer: the
         index is never held as one string, its bytes and a signed copy at once."""
         head = {"env": self.env, "stamp": self.started, "verdict": self.verdict, "models": self.models_mac}
+        head["whole"] = self.whole
         files = ((rel, [*record[:5], self._meta(rel, record[5])]) for rel, record in self.new.items())
         return self._signed(head, files)
 
@@ -251,15 +268,16 @@ class Index:
         return out
 
     def _signed(self, head: dict, items) -> bytearray:
-        """The signed document: head, then the items as "files", encoded 1,000 at a time into
-        one buffer (never the whole index as one string, nor one encoder call per file)."""
+        """The signed document: the signature, the head on a line of its own, then the items
+        as one JSON object, encoded 1,000 at a time into one buffer (never the whole index as
+        one string, nor one encoder call per file)."""
         encode = json.JSONEncoder(ensure_ascii=False).encode
-        out = bytearray(b"0" * 64 + b"\n" + encode(head)[:-1].encode("utf-8") + b', "files": {')
+        out = bytearray(b"0" * 64 + b"\n" + encode(head).encode("utf-8") + b"\n{")
         items, first = iter(items), True
         while chunk := dict(itertools.islice(items, 1000)):
             out += ("" if first else ", ").encode() + encode(chunk)[1:-1].encode("utf-8")
             first = False
-        out += b"}}"
+        out += b"}"
         with memoryview(out) as view:
             out[:64] = _mac(self.key, view[65:])
         return out
@@ -284,7 +302,9 @@ class Index:
     def save(self) -> None:
         """Write the index back when anything changed; a repository that cannot take it (read
         only, .dufu not a plain folder) simply goes without."""
-        if self.key is None or not (self.changed or self.new.keys() != self.old.keys()):
+        if self.key is None or ("old" not in self.__dict__ and not self.new):
+            return  # no entry was looked at (a run that found everything as it was): nothing to write
+        if not (self.changed or self.new.keys() != self.old.keys()):
             return
         folder = self.root / FOLDER
         try:
@@ -332,32 +352,34 @@ def open_index(root: Path, today: date) -> Index:
     are made for a day (today's date gives "later than today" problems) and reused on another
     day when the file states no date that late."""
     index = Index(root, today.isoformat(), environment(root), _secret())
-    document = _read_document(index.key, index.path, index.env, whole=True)
-    if document is None:
+    found = _read_document(index.key, index.path, index.env)
+    if found is None:
         return index
-    index.old, index.stamp = document["files"], document["stamp"]
-    index.models_mac = document.get("models") if isinstance(document.get("models"), str) else None
-    verdict = document.get("verdict")
+    head, index.files_text = found
+    index.stamp = head["stamp"]
+    index.models_mac = head.get("models") if isinstance(head.get("models"), str) else None
+    verdict, whole = head.get("verdict"), head.get("whole")
     index.verdict = verdict if isinstance(verdict, dict) else None
+    index.whole = whole if isinstance(whole, dict) else None
     return index
 
 
-def _read_document(key: bytes | None, path: Path, env: dict, whole: bool = False):
-    """A signed document's files (the whole document when whole), or None when it is missing,
-    damaged, signed by someone else or made for another environment."""
+def _read_document(key: bytes | None, path: Path, env: dict) -> tuple[dict, str] | None:
+    """A signed index's head and the text of its entries (decoded when needed), or None when
+    it is missing, damaged, signed by someone else or made for another environment."""
     raw = None if key is None else _read_regular(path, MAX_INDEX_BYTES)
     if raw is None:
         return None
     text = _verified(key, raw)
-    del raw  # neither the bytes nor the text are kept alongside the entries
+    del raw  # the bytes are not kept alongside the text
+    head_text, _, files_text = (text or "").partition("\n")
     try:
-        document = None if text is None else json.loads(text)
+        head = json.loads(head_text) if text is not None else None
     except ValueError:
         return None
-    del text
-    if not isinstance(document, dict) or document.get("env") != env or not isinstance(document.get("files"), dict):
+    if not isinstance(head, dict) or head.get("env") != env or not isinstance(head.get("stamp"), int):
         return None
-    return document if whole else document["files"]
+    return head, files_text
 
 
 def _read_models(key: bytes | None, path: Path, expected: str | None) -> bytes:

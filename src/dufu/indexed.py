@@ -59,7 +59,7 @@ def warm_dataset(root: Path, today: date, warm: Warm) -> Dataset | None:
     when a query first asks for it (``show`` reads one). None when the models file cannot
     serve them; the caller then loads through load_indexed."""
     index, sources, entries = warm.index, warm.sources, warm.entries
-    if not index.models_ready():
+    if not index.models_ready() or any(entry is None or entry.get("partial") for entry in entries.values()):
         return None
     loaded: list[LoadedFile | None] = [None] * len(sources)
     units = _load_units(root, today, warm, loaded)

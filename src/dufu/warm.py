@@ -15,24 +15,49 @@ from datetime import date
 from pathlib import Path
 
 from .collector import gc_paused
+from . import index as index_module
 from .index import Index, content_hash, open_index
-from .problems import Problem, decode_problem
+from .problems import Problem, decode_problem, encode_problem
 from .sources import TEMPLATES_DIR, SourceFile, discover, misplaced_problem
 
 
 @dataclass
 class Warm:
-    """What open_warm found: the sources, the index, each data file's current entry (by its
-    position in sources; missing where the file changed), and the problems of the whole
-    repository when the index vouches for all of it (else None)."""
+    """What open_warm found: the sources, the index, and the problems of the whole repository
+    when the index vouches for all of it (else None). entries: each data file's current entry
+    (by its position in sources; None where the file changed), looked up when first asked for."""
 
     sources: list[SourceFile]
     index: Index
-    entries: dict[int, dict]
-    problems: list[Problem] | None
+    problems: list[Problem] | None = None
+    vouched: bool = False  # found by the stat data of the whole repository: every entry holds
+    _entries: dict[int, dict | None] | None = None
+
+    @property
+    def entries(self) -> dict[int, dict | None]:
+        if self._entries is None:
+            with gc_paused():
+                if self.vouched:  # as lookup finds them, without comparing stat data again
+                    old, new = self.index.old, self.index.new
+                    self._entries = {}
+                    for i, source in enumerate(self.sources):
+                        if source.kind is not None:
+                            record = old.get(source.rel)
+                            self._entries[i] = None if record is None else record[5]
+                            if record is not None:
+                                new[source.rel] = record
+                else:
+                    self._entries = {i: self.index.lookup(s) for i, s in enumerate(self.sources) if s.kind is not None}
+        return self._entries
 
 
 def open_warm(root: Path, today: date) -> Warm:
+    """The repository as the index knows it. Two ways to find it unchanged: the stat data of
+    every file (and of the templates) is what it was when the index last vouched for the
+    whole repository — its problems are then read from the index's head, no entry decoded
+    (git's index does the same with stat data) —, or, file by file, each entry is current
+    (racy files hashed again) and the verdict of the checks across files is for these
+    contents."""
     with gc_paused():
         return _open_warm(root, today)
 
@@ -40,11 +65,19 @@ def open_warm(root: Path, today: date) -> Warm:
 def _open_warm(root: Path, today: date) -> Warm:
     sources = discover(root)
     index = open_index(root, today)
-    entries = {i: index.lookup(s) for i, s in enumerate(sources) if s.kind is not None}
-    warm = Warm(sources, index, entries, None)
+    templates = _templates_state(root)
+    tree = _tree(sources, templates)
+    warm = Warm(sources, index)
+    whole = index.whole
+    if whole is not None and whole.get("tree") == tree and _same_day(whole, index.today):
+        warm.problems = [decode_problem(p) for p in whole["problems"]]
+        warm.vouched = True
+        return warm
+    index.set_whole(None)  # stands again only if every file is found as it was
+    entries = warm.entries
     if index.verdict is None or any(e is None or e.get("partial") for e in entries.values()):
         return warm
-    if verdict_key(root, sources, index) != index.verdict.get("key"):
+    if verdict_key(root, sources, index, templates) != index.verdict.get("key"):
         return warm
     problems = []
     for i, source in enumerate(sources):
@@ -54,11 +87,45 @@ def _open_warm(root: Path, today: date) -> Warm:
             problems.extend(decode_problem(p) for p in entries[i]["problems"])
     problems.extend(decode_problem(p) for p in index.verdict["cross"])
     warm.problems = problems
-    index.save()  # racy files hashed again are now settled
+    index.set_whole(_whole(index, sources, templates, tree, problems))
+    index.save()  # racy files hashed again are now settled, and the whole repository vouched for
     return warm
 
 
-def verdict_key(root: Path, sources: list[SourceFile], index: Index) -> str | None:
+def _tree(sources: list[SourceFile], templates: list) -> str:
+    """A hash of what discovery found: every file's path, kind, refusal and stat data (size,
+    mtime, ctime, inode), and the templates' stat data."""
+    lines = [f"{rel}\0{kind}\0{refused}\0{stat}" for _root, rel, kind, refused, stat in sources]
+    lines.append(json.dumps(templates, ensure_ascii=False))
+    return content_hash("\n".join(lines).encode("utf-8", "surrogateescape"))
+
+
+def _whole(index: Index, sources: list[SourceFile], templates: list, tree: str, problems: list[Problem]) -> dict | None:
+    """What the index's head keeps of a repository it vouches for whole: the hash of its stat
+    data, its problems, the day they are for and the latest date a file states (problems
+    that compare dates with today hold on another day only when no file states a later
+    date). None when a file changed too close to now for its stat data to be trusted."""
+    limit = index.started - index_module.RACY_NS
+    if any(max(s.stat[1], s.stat[2]) >= limit for s in sources if s.stat is not None):
+        return None
+    if any(mtime >= limit for *_, mtime in templates):
+        return None
+    latest = [record[5]["latest"] for record in index.new.values() if record[5].get("latest")]
+    return {
+        "tree": tree,
+        "problems": [encode_problem(p) for p in problems],
+        "day": index.today,
+        "latest": max(latest) if latest else None,
+    }
+
+
+def _same_day(whole: dict, today: str) -> bool:
+    """As Index._same_day, for the whole repository."""
+    latest = whole.get("latest")
+    return whole.get("day") == today or latest is None or latest <= min(whole.get("day") or "", today)
+
+
+def verdict_key(root: Path, sources: list[SourceFile], index: Index, templates: list | None = None) -> str | None:
     """What the cross-file checks of the whole repository depend on: every data file's content
     (by its hash in the index), the misplaced and refused files, and the files under
     templates/ (a bulletin's template must exist). None when a file has no hash."""
@@ -69,7 +136,7 @@ def verdict_key(root: Path, sources: list[SourceFile], index: Index) -> str | No
         if kind is not None and record is None:
             return None
         state.append(f"{rel}\0{kind}\0{refused}\0{record[4] if record else None}")
-    state.append(json.dumps(_templates_state(root), ensure_ascii=False))
+    state.append(json.dumps(_templates_state(root) if templates is None else templates, ensure_ascii=False))
     return content_hash("\n".join(state).encode("utf-8", "surrogateescape"))
 
 
