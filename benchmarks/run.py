@@ -203,20 +203,16 @@ def all_commands() -> list[list[str]]:
     return out
 
 
-def _first_task(root: Path) -> Path:
-    return min((root / "data" / "tasks").rglob("*.yaml"))
-
-
 def index_commands(root: Path) -> list[tuple[str, list[str], Path]]:
     """(label, dufu arguments, the file the one-change run edits) for the index table."""
-    task = _first_task(root)
-    other = sorted((root / "data" / "tasks").rglob("*.yaml"))[1]
-    show_id = task.stem
+    tasks = sorted((root / "data" / "tasks").rglob("*.yaml"))
+    task, other = tasks[0], tasks[1]
     return [
         ("status", ["status"], other),
         ("list --format json", ["list", "--format", "json"], other),
         ("list --unit 市生态环境局", ["list", "--unit", "市生态环境局", "--format", "json"], other),
-        (f"show {show_id}", ["show", show_id], other),
+        (f"show {task.stem}", ["show", task.stem], other),
+        (f"show {tasks[-1].stem} (after the row above)", ["show", tasks[-1].stem], other),
         ("render", ["render", "--today", TODAY], other),
         ("validate", ["validate", "--today", TODAY], other),
         ("validate ONE_FILE", ["validate", str(task), "--today", TODAY], task),
@@ -232,28 +228,37 @@ def _toggle(path: Path) -> None:
 
 
 def index_table(root: Path, parse: float) -> None:
-    """Each command once: without the index, building it (cold), warm, after one changed file."""
+    """Each command: without the index, building it (cold), then warm twice (the first answers
+    from the index, the second replays the answer the first kept), then after one changed
+    file. Each row starts from no index, except the second `show`, which finds the index the
+    row above left: another task, asked for the first time."""
     dufu = dufu_cmd()
     print(f"\n### the index (.dufu/), one run each; × the CSafeLoader parse ({parse:.2f} s)\n")
     print(
-        "| command | `--no-cache` | cold (builds the index) | cold CPU | warm | one file changed | peak RSS no-cache / cold / warm (MiB) |"
+        "| command | `--no-cache` | cold (builds the index) | cold CPU | warm: from the index | warm: asked again "
+        "| one file changed | peak RSS no-cache / cold / warm (MiB) |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for label, args, edited in index_commands(root):
         cmd = [*dufu, *args, "-C", str(root)]
         plain = best_child([*cmd, "--no-cache"], 1)
-        shutil.rmtree(root / ".dufu", ignore_errors=True)
+        if "after the row above" not in label:
+            shutil.rmtree(root / ".dufu", ignore_errors=True)
         cold = best_child(cmd, 1)
         warm = best_child(cmd, 1)
+        again = best_child(cmd, 1)
         _toggle(edited)
         one = best_child(cmd, 1)
         cells = [f"{t[0]:.2f} s ({t[0] / parse:.3f}×)" for t in (plain, cold)]
         cells.append(f"{cold[1]:.2f} s ({cold[1] / parse:.2f}×)")
-        cells += [f"{t[0]:.3f} s ({t[0] / parse:.3f}×)" for t in (warm, one)]
-        print(f"| `dufu {label}` | {' | '.join(cells)} | {plain[2]:.0f} / {cold[2]:.0f} / {warm[2]:.0f} |")
+        cells += [f"{t[0]:.3f} s ({t[0] / parse:.3f}×)" for t in (warm, again, one)]
+        peaks = f"{plain[2]:.0f} / {cold[2]:.0f} / {warm[2]:.0f}"
+        print(f"| `dufu {label}` | {' | '.join(cells)} | {peaks} |")
     print(
         "\nTargets at 30,000 tasks: warm ≤ 0.05×, one file changed ≤ 0.1× (`validate ONE_FILE` ≤ 0.05×), "
-        "cold wall ≤ 0.9× and CPU ≤ 1.3×. Peak RSS is the largest single process (workers not added up)."
+        "cold wall ≤ 0.9× and CPU ≤ 1.3×. Peak RSS is the largest single process (workers not added up). "
+        "\"Warm: from the index\" is the first run after the index was built: unchanged files are not read, "
+        "but the command computes its answer; \"asked again\" replays the answer that run kept."
     )
 
 
