@@ -1,0 +1,129 @@
+"""Answers kept in the index (answers.py) and the stat data of the whole repository (warm.py):
+a command asked again with nothing changed replays what it printed; anything its answer
+depends on makes it compute the answer again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, TODAY, edit
+from typer.testing import CliRunner
+
+from dufu import index as index_module
+from dufu import validate as validate_module
+from dufu.cli import app
+from dufu.warm import open_warm
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Stat data trusted at once (no file is "racy"), so the second run already finds the
+    whole repository vouched for."""
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+
+
+def _computed(monkeypatch) -> list:
+    """Calls of load_valid, the start of every computed answer (a replay makes none)."""
+    calls: list = []
+    real = validate_module.load_valid
+    monkeypatch.setattr(validate_module, "load_valid", lambda *a, **k: calls.append(a) or real(*a, **k))
+    return calls
+
+
+def _answers(repo: Path) -> list[Path]:
+    folder = repo / ".dufu" / "answers"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+COMMANDS = [
+    ("status",),
+    ("status", "--format", "json", "--as-of", "2024-06-01"),
+    ("list", "--unit", "市林业局", "--format", "csv"),
+    ("show", "r2-02"),
+    ("render", "--today", TODAY),
+    ("diff", "2024-01-01", TODAY, "--format", "json"),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
+def test_asked_again_the_answer_is_replayed_byte_for_byte(cli, repo, settled, monkeypatch, command):
+    args = [*command, "-C", str(repo)]
+    expected = cli(*args, "--no-cache")
+    cli(*args)  # builds the index
+    cli(*args)  # computes from the index, keeps the answer
+    calls = _computed(monkeypatch)
+    again = cli(*args)
+    assert calls == []
+    assert (again.exit_code, again.stdout_bytes) == (expected.exit_code, expected.stdout_bytes)
+
+
+def test_whole_repository_vouched_for_by_stat_data_decodes_no_entry(cli, repo, settled):
+    for _ in range(2):
+        cli("validate", "-C", str(repo), "--today", TODAY)
+    day = date.fromisoformat(TODAY)
+    warm = open_warm(repo, day)
+    assert warm.vouched
+    assert "old" not in warm.index.__dict__  # the entries were never decoded
+    vouched = validate_module.validate_repository(repo, day, cache=True, need_data=False, warm=warm).problems
+    assert vouched == validate_module.validate_repository(repo, day).problems
+
+
+def test_another_terminal_width_is_another_answer(repo, settled):
+    runner = CliRunner()
+
+    def status(columns: str, *extra: str) -> str:
+        env = {"COLUMNS": columns, "NO_COLOR": "1", "TERM": "dumb"}
+        return runner.invoke(app, ["status", "-C", str(repo), *extra], env=env).stdout
+
+    wide = [status("160") for _ in range(3)]
+    narrow = status("70")
+    assert narrow == status("70", "--no-cache") != wide[-1]
+    assert status("160") == wide[0]
+
+
+def test_a_template_rewritten_with_the_same_size_and_mtime_is_seen(cli, repo, settled):
+    template = repo / "templates" / "bulletin.txt.j2"
+    template.parent.mkdir(exist_ok=True)
+    shutil.copy(PROJECT / "src" / "dufu" / "templates" / "bulletin.txt.j2", template)
+    args = ["render", "--today", TODAY, "-C", str(repo)]
+    first = [cli(*args).stdout for _ in range(3)]
+    raw = template.read_bytes()
+    info = template.stat()
+    swapped = raw.replace("、".encode(), "，".encode(), 1)  # both three bytes in UTF-8
+    assert swapped != raw and len(swapped) == len(raw)
+    template.write_bytes(swapped)
+    os.utime(template, ns=(info.st_atime_ns, info.st_mtime_ns))
+    again = cli(*args).stdout
+    assert again == cli(*args, "--no-cache").stdout != first[-1]
+
+
+def test_failing_runs_are_not_kept(cli, repo, settled):
+    edit(repo / "data" / "tasks" / "r2-01.yaml", "deadline: 立行立改、长期坚持", "deadline: 2024年1月底前")
+    args = ["status", "--fail-on", "overdue", "-C", str(repo)]
+    assert [cli(*args).exit_code for _ in range(3)] == [1, 1, 1]
+    assert _answers(repo) == []
+    assert cli("status", "-C", str(repo)).exit_code == 0
+
+
+def test_a_damaged_answer_is_never_replayed(cli, repo, settled):
+    args = ["status", "-C", str(repo)]
+    expected = cli(*args, "--no-cache").stdout
+    for _ in range(3):
+        cli(*args)
+    (kept,) = _answers(repo)
+    kept.write_bytes(kept.read_bytes().replace("已完成".encode(), "未完成".encode()))
+    assert cli(*args).stdout == expected
+
+
+def test_only_the_newest_answers_are_kept(cli, repo, settled, monkeypatch):
+    from dufu import answers
+
+    monkeypatch.setattr(answers, "KEEP", 3)
+    for day in ("2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"):
+        for _ in range(2):
+            cli("status", "--as-of", day, "-C", str(repo))
+    assert len(_answers(repo)) == 3
