@@ -289,21 +289,28 @@ def status(
             open_tasks = select_tasks(data, day, open_only=True)
             if by is By.unit:
                 units = tally_units(data, day, window)
-                record = views.units_record(units, day, window)
-                shown = (lambda: views.units_csv(units), lambda: views.unit_table(units, day, window))
+                shown = (
+                    lambda: views.units_record(units, day, window),
+                    lambda: views.units_csv(units),
+                    lambda: views.unit_table(units, day, window),
+                )
             else:
                 tallies = tally_all(data, day)
-                record = views.status_record(tallies, open_tasks, day, window)
-                shown = (lambda: views.rounds_csv(tallies), lambda: views.status_view(tallies, open_tasks, day, limit, window))
+                shown = (
+                    lambda: views.status_record(tallies, open_tasks, day, window),
+                    lambda: views.rounds_csv(tallies),
+                    lambda: views.status_view(tallies, open_tasks, day, limit, window),
+                )
             failed = _failures(open_tasks, day, window, fail_on or [])
-            if fail_on:
-                record["failed"] = failed
             if fmt is ListFormat.json:
+                record = shown[0]()
+                if fail_on:
+                    record["failed"] = failed
                 _echo(_dumps(record))
             elif fmt is ListFormat.csv:
-                _echo(shown[0]())
+                _echo(shown[1]())
             else:
-                _console().print(shown[1]())
+                _console().print(shown[2]())
             _fail_if(failed)
 
 

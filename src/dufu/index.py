@@ -179,17 +179,29 @@ class Index:
         """The entry with its model, read from the models file at the line the entry names;
         None when that file does not hold rel's model for this content (the file is then
         loaded again). Only that line is decoded: one task costs one line, not the file."""
-        if "model" in entry or entry.get("m") is None:
-            return entry if "model" in entry else {**entry, "model": None}
-        line = self._model_line(entry["m"])
-        digest = (self.new.get(rel) or self.old.get(rel) or [None] * 5)[4]
+        return self.with_models([(rel, entry)])[0]
+
+    def with_models(self, wanted: list[tuple[str, dict]]) -> list[dict | None]:
+        """with_model of each (rel, entry), the lines decoded together (one JSON array: a
+        warm run over every task decodes 30,000 lines in one call, not 30,000 calls)."""
+        out: list[dict | None] = [None] * len(wanted)
+        lines, at = [], []
+        for n, (rel, entry) in enumerate(wanted):
+            if "model" in entry or entry.get("m") is None:
+                out[n] = entry if "model" in entry else {**entry, "model": None}
+            elif (line := self._model_line(entry["m"])) is not None:
+                lines.append(line)
+                at.append(n)
         try:
-            stored = None if line is None else json.loads(line)
-        except ValueError:
-            return None
-        if not (isinstance(stored, list) and len(stored) == 3 and stored[0] == rel and stored[1] == digest):
-            return None
-        return {**entry, "model": stored[2]}
+            stored = json.loads(b"[" + b",".join(lines) + b"]") if lines else []
+        except ValueError:  # a damaged line among them: each on its own
+            stored = [_decoded(line) for line in lines]
+        for n, value in zip(at, stored, strict=True):
+            rel, entry = wanted[n]
+            digest = (self.new.get(rel) or self.old.get(rel) or [None] * 5)[4]
+            if isinstance(value, list) and len(value) == 3 and value[0] == rel and value[1] == digest:
+                out[n] = {**entry, "model": value[2]}
+        return out
 
     def models_ready(self) -> bool:
         """Whether the models file the index was written with is there and checks out."""
@@ -380,6 +392,13 @@ def _read_document(key: bytes | None, path: Path, env: dict) -> tuple[dict, str]
     if not isinstance(head, dict) or head.get("env") != env or not isinstance(head.get("stamp"), int):
         return None
     return head, files_text
+
+
+def _decoded(line: bytes):
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
 
 
 def _read_models(key: bytes | None, path: Path, expected: str | None) -> bytes:

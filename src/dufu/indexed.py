@@ -163,10 +163,11 @@ def _load_some(index: Index, sources: list[SourceFile], chosen: list[int], entri
     """The chosen files: from their entries where the index had them, else loaded (and their
     new entries remembered)."""
     out: dict[int, LoadedFile] = {}
+    stored = [i for i in chosen if entries.get(i) is not None and not entries[i].get("partial")]
+    found = dict(zip(stored, index.with_models([(sources[i].rel, entries[i]) for i in stored]), strict=True))
     misses = []
     for i in chosen:
-        entry = entries.get(i)
-        full = None if entry is None or entry.get("partial") else index.with_model(sources[i].rel, entry)
+        full = found.get(i)
         if full is not None:
             out[i] = decode_entry(sources[i], full)
         else:

@@ -92,6 +92,13 @@ def _open_warm(root: Path, today: date) -> Warm:
     return warm
 
 
+def vouch(root: Path, index: Index, sources: list[SourceFile], problems: list[Problem]) -> None:
+    """Record in the index the problems of the whole repository just loaded and checked
+    (every file in index.new, the verdict set), for the stat data of its files."""
+    templates = _templates_state(root)
+    index.set_whole(_whole(index, sources, templates, _tree(sources, templates), problems))
+
+
 def _tree(sources: list[SourceFile], templates: list) -> str:
     """A hash of what discovery found: every file's path, kind, refusal and stat data (size,
     mtime, ctime, inode), and the templates' stat data."""
