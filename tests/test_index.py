@@ -311,6 +311,36 @@ def test_index_is_not_written_through_a_symlinked_folder(cli, repo, tmp_path):
     assert list(elsewhere.iterdir()) == []
 
 
+def test_index_and_answers_are_not_read_through_a_symlinked_folder(cli, repo, tmp_path, monkeypatch):
+    """A .dufu that is a symlink (committed by someone) is never read, even when what it points
+    to is a validly signed index and answer of this very repository."""
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    args = ["status", "-C", str(repo)]
+    for _ in range(3):
+        cli(*args)
+    assert (repo / ".dufu" / "answers").is_dir()
+    elsewhere = tmp_path / "elsewhere"
+    (repo / ".dufu").rename(elsewhere)
+    (repo / ".dufu").symlink_to(elsewhere)
+    read = []
+    real = index_module._read_regular
+    monkeypatch.setattr(index_module, "_read_regular", lambda path, limit: read.append(path) or real(path, limit))
+    assert cli(*args).output == cli(*args, "--no-cache").output
+    assert not [path for path in read if ".dufu" in Path(path).parts]
+    (repo / ".dufu").unlink()
+    (repo / ".dufu").mkdir()
+    (repo / ".dufu" / "answers").symlink_to(elsewhere / "answers")
+    from dufu import answers
+
+    opened = []
+    real_answer = answers.read_regular
+    monkeypatch.setattr(answers, "read_regular", lambda path, limit: opened.append(path) or real_answer(path, limit))
+    for _ in range(3):
+        assert cli(*args).output == cli(*args, "--no-cache").output
+    assert not [path for path in opened if ".dufu" in path.parts]
+    assert (repo / ".dufu" / "answers").is_symlink()
+
+
 def test_index_is_not_written_through_a_symlinked_file(cli, repo, tmp_path):
     target = tmp_path / "target.json"
     target.write_text("mine", encoding="utf-8")

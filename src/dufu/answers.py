@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .files import read_regular, write_atomic
-from .index import FOLDER, code_version
+from .index import FOLDER, code_version, own_folder
 from .problems import DufuError
 from .sources import TEMPLATES_DIR
 from .warm import Warm
@@ -66,9 +66,10 @@ def _templates_content(root: Path) -> list | None:
         for name in sorted(files):
             path = Path(folder) / name
             try:
-                out.append([path.relative_to(root).as_posix(), hashlib.sha256(read_regular(path, MAX_ANSWER_BYTES)).hexdigest()])
+                digest = hashlib.sha256(read_regular(path, MAX_ANSWER_BYTES)).hexdigest()
             except (OSError, ValueError):
                 return None
+            out.append([path.relative_to(root).as_posix(), digest])
     return out
 
 
@@ -78,8 +79,11 @@ def _folder(warm: Warm) -> Path:
 
 def replay(warm: Warm, key: str) -> bytes | None:
     """The kept answer of key, if there is one and its signature checks."""
+    folder = _folder(warm)
+    if not own_folder(warm.index.root) or folder.is_symlink():
+        return None
     try:
-        raw = read_regular(_folder(warm) / key, MAX_ANSWER_BYTES)
+        raw = read_regular(folder / key, MAX_ANSWER_BYTES)
     except (OSError, ValueError):
         return None
     mac, _, body = raw.partition(b"\n")
@@ -93,7 +97,7 @@ def keep(warm: Warm, key: str, body: bytes) -> None:
     that cannot take it goes without."""
     folder = _folder(warm)
     try:
-        if not (folder.parent.is_dir() and not folder.parent.is_symlink()):
+        if not own_folder(warm.index.root):
             return
         if not folder.exists():
             folder.mkdir()

@@ -1,14 +1,18 @@
 """The index kept between runs in ``.dufu/``: what each data file gave last time, its stat data,
-content hash and problems in ``index.json``, its model in ``models.json`` (read only by the
-commands that need models, and used only for the content hash it was made from).
+content hash and problems in ``index.json``, its model a line of ``models.jsonl`` (read only
+by the commands that need models, a line at a time, and used only for the content hash it
+was made from).
 
-An entry is used only for a file whose content is known to be unchanged: its size, mtime,
-ctime and inode are those recorded and it was last changed well before the index was
-written (else it is read and its content hash compared, git's answer to "racy" files).
-The whole index is signed with a key kept outside the repository (in the user's cache
-folder): an index that is corrupt, truncated, from another dufu, Python, library version,
-repository, written by someone else, or committed into the data repository fails the
-check and is ignored; it is then rebuilt. Nothing in it is ever executed (plain JSON).
+``index.json`` is a signature line, a head line (environment, verdict of the checks across
+files, the whole repository's problems for the stat data of all its files: see warm.py) and
+the entries, which are decoded only when a run needs them. An entry is used only for a file
+whose content is known to be unchanged: its size, mtime, ctime and inode are those recorded
+and it was last changed well before the index was written (else it is read and its content
+hash compared, git's answer to "racy" files). Everything is signed with a key kept outside
+the repository (in the user's cache folder): an index that is corrupt, truncated, from
+another dufu, Python, library version, repository, written by someone else, or committed
+into the data repository fails the check and is ignored; it is then rebuilt. Nothing in it
+is ever executed (plain JSON).
 """
 
 from __future__ import annotations
@@ -93,6 +97,15 @@ def _secret() -> bytes | None:
         return path.read_bytes()
     except (OSError, RuntimeError):
         return None
+
+
+def own_folder(root: Path) -> bool:
+    """Whether .dufu is a plain folder of the repository, not a symlink: nothing is read
+    through one (a repository's content may come from a stranger) nor written into one."""
+    try:
+        return stat.S_ISDIR(os.lstat(root / FOLDER).st_mode)
+    except OSError:
+        return False
 
 
 def _read_regular(path: Path, limit: int) -> bytes | None:
@@ -212,7 +225,9 @@ class Index:
     def _model_line(self, offset) -> bytes | None:
         """The line at offset of the models file (read once, its signature checked, and the
         one the index was written with), without its line end; None when there is none."""
-        if not self.models_ready() or not isinstance(offset, int) or not 0 < offset < len(self.models) or self.models[offset - 1] != 10:
+        if not self.models_ready() or not isinstance(offset, int) or not 0 < offset < len(self.models):
+            return None
+        if self.models[offset - 1] != ord("\n"):  # not the start of a line
             return None
         end = self.models.find(b"\n", offset)
         return None if end < 0 else self.models[offset:end]
@@ -364,7 +379,7 @@ def open_index(root: Path, today: date) -> Index:
     are made for a day (today's date gives "later than today" problems) and reused on another
     day when the file states no date that late."""
     index = Index(root, today.isoformat(), environment(root), _secret())
-    found = _read_document(index.key, index.path, index.env)
+    found = _read_document(index.key, index.path, index.env) if own_folder(root) else None
     if found is None:
         return index
     head, index.files_text = found
@@ -404,7 +419,8 @@ def _decoded(line: bytes):
 def _read_models(key: bytes | None, path: Path, expected: str | None) -> bytes:
     """The models file when it is the one the index was written with and its signature
     checks; else empty (every model is then missing, and its file read again)."""
-    raw = None if key is None or expected is None else _read_regular(path, MAX_INDEX_BYTES)
+    usable = key is not None and expected is not None and own_folder(path.parent.parent)
+    raw = _read_regular(path, MAX_INDEX_BYTES) if usable else None
     if raw is None or raw[:64].decode("ascii", "replace") != expected or raw[64:65] != b"\n":
         return b""
     with memoryview(raw) as view:

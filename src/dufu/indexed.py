@@ -23,7 +23,9 @@ from .units import UnitRegistry
 from .warm import Warm, open_warm
 
 
-def load_indexed(root: Path, today: date, only: set[str] | None = None, warm: Warm | None = None) -> tuple[Dataset, Index, list[SourceFile]]:
+def load_indexed(
+    root: Path, today: date, only: set[str] | None = None, warm: Warm | None = None
+) -> tuple[Dataset, Index, list[SourceFile]]:
     """What load_repository(root, today, only, keep_text=False) gives, reading only changed
     files; with the index (to be saved by the caller, once it has the verdict) and the sources.
     warm: what open_warm found, when the index could not vouch for everything."""

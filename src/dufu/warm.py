@@ -156,5 +156,6 @@ def _templates_state(root: Path) -> list:
                 info = os.lstat(os.path.join(folder, name))
             except OSError:
                 continue
-            out.append([os.path.relpath(os.path.join(folder, name), root), info.st_mode, info.st_size, info.st_mtime_ns])
+            rel = os.path.relpath(os.path.join(folder, name), root)
+            out.append([rel, info.st_mode, info.st_size, info.st_mtime_ns])
     return out
