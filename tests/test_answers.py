@@ -4,6 +4,7 @@ depends on makes it compute the answer again."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from datetime import date
@@ -127,3 +128,29 @@ def test_only_the_newest_answers_are_kept(cli, repo, settled, monkeypatch):
         for _ in range(2):
             cli("status", "--as-of", day, "-C", str(repo))
     assert len(_answers(repo)) == 3
+
+
+def test_show_and_list_unit_read_only_the_tasks_they_need(cli, repo, settled, monkeypatch):
+    """On an index that vouches for the repository, `show` reads one task's model and `list
+    --unit` those the index says may name the unit (every unit a task names at any time)."""
+    from dufu import indexed
+
+    for _ in range(2):
+        cli("validate", "-C", str(repo))
+    read: list = []
+    real = indexed._load_some
+
+    def load_some(index, sources, chosen, *rest):
+        read.extend(sources[i].rel for i in chosen)
+        return real(index, sources, chosen, *rest)
+
+    monkeypatch.setattr(indexed, "_load_some", load_some)
+    assert cli("show", "r2-02", "-C", str(repo)).exit_code == 0
+    assert [rel for rel in read if rel.startswith("data/tasks/")] == ["data/tasks/r2-02.yaml"]
+    read.clear()
+    listed = cli("list", "--unit", "市林业局", "--format", "json", "-C", str(repo))
+    assert listed.stdout == cli("list", "--unit", "市林业局", "--format", "json", "-C", str(repo), "--no-cache").stdout
+    tasks = sorted(rel for rel in read if rel.startswith("data/tasks/"))
+    all_tasks = sorted(p.relative_to(repo).as_posix() for p in (repo / "data" / "tasks").glob("*.yaml"))
+    assert 0 < len(tasks) < len(all_tasks)
+    assert {f"data/tasks/{t['id']}.yaml" for t in json.loads(listed.stdout)} <= set(tasks)

@@ -86,6 +86,8 @@ def warm_dataset(root: Path, today: date, warm: Warm) -> Dataset | None:
         if sources[i].kind == "task" and entry.get("k"):
             positions.setdefault(entry["k"][0], i)  # the first file of an id wins, as in build_dataset
     data.tasks = LazyTasks(positions, tasks)
+    if all(isinstance(entries[i].get("u"), list) for i in positions.values()):
+        data.light = {ident: (*entries[i]["k"][1:], frozenset(entries[i]["u"])) for ident, i in positions.items()}
     return data
 
 
@@ -194,7 +196,7 @@ def _load_keyed(sources: list[SourceFile], options: LoadOptions) -> list[tuple]:
         entry = None
         if raw is not None and source.kind is not None and stat is not None and len(raw) == stat[0]:
             stub = task_stub(peek_text(raw.decode("utf-8", "replace"))) if source.kind == "task" else None
-            entry = encode_entry(item, stub, options.today)
+            entry = encode_entry(item, stub, options.today, options.units)
         digest = None if entry is None else content_hash(raw)
         light = entry is not None and not options.keep_text
         out.append((None if light else item, stat, digest, entry))

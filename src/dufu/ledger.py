@@ -90,7 +90,7 @@ def select_tasks(
     canonical = resolve_unit_query(data, unit) if unit is not None else None
     chosen = []
     for rid in data.rounds if round_id is None else [round_id]:
-        for task in data.tasks_of(rid):
+        for task in data.tasks_of(rid, canonical):
             task_status = task.status_at(day)
             if status is not None and task_status != status:
                 continue

@@ -16,6 +16,7 @@ from .models import KINDS, Adjustment, Milestone, Report, Task
 from .peek import stand_in
 from .problems import decode_problem, encode_problem
 from .sources import SourceFile
+from .units import UnitRegistry
 
 _TASK_DATES = ("completed_on", "completed_by", "closed_on")
 _TASK_PLAIN = ("id", "round", "number", "title", "lead_units", "responsible_units", "deadline", "status")
@@ -77,10 +78,11 @@ def decode_model(kind: str, value: dict):
     return KINDS[kind].model_validate(value)
 
 
-def encode_entry(item: LoadedFile, stub: Task | None, today: date) -> dict | None:
+def encode_entry(item: LoadedFile, stub: Task | None, today: date, units: UnitRegistry | None = None) -> dict | None:
     """What the index keeps of a file loaded on today: its problems, its model (light), the
-    stand-in peek_task would make of it and the latest date it states that a check compares
-    with today. None when the model cannot be stored faithfully."""
+    stand-in peek_task would make of it, the latest date it states that a check compares
+    with today and, for a task, every unit it names at any time (by the units registry, for
+    `list --unit`). None when the model cannot be stored faithfully."""
     model = None
     if item.model is not None:
         model = encode_model(item.source.kind, item.model)
@@ -91,10 +93,24 @@ def encode_entry(item: LoadedFile, stub: Task | None, today: date) -> dict | Non
         "problems": [encode_problem(p) for p in item.problems],
         "model": model,
         "k": key,
+        "u": None if key is None or units is None else units_ever_named(units, item.model),
         "peek": None if stub is None else [stub.id, stub.round, stub.number],
         "today": today.isoformat(),
         "latest": _latest_date(item.model),
     }
+
+
+def units_ever_named(units: UnitRegistry, task: Task) -> list[str]:
+    """Every unit a task's lead or responsible line names, as ledger.units_of counts them (a
+    registered name, or the form written when the registry lacks it), in the plan's wording
+    and after each adjustment: whatever day a query asks about, the task's units are among
+    these."""
+    names: set[str] = set()
+    for state in (task, *(task.at(adjustment.on) for adjustment in task.adjustments)):
+        for line in (state.lead_units, state.responsible_units):
+            found, unknown = units.read_line(line)
+            names.update(found, unknown)
+    return sorted(names)
 
 
 def peek_entry(stub: Task | None, today: date) -> dict:
