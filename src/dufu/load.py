@@ -10,8 +10,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .filechecks import check_file, check_strings
 from .collector import gc_paused  # noqa: F401  (loading is where it is used most)
+from .filechecks import check_file, check_strings
 from .files import FileTooLarge, NotRegularFile, read_or_empty, read_regular, reason
 from .models import KINDS, Report, Task
 from .problems import MAX_PER_CODE, Problem, bound_problems

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .collector import gc_paused
 from . import index as index_module
+from .collector import gc_paused
 from .index import Index, content_hash, open_index
 from .problems import Problem, decode_problem, encode_problem
 from .sources import TEMPLATES_DIR, SourceFile, discover, misplaced_problem
