@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,8 +36,8 @@ class Dataset:
     files: int = 0
     peeked: set[str] = field(default_factory=set)  # task files known only by id/round/number
     broken_ids: set[str] = field(default_factory=set)  # ids stated in files that did not load
-    # from the index, before any task is read: id -> (round, number, every unit it ever names)
-    light: dict[str, tuple[str, int, frozenset[str]]] | None = None
+    # from the index, before any task is read: gives id -> (round, number, every unit it ever names)
+    light: Callable[[], dict[str, tuple[str, int, frozenset[str]]] | None] | None = None
     _by_round: dict[str, list[Task]] | None = None
 
     def where(self, model) -> str:
@@ -45,9 +46,10 @@ class Dataset:
     def tasks_of(self, round_id: str, unit: str | None = None) -> list[Task]:
         """A round's itemized tasks in number order; with unit, at least those that name it
         (only those the index knows may name it are read, when it knows)."""
-        if unit is not None and self.light is not None and self._by_round is None:
-            ids = [i for i, (rid, _, units) in self.light.items() if rid == round_id and unit in units]
-            return [self.tasks[i] for i in sorted(ids, key=lambda i: (self.light[i][1], i))]
+        light = self.light() if unit is not None and self.light is not None and self._by_round is None else None
+        if light is not None:
+            ids = [i for i, (rid, _, units) in light.items() if rid == round_id and unit in units]
+            return [self.tasks[i] for i in sorted(ids, key=lambda i: (light[i][1], i))]
         if self._by_round is None:
             self._by_round = {}
             for task in sorted(self.tasks.values(), key=lambda t: (t.number, t.id)):

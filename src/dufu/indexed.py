@@ -7,6 +7,7 @@ the index carry no progress prose; ``with_text`` loads it for the few tasks a co
 
 from __future__ import annotations
 
+import functools
 from collections.abc import MutableMapping
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from .models import Task
 from .peek import peek_task, peek_text, task_stub
 from .problems import DufuError
 from .sources import SourceFile
-from .stored import decode_entry, decode_stub, encode_entry, peek_entry
+from .stored import decode_entry, decode_stub, encode_entry, numbered_names, peek_entry
 from .units import UnitRegistry
 from .warm import Warm, open_warm
 
@@ -86,8 +87,15 @@ def warm_dataset(root: Path, today: date, warm: Warm) -> Dataset | None:
         if sources[i].kind == "task" and entry.get("k"):
             positions.setdefault(entry["k"][0], i)  # the first file of an id wins, as in build_dataset
     data.tasks = LazyTasks(positions, tasks)
-    if all(isinstance(entries[i].get("u"), list) for i in positions.values()):
-        data.light = {ident: (*entries[i]["k"][1:], frozenset(entries[i]["u"])) for ident, i in positions.items()}
+
+    @functools.cache
+    def light() -> dict | None:  # what list --unit reads before any task
+        if not all(isinstance(entries[i].get("u"), list) for i in positions.values()):
+            return None
+        units = data.units
+        return {ident: (*entries[i]["k"][1:], numbered_names(units, entries[i]["u"])) for ident, i in positions.items()}
+
+    data.light = light
     return data
 
 

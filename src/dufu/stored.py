@@ -93,7 +93,7 @@ def encode_entry(item: LoadedFile, stub: Task | None, today: date, units: UnitRe
         "problems": [encode_problem(p) for p in item.problems],
         "model": model,
         "k": key,
-        "u": None if key is None or units is None else units_ever_named(units, item.model),
+        "u": None if key is None or units is None else _numbered(units, units_ever_named(units, item.model)),
         "peek": None if stub is None else [stub.id, stub.round, stub.number],
         "today": today.isoformat(),
         "latest": _latest_date(item.model),
@@ -111,6 +111,21 @@ def units_ever_named(units: UnitRegistry, task: Task) -> list[str]:
             found, unknown = units.read_line(line)
             names.update(found, unknown)
     return sorted(names)
+
+
+def _numbered(units: UnitRegistry, names: list[str]) -> list:
+    """Names as their positions in the registry (a name it lacks stays as written): the
+    index keeps these for every task, so short."""
+    out = []
+    for name in names:
+        number = units.number(name)
+        out.append(name if number is None else number)
+    return out
+
+
+def numbered_names(units: UnitRegistry, stored: list) -> frozenset[str]:
+    """What _numbered stored, as names again."""
+    return frozenset(units.names[item] if isinstance(item, int) else item for item in stored)
 
 
 def peek_entry(stub: Task | None, today: date) -> dict:

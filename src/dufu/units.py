@@ -68,6 +68,14 @@ class UnitRegistry:
             for form in (unit.name, *unit.aliases):
                 self._lookup.setdefault(form, unit.name)
 
+    def number(self, name: str) -> int | None:
+        """A canonical name's position in the registry (for compact storage), else None."""
+        if not hasattr(self, "_numbers"):
+            self._numbers = {}
+            for position, known in enumerate(self.names):
+                self._numbers.setdefault(known, position)
+        return self._numbers.get(name)
+
     def forms(self) -> list[str]:
         """Every written form the registry knows (names and aliases)."""
         return list(self._lookup)
