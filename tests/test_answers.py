@@ -124,10 +124,15 @@ def test_only_the_newest_answers_are_kept(cli, repo, settled, monkeypatch):
     from dufu import answers
 
     monkeypatch.setattr(answers, "KEEP", 3)
-    for day in ("2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"):
+    days = ("2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01")
+    for day in days:
         for _ in range(2):
             cli("status", "--as-of", day, "-C", str(repo))
     assert len(_answers(repo)) == 3
+    monkeypatch.setattr(answers, "KEEP_BYTES", 1)  # below any answer: only the newest stays
+    for _ in range(2):
+        cli("status", "--as-of", "2024-06-01", "-C", str(repo))
+    assert len(_answers(repo)) == 1
 
 
 def test_show_and_list_unit_read_only_the_tasks_they_need(cli, repo, settled, monkeypatch):

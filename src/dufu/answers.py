@@ -18,7 +18,7 @@ options and the terminal it prints to. The key of a kept answer is a hash of all
   and encoding, as Rich sees them.
 
 A kept answer is signed like the index (a damaged or foreign one is never replayed) and only
-the newest ``KEEP`` are kept. Only a run that ended normally and wrote nothing to stderr is
+the newest ``KEEP``, and ``KEEP_BYTES`` in all, are kept. Only a run that ended normally and wrote nothing to stderr is
 kept; its stdout is recorded byte for byte as it is written.
 """
 
@@ -41,6 +41,7 @@ from .warm import Warm
 
 ANSWERS = "answers"
 KEEP = 16  # answers kept; the oldest go first
+KEEP_BYTES = 128 * 1024 * 1024  # and no more than this in all (the newest is always kept)
 MAX_ANSWER_BYTES = 256 * 1024 * 1024
 
 
@@ -104,9 +105,12 @@ def keep(warm: Warm, key: str, body: bytes) -> None:
         if folder.is_symlink() or not folder.is_dir():
             return
         write_atomic(folder / key, _mac(warm.index.key, key, body) + b"\n" + body)
-        kept = sorted(folder.iterdir(), key=lambda p: p.lstat().st_mtime_ns, reverse=True)
-        for old in kept[KEEP:]:
-            old.unlink()
+        kept = sorted(((p.lstat(), p) for p in folder.iterdir()), key=lambda item: item[0].st_mtime_ns, reverse=True)
+        total = 0
+        for n, (info, path) in enumerate(kept):
+            total += info.st_size
+            if n >= KEEP or (n and total > KEEP_BYTES):
+                path.unlink()
     except (OSError, ValueError, DufuError):  # an answer is only ever a saving
         return
 
