@@ -94,8 +94,8 @@ def replay(warm: Warm, key: str) -> bytes | None:
 
 
 def keep(warm: Warm, key: str, body: bytes) -> None:
-    """Keep body as key's answer (atomically), and only the newest KEEP answers; a repository
-    that cannot take it goes without."""
+    """Keep body as key's answer (atomically), and only the newest answers (KEEP of them, at
+    most KEEP_BYTES in all); a repository that cannot take it goes without."""
     folder = _folder(warm)
     try:
         if not own_folder(warm.index.root):
@@ -105,7 +105,7 @@ def keep(warm: Warm, key: str, body: bytes) -> None:
         if folder.is_symlink() or not folder.is_dir():
             return
         write_atomic(folder / key, _mac(warm.index.key, key, body) + b"\n" + body)
-        kept = sorted(((p.lstat(), p) for p in folder.iterdir()), key=lambda item: item[0].st_mtime_ns, reverse=True)
+        kept = sorted(((p.lstat(), p) for p in folder.iterdir()), key=lambda item: -item[0].st_mtime_ns)
         total = 0
         for n, (info, path) in enumerate(kept):
             total += info.st_size

@@ -368,7 +368,8 @@ def list_tasks(
 
         day, root = _today(as_of), _root(directory)
         window = load_config(root).due_soon_days
-        warm, key = _answer(root, date.today(), no_cache, "list", day, round_id, status_, unit, overdue, due_within, behind, fmt)
+        options = (day, round_id, status_, unit, overdue, due_within, behind, fmt)
+        warm, key = _answer(root, date.today(), no_cache, "list", *options)
         if _replayed(warm, key):
             return
         with _keeping(warm, key):
