@@ -188,15 +188,11 @@ class Index:
         if whole != self.whole:
             self.whole, self.changed = whole, True
 
-    def with_model(self, rel: str, entry: dict) -> dict | None:
-        """The entry with its model, read from the models file at the line the entry names;
-        None when that file does not hold rel's model for this content (the file is then
-        loaded again). Only that line is decoded: one task costs one line, not the file."""
-        return self.with_models([(rel, entry)])[0]
-
     def with_models(self, wanted: list[tuple[str, dict]]) -> list[dict | None]:
-        """with_model of each (rel, entry), the lines decoded together (one JSON array: a
-        warm run over every task decodes 30,000 lines in one call, not 30,000 calls)."""
+        """Each (rel, entry) with its model, read from the models file at the line the entry
+        names; None where that file does not hold rel's model for this content (the file is
+        then loaded again). Only those lines are decoded, together (one JSON array: a warm run
+        over every task decodes 30,000 lines in one call, not 30,000 calls)."""
         out: list[dict | None] = [None] * len(wanted)
         lines, at = [], []
         for n, (rel, entry) in enumerate(wanted):

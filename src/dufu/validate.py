@@ -79,16 +79,12 @@ def _load_and_check_indexed(root: Path, today: date, only: set[str] | None, warm
     the whole repository was loaded)."""
     from .checks import check_dataset
     from .indexed import load_indexed
-    from .problems import encode_problem
-    from .warm import verdict_key, vouch
+    from .warm import record_verdict
 
     data, index, sources = load_indexed(root, today, only, warm)
     cross = check_dataset(data)
     if only is None:
-        key = verdict_key(root, sources, index)
-        index.set_verdict(None if key is None else {"key": key, "cross": [encode_problem(p) for p in cross]})
-        if key is not None:
-            vouch(root, index, sources, [*data.problems, *cross])
+        record_verdict(root, index, sources, data.problems, cross)
     index.save()
     return data, cross
 

@@ -92,11 +92,17 @@ def _open_warm(root: Path, today: date) -> Warm:
     return warm
 
 
-def vouch(root: Path, index: Index, sources: list[SourceFile], problems: list[Problem]) -> None:
-    """Record in the index the problems of the whole repository just loaded and checked
-    (every file in index.new, the verdict set), for the stat data of its files."""
+def record_verdict(
+    root: Path, index: Index, sources: list[SourceFile], file_problems: list[Problem], cross: list[Problem]
+) -> None:
+    """Record in the index what the whole repository, just loaded (every file in index.new)
+    and checked, gave: the verdict of the checks across files (cross) and, for the stat data
+    of its files, all its problems."""
     templates = _templates_state(root)
-    index.set_whole(_whole(index, sources, templates, _tree(sources, templates), problems))
+    key = verdict_key(root, sources, index, templates)
+    index.set_verdict(None if key is None else {"key": key, "cross": [encode_problem(p) for p in cross]})
+    if key is not None:
+        index.set_whole(_whole(index, sources, templates, _tree(sources, templates), [*file_problems, *cross]))
 
 
 def _tree(sources: list[SourceFile], templates: list) -> str:
