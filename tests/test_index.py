@@ -425,3 +425,24 @@ def test_a_warm_validation_answers_from_the_verdict_and_notices_a_template_gone(
     gone = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
     assert gone.exit_code == 1 and "E354" in gone.output
     assert gone.output == cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json", "--no-cache").output
+
+
+def test_validating_the_same_files_again_answers_from_the_head(cli, repo, monkeypatch):
+    """`validate FILE` asked again with nothing changed (the pre-commit hook run twice) reads
+    no data file and decodes no entry; a change to another file (a duplicate id) is seen."""
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    named = str(repo / "data" / "tasks" / "r2-02.yaml")
+    args = ("validate", named, "-C", str(repo), "--today", TODAY, "--format", "json")
+    first = cli(*args)
+    assert first.exit_code == 0, first.output
+    monkeypatch.setattr(indexed, "decode_entry", lambda *a: pytest.fail("a model was decoded"))
+    monkeypatch.setattr(indexed, "_load_keyed", lambda *a: pytest.fail("a file was loaded"))
+    monkeypatch.setattr(index_module.Index, "old", property(lambda self: pytest.fail("an entry was decoded")))
+    assert cli(*args).output == first.output
+    monkeypatch.undo()
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    other = repo / "data" / "tasks" / "r2-01.yaml"  # listed before the named file: the named one is the duplicate
+    other.write_text(other.read_text(encoding="utf-8").replace("id: r2-01", "id: r2-02"), encoding="utf-8")
+    again = cli(*args)
+    assert again.exit_code == 1 and "E302" in again.output
+    assert again.output == cli(*args, "--no-cache").output

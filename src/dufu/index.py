@@ -165,6 +165,7 @@ class Index:
     verdict: dict | None = None  # the cross-file problems of the repository as last validated whole
     started: int = field(default_factory=time.time_ns)
     whole: dict | None = None  # the whole repository's problems, for the stat data of all its files (see warm.py)
+    selection: dict | None = None  # the same for the files `validate FILE…` last named (see warm.py)
     models_mac: str | None = None  # the signature of the models file the entries point into
     models: bytes | None = None  # that file, read (and checked) when a model is first asked for
     offsets: dict[str, int] = field(default_factory=dict)  # where save put each file's model
@@ -187,6 +188,10 @@ class Index:
     def set_whole(self, whole: dict | None) -> None:
         if whole != self.whole:
             self.whole, self.changed = whole, True
+
+    def set_selection(self, selection: dict | None) -> None:
+        if selection != self.selection:
+            self.selection, self.changed = selection, True
 
     def with_models(self, wanted: list[tuple[str, dict]]) -> list[dict | None]:
         """Each (rel, entry) with its model, read from the models file at the line the entry
@@ -249,7 +254,7 @@ class Index:
         """What _sign(key, json of the index) gives, built entry by entry in one buffer: the
         index is never held as one string, its bytes and a signed copy at once."""
         head = {"env": self.env, "stamp": self.started, "verdict": self.verdict, "models": self.models_mac}
-        head["whole"] = self.whole
+        head["whole"], head["selection"] = self.whole, self.selection
         files = ((rel, [*record[:5], self._meta(rel, record[5])]) for rel, record in self.new.items())
         return self._signed(head, files)
 
@@ -381,9 +386,10 @@ def open_index(root: Path, today: date) -> Index:
     head, index.files_text = found
     index.stamp = head["stamp"]
     index.models_mac = head.get("models") if isinstance(head.get("models"), str) else None
-    verdict, whole = head.get("verdict"), head.get("whole")
+    verdict, whole, selection = head.get("verdict"), head.get("whole"), head.get("selection")
     index.verdict = verdict if isinstance(verdict, dict) else None
     index.whole = whole if isinstance(whole, dict) else None
+    index.selection = selection if isinstance(selection, dict) else None
     return index
 
 

@@ -49,10 +49,13 @@ def validate_repository(
     for this root and day, when the caller already asked."""
     config = load_config(root)
     only = None if paths is None else _selection(root, paths)
-    if cache and only is None:
+    if cache:
         from .warm import open_warm
 
-        warm = warm or open_warm(root, today)
+        warm = warm or open_warm(root, today, only)
+        if warm.selected is not None and not need_data:
+            return _result(None, config, warm.selected, only, len(only))
+    if cache and only is None:
         if warm.problems is not None:
             result = _result(None, config, warm.problems, None, len(warm.sources))
             if not need_data or result.errors:  # with errors, load_valid stops before any query
@@ -79,12 +82,14 @@ def _load_and_check_indexed(root: Path, today: date, only: set[str] | None, warm
     the whole repository was loaded)."""
     from .checks import check_dataset
     from .indexed import load_indexed
-    from .warm import record_verdict
+    from .warm import record_selection, record_verdict
 
     data, index, sources = load_indexed(root, today, only, warm)
     cross = check_dataset(data)
     if only is None:
         record_verdict(root, index, sources, data.problems, cross)
+    else:
+        record_selection(root, index, sources, only, [*data.problems, *cross])
     index.save()
     return data, cross
 

@@ -31,6 +31,7 @@ class Warm:
     index: Index
     problems: list[Problem] | None = None
     vouched: bool = False  # found by the stat data of the whole repository: every entry holds
+    selected: list[Problem] | None = None  # the problems of the files named (only), when the index vouches for them
     _entries: dict[int, dict | None] | None = None
 
     @property
@@ -51,23 +52,30 @@ class Warm:
         return self._entries
 
 
-def open_warm(root: Path, today: date) -> Warm:
+def open_warm(root: Path, today: date, only: set[str] | None = None) -> Warm:
     """The repository as the index knows it. Two ways to find it unchanged: the stat data of
     every file (and of the templates) is what it was when the index last vouched for the
     whole repository — its problems are then read from the index's head, no entry decoded
     (git's index does the same with stat data) —, or, file by file, each entry is current
     (racy files hashed again) and the verdict of the checks across files is for these
-    contents."""
+    contents. only: the files `validate FILE…` names; when the stat data of every file is
+    what it was when the same files were last validated, their problems are read from the
+    head too (warm.selected)."""
     with gc_paused():
-        return _open_warm(root, today)
+        return _open_warm(root, today, only)
 
 
-def _open_warm(root: Path, today: date) -> Warm:
+def _open_warm(root: Path, today: date, only: set[str] | None) -> Warm:
     sources = discover(root)
     index = open_index(root, today)
     templates = _templates_state(root)
     tree = _tree(sources, templates)
     warm = Warm(sources, index)
+    picked = index.selection
+    if only is not None and picked is not None and picked.get("tree") == tree and picked.get("only") == sorted(only):
+        if _same_day(picked, index.today):
+            warm.selected = [decode_problem(p) for p in picked["problems"]]
+            return warm
     whole = index.whole
     if whole is not None and whole.get("tree") == tree and _same_day(whole, index.today):
         warm.problems = [decode_problem(p) for p in whole["problems"]]
@@ -105,6 +113,35 @@ def record_verdict(
         index.set_whole(_whole(index, sources, templates, _tree(sources, templates), [*file_problems, *cross]))
 
 
+def record_selection(root: Path, index: Index, sources: list[SourceFile], only: set[str], problems: list[Problem]) -> None:
+    """Record in the index's head what validating only these files (just loaded and checked)
+    gave, for the stat data of all files: the same files named again with nothing changed
+    are answered by open_warm. Nothing is recorded while a file is racy, or when a named
+    file has no entry."""
+    records = [index.new.get(rel) for rel in sorted(only)]
+    templates = _templates_state(root)
+    if any(record is None or record[5].get("partial") for record in records) or not _settled(index, sources, templates):
+        return
+    latest = [record[5]["latest"] for record in records if record[5].get("latest")]
+    index.set_selection(
+        {
+            "tree": _tree(sources, templates),
+            "only": sorted(only),
+            "problems": [encode_problem(p) for p in problems if p.path in only],
+            "day": index.today,
+            "latest": max(latest) if latest else None,
+        }
+    )
+
+
+def _settled(index: Index, sources: list[SourceFile], templates: list) -> bool:
+    """Whether no file nor template changed too close to now for its stat data to be trusted."""
+    limit = index.started - index_module.RACY_NS
+    if any(max(s.stat[1], s.stat[2]) >= limit for s in sources if s.stat is not None):
+        return False
+    return all(mtime < limit for *_, mtime in templates)
+
+
 def _tree(sources: list[SourceFile], templates: list) -> str:
     """A hash of what discovery found: every file's path, kind, refusal and stat data (size,
     mtime, ctime, inode), and the templates' stat data."""
@@ -118,10 +155,7 @@ def _whole(index: Index, sources: list[SourceFile], templates: list, tree: str, 
     data, its problems, the day they are for and the latest date a file states (problems
     that compare dates with today hold on another day only when no file states a later
     date). None when a file changed too close to now for its stat data to be trusted."""
-    limit = index.started - index_module.RACY_NS
-    if any(max(s.stat[1], s.stat[2]) >= limit for s in sources if s.stat is not None):
-        return None
-    if any(mtime >= limit for *_, mtime in templates):
+    if not _settled(index, sources, templates):
         return None
     latest = [record[5]["latest"] for record in index.new.values() if record[5].get("latest")]
     return {
