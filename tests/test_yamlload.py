@@ -111,3 +111,92 @@ def test_control_character_is_located():
 def test_two_documents_in_one_file():
     (problem,) = load("a: 1\n---\nb: 2\n").problems
     assert problem.code == "E103" and "---" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("number: !!int abc\n", "E106"),  # was a ValueError from int(): an internal error
+        ("number: !!float abc\n", "E106"),
+        ("number: !!int 010\n", "E106"),  # not octal 8
+        ("done: !!bool yes\n", "E106"),  # not true
+        ("? [a]\n: 1\n", "E107"),  # was a TypeError (an unhashable key)
+        ("? !!str [a]\n: 1\n", "E107"),
+        ("a: !!str {b: 1}\n", "E103"),
+    ],
+)
+def test_explicit_tags_and_odd_keys_are_problems_not_crashes(text, code):
+    (problem,) = load(text).problems
+    assert (problem.code, problem.line) == (code, 1)
+
+
+def test_explicit_tags_that_fit_keep_their_value():
+    assert load("a: !!int 12\nb: !!float -0.5\nc: !!bool TRUE\nd: !!null ~\ne: !!str 12\n").data == {
+        "a": 12,
+        "b": -0.5,
+        "c": True,
+        "d": None,
+        "e": "12",
+    }
+
+
+_SCALARS = [
+    "0", "-0", "+7", "12", "010", "1:30", "0x1F", "1_000", "1.", ".5", "-0.0", "1e5", "1.5e-3", "+.5E+2", ".inf",
+    "true", "True", "TRUE", "tRue", "false", "yes", "no", "on", "~", "null", "Null", "NULL", "nULL", "",
+    "2024-05-31", "中文", "第一轮督察", "a b", "'q'", '"d"',
+]
+_ODD = ["x #c", "a: b", "- x", "[1]", "{a: 1}", "# c", "|", ">", "&a x", "*a", "!!int 5"]
+
+
+def _random_document(rng) -> str:
+    """A YAML text of nested mappings and lists with the scalars above written raw (plain,
+    flow or block), sometimes with a duplicate or a non-text key."""
+    def value(depth: int) -> str:
+        roll = rng.random()
+        if depth > 3 or roll < 0.5:
+            return rng.choice(_ODD if rng.random() < 0.03 else _SCALARS)
+        if roll < 0.75:
+            return "[" + ", ".join(value(depth + 1) for _ in range(rng.randrange(4))) + "]"
+        keys = rng.sample(["a", "b", "c", "中", "x y", "'1'"], rng.randrange(4))
+        keys += [rng.choice(["a", "1", "true", "~", "-0", "[x]"])] * (rng.random() < 0.05)  # a duplicate or non-text key
+        return "{" + ", ".join(f"{key}: {value(depth + 1)}" for key in keys) + "}"
+
+    lines = []
+    for n in range(rng.randrange(1, 6)):
+        key = rng.choice([f"k{n}"] * 30 + ["k0", "1", "null", "标题"])
+        if rng.random() < 0.3:
+            lines.append(f"{key}:")
+            lines += [f"  - {value(1)}" for _ in range(rng.randrange(1, 4))]
+        else:
+            lines.append(f"{key}: {value(0)}")
+    return "\n".join(lines) + "\n"
+
+
+def _outcome(raw: bytes, plain: bool) -> str:
+    from dufu.yamlload import StrictLoader
+
+    loader = StrictLoader(raw)
+    loader.plain = plain
+    try:
+        return repr(loader.get_single_data())  # repr: 1, 1.0, True and -0.0 differ
+    except Exception as exc:  # noqa: BLE001 - both ways must fail alike
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        loader.dispose()
+
+
+def test_the_fast_build_gives_what_pyyamls_constructor_gives():
+    """_plain (files without tags or aliases) against PyYAML's constructor, on random documents
+    of tricky scalars, flow and block collections, duplicate and non-text keys, and on every
+    shipped data file."""
+    import random
+
+    from conftest import PROJECT
+
+    rng = random.Random(11)
+    documents = [_random_document(rng).encode("utf-8") for _ in range(3000)]
+    documents += [path.read_bytes() for path in sorted((PROJECT / "data").rglob("*.yaml"))]
+    differ = [raw for raw in documents if _outcome(raw, True) != _outcome(raw, False)]
+    assert not differ, differ[:3]
+    loaded = [raw for raw in documents if not _outcome(raw, True).startswith(("YamlProblem", "ScannerError", "ParserError"))]
+    assert 1500 < len(loaded) < len(documents)  # most load; some fail, alike

@@ -200,7 +200,7 @@ def _load_keyed(sources: list[SourceFile], options: LoadOptions) -> list[tuple]:
         # stat, then the bytes, before loading: a file changed meanwhile gets no entry or a
         # stale hash, never a result that passes for newer than it is
         stat, raw = file_stat(source.path), read_data_file(source.path)
-        item = _load_one(source, options)
+        item = _load_one(source, options, raw)  # the bytes hashed are the bytes loaded
         entry = None
         if raw is not None and source.kind is not None and stat is not None and len(raw) == stat[0]:
             stub = task_stub(peek_text(raw.decode("utf-8", "replace"))) if source.kind == "task" else None

@@ -30,10 +30,14 @@ class LoadedFile:
     problems: tuple[Problem, ...]
 
 
-def _parse(source: SourceFile) -> tuple[object, tuple[Problem, ...], bytes]:
-    """Read and parse one file (the costly half of loading; runs in worker processes)."""
+def _parse(source: SourceFile, raw: bytes | None = None) -> tuple[object, tuple[Problem, ...], bytes]:
+    """Read and parse one file (the costly half of loading; runs in worker processes). raw:
+    its bytes, when the caller has just read them."""
     if source.kind is None:
         return None, (misplaced_problem(source),), b""
+    if raw is not None:
+        loaded = load_yaml(source.rel, raw)
+        return loaded.data, loaded.problems, raw
     try:  # refused unread when too large: memory stays bounded whatever lies in data/
         raw = read_regular(source.path, MAX_FILE_BYTES)
     except FileTooLarge as exc:
@@ -90,9 +94,10 @@ class LoadOptions:
     keep_text: bool = True
 
 
-def _load_one(source: SourceFile, options: LoadOptions) -> LoadedFile:
-    """Read, parse, validate and check one file; every failure becomes a Problem."""
-    parsed, problems, raw = _parse(source)
+def _load_one(source: SourceFile, options: LoadOptions, raw: bytes | None = None) -> LoadedFile:
+    """Read (unless raw, its bytes, is given), parse, validate and check one file; every
+    failure becomes a Problem."""
+    parsed, problems, raw = _parse(source, raw)
     if problems:
         return LoadedFile(source, None, problems)
     text_problems = check_strings(parsed, source.rel, options.root, raw)

@@ -100,7 +100,15 @@ class UnitRegistry:
         return close[0] if close else None
 
     def read_line(self, text: str) -> tuple[list[str], list[str]]:
-        """Units named in a unit line: (canonical names in order, written forms not known)."""
+        """Units named in a unit line: (canonical names in order, written forms not known).
+        Each line is read once (the same lines recur across thousands of tasks)."""
+        read = self.__dict__.setdefault("_read", {})
+        if text not in read:
+            read[text] = tuple(map(tuple, self._read_line(text)))
+        found, unknown = read[text]
+        return list(found), list(unknown)
+
+    def _read_line(self, text: str) -> tuple[list[str], list[str]]:
         found: list[str] = []
         unknown: list[str] = []
         for group in split_unit_line(text):
