@@ -417,7 +417,7 @@ def test_a_warm_validation_answers_from_the_verdict_and_notices_a_template_gone(
     shutil.copy(PROJECT / "src" / "dufu" / "templates" / "bulletin.txt.j2", repo / "templates" / "custom.txt.j2")
     first = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
     assert first.exit_code == 0, first.output
-    monkeypatch.setattr(indexed, "decode_entry", lambda *a: pytest.fail("a model was decoded"))
+    monkeypatch.setattr(indexed, "decode_entries", lambda *a: pytest.fail("a model was decoded"))
     monkeypatch.setattr(indexed, "_load_keyed", lambda *a: pytest.fail("a file was loaded"))
     assert cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json").output == first.output
     (repo / "templates" / "custom.txt.j2").unlink()
@@ -435,7 +435,7 @@ def test_validating_the_same_files_again_answers_from_the_head(cli, repo, monkey
     args = ("validate", named, "-C", str(repo), "--today", TODAY, "--format", "json")
     first = cli(*args)
     assert first.exit_code == 0, first.output
-    monkeypatch.setattr(indexed, "decode_entry", lambda *a: pytest.fail("a model was decoded"))
+    monkeypatch.setattr(indexed, "decode_entries", lambda *a: pytest.fail("a model was decoded"))
     monkeypatch.setattr(indexed, "_load_keyed", lambda *a: pytest.fail("a file was loaded"))
     monkeypatch.setattr(index_module.Index, "old", property(lambda self: pytest.fail("an entry was decoded")))
     assert cli(*args).output == first.output

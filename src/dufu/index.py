@@ -194,27 +194,23 @@ class Index:
             self.selection, self.changed = selection, True
 
     def with_models(self, wanted: list[tuple[str, dict]]) -> list[dict | None]:
-        """Each (rel, entry) with its model, read from the models file at the line the entry
-        names; None where that file does not hold rel's model for this content (the file is
-        then loaded again). Only those lines are decoded, together (one JSON array: a warm run
-        over every task decodes 30,000 lines in one call, not 30,000 calls)."""
+        """Each (rel, entry) with its model's JSON text, read from the models file at the line
+        the entry names; None where that file does not hold rel's model for this content (the
+        file is then loaded again). Nothing is decoded here (``stored.decode_entries``
+        decodes the models a run needs, together)."""
         out: list[dict | None] = [None] * len(wanted)
-        lines, at = [], []
         for n, (rel, entry) in enumerate(wanted):
             if "model" in entry or entry.get("m") is None:
                 out[n] = entry if "model" in entry else {**entry, "model": None}
-            elif (line := self._model_line(entry["m"])) is not None:
-                lines.append(line)
-                at.append(n)
-        try:
-            stored = json.loads(b"[" + b",".join(lines) + b"]") if lines else []
-        except ValueError:  # a damaged line among them: each on its own
-            stored = [_decoded(line) for line in lines]
-        for n, value in zip(at, stored, strict=True):
-            rel, entry = wanted[n]
+                continue
+            line = self._model_line(entry["m"])
             digest = (self.new.get(rel) or self.old.get(rel) or [None] * 5)[4]
-            if isinstance(value, list) and len(value) == 3 and value[0] == rel and value[1] == digest:
-                out[n] = {**entry, "model": value[2]}
+            prefix = _line_prefix(rel, digest) if isinstance(digest, str) else None
+            if line is not None and prefix is not None and line.startswith(prefix) and line.endswith(b"]"):
+                try:
+                    out[n] = {**entry, "model": line[len(prefix) : -1].decode("utf-8")}
+                except UnicodeDecodeError:
+                    continue
         return out
 
     def models_ready(self) -> bool:
@@ -272,16 +268,15 @@ class Index:
         model]; each entry learns its line's offset (self.offsets). A model the old file no
         longer gives (damaged, replaced meanwhile) drops its entry: that file is read again."""
         out = bytearray(b"0" * 64 + b"\n")
-        encode = json.JSONEncoder(ensure_ascii=False).encode
         for rel, record in list(self.new.items()):
             entry = record[5]
             if "model" in entry:
                 if entry["model"] is None:
                     continue
-                line = encode([rel, record[4], entry["model"]]).encode("utf-8")
+                line = _line_prefix(rel, record[4]) + entry["model"].encode("utf-8") + b"]"
             elif entry.get("m") is not None:
                 line = self._model_line(entry["m"])
-                if line is None or not line.startswith(encode([rel, record[4]])[:-1].encode("utf-8") + b", "):
+                if line is None or not line.startswith(_line_prefix(rel, record[4])):
                     del self.new[rel]
                     continue
             else:
@@ -346,6 +341,11 @@ class Index:
             write_atomic(self.path, self._signed_document())
         except (OSError, DufuError, ValueError):  # ValueError: text json cannot write as UTF-8
             return
+
+
+def _line_prefix(rel: str, digest: str) -> bytes:
+    """How a line of the models file starts: the line is the JSON of [rel, digest, model]."""
+    return json.dumps([rel, digest], ensure_ascii=False)[:-1].encode("utf-8") + b", "
 
 
 def _mac(key: bytes, body) -> bytes:

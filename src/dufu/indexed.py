@@ -19,7 +19,7 @@ from .models import Task
 from .peek import peek_task, peek_text, task_stub
 from .problems import DufuError
 from .sources import SourceFile
-from .stored import decode_entry, decode_stub, encode_entry, numbered_names, peek_entry
+from .stored import decode_entries, decode_stub, encode_entry, numbered_names, peek_entry
 from .units import UnitRegistry
 from .warm import Warm, open_warm
 
@@ -174,21 +174,21 @@ def _peek_others(index: Index, sources, only: set[str], entries: dict, loaded: l
 def _load_some(index: Index, sources: list[SourceFile], chosen: list[int], entries: dict, options) -> list[LoadedFile]:
     """The chosen files: from their entries where the index had them, else loaded (and their
     new entries remembered)."""
-    out: dict[int, LoadedFile] = {}
+    out: dict[int, LoadedFile | None] = {}
     stored = [i for i in chosen if entries.get(i) is not None and not entries[i].get("partial")]
-    found = dict(zip(stored, index.with_models([(sources[i].rel, entries[i]) for i in stored]), strict=True))
-    misses = []
-    for i in chosen:
-        full = found.get(i)
-        if full is not None:
-            out[i] = decode_entry(sources[i], full)
-        else:
-            misses.append(i)
+    wanted = index.with_models([(sources[i].rel, entries[i]) for i in stored])
+    found = [(i, full) for i, full in zip(stored, wanted, strict=True) if full is not None]
+    out.update(zip((i for i, _ in found), decode_entries([(sources[i], full) for i, full in found]), strict=True))
+    misses = [i for i in chosen if out.get(i) is None]
+    fresh = []
     for i, (item, stat, digest, entry) in zip(
         misses, load_all([sources[i] for i in misses], options, _load_keyed), strict=True
     ):
-        out[i] = decode_entry(sources[i], entry) if item is None else item
+        out[i] = item
+        if item is None:  # the entry holds it
+            fresh.append((i, entry))
         index.remember(sources[i].rel, stat, digest, entry)
+    out.update(zip((i for i, _ in fresh), decode_entries([(sources[i], entry) for i, entry in fresh]), strict=True))
     return [out[i] for i in chosen]
 
 
