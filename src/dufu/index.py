@@ -41,6 +41,7 @@ MODELS = "models.jsonl"  # the entries' models, a line each: a warm validation n
 FORMAT = "dufu-index 3"
 RACY_NS = 3_000_000_000  # files changed this close to the index's writing are hashed again
 MAX_INDEX_BYTES = 1 << 30
+MODELS_SLACK = 1000  # unused lines the models file may carry beyond as many as it uses
 
 
 _LIBRARIES = ("pydantic", "pydantic_core", "yaml", "_yaml")  # what parses and validates
@@ -205,12 +206,12 @@ class Index:
                 continue
             line = self._model_line(entry["m"])
             digest = (self.new.get(rel) or self.old.get(rel) or [None] * 5)[4]
-            prefix = _line_prefix(rel, digest) if isinstance(digest, str) else None
-            if line is not None and prefix is not None and line.startswith(prefix) and line.endswith(b"]"):
-                try:
+            try:
+                prefix = _line_prefix(rel, digest) if isinstance(digest, str) else None
+                if line is not None and prefix is not None and line.startswith(prefix) and line.endswith(b"]"):
                     out[n] = {**entry, "model": line[len(prefix) : -1].decode("utf-8")}
-                except UnicodeDecodeError:
-                    continue
+            except UnicodeError:  # a name that is not UTF-8 has no line
+                continue
         return out
 
     def models_ready(self) -> bool:
@@ -265,8 +266,20 @@ class Index:
 
     def _signed_models(self) -> bytearray:
         """The models file: a signature line, then one line per model, [file, content hash,
-        model]; each entry learns its line's offset (self.offsets). A model the old file no
-        longer gives (damaged, replaced meanwhile) drops its entry: that file is read again."""
+        model]; each entry learns its line's offset (self.offsets). A few new models are
+        appended to the file this index was read with (its lines stay where the entries say:
+        one edit does not rewrite 30,000 models); the file is written anew with only the
+        lines in use when it has as many unused, or cannot be used. Then a model the old file
+        no longer gives (damaged, replaced meanwhile) drops its entry: that file is read
+        again."""
+        fresh = [(rel, record) for rel, record in self.new.items() if record[5].get("model") is not None]
+        kept = sum(1 for record in self.new.values() if "model" not in record[5] and record[5].get("m") is not None)
+        if self.models_ready() and self.models.count(b"\n") - 1 <= 2 * kept + MODELS_SLACK:
+            out = bytearray(self.models)
+            for rel, record in fresh:
+                self.offsets[rel] = len(out)
+                out += _line_prefix(rel, record[4]) + record[5]["model"].encode("utf-8") + b"]\n"
+            return self._signed_models_file(out)
         out = bytearray(b"0" * 64 + b"\n")
         for rel, record in list(self.new.items()):
             entry = record[5]
@@ -285,6 +298,9 @@ class Index:
             out += line + b"\n"
             if "model" not in entry:
                 record[5] = {**entry, "m": self.offsets[rel]}
+        return self._signed_models_file(out)
+
+    def _signed_models_file(self, out: bytearray) -> bytearray:
         with memoryview(out) as view:
             out[:64] = _mac(self.key, view[65:])
         self.models_mac = bytes(out[:64]).decode("ascii")
@@ -344,8 +360,12 @@ class Index:
 
 
 def _line_prefix(rel: str, digest: str) -> bytes:
-    """How a line of the models file starts: the line is the JSON of [rel, digest, model]."""
-    return json.dumps([rel, digest], ensure_ascii=False)[:-1].encode("utf-8") + b", "
+    """How a line of the models file starts: the line is the JSON of [rel, digest, model]
+    (json.dumps([rel, digest], ensure_ascii=False)[:-1] + ", ", without its generality)."""
+    return f"[{_quoted(rel)}, {_quoted(digest)}, ".encode("utf-8")
+
+
+_quoted = json.encoder.encode_basestring  # a str as JSON writes it (ensure_ascii=False)
 
 
 def _mac(key: bytes, body) -> bytes:
