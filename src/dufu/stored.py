@@ -35,14 +35,18 @@ def _encode_task(task: Task) -> dict:
     return out
 
 
-def _decode_task(value: dict) -> Task:
+def _decode_task(value: dict, reports: dict) -> Task:
     fields = {name: value[name] for name in _TASK_PLAIN}
     for name in _TASK_DATES:
         fields[name] = None if value[name] is None else date.fromisoformat(value[name])
     fields["target"] = ""
-    fields["progress"] = [
-        _construct(Report, {"as_of": date.fromisoformat(d), "status": s, "measures": []}) for d, s in value["progress"]
-    ]
+    progress = fields["progress"] = []
+    for day, status in value["progress"]:
+        report = reports.get((day, status))
+        if report is None:  # a light report (no prose) is shared by every task that has it: models are frozen
+            values = {"as_of": date.fromisoformat(day), "status": status, "measures": []}
+            report = reports[day, status] = _construct(Report, values)
+        progress.append(report)
     fields["milestones"] = [Milestone.model_validate(m) for m in value["milestones"]]
     fields["adjustments"] = [Adjustment.model_validate(a) for a in value["adjustments"]]
     return _construct(Task, {name: fields[name] for name in Task.model_fields})
@@ -74,9 +78,10 @@ def encode_model(kind: str, model) -> dict | None:
     return value if back == light else None
 
 
-def decode_model(kind: str, value: dict):
+def decode_model(kind: str, value: dict, reports: dict | None = None):
+    """The model stored as value; reports: the light reports already made (shared)."""
     if kind == "task":
-        return _decode_task(value)
+        return _decode_task(value, {} if reports is None else reports)
     return KINDS[kind].model_validate(value)
 
 
@@ -155,10 +160,11 @@ def decode_entries(pairs: list[tuple[SourceFile, dict]]) -> list[LoadedFile | No
     texts = [entry["model"] for _, entry in pairs if entry["model"] is not None]
     values = itertools.chain.from_iterable(_decoded_batch(texts[i : i + 1000]) for i in range(0, len(texts), 1000))
     out: list[LoadedFile | None] = []
+    reports: dict = {}
     for source, entry in pairs:
         value = None if entry["model"] is None else next(values)
         try:
-            model = None if value is None else decode_model(source.kind, value)
+            model = None if value is None else decode_model(source.kind, value, reports)
         except (ValidationError, ValueError, TypeError, KeyError):
             out.append(None)
             continue
