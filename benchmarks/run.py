@@ -239,6 +239,7 @@ def index_table(root: Path, parse: float) -> None:
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for label, args, edited in index_commands(root):
         cmd = [*dufu, *args, "-C", str(root)]
+        time.sleep(3.5)  # the previous row's edit settles: each row starts alike
         plain = best_child([*cmd, "--no-cache"], 1)
         shutil.rmtree(root / ".dufu", ignore_errors=True)
         cold = best_child(cmd, 1)
