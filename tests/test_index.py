@@ -254,13 +254,14 @@ def _forge(root: Path, task: Path, key_home: Path) -> None:
     """Make the index claim task is as it was, with stat data matching the file as it is now,
     and sign it with the key found under key_home."""
     path = root / ".dufu" / "index.json"
-    head, files = map(json.loads, path.read_bytes().split(b"\n", 2)[1:])  # signature, head, entries
+    _signature, head, rest = path.read_text(encoding="utf-8").split("\n", 2)
+    head, files = json.loads(head), dict(json.loads(rest.rpartition("\n")[0]))  # entries; then where each starts
     rel = task.relative_to(root).as_posix()
     info = task.stat()
     files[rel][:4] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
     head["stamp"] = info.st_ctime_ns + 10**12
     key = (key_home / "dufu" / "index-key").read_bytes()
-    body = json.dumps(head, ensure_ascii=False) + "\n" + json.dumps(files, ensure_ascii=False)
+    body = json.dumps(head, ensure_ascii=False) + "\n" + json.dumps(list(files.items()), ensure_ascii=False) + "\n[]"
     path.write_bytes(index_module._sign(key, body.encode()))
 
 
@@ -449,3 +450,17 @@ def test_validating_the_same_files_again_answers_from_the_head(cli, repo, monkey
     again = cli(*args)
     assert again.exit_code == 1 and "E302" in again.output
     assert again.output == cli(*args, "--no-cache").output
+
+
+def test_show_on_a_vouched_index_decodes_only_its_own_entry(cli, repo, monkeypatch):
+    """A repository the index vouches for: `show` finds its task by the ids kept beside the
+    entries and decodes that entry alone (and those of the units, rounds and bulletins)."""
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
+    expected = cli("show", "r2-03", "-C", str(repo), "--no-cache").output
+    decoded = []
+    original = index_module.Index.record
+    monkeypatch.setattr(index_module.Index, "old", property(lambda self: pytest.fail("every entry was decoded")))
+    monkeypatch.setattr(index_module.Index, "record", lambda self, rel: decoded.append(rel) or original(self, rel))
+    assert cli("show", "r2-03", "-C", str(repo)).output == expected
+    assert {rel for rel in decoded if rel.startswith("data/tasks/")} == {"data/tasks/r2-03.yaml"}

@@ -21,7 +21,6 @@ import functools
 import hashlib
 import hmac
 import importlib.util
-import itertools
 import json
 import os
 import stat
@@ -38,7 +37,7 @@ from .sources import DATA_DIR, UNITS_FILE
 FOLDER = ".dufu"
 NAME = "index.json"
 MODELS = "models.jsonl"  # the entries' models, a line each: a warm validation never reads them
-FORMAT = "dufu-index 3"
+FORMAT = "dufu-index 4"
 RACY_NS = 3_000_000_000  # files changed this close to the index's writing are hashed again
 MAX_INDEX_BYTES = 1 << 30
 MODELS_SLACK = 1000  # unused lines the models file may carry beyond as many as it uses
@@ -159,7 +158,8 @@ class Index:
     today: str
     env: dict
     key: bytes | None
-    files_text: str = "{}"  # the entries as stored, decoded into old when first needed
+    files_text: str = "[]"  # the entries as stored (a JSON array, an entry a line), decoded into old when first needed
+    keys_text: str = "[]"  # [file, where its entry starts in files_text, task id] of every entry
     stamp: int = 0
     new: dict[str, list] = field(default_factory=dict)
     changed: bool = False
@@ -180,11 +180,35 @@ class Index:
         """The entries read from disk, decoded when first needed (a warm run that finds every
         file as the index last saw it never decodes them)."""
         try:
-            files = json.loads(self.files_text)
-        except ValueError:
+            files = dict(json.loads(self.files_text))
+        except (ValueError, TypeError):
             files = None
         self.files_text = ""
         return files if isinstance(files, dict) else {}
+
+    @functools.cached_property
+    def keys(self) -> dict[str, tuple[int, str | None]]:
+        """Each file with an entry: where it starts in the entries' text and, for a task, its
+        id; read without decoding the entries."""
+        try:
+            return {rel: (at, ident) for rel, at, ident in json.loads(self.keys_text)}
+        except (ValueError, TypeError):
+            return {}
+
+    def record(self, rel: str) -> list | None:
+        """The stored record of one file, decoded alone when the entries are not decoded yet
+        (``show`` reads one task's entry, not 30,000)."""
+        if "old" in self.__dict__ or rel not in self.keys:
+            return self.old.get(rel)
+        found = self.__dict__.setdefault("_records", {})
+        if rel not in found:
+            try:
+                value, _ = _DECODER.raw_decode(self.files_text, self.keys[rel][0])
+            except (ValueError, TypeError):
+                value = None
+            ok = isinstance(value, list) and len(value) == 2 and value[0] == rel and isinstance(value[1], list)
+            found[rel] = value[1] if ok and len(value[1]) == 6 else None
+        return found[rel]
 
     def set_whole(self, whole: dict | None) -> None:
         if whole != self.whole:
@@ -205,7 +229,7 @@ class Index:
                 out[n] = entry if "model" in entry else {**entry, "model": None}
                 continue
             line = self._model_line(entry["m"])
-            digest = (self.new.get(rel) or self.old.get(rel) or [None] * 5)[4]
+            digest = (self.new.get(rel) or self.record(rel) or [None] * 5)[4]
             try:
                 prefix = _line_prefix(rel, digest) if isinstance(digest, str) else None
                 if line is not None and prefix is not None and line.startswith(prefix) and line.endswith(b"]"):
@@ -307,16 +331,19 @@ class Index:
         return out
 
     def _signed(self, head: dict, items) -> bytearray:
-        """The signed document: the signature, the head on a line of its own, then the items
-        as one JSON object, encoded 1,000 at a time into one buffer (never the whole index as
-        one string, nor one encoder call per file)."""
+        """The signed document: the signature, the head on a line of its own, the items as a
+        JSON array of [file, record], one a line, then on the last line where each starts
+        (in characters of the decoded text) and, for a task, its id. Encoded into one buffer:
+        never the whole index as one string."""
         encode = json.JSONEncoder(ensure_ascii=False).encode
-        out = bytearray(b"0" * 64 + b"\n" + encode(head).encode("utf-8") + b"\n{")
-        items, first = iter(items), True
-        while chunk := dict(itertools.islice(items, 1000)):
-            out += ("" if first else ", ").encode() + encode(chunk)[1:-1].encode("utf-8")
-            first = False
-        out += b"}"
+        out = bytearray(b"0" * 64 + b"\n" + encode(head).encode("utf-8") + b"\n[")
+        keys, at = [], 1
+        for n, (rel, record) in enumerate(items):
+            line = ("\n" if n == 0 else ",\n") + encode([rel, record])
+            keys.append([rel, at + (1 if n == 0 else 2), (record[5].get("k") or [None])[0]])
+            at += len(line)
+            out += line.encode("utf-8")
+        out += b"\n]\n" + encode(keys).encode("utf-8")
         with memoryview(out) as view:
             out[:64] = _mac(self.key, view[65:])
         return out
@@ -366,6 +393,7 @@ def _line_prefix(rel: str, digest: str) -> bytes:
 
 
 _quoted = json.encoder.encode_basestring  # a str as JSON writes it (ensure_ascii=False)
+_DECODER = json.JSONDecoder()
 
 
 def _mac(key: bytes, body) -> bytes:
@@ -403,7 +431,8 @@ def open_index(root: Path, today: date) -> Index:
     found = _read_document(index.key, index.path, index.env) if own_folder(root) else None
     if found is None:
         return index
-    head, index.files_text = found
+    head, body = found
+    index.files_text, _, index.keys_text = body.rpartition("\n")
     index.stamp = head["stamp"]
     index.models_mac = head.get("models") if isinstance(head.get("models"), str) else None
     verdict, whole, selection = head.get("verdict"), head.get("whole"), head.get("selection")

@@ -52,30 +52,40 @@ def _load_units(root: Path, today: date, warm: Warm, loaded: list) -> UnitRegist
     i = next((i for i, s in enumerate(warm.sources) if s.kind == "units"), None)
     if i is None:
         return None
-    loaded[i] = _load_some(warm.index, warm.sources, [i], warm.entries, LoadOptions(root, today, None))[0]
+    loaded[i] = _load_some(warm.index, warm.sources, [i], {i: warm.entry(i)}, LoadOptions(root, today, None))[0]
     return None if loaded[i].model is None else UnitRegistry(loaded[i].model.units)
 
 
 def warm_dataset(root: Path, today: date, warm: Warm) -> Dataset | None:
     """The dataset of a repository the index vouches for whole (warm.problems known, no
     error): the units, rounds and bulletins read from the index at once, each task's model
-    when a query first asks for it (``show`` reads one). None when the models file cannot
-    serve them; the caller then loads through load_indexed."""
-    index, sources, entries = warm.index, warm.sources, warm.entries
-    if not index.models_ready() or any(entry is None or entry.get("partial") for entry in entries.values()):
+    when a query first asks for it (``show`` reads one, and decodes only its entry). None
+    when the models file cannot serve them; the caller then loads through load_indexed."""
+    index, sources = warm.index, warm.sources
+    if not index.models_ready():
         return None
+    ids = warm.task_ids()
+    if ids is None:  # every entry decoded, and each checked to be whole
+        if any(entry is None or entry.get("partial") for entry in warm.entries.values()):
+            return None
+        ids = {i: entry["k"][0] for i, entry in warm.entries.items() if sources[i].kind == "task" and entry.get("k")}
     loaded: list[LoadedFile | None] = [None] * len(sources)
     units = _load_units(root, today, warm, loaded)
     options = LoadOptions(root, today, units, keep_text=False)
-    others = [i for i in entries if sources[i].kind not in ("task", "units")]
+    others = [i for i, s in enumerate(sources) if s.kind not in (None, "task", "units")]
+    entries = {i: warm.entry(i) for i in others}
+    if any(entry is None or entry.get("partial") for entry in entries.values()):
+        return None
     for i, item in zip(others, _load_some(index, sources, others, entries, options), strict=True):
         loaded[i] = item
     data = build_dataset(root, [item for item in loaded if item is not None])
     data.files = len(sources)
 
     def tasks(chosen: list[int]) -> list[Task]:
+        # a few entries decoded alone; many, all at once
+        some = {i: warm.entry(i) for i in chosen} if len(chosen) < 1000 else warm.entries
         with gc_paused():
-            items = _load_some(index, sources, chosen, entries, options)
+            items = _load_some(index, sources, chosen, some, options)
         for i, item in zip(chosen, items, strict=True):
             if item.model is None:  # the file changed since the index vouched for it
                 raise DufuError(f"{sources[i].rel} 在读取期间被修改,请重新运行")
@@ -83,13 +93,13 @@ def warm_dataset(root: Path, today: date, warm: Warm) -> Dataset | None:
         return [item.model for item in items]
 
     positions: dict[str, int] = {}
-    for i, entry in entries.items():
-        if sources[i].kind == "task" and entry.get("k"):
-            positions.setdefault(entry["k"][0], i)  # the first file of an id wins, as in build_dataset
+    for i, ident in ids.items():
+        positions.setdefault(ident, i)  # the first file of an id wins, as in build_dataset
     data.tasks = LazyTasks(positions, tasks)
 
     @functools.cache
     def light() -> dict | None:  # what list --unit reads before any task
+        entries = warm.entries
         if not all(isinstance(entries[i].get("u"), list) for i in positions.values()):
             return None
         units = data.units

@@ -52,6 +52,30 @@ class Warm:
         return self._entries
 
 
+    def entry(self, i: int) -> dict | None:
+        """The current entry of sources[i]; where the index vouches for every file, decoded
+        alone (the others stay undecoded)."""
+        if self._entries is None and self.vouched:
+            record = self.index.record(self.sources[i].rel)
+            return None if record is None else record[5]
+        return self.entries.get(i)
+
+    def task_ids(self) -> dict[int, str] | None:
+        """The id in each task file's entry, by position in sources (None where the index
+        cannot say without decoding every entry)."""
+        if self._entries is not None or not self.vouched:
+            return None
+        keys = self.index.keys
+        out = {}
+        for i, source in enumerate(self.sources):
+            if source.kind == "task":
+                found = keys.get(source.rel)
+                if found is None or found[1] is None:
+                    return None
+                out[i] = found[1]
+        return out
+
+
 def open_warm(root: Path, today: date, only: set[str] | None = None) -> Warm:
     """The repository as the index knows it. Two ways to find it unchanged: the stat data of
     every file (and of the templates) is what it was when the index last vouched for the
