@@ -303,12 +303,14 @@ class Index:
             for rel, record in fresh:
                 self.offsets[rel] = len(out)
                 out += _line_prefix(rel, record[4]) + record[5]["model"].encode("utf-8") + b"]\n"
+                record[5] = self._meta(rel, record[5])  # its text is in the file now: not held twice
             return self._signed_models_file(out)
         out = bytearray(b"0" * 64 + b"\n")
         for rel, record in list(self.new.items()):
             entry = record[5]
             if "model" in entry:
                 if entry["model"] is None:
+                    record[5] = self._meta(rel, entry)
                     continue
                 line = _line_prefix(rel, record[4]) + entry["model"].encode("utf-8") + b"]"
             elif entry.get("m") is not None:
@@ -320,14 +322,16 @@ class Index:
                 continue
             self.offsets[rel] = len(out)
             out += line + b"\n"
-            if "model" not in entry:
-                record[5] = {**entry, "m": self.offsets[rel]}
+            record[5] = self._meta(rel, entry) if "model" in entry else {**entry, "m": self.offsets[rel]}
         return self._signed_models_file(out)
 
     def _signed_models_file(self, out: bytearray) -> bytearray:
+        """Sign the models file. The entries now point into it: a run that needs a model or
+        saves again reads it back (the old file is forgotten, and this one is not held)."""
         with memoryview(out) as view:
             out[:64] = _mac(self.key, view[65:])
         self.models_mac = bytes(out[:64]).decode("ascii")
+        self.models = None
         return out
 
     def _signed(self, head: dict, items) -> bytearray:

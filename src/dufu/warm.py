@@ -51,7 +51,6 @@ class Warm:
                     self._entries = {i: self.index.lookup(s) for i, s in enumerate(self.sources) if s.kind is not None}
         return self._entries
 
-
     def entry(self, i: int) -> dict | None:
         """The current entry of sources[i]; where the index vouches for every file, decoded
         alone (the others stay undecoded)."""
