@@ -10,11 +10,14 @@ replaced; signals cannot leave a temporary file behind.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import signal
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from .problems import DufuError
 
@@ -128,11 +131,12 @@ def _write_error(path: Path, exc: OSError) -> DufuError:
     return DufuError(f"无法写入 {path}:{reason(exc, writing=True)}")
 
 
-def write_atomic(path: Path, content: bytes) -> None:
-    """Write content to path. A regular file (or a new one) is replaced atomically, via a
-    temporary file in the same folder and os.replace; a symlink keeps pointing at its target.
-    A character device or FIFO is written through, never replaced; anything else is refused.
-    Every failure is a DufuError naming the path."""
+def write_atomic(path: Path, content: bytes | Callable[[BinaryIO], None]) -> None:
+    """Write content to path: bytes, or a function that writes them to the open file (a large
+    file is then never held whole in memory). A regular file (or a new one) is replaced
+    atomically, via a temporary file in the same folder and os.replace; a symlink keeps
+    pointing at its target. A character device or FIFO is written through, never replaced;
+    anything else is refused. Every failure is a DufuError naming the path."""
     path = Path(path)
     try:
         info = os.stat(path)
@@ -142,6 +146,10 @@ def write_atomic(path: Path, content: bytes) -> None:
         raise _write_error(path, exc) from None
     if info is not None and not stat.S_ISREG(info.st_mode):
         if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
+            if callable(content):
+                buffer = io.BytesIO()
+                content(buffer)
+                content = buffer.getvalue()
             return _write_through(path, content)
         raise DufuError(f"无法写入 {path}:这是{file_kind(info.st_mode)},不是普通文件")
     if info is not None and not os.access(path, os.W_OK):  # a read-only file is not replaced behind its back
@@ -168,7 +176,7 @@ def _write_through(path: Path, content: bytes) -> None:
         raise _write_error(path, exc) from None
 
 
-def _replace(target: Path, content: bytes, display: Path) -> None:
+def _replace(target: Path, content: bytes | Callable[[BinaryIO], None], display: Path) -> None:
     """Temporary file, write, fsync, rename, with SIGINT/SIGTERM/SIGHUP held back meanwhile, so
     a signal can never leave the temporary file behind (it arrives once the step is over)."""
     held = _hold_signals()
@@ -177,7 +185,10 @@ def _replace(target: Path, content: bytes, display: Path) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.chmod(tmp, _mode_for(target))
         with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+            if callable(content):
+                content(handle)
+            else:
+                handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

@@ -21,6 +21,7 @@ import functools
 import hashlib
 import hmac
 import importlib.util
+import itertools
 import json
 import os
 import stat
@@ -271,13 +272,47 @@ class Index:
         self.remember(rel, now, record[4], record[5])
         return record[5]
 
-    def _signed_document(self) -> bytearray:
-        """What _sign(key, json of the index) gives, built entry by entry in one buffer: the
-        index is never held as one string, its bytes and a signed copy at once."""
+    def _write_document(self, handle) -> None:
+        """Write index.json to handle: a signature line, the head on a line of its own, the
+        entries as a JSON array of [file, record], one a line, then on the last line where
+        each starts (in characters of the decoded text) and, for a task, its id."""
         head = {"env": self.env, "stamp": self.started, "verdict": self.verdict, "models": self.models_mac}
         head["whole"], head["selection"] = self.whole, self.selection
         files = ((rel, [*record[:5], self._meta(rel, record[5])]) for rel, record in self.new.items())
-        return self._signed(head, files)
+        self._write_signed(handle, self._document_body(head, files))
+
+    @staticmethod
+    def _document_body(head: dict, items):
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        yield encode(head).encode("utf-8") + b"\n["
+        keys, at = [], 1
+        for n, (rel, record) in enumerate(items):
+            line = ("\n" if n == 0 else ",\n") + encode([rel, record])
+            keys.append([rel, at + (1 if n == 0 else 2), (record[5].get("k") or [None])[0]])
+            at += len(line)
+            yield line.encode("utf-8")
+        yield b"\n]\n" + encode(keys).encode("utf-8")
+
+    def _write_signed(self, handle, pieces) -> str:
+        """Write a signature line, then the pieces, signing them as they go (a large index is
+        never held as one buffer); the signature, written over the first line at the end."""
+        mac = hmac.new(self.key, digestmod=hashlib.sha256)
+        handle.write(b"0" * 64 + b"\n")
+        buffer = bytearray()  # small pieces go out a megabyte at a time
+        for piece in itertools.chain(pieces, [None]):
+            if piece is None or len(buffer) + len(piece) >= 1 << 20:
+                mac.update(buffer)
+                handle.write(buffer)
+                buffer.clear()
+            if piece is not None and len(piece) >= 1 << 20:
+                mac.update(piece)
+                handle.write(piece)
+            elif piece is not None:
+                buffer += piece
+        signature = mac.hexdigest().encode("ascii")
+        handle.seek(0)
+        handle.write(signature)
+        return signature.decode("ascii")
 
     def _meta(self, rel: str, entry: dict) -> dict:
         """What index.json keeps of an entry: all but the model, and where the models file has
@@ -288,69 +323,53 @@ class Index:
         meta["m"] = None if entry["model"] is None else self.offsets[rel]
         return meta
 
-    def _signed_models(self) -> bytearray:
-        """The models file: a signature line, then one line per model, [file, content hash,
-        model]; each entry learns its line's offset (self.offsets). A few new models are
+    def _write_models(self, handle) -> None:
+        """Write the models file to handle, signing it as it goes (30,000 models are never
+        held as one buffer): a signature line, then one line per model, [file, content hash,
+        model]; each entry learns its line's offset (self.offsets)."""
+        signature = self._write_signed(handle, self._models_body())
+        # the entries now point into this file: a run that needs a model or saves again
+        # reads it back (the old file is forgotten, and this one is not held)
+        self.models_mac, self.models = signature, None
+
+    def _models_body(self):
+        """The models file after its signature line, in pieces. A few new models are
         appended to the file this index was read with (its lines stay where the entries say:
         one edit does not rewrite 30,000 models); the file is written anew with only the
         lines in use when it has as many unused, or cannot be used. Then a model the old file
         no longer gives (damaged, replaced meanwhile) drops its entry: that file is read
-        again."""
+        again. An entry whose model is written no longer holds its text."""
         fresh = [(rel, record) for rel, record in self.new.items() if record[5].get("model") is not None]
         kept = sum(1 for record in self.new.values() if "model" not in record[5] and record[5].get("m") is not None)
+        at = 65  # where the next piece starts in the file
         if self.models_ready() and self.models.count(b"\n") - 1 <= 2 * kept + MODELS_SLACK:
-            out = bytearray(self.models)
+            with memoryview(self.models) as view:
+                yield view[65:]
+            at = len(self.models)
             for rel, record in fresh:
-                self.offsets[rel] = len(out)
-                out += _line_prefix(rel, record[4]) + record[5]["model"].encode("utf-8") + b"]\n"
-                record[5] = self._meta(rel, record[5])  # its text is in the file now: not held twice
-            return self._signed_models_file(out)
-        out = bytearray(b"0" * 64 + b"\n")
+                line = _line_prefix(rel, record[4]) + record[5]["model"].encode("utf-8") + b"]\n"
+                self.offsets[rel], at = at, at + len(line)
+                record[5] = self._meta(rel, record[5])
+                yield line
+            return
         for rel, record in list(self.new.items()):
             entry = record[5]
             if "model" in entry:
                 if entry["model"] is None:
                     record[5] = self._meta(rel, entry)
                     continue
-                line = _line_prefix(rel, record[4]) + entry["model"].encode("utf-8") + b"]"
+                line = _line_prefix(rel, record[4]) + entry["model"].encode("utf-8") + b"]\n"
             elif entry.get("m") is not None:
                 line = self._model_line(entry["m"])
                 if line is None or not line.startswith(_line_prefix(rel, record[4])):
                     del self.new[rel]
                     continue
+                line += b"\n"
             else:
                 continue
-            self.offsets[rel] = len(out)
-            out += line + b"\n"
+            self.offsets[rel], at = at, at + len(line)
             record[5] = self._meta(rel, entry) if "model" in entry else {**entry, "m": self.offsets[rel]}
-        return self._signed_models_file(out)
-
-    def _signed_models_file(self, out: bytearray) -> bytearray:
-        """Sign the models file. The entries now point into it: a run that needs a model or
-        saves again reads it back (the old file is forgotten, and this one is not held)."""
-        with memoryview(out) as view:
-            out[:64] = _mac(self.key, view[65:])
-        self.models_mac = bytes(out[:64]).decode("ascii")
-        self.models = None
-        return out
-
-    def _signed(self, head: dict, items) -> bytearray:
-        """The signed document: the signature, the head on a line of its own, the items as a
-        JSON array of [file, record], one a line, then on the last line where each starts
-        (in characters of the decoded text) and, for a task, its id. Encoded into one buffer:
-        never the whole index as one string."""
-        encode = json.JSONEncoder(ensure_ascii=False).encode
-        out = bytearray(b"0" * 64 + b"\n" + encode(head).encode("utf-8") + b"\n[")
-        keys, at = [], 1
-        for n, (rel, record) in enumerate(items):
-            line = ("\n" if n == 0 else ",\n") + encode([rel, record])
-            keys.append([rel, at + (1 if n == 0 else 2), (record[5].get("k") or [None])[0]])
-            at += len(line)
-            out += line.encode("utf-8")
-        out += b"\n]\n" + encode(keys).encode("utf-8")
-        with memoryview(out) as view:
-            out[:64] = _mac(self.key, view[65:])
-        return out
+            yield line
 
     def _same_day(self, entry: dict) -> bool:
         """Whether the entry's problems are those of today: it was made today, or the file
@@ -384,8 +403,8 @@ class Index:
             if folder.is_symlink() or not folder.is_dir() or self.path.is_symlink() or (folder / MODELS).is_symlink():
                 return
             if any("model" in record[5] for record in self.new.values()):  # new models: their file first
-                write_atomic(folder / MODELS, self._signed_models())
-            write_atomic(self.path, self._signed_document())
+                write_atomic(folder / MODELS, self._write_models)
+            write_atomic(self.path, self._write_document)
         except (OSError, DufuError, ValueError):  # ValueError: text json cannot write as UTF-8
             return
 
