@@ -278,20 +278,40 @@ class Index:
         each starts (in characters of the decoded text) and, for a task, its id."""
         head = {"env": self.env, "stamp": self.started, "verdict": self.verdict, "models": self.models_mac}
         head["whole"], head["selection"] = self.whole, self.selection
-        files = ((rel, [*record[:5], self._meta(rel, record[5])]) for rel, record in self.new.items())
-        self._write_signed(handle, self._document_body(head, files))
+        self._write_signed(handle, self._document_body(head))
 
-    @staticmethod
-    def _document_body(head: dict, items):
+    def _document_body(self, head: dict):
+        """The pieces of index.json after its signature line. An entry this run found as the
+        index had it is copied from the index's text (read again: it is not kept meanwhile),
+        not encoded again."""
         encode = json.JSONEncoder(ensure_ascii=False).encode
         yield encode(head).encode("utf-8") + b"\n["
+        old_text, old = self._old_text(), self.__dict__.get("old", {})
         keys, at = [], 1
-        for n, (rel, record) in enumerate(items):
-            line = ("\n" if n == 0 else ",\n") + encode([rel, record])
+        for n, (rel, record) in enumerate(self.new.items()):
+            item = None
+            if old_text is not None and record is old.get(rel) and rel in self.keys:
+                start = self.keys[rel][0]
+                item = old_text[start : old_text.find("\n", start)].removesuffix(",")
+                item = item if item.startswith(f"[{_quoted(rel)}, ") else None
+            if item is None:
+                item = encode([rel, [*record[:5], self._meta(rel, record[5])]])
+            line = ("\n" if n == 0 else ",\n") + item
             keys.append([rel, at + (1 if n == 0 else 2), (record[5].get("k") or [None])[0]])
             at += len(line)
             yield line.encode("utf-8")
         yield b"\n]\n" + encode(keys).encode("utf-8")
+
+    def _old_text(self) -> str | None:
+        """The entries' text of the index this run read, when entries were decoded from it
+        and the file on disk is still that one (its signature checks and its stamp is the
+        one read); else None."""
+        if "old" not in self.__dict__ or not self.stamp:
+            return None
+        found = _read_document(self.key, self.path, self.env)
+        if found is None or found[0].get("stamp") != self.stamp:
+            return None
+        return found[1].rpartition("\n")[0]
 
     def _write_signed(self, handle, pieces) -> str:
         """Write a signature line, then the pieces, signing them as they go (a large index is
@@ -368,7 +388,8 @@ class Index:
             else:
                 continue
             self.offsets[rel], at = at, at + len(line)
-            record[5] = self._meta(rel, entry) if "model" in entry else {**entry, "m": self.offsets[rel]}
+            # a new record, not the old one changed: save copies unchanged old records as they were
+            self.new[rel] = [*record[:5], self._meta(rel, entry) if "model" in entry else {**entry, "m": self.offsets[rel]}]
             yield line
 
     def _same_day(self, entry: dict) -> bool:
