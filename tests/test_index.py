@@ -464,3 +464,26 @@ def test_show_on_a_vouched_index_decodes_only_its_own_entry(cli, repo, monkeypat
     monkeypatch.setattr(index_module.Index, "record", lambda self, rel: decoded.append(rel) or original(self, rel))
     assert cli("show", "r2-03", "-C", str(repo)).output == expected
     assert {rel for rel in decoded if rel.startswith("data/tasks/")} == {"data/tasks/r2-03.yaml"}
+
+
+def test_a_task_edited_alone_is_rechecked_alone(cli, repo, monkeypatch):
+    """A task file whose id, round, number and facts for the checks across files stay as they
+    were (its title edited) keeps the verdict: no check across files runs. Done on a
+    bulletin's day instead, it is checked with the whole repository; both answer as
+    --no-cache does."""
+    from dufu import checks
+
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    args = ("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    assert cli(*args).exit_code == 0
+    task = repo / "data" / "tasks" / "r2-02.yaml"
+    edit(task, "title: 法治观念淡薄问题", "title: 法治观念仍然淡薄问题")
+    expected = [cli(*args, "--no-cache").output, cli("show", "r2-02", "-C", str(repo), "--no-cache").output]
+    original = checks.check_dataset
+    monkeypatch.setattr(checks, "check_dataset", lambda data: pytest.fail("the checks across files ran"))
+    assert [cli(*args).output, cli("show", "r2-02", "-C", str(repo)).output] == expected
+    monkeypatch.setattr(checks, "check_dataset", lambda data: ran.append(1) or original(data))
+    ran: list[int] = []
+    edit(task, "status: 正在推进", "status: 已完成\ncompleted_on: 2024-05-01")  # done by the bulletin's as_of
+    assert cli(*args).output == cli(*args, "--no-cache").output
+    assert ran  # the whole repository was checked

@@ -9,12 +9,21 @@ import difflib
 
 from .filechecks import Collector
 from .ledger import tally_round
-from .models import Bulletin, Round, Task
+from .models import DONE_STATUSES, Bulletin, Round, Task
 from .notice import listed_tasks
 from .problems import Problem
 from .repo import DATA_DIR, UNITS_FILE, Dataset
 from .templates import find_template
 from .textsafety import find_lookalike, fold, lookalike_note
+
+
+def cross_facts(task: Task, days: list) -> list:
+    """All that the checks below read of a task besides its id, round, number and file: on
+    each day a bulletin is as of, whether it is done and whether it has a report by then.
+    The index re-checks a changed task file alone when these and its id, round and number
+    are as before (``indexed.refresh_tasks``): a check that reads more of a task must add
+    it here."""
+    return [[task.status_at(day) in DONE_STATUSES, task.report_at(day) is not None] for day in days]
 
 
 def check_dataset(data: Dataset) -> list[Problem]:

@@ -219,18 +219,18 @@ class Index:
         if selection != self.selection:
             self.selection, self.changed = selection, True
 
-    def with_models(self, wanted: list[tuple[str, dict]]) -> list[dict | None]:
-        """Each (rel, entry) with its model's JSON text, read from the models file at the line
-        the entry names; None where that file does not hold rel's model for this content (the
-        file is then loaded again). Nothing is decoded here (``stored.decode_entries``
+    def with_models(self, wanted: list[tuple]) -> list[dict | None]:
+        """Each (rel, entry[, content hash]) with its model's JSON text, read from the models
+        file at the line the entry names; None where that file does not hold rel's model for
+        this content (the file is then loaded again). Nothing is decoded here (``stored.decode_entries``
         decodes the models a run needs, together)."""
         out: list[dict | None] = [None] * len(wanted)
-        for n, (rel, entry) in enumerate(wanted):
+        for n, (rel, entry, *given) in enumerate(wanted):
             if "model" in entry or entry.get("m") is None:
                 out[n] = entry if "model" in entry else {**entry, "model": None}
                 continue
             line = self._model_line(entry["m"])
-            digest = (self.new.get(rel) or self.record(rel) or [None] * 5)[4]
+            digest = given[0] if given else (self.new.get(rel) or self.record(rel) or [None] * 5)[4]
             try:
                 prefix = _line_prefix(rel, digest) if isinstance(digest, str) else None
                 if line is not None and prefix is not None and line.startswith(prefix) and line.endswith(b"]"):

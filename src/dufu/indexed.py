@@ -109,6 +109,37 @@ def warm_dataset(root: Path, today: date, warm: Warm) -> Dataset | None:
     return data
 
 
+def refresh_tasks(root: Path, today: date, warm: Warm, changed: list[int], old: dict[str, list]) -> bool:
+    """Load the changed task files (warm.entries then holds their new entries) and tell
+    whether each, as before (old: its record when the verdict was made), has a model with the
+    same id, round and number and the same facts for the checks across files on every
+    bulletin's day: then no problem across files can have changed."""
+    from .checks import cross_facts
+
+    index, sources, entries = warm.index, warm.sources, warm.entries
+    loaded: list[LoadedFile | None] = [None] * len(sources)
+    options = LoadOptions(root, today, _load_units(root, today, warm, loaded), keep_text=False)
+    new = _load_some(index, sources, changed, {}, options)
+    for i in changed:
+        record = index.new.get(sources[i].rel)
+        entries[i] = None if record is None else record[5]
+    found = index.with_models([(rel, record[5], record[4]) for rel, record in old.items()])  # as they were
+    bulletins = [i for i, s in enumerate(sources) if s.kind == "bulletin"]
+    if any(full is None for full in found) or any(entries.get(i) is None for i in bulletins):
+        return False
+    before = decode_entries([(sources[i], full) for i, full in zip(changed, found, strict=True)])
+    stated = _load_some(index, sources, bulletins, entries, options)
+    days = sorted({item.model.as_of for item in stated if item.model is not None})
+    for now, then in zip(new, before, strict=True):
+        if now.model is None or then is None or then.model is None:
+            return False
+        if (now.model.id, now.model.round, now.model.number) != (then.model.id, then.model.round, then.model.number):
+            return False
+        if cross_facts(now.model, days) != cross_facts(then.model, days):
+            return False
+    return True
+
+
 class LazyTasks(MutableMapping):
     """``Dataset.tasks`` read from the index: every id known at once, in the order
     build_dataset gives them; a model made when first asked for, then kept. Going over all

@@ -106,7 +106,9 @@ def _open_warm(root: Path, today: date, only: set[str] | None) -> Warm:
         return warm
     index.set_whole(None)  # stands again only if every file is found as it was
     entries = warm.entries
-    if index.verdict is None or any(e is None or e.get("partial") for e in entries.values()):
+    if index.verdict is None:
+        return warm
+    if any(e is None or e.get("partial") for e in entries.values()) and not _refreshed(root, today, warm, templates):
         return warm
     if verdict_key(root, sources, index, templates) != index.verdict.get("key"):
         return warm
@@ -121,6 +123,34 @@ def _open_warm(root: Path, today: date, only: set[str] | None) -> Warm:
     index.set_whole(_whole(index, sources, templates, tree, problems))
     index.save()  # racy files hashed again are now settled, and the whole repository vouched for
     return warm
+
+
+REFRESH_MAX = 64  # changed task files re-checked alone, at most
+
+
+def _refreshed(root: Path, today: date, warm: Warm, templates: list) -> bool:
+    """When a few task files changed since the verdict and nothing else did: load them (their
+    entries then current) and, if each keeps its id, round and number and its facts for the
+    checks across files (``checks.cross_facts``), keep the verdict's problems for the new
+    contents, without reading every task's model. False when that cannot be told: the
+    whole repository is then checked."""
+    index, sources = warm.index, warm.sources
+    changed = [i for i, e in warm.entries.items() if e is None or e.get("partial")]
+    if len(changed) > REFRESH_MAX or any(sources[i].kind != "task" for i in changed):
+        return False
+    old = {sources[i].rel: index.old.get(sources[i].rel) for i in changed}
+    if any(r is None or r[5].get("partial") or not r[5].get("k") or r[5].get("m") is None for r in old.values()):
+        return False
+    if any(problem[0] in old for problem in index.verdict.get("cross", [])):
+        return False  # its position in the file may have moved
+    if verdict_key(root, sources, index, templates, {rel: r[4] for rel, r in old.items()}) != index.verdict.get("key"):
+        return False  # something else changed too
+    from .indexed import refresh_tasks
+
+    if not refresh_tasks(root, today, warm, changed, old):
+        return False
+    index.set_verdict({**index.verdict, "key": verdict_key(root, sources, index, templates)})
+    return True
 
 
 def record_verdict(
@@ -195,17 +225,20 @@ def _same_day(whole: dict, today: str) -> bool:
     return whole.get("day") == today or latest is None or latest <= min(whole.get("day") or "", today)
 
 
-def verdict_key(root: Path, sources: list[SourceFile], index: Index, templates: list | None = None) -> str | None:
+def verdict_key(
+    root: Path, sources: list[SourceFile], index: Index, templates: list | None = None, digests: dict | None = None
+) -> str | None:
     """What the cross-file checks of the whole repository depend on: every data file's content
-    (by its hash in the index), the misplaced and refused files, and the files under
-    templates/ (a bulletin's template must exist). None when a file has no hash."""
+    (by its hash in the index, or in digests), the misplaced and refused files, and the files
+    under templates/ (a bulletin's template must exist). None when a file has no hash."""
     state = []
-    new = index.new
+    new, digests = index.new, digests or {}
     for _root, rel, kind, refused, _stat in sources:
-        record = new.get(rel) if kind is not None else None
-        if kind is not None and record is None:
+        record = new.get(rel) if kind is not None and rel not in digests else None
+        if kind is not None and record is None and rel not in digests:
             return None
-        state.append(f"{rel}\0{kind}\0{refused}\0{record[4] if record else None}")
+        digest = digests[rel] if rel in digests else record[4] if record else None
+        state.append(f"{rel}\0{kind}\0{refused}\0{digest}")
     state.append(json.dumps(_templates_state(root) if templates is None else templates, ensure_ascii=False))
     return content_hash("\n".join(state).encode("utf-8", "surrogateescape"))
 
