@@ -487,3 +487,30 @@ def test_a_task_edited_alone_is_rechecked_alone(cli, repo, monkeypatch):
     edit(task, "status: 正在推进", "status: 已完成\ncompleted_on: 2024-05-01")  # done by the bulletin's as_of
     assert cli(*args).output == cli(*args, "--no-cache").output
     assert ran  # the whole repository was checked
+
+
+@pytest.mark.parametrize("edited", [["r2-02"], ["r2-01", "r2-03"], []])
+def test_an_index_saved_by_copying_unchanged_entries_reads_back_whole(cli, repo, monkeypatch, edited):
+    """After a save that copies the unchanged entries' text (runs of neighbours, the changed
+    ones encoded anew), every entry decodes, each where the last line says it starts, and
+    equals what the whole decoding gives; the edited files' entries hold their new hashes."""
+    import hashlib
+    from datetime import date
+
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
+    for stem in edited:
+        edit(repo / "data" / "tasks" / f"{stem}.yaml", "title: ", "title: 新")
+    (repo / "data" / "tasks" / "r2-04.yaml").touch()  # a racy-looking file: hashed again, found unchanged
+    encoded: list[str] = []
+    meta = index_module.Index._meta
+    monkeypatch.setattr(index_module.Index, "_meta", lambda self, rel, entry: encoded.append(rel) or meta(self, rel, entry))
+    cli("validate", "-C", str(repo), "--today", TODAY)
+    assert 0 < len(set(encoded)) <= len(edited) + 1  # the others were copied
+    whole = open_index(repo, date.fromisoformat(TODAY)).old
+    single = open_index(repo, date.fromisoformat(TODAY))
+    assert len(whole) == 8 and all(single.record(rel) == record for rel, record in whole.items())
+    assert "old" not in single.__dict__  # each found by its offset, not by decoding them all
+    for stem in edited:
+        rel = f"data/tasks/{stem}.yaml"
+        assert whole[rel][4] == hashlib.sha256((repo / rel).read_bytes()).hexdigest()

@@ -281,26 +281,48 @@ class Index:
         self._write_signed(handle, self._document_body(head))
 
     def _document_body(self, head: dict):
-        """The pieces of index.json after its signature line. An entry this run found as the
-        index had it is copied from the index's text (read again: it is not kept meanwhile),
-        not encoded again."""
+        """The pieces of index.json after its signature line. Entries this run found as the
+        index had them are copied from the index's text (read again: it is not kept
+        meanwhile), a run of neighbours at a time, not encoded again."""
         encode = json.JSONEncoder(ensure_ascii=False).encode
         yield encode(head).encode("utf-8") + b"\n["
         old_text, old = self._old_text(), self.__dict__.get("old", {})
-        keys, at = [], 1
+        ends = self._old_ends(old_text) if old_text is not None else {}
+        keys, at = [], 1  # at: where the next separator goes in the decoded text
+        run: list | None = None  # [separator, old start, old end, new start] of neighbours copied together
         for n, (rel, record) in enumerate(self.new.items()):
-            item = None
-            if old_text is not None and record is old.get(rel) and rel in self.keys:
-                start = self.keys[rel][0]
-                item = old_text[start : old_text.find("\n", start)].removesuffix(",")
-                item = item if item.startswith(f"[{_quoted(rel)}, ") else None
-            if item is None:
-                item = encode([rel, [*record[:5], self._meta(rel, record[5])]])
-            line = ("\n" if n == 0 else ",\n") + item
-            keys.append([rel, at + (1 if n == 0 else 2), (record[5].get("k") or [None])[0]])
+            sep = "\n" if n == 0 else ",\n"
+            ident = (record[5].get("k") or [None])[0]
+            copied = rel in ends and record is old.get(rel)
+            start = self.keys[rel][0] if copied else None
+            if run is not None and copied and start == run[2] + 2:  # the next one in the old text too
+                keys.append([rel, run[3] + start - run[1], ident])
+                run[2] = ends[rel]
+                continue
+            if run is not None:
+                yield (run[0] + old_text[run[1] : run[2]]).encode("utf-8")
+                at += len(run[0]) + run[2] - run[1]
+                run = None
+            if copied and old_text.startswith(f"[{_quoted(rel)}, ", start):
+                run = [sep, start, ends[rel], at + len(sep)]
+                keys.append([rel, at + len(sep), ident])
+                continue
+            line = sep + encode([rel, [*record[:5], self._meta(rel, record[5])]])
+            keys.append([rel, at + len(sep), ident])
             at += len(line)
             yield line.encode("utf-8")
+        if run is not None:
+            yield (run[0] + old_text[run[1] : run[2]]).encode("utf-8")
         yield b"\n]\n" + encode(keys).encode("utf-8")
+
+    def _old_ends(self, old_text: str) -> dict[str, int]:
+        """Where each entry of the old text ends: where the next one starts, less its ",\\n"
+        (the last: before the closing "\\n]")."""
+        starts = [(rel, at) for rel, (at, _) in self.keys.items()]
+        ends = {rel: following - 2 for (rel, _), (_, following) in zip(starts, starts[1:])}
+        if starts:
+            ends[starts[-1][0]] = len(old_text) - 2
+        return ends
 
     def _old_text(self) -> str | None:
         """The entries' text of the index this run read, when entries were decoded from it
