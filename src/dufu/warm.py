@@ -108,9 +108,10 @@ def _open_warm(root: Path, today: date, only: set[str] | None) -> Warm:
     entries = warm.entries
     if index.verdict is None:
         return warm
-    if any(e is None or e.get("partial") for e in entries.values()) and not _refreshed(root, today, warm, templates):
-        return warm
-    if verdict_key(root, sources, index, templates) != index.verdict.get("key"):
+    if any(e is None or e.get("partial") for e in entries.values()):
+        if not _refreshed(root, today, warm, templates):  # the verdict then stands for these contents
+            return warm
+    elif verdict_key(root, sources, index, templates) != index.verdict.get("key"):
         return warm
     problems = []
     for i, source in enumerate(sources):
