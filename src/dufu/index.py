@@ -222,8 +222,8 @@ class Index:
     def with_models(self, wanted: list[tuple]) -> list[dict | None]:
         """Each (rel, entry[, content hash]) with its model's JSON text, read from the models
         file at the line the entry names; None where that file does not hold rel's model for
-        this content (the file is then loaded again). Nothing is decoded here (``stored.decode_entries``
-        decodes the models a run needs, together)."""
+        this content (the file is then loaded again). Nothing is decoded here
+        (``stored.decode_entries`` decodes the models a run needs, together)."""
         out: list[dict | None] = [None] * len(wanted)
         for n, (rel, entry, *given) in enumerate(wanted):
             if "model" in entry or entry.get("m") is None:
@@ -411,7 +411,8 @@ class Index:
                 continue
             self.offsets[rel], at = at, at + len(line)
             # a new record, not the old one changed: save copies unchanged old records as they were
-            self.new[rel] = [*record[:5], self._meta(rel, entry) if "model" in entry else {**entry, "m": self.offsets[rel]}]
+            entry = self._meta(rel, entry) if "model" in entry else {**entry, "m": self.offsets[rel]}
+            self.new[rel] = [*record[:5], entry]
             yield line
 
     def _same_day(self, entry: dict) -> bool:
@@ -524,13 +525,6 @@ def _read_document(key: bytes | None, path: Path, env: dict) -> tuple[dict, str]
     if not isinstance(head, dict) or head.get("env") != env or not isinstance(head.get("stamp"), int):
         return None
     return head, files_text
-
-
-def _decoded(line: bytes):
-    try:
-        return json.loads(line)
-    except ValueError:
-        return None
 
 
 def _read_models(key: bytes | None, path: Path, expected: str | None) -> bytes:

@@ -125,8 +125,8 @@ def refresh_tasks(root: Path, today: date, warm: Warm, changed: list[int], old: 
         entries[i] = None if record is None else record[5]
     found = index.with_models([(rel, record[5], record[4]) for rel, record in old.items()])  # as they were
     bulletins = [i for i, s in enumerate(sources) if s.kind == "bulletin"]
-    if any(full is None for full in found) or any(entries.get(i) is None for i in bulletins):
-        return False
+    if any(full is None for full in found) or any(entries.get(i) is None for i in [*changed, *bulletins]):
+        return False  # a file that could not be kept, or a model the models file no longer has
     before = decode_entries([(sources[i], full) for i, full in zip(changed, found, strict=True)])
     stated = _load_some(index, sources, bulletins, entries, options)
     days = sorted({item.model.as_of for item in stated if item.model is not None})

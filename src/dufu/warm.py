@@ -167,7 +167,9 @@ def record_verdict(
         index.set_whole(_whole(index, sources, templates, _tree(sources, templates), [*file_problems, *cross]))
 
 
-def record_selection(root: Path, index: Index, sources: list[SourceFile], only: set[str], problems: list[Problem]) -> None:
+def record_selection(
+    root: Path, index: Index, sources: list[SourceFile], only: set[str], problems: list[Problem]
+) -> None:
     """Record in the index's head what validating only these files (just loaded and checked)
     gave, for the stat data of all files: the same files named again with nothing changed
     are answered by open_warm. Nothing is recorded while a file is racy, or when a named

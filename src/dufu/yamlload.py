@@ -69,7 +69,8 @@ def _scalar_constructor(tag: str, convert, what: str):
         if isinstance(node, yaml.ScalarNode) and regexp.match(node.value):
             return convert(node.value)
         shown = node.value if isinstance(node, yaml.ScalarNode) else "列表或映射"
-        raise YamlProblem("E106", f"标签 {tag.replace('tag:yaml.org,2002:', '!!')} 的值“{shown}”不是{what}", node.start_mark)
+        name = tag.replace("tag:yaml.org,2002:", "!!")
+        raise YamlProblem("E106", f"标签 {name} 的值“{shown}”不是{what}", node.start_mark)
 
     return construct
 
