@@ -361,3 +361,34 @@ def test_thousands_of_bad_references_cost_only_twenty_hints(cli, repo, monkeypat
     counts = {p["code"]: p["omitted"] for p in report["problems"] if p.get("omitted")}
     assert counts == {"E310": 1980, "E312": 1980}
     assert len(calls) <= 2 * 20 + 10
+
+
+def test_write_atomic_takes_a_writer_as_it_takes_bytes(tmp_path):
+    """A function that writes to the open file (what the index uses, so that a large file is
+    never held whole) gives the same file as the bytes it writes, replaced atomically; a
+    character device is written through; a failing writer leaves the old file and no
+    temporary one behind."""
+    from dufu.files import write_atomic
+    from dufu.problems import DufuError
+
+    def writer(handle):
+        handle.write(b"0000\n")
+        handle.write("内容\n".encode())
+        handle.seek(0)
+        handle.write(b"1234")
+
+    target = tmp_path / "x.json"
+    write_atomic(target, b"old\n")
+    write_atomic(target, writer)
+    assert target.read_bytes() == "1234\n内容\n".encode()
+    write_atomic(Path("/dev/null"), writer)  # written through, never replaced
+    assert not Path("/dev/null").is_file()
+
+    def failing(handle):
+        handle.write(b"half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(DufuError):
+        write_atomic(target, failing)
+    assert target.read_bytes() == "1234\n内容\n".encode()
+    assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
