@@ -21,16 +21,13 @@ from .problems import DufuError
 from .sources import SourceFile
 from .stored import decode_entries, decode_stub, encode_entry, numbered_names, peek_entry
 from .units import UnitRegistry
-from .warm import Warm, open_warm
+from .warm import Warm
 
 
-def load_indexed(
-    root: Path, today: date, only: set[str] | None = None, warm: Warm | None = None
-) -> tuple[Dataset, Index, list[SourceFile]]:
+def load_indexed(root: Path, today: date, only: set[str] | None, warm: Warm) -> Dataset:
     """What load_repository(root, today, only, keep_text=False) gives, reading only changed
-    files; with the index (to be saved by the caller, once it has the verdict) and the sources.
-    warm: what open_warm found, when the index could not vouch for everything."""
-    warm = warm or open_warm(root, today)
+    files (warm: what open_warm found); the new entries go into warm.index, which the caller
+    saves once it has the verdict."""
     sources, index, entries = warm.sources, warm.index, warm.entries
     loaded: list[LoadedFile | None] = [None] * len(sources)
     units = _load_units(root, today, warm, loaded)
@@ -44,7 +41,7 @@ def load_indexed(
     data = build_dataset(root, loaded)
     data.files = len(sources)
     data.peeked = peeked
-    return data, index, sources
+    return data
 
 
 def _load_units(root: Path, today: date, warm: Warm, loaded: list) -> UnitRegistry | None:

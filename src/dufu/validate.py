@@ -77,20 +77,20 @@ def validate_repository(
     return _result(data, config, [*data.problems, *cross], only, data.files if only is None else len(only))
 
 
-def _load_and_check_indexed(root: Path, today: date, only: set[str] | None, warm=None):
+def _load_and_check_indexed(root: Path, today: date, only: set[str] | None, warm):
     """load_indexed and the checks across files; the index is saved with their verdict (when
     the whole repository was loaded)."""
     from .checks import check_dataset
     from .indexed import load_indexed
     from .warm import record_selection, record_verdict
 
-    data, index, sources = load_indexed(root, today, only, warm)
+    data = load_indexed(root, today, only, warm)
     cross = check_dataset(data)
     if only is None:
-        record_verdict(root, index, sources, data.problems, cross)
+        record_verdict(warm, data.problems, cross)
     else:
-        record_selection(root, index, sources, only, [*data.problems, *cross])
-    index.save()
+        record_selection(warm, only, [*data.problems, *cross])
+    warm.index.save()
     return data, cross
 
 

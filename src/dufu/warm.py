@@ -29,6 +29,8 @@ class Warm:
 
     sources: list[SourceFile]
     index: Index
+    templates: list  # the templates' stat data, as open_warm found them with the sources
+    tree: str  # the hash of both (_tree): what the index's head vouches for
     problems: list[Problem] | None = None
     vouched: bool = False  # found by the stat data of the whole repository: every entry holds
     selected: list[Problem] | None = None  # the problems of the files named (only), when the index vouches for them
@@ -93,7 +95,7 @@ def _open_warm(root: Path, today: date, only: set[str] | None) -> Warm:
     index = open_index(root, today)
     templates = _templates_state(root)
     tree = _tree(sources, templates)
-    warm = Warm(sources, index)
+    warm = Warm(sources, index, templates, tree)
     picked = index.selection
     if only is not None and picked is not None and picked.get("tree") == tree and picked.get("only") == sorted(only):
         if _same_day(picked, index.today):
@@ -109,9 +111,9 @@ def _open_warm(root: Path, today: date, only: set[str] | None) -> Warm:
     if index.verdict is None:
         return warm
     if any(e is None or e.get("partial") for e in entries.values()):
-        if not _refreshed(root, today, warm, templates):  # the verdict then stands for these contents
+        if not _refreshed(root, today, warm):  # the verdict then stands for these contents
             return warm
-    elif verdict_key(root, sources, index, templates) != index.verdict.get("key"):
+    elif verdict_key(sources, index, templates) != index.verdict.get("key"):
         return warm
     problems = []
     for i, source in enumerate(sources):
@@ -129,13 +131,13 @@ def _open_warm(root: Path, today: date, only: set[str] | None) -> Warm:
 REFRESH_MAX = 64  # changed task files re-checked alone, at most
 
 
-def _refreshed(root: Path, today: date, warm: Warm, templates: list) -> bool:
+def _refreshed(root: Path, today: date, warm: Warm) -> bool:
     """When a few task files changed since the verdict and nothing else did: load them (their
     entries then current) and, if each keeps its id, round and number and its facts for the
     checks across files (``checks.cross_facts``), keep the verdict's problems for the new
     contents, without reading every task's model. False when that cannot be told: the
     whole repository is then checked."""
-    index, sources = warm.index, warm.sources
+    index, sources, templates = warm.index, warm.sources, warm.templates
     changed = [i for i, e in warm.entries.items() if e is None or e.get("partial")]
     if len(changed) > REFRESH_MAX or any(sources[i].kind != "task" for i in changed):
         return False
@@ -144,48 +146,45 @@ def _refreshed(root: Path, today: date, warm: Warm, templates: list) -> bool:
         return False
     if any(problem[0] in old for problem in index.verdict.get("cross", [])):
         return False  # its position in the file may have moved
-    if verdict_key(root, sources, index, templates, {rel: r[4] for rel, r in old.items()}) != index.verdict.get("key"):
+    if verdict_key(sources, index, templates, {rel: r[4] for rel, r in old.items()}) != index.verdict.get("key"):
         return False  # something else changed too
     from .indexed import refresh_tasks
 
     if not refresh_tasks(root, today, warm, changed, old):
         return False
-    index.set_verdict({**index.verdict, "key": verdict_key(root, sources, index, templates)})
+    index.set_verdict({**index.verdict, "key": verdict_key(sources, index, templates)})
     return True
 
 
-def record_verdict(
-    root: Path, index: Index, sources: list[SourceFile], file_problems: list[Problem], cross: list[Problem]
-) -> None:
+def record_verdict(warm: Warm, file_problems: list[Problem], cross: list[Problem]) -> None:
     """Record in the index what the whole repository, just loaded (every file in index.new)
     and checked, gave: the verdict of the checks across files (cross) and, for the stat data
-    of its files, all its problems."""
-    templates = _templates_state(root)
-    key = verdict_key(root, sources, index, templates)
+    open_warm found, all its problems."""
+    index = warm.index
+    key = verdict_key(warm.sources, index, warm.templates)
     index.set_verdict(None if key is None else {"key": key, "cross": [encode_problem(p) for p in cross]})
     if key is not None:
-        index.set_whole(_whole(index, sources, templates, _tree(sources, templates), [*file_problems, *cross]))
+        index.set_whole(_whole(index, warm.sources, warm.templates, warm.tree, [*file_problems, *cross]))
 
 
-def record_selection(
-    root: Path, index: Index, sources: list[SourceFile], only: set[str], problems: list[Problem]
-) -> None:
+def record_selection(warm: Warm, only: set[str], problems: list[Problem]) -> None:
     """Record in the index's head what validating only these files (just loaded and checked)
-    gave, for the stat data of all files: the same files named again with nothing changed
+    gave, for the stat data open_warm found: the same files named again with nothing changed
     are answered by open_warm. Nothing is recorded while a file is racy, or when a named
     file has no entry."""
+    index = warm.index
     records = [index.new.get(rel) for rel in sorted(only)]
-    templates = _templates_state(root)
-    if any(record is None or record[5].get("partial") for record in records) or not _settled(index, sources, templates):
+    if any(record is None or record[5].get("partial") for record in records):
         return
-    latest = [record[5]["latest"] for record in records if record[5].get("latest")]
+    if not _settled(index, warm.sources, warm.templates):
+        return
     index.set_selection(
         {
-            "tree": _tree(sources, templates),
+            "tree": warm.tree,
             "only": sorted(only),
             "problems": [encode_problem(p) for p in problems if p.path in only],
             "day": index.today,
-            "latest": max(latest) if latest else None,
+            "latest": _latest(records),
         }
     )
 
@@ -213,13 +212,18 @@ def _whole(index: Index, sources: list[SourceFile], templates: list, tree: str, 
     date). None when a file changed too close to now for its stat data to be trusted."""
     if not _settled(index, sources, templates):
         return None
-    latest = [record[5]["latest"] for record in index.new.values() if record[5].get("latest")]
     return {
         "tree": tree,
         "problems": [encode_problem(p) for p in problems],
         "day": index.today,
-        "latest": max(latest) if latest else None,
+        "latest": _latest(index.new.values()),
     }
+
+
+def _latest(records) -> str | None:
+    """The latest date the entries of these records state (see Index._same_day)."""
+    days = [record[5]["latest"] for record in records if record[5].get("latest")]
+    return max(days) if days else None
 
 
 def _same_day(whole: dict, today: str) -> bool:
@@ -228,9 +232,7 @@ def _same_day(whole: dict, today: str) -> bool:
     return whole.get("day") == today or latest is None or latest <= min(whole.get("day") or "", today)
 
 
-def verdict_key(
-    root: Path, sources: list[SourceFile], index: Index, templates: list | None = None, digests: dict | None = None
-) -> str | None:
+def verdict_key(sources: list[SourceFile], index: Index, templates: list, digests: dict | None = None) -> str | None:
     """What the cross-file checks of the whole repository depend on: every data file's content
     (by its hash in the index, or in digests), the misplaced and refused files, and the files
     under templates/ (a bulletin's template must exist). None when a file has no hash."""
@@ -242,7 +244,7 @@ def verdict_key(
             return None
         digest = digests[rel] if rel in digests else record[4] if record else None
         state.append(f"{rel}\0{kind}\0{refused}\0{digest}")
-    state.append(json.dumps(_templates_state(root) if templates is None else templates, ensure_ascii=False))
+    state.append(json.dumps(templates, ensure_ascii=False))
     return content_hash("\n".join(state).encode("utf-8", "surrogateescape"))
 
 
