@@ -99,14 +99,15 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=stderr)  # messages never wrap mid-path
 
 
-def _echo(text: str) -> None:
-    """Write text to stdout as UTF-8 bytes, whatever the locale, with no newline translation."""
+def _echo(text: str | bytes) -> None:
+    """Write text (or UTF-8 bytes, a kept answer) to stdout as UTF-8 bytes, whatever the
+    locale, with no newline translation."""
     sys.stdout.flush()
     stream = getattr(sys.stdout, "buffer", None)
     if stream is None:
-        sys.stdout.write(text)
+        sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8", "replace"))
     else:
-        stream.write(text.encode("utf-8"))
+        stream.write(text.encode("utf-8") if isinstance(text, str) else text)
         stream.flush()
 
 
@@ -137,13 +138,7 @@ def _replayed(warm, key: Optional[str]) -> bool:
     body = replay(warm, key)
     if body is None:
         return False
-    sys.stdout.flush()
-    stream = getattr(sys.stdout, "buffer", None)
-    if stream is None:
-        sys.stdout.write(body.decode("utf-8", "replace"))
-    else:
-        stream.write(body)
-        stream.flush()
+    _echo(body)
     return True
 
 
