@@ -28,7 +28,6 @@ import hashlib
 import hmac
 import io
 import json
-import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,7 +35,6 @@ from pathlib import Path
 from .files import read_regular, write_atomic
 from .index import FOLDER, own_folder
 from .problems import DufuError
-from .sources import TEMPLATES_DIR
 from .warm import Warm
 
 ANSWERS = "answers"
@@ -51,26 +49,23 @@ def answer_key(warm: Warm, parts: list) -> str | None:
     index = warm.index
     if warm.problems is None or index.key is None or index.verdict is None:
         return None
-    templates = _templates_content(index.root)
+    templates = _templates_content(warm)
     if templates is None:
         return None
     material = [index.env, index.verdict["key"], templates, parts]  # env: dufu's code version, root, units
     return hashlib.sha256(json.dumps(material, ensure_ascii=False, default=repr).encode("utf-8", "replace")).hexdigest()
 
 
-def _templates_content(root: Path) -> list | None:
-    """Each file under templates/ with the hash of its bytes; None when one cannot be read
-    (a FIFO, a symlink: the command itself reports it)."""
+def _templates_content(warm: Warm) -> list | None:
+    """Each file under templates/ open_warm found with the hash of its bytes; None when one
+    cannot be read (a FIFO, a symlink: the command itself reports it)."""
     out = []
-    for folder, dirs, files in os.walk(root / TEMPLATES_DIR):
-        dirs.sort()
-        for name in sorted(files):
-            path = Path(folder) / name
-            try:
-                digest = hashlib.sha256(read_regular(path, MAX_ANSWER_BYTES)).hexdigest()
-            except (OSError, ValueError):
-                return None
-            out.append([path.relative_to(root).as_posix(), digest])
+    for rel, *_ in warm.templates:
+        try:
+            digest = hashlib.sha256(read_regular(warm.index.root / rel, MAX_ANSWER_BYTES)).hexdigest()
+        except (OSError, ValueError):
+            return None
+        out.append([Path(rel).as_posix(), digest])
     return out
 
 
