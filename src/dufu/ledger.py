@@ -107,12 +107,7 @@ def select_tasks(
 def units_of(data: Dataset, task: Task) -> list[str]:
     """The units that lead or are responsible for a task, each once: by registered name, and
     one the registry lacks (where E312 is turned off) as written."""
-    return list(dict.fromkeys(_unit_names(data, task.lead_units) + _unit_names(data, task.responsible_units)))
-
-
-def _unit_names(data: Dataset, line: str) -> list[str]:
-    names, unknown = data.units.read_line(line)
-    return names + unknown
+    return list(dict.fromkeys(data.units.named_in(task.lead_units) + data.units.named_in(task.responsible_units)))
 
 
 def resolve_unit_query(data: Dataset, written: str) -> str:
@@ -168,7 +163,7 @@ def tally_units(data: Dataset, day: date, due_soon_days: int) -> list[UnitTally]
     for round_id in data.rounds:
         for task in data.tasks_of(round_id):
             now = task.at(day)
-            lead = _unit_names(data, now.lead_units)
+            lead = data.units.named_in(now.lead_units)
             t = timing(task, day, due_soon_days)
             for name in units_of(data, now):
                 tally = tallies.setdefault(name, UnitTally(name))

@@ -108,8 +108,7 @@ def units_ever_named(units: UnitRegistry, task: Task) -> list[str]:
     names: set[str] = set()
     for state in (task, *(task.at(adjustment.on) for adjustment in task.adjustments)):
         for line in (state.lead_units, state.responsible_units):
-            found, unknown = units.read_line(line)
-            names.update(found, unknown)
+            names.update(units.named_in(line))
     return sorted(names)
 
 

@@ -108,6 +108,12 @@ class UnitRegistry:
         found, unknown = read[text]
         return list(found), list(unknown)
 
+    def named_in(self, text: str) -> list[str]:
+        """Every unit a unit line names, as the tallies count them: registered names, then the
+        forms the registry lacks, as written."""
+        found, unknown = self.read_line(text)
+        return found + unknown
+
     def _read_line(self, text: str) -> tuple[list[str], list[str]]:
         found: list[str] = []
         unknown: list[str] = []
