@@ -514,3 +514,30 @@ def test_an_index_saved_by_copying_unchanged_entries_reads_back_whole(cli, repo,
     for stem in edited:
         rel = f"data/tasks/{stem}.yaml"
         assert whole[rel][4] == hashlib.sha256((repo / rel).read_bytes()).hexdigest()
+
+
+def test_a_second_save_in_one_run_copies_what_the_first_wrote(cli, repo, monkeypatch):
+    """A run that saves twice (open_warm settles the index, the command then records more)
+    writes the second time only what changed since the first, and the file reads back whole."""
+    from datetime import date
+
+    assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
+    index = open_index(repo, date.fromisoformat(TODAY))
+    records = index.old
+    first, second = "data/tasks/r2-01.yaml", "data/tasks/r2-03.yaml"
+    index.new = dict(records)
+    index.remember(first, records[first][:4], "1" * 64, records[first][5])
+    index.save()
+    encoded: list[str] = []
+    meta = index_module.Index._meta
+    monkeypatch.setattr(index_module.Index, "_meta", lambda self, rel, entry: encoded.append(rel) or meta(self, rel, entry))
+    index.save()  # nothing changed since: nothing written
+    assert encoded == []
+    index.remember(second, records[second][:4], "2" * 64, records[second][5])
+    index.save()
+    assert encoded == [second]  # the first one's new record copied as the first save wrote it
+    back = open_index(repo, date.fromisoformat(TODAY))
+    changed = {rel: [*records[rel][:4], digit * 64, records[rel][5]] for rel, digit in ((first, "1"), (second, "2"))}
+    assert back.old == {**records, **changed}
+    single = open_index(repo, date.fromisoformat(TODAY))
+    assert all(single.record(rel) == record for rel, record in back.old.items())

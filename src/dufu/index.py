@@ -314,6 +314,7 @@ class Index:
         if run is not None:
             yield (run[0] + old_text[run[1] : run[2]]).encode("utf-8")
         yield b"\n]\n" + encode(keys).encode("utf-8")
+        self._written = keys
 
     def _old_ends(self, old_text: str) -> dict[str, int]:
         """Where each entry of the old text ends: where the next one starts, less its ",\\n"
@@ -451,6 +452,14 @@ class Index:
             write_atomic(self.path, self._write_document)
         except (OSError, DufuError, ValueError):  # ValueError: text json cannot write as UTF-8
             return
+        self._as_written()
+
+    def _as_written(self) -> None:
+        """After a save, the index is the one just written, as open_index would read it back:
+        a second save in the same run copies its entries and writes only what changed since."""
+        self.__dict__["old"] = dict(self.new)
+        self.__dict__["keys"] = {rel: (at, ident) for rel, at, ident in self.__dict__.pop("_written")}
+        self.files_text, self.stamp, self.changed = "", self.started, False
 
 
 def _line_prefix(rel: str, digest: str) -> bytes:
