@@ -541,3 +541,20 @@ def test_a_second_save_in_one_run_copies_what_the_first_wrote(cli, repo, monkeyp
     assert back.old == {**records, **changed}
     single = open_index(repo, date.fromisoformat(TODAY))
     assert all(single.record(rel) == record for rel, record in back.old.items())
+
+
+def test_list_by_unit_on_a_vouched_index_makes_only_the_models_naming_it(cli, repo, monkeypatch):
+    """`list --unit` finds the tasks that may name the unit by the units kept in the entries,
+    and makes their models together, in one batch: no other task's model is made."""
+    from dufu import stored
+
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
+    args = ("list", "--unit", "市林业局", "--format", "json", "-C", str(repo), "--as-of", TODAY)
+    expected = cli(*args, "--no-cache").output
+    batches: list[list[str]] = []
+    original = stored.decode_entries
+    monkeypatch.setattr(indexed, "decode_entries", lambda pairs: batches.append([s.rel for s, _ in pairs]) or original(pairs))
+    assert cli(*args).output == expected
+    tasks = [batch for batch in batches if any(rel.startswith("data/tasks/") for rel in batch)]
+    assert tasks == [["data/tasks/r2-02.yaml", "data/tasks/r2-04.yaml"]]

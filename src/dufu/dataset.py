@@ -36,8 +36,9 @@ class Dataset:
     files: int = 0
     peeked: set[str] = field(default_factory=set)  # task files known only by id/round/number
     broken_ids: set[str] = field(default_factory=set)  # ids stated in files that did not load
-    # from the index, before any task is read: gives id -> (round, number, every unit it ever names)
-    light: Callable[[], dict[str, tuple[str, int, frozenset[str]]] | None] | None = None
+    # from the index, before any task is read: given a unit, id -> (round, number) of every task
+    # that names it on some day (their models then made together), or None when it cannot tell
+    light: Callable[[str], dict[str, tuple[str, int]] | None] | None = None
     _by_round: dict[str, list[Task]] | None = None
 
     def where(self, model) -> str:
@@ -46,9 +47,9 @@ class Dataset:
     def tasks_of(self, round_id: str, unit: str | None = None) -> list[Task]:
         """A round's itemized tasks in number order; with unit, at least those that name it
         (only those the index knows may name it are read, when it knows)."""
-        light = self.light() if unit is not None and self.light is not None and self._by_round is None else None
+        light = self.light(unit) if unit is not None and self.light is not None and self._by_round is None else None
         if light is not None:
-            ids = [i for i, (rid, _, units) in light.items() if rid == round_id and unit in units]
+            ids = [i for i, (rid, _) in light.items() if rid == round_id]
             return [self.tasks[i] for i in sorted(ids, key=lambda i: (light[i][1], i))]
         if self._by_round is None:
             self._by_round = {}

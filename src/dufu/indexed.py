@@ -19,7 +19,7 @@ from .models import Task
 from .peek import peek_task, peek_text, task_stub
 from .problems import DufuError
 from .sources import SourceFile
-from .stored import decode_entries, decode_stub, encode_entry, numbered_names, peek_entry
+from .stored import decode_entries, decode_stub, encode_entry, peek_entry
 from .units import UnitRegistry
 from .warm import Warm
 
@@ -95,12 +95,15 @@ def warm_dataset(root: Path, today: date, warm: Warm) -> Dataset | None:
     data.tasks = LazyTasks(positions, tasks)
 
     @functools.cache
-    def light() -> dict | None:  # what list --unit reads before any task
+    def light(unit: str) -> dict | None:  # what list --unit reads before any task
         entries = warm.entries
         if not all(isinstance(entries[i].get("u"), list) for i in positions.values()):
             return None
-        units = data.units
-        return {ident: (*entries[i]["k"][1:], numbered_names(units, entries[i]["u"])) for ident, i in positions.items()}
+        number = data.units.number(unit)
+        stored = unit if number is None else number  # as stored._numbered keeps it
+        found = {ident: tuple(entries[i]["k"][1:]) for ident, i in positions.items() if stored in entries[i]["u"]}
+        data.tasks.fetch(list(found))
+        return found
 
     data.light = light
     return data
@@ -154,12 +157,15 @@ class LazyTasks(MutableMapping):
             self._models[key] = model
         return model
 
-    def _load_missing(self) -> None:
-        if self._positions:
-            ids = list(self._positions)
-            models = self._load([self._positions[ident] for ident in ids])
+    def fetch(self, keys: list) -> None:
+        """Make the models of these keys not made yet, in one batch."""
+        ids = [key for key in keys if key in self._positions]
+        if ids:
+            models = self._load([self._positions.pop(ident) for ident in ids])
             self._models.update(zip(ids, models, strict=True))
-            self._positions.clear()
+
+    def _load_missing(self) -> None:
+        self.fetch(list(self._positions))
 
     def values(self):
         self._load_missing()

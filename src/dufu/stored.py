@@ -122,11 +122,6 @@ def _numbered(units: UnitRegistry, names: list[str]) -> list:
     return out
 
 
-def numbered_names(units: UnitRegistry, stored: list) -> frozenset[str]:
-    """What _numbered stored, as names again."""
-    return frozenset(units.names[item] if isinstance(item, int) else item for item in stored)
-
-
 def peek_entry(stub: Task | None, today: date) -> dict:
     """A partial entry: only the stand-in of a task file that was peeked at, not loaded."""
     peek = None if stub is None else [stub.id, stub.round, stub.number]
