@@ -156,10 +156,14 @@ EDITS = [_same_size_same_mtime, _content, _rename, _delete, _new_file, _config, 
 @pytest.mark.parametrize("seed", range(4))
 def test_random_edits_never_change_an_answer(cli, repo, monkeypatch, seed, racy_ns):
     """racy_ns=0 trusts stat data at once, so unchanged files really come from the index.
-    Seeds 2 and 3 write the models file anew every time; 0 and 1 append to it."""
+    Seeds 2 and 3 write the models file anew every time; 0 and 1 append to it. Seeds 1 and 3
+    write index.json whole whenever more than one entry changed, else the journal; 0 and 2
+    nearly always the journal."""
     monkeypatch.setattr(index_module, "RACY_NS", racy_ns)
     if seed >= 2:
         monkeypatch.setattr(index_module, "MODELS_SLACK", -(10**9))
+    if seed % 2:
+        monkeypatch.setattr(index_module, "JOURNAL_MAX", 1)
     rng = random.Random(seed)
     assert_warm_equals_cold(cli, repo)
     for _ in range(6):
@@ -212,6 +216,72 @@ def test_damaged_index_is_ignored_and_rebuilt(cli, repo, damage):
     assert _index_entries(repo) == {}
     assert run_all(cli, repo, cached=True) == expected
     assert len(_index_entries(repo)) == 8  # rebuilt
+
+
+@pytest.mark.parametrize("damage", list(_damage_cases()))
+def test_damaged_journal_is_ignored(cli, repo, damage):
+    """A damaged journal leaves index.json as it was written whole: older, never wrong."""
+    expected = run_all(cli, repo, cached=False)
+    run_all(cli, repo, cached=True)
+    edit(repo / "data" / "tasks" / "r2-02.yaml", "title: ", "title: 新")
+    expected = run_all(cli, repo, cached=False)
+    run_all(cli, repo, cached=True)
+    path = repo / ".dufu" / "journal.json"
+    path.write_bytes(_damage_cases()[damage](path.read_bytes()))
+    assert _index_entries(repo)["data/tasks/r2-02.yaml"][4] != _digest(repo / "data" / "tasks" / "r2-02.yaml")
+    assert run_all(cli, repo, cached=True) == expected
+    assert run_all(cli, repo, cached=True) == expected
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_one_change_writes_the_journal_alone(cli, repo, monkeypatch):
+    """After one edit the run writes the journal (the changed entry, its model, the head) and
+    leaves index.json and models.jsonl as they were; read back, the index is what writing it
+    whole gives. Past JOURNAL_MAX changes index.json is written whole and the journal goes."""
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
+    folder = repo / ".dufu"
+    before = {name: (folder / name).read_bytes() for name in ("index.json", "models.jsonl")}
+    task = repo / "data" / "tasks" / "r2-02.yaml"
+    edit(task, "title: ", "title: 新")
+    expected = cli("show", "r2-02", "-C", str(repo), "--no-cache").output
+    assert cli("show", "r2-02", "-C", str(repo)).output == expected
+    assert {name: (folder / name).read_bytes() for name in before} == before
+    journaled = _index_entries(repo)
+    assert journaled["data/tasks/r2-02.yaml"][4] == _digest(task)
+    assert cli("show", "r2-02", "-C", str(repo)).output == expected  # its model from the journal
+    monkeypatch.setattr(index_module, "JOURNAL_MAX", 0)
+    edit(repo / "data" / "tasks" / "r2-03.yaml", "title: ", "title: 新")
+    assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
+    assert not (folder / "journal.json").exists()
+    assert (folder / "index.json").read_bytes() != before["index.json"]
+    def placed_anywhere(entries: dict) -> dict:  # a model in the journal's entry, or at a line of models.jsonl
+        out = {rel: [*r[:5], {k: v for k, v in r[5].items() if k not in ("model", "m")}] for rel, r in entries.items()}
+        return {rel: r for rel, r in out.items() if rel != "data/tasks/r2-03.yaml"}
+
+    assert placed_anywhere(_index_entries(repo)) == placed_anywhere(journaled)
+
+
+def test_a_journal_extending_another_index_is_ignored(cli, repo, monkeypatch):
+    """A journal is read only with the index.json it extends (by its signature): one left
+    from before index.json was written whole again is never applied."""
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    run_all(cli, repo, cached=True)
+    edit(repo / "data" / "tasks" / "r2-02.yaml", "title: ", "title: 新")
+    run_all(cli, repo, cached=True)
+    stale = (repo / ".dufu" / "journal.json").read_bytes()
+    (repo / ".dufu" / "index.json").unlink()
+    edit(repo / "data" / "tasks" / "r2-02.yaml", "title: 新", "title: 旧")
+    expected = run_all(cli, repo, cached=False)
+    assert run_all(cli, repo, cached=True) == expected  # index.json written whole again
+    (repo / ".dufu" / "journal.json").write_bytes(stale)
+    assert _index_entries(repo)["data/tasks/r2-02.yaml"][4] == _digest(repo / "data" / "tasks" / "r2-02.yaml")
+    assert run_all(cli, repo, cached=True) == expected
 
 
 @pytest.mark.parametrize("damage", list(_damage_cases()))
@@ -356,6 +426,20 @@ def test_index_is_not_written_through_a_symlinked_file(cli, repo, tmp_path):
     assert (repo / ".dufu" / "index.json").is_symlink()  # left alone: no temporary file beside the target either
 
 
+def test_journal_is_neither_written_nor_read_through_a_symlink(cli, repo, tmp_path, monkeypatch):
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    cli("validate", "-C", str(repo), "--today", TODAY)
+    target = tmp_path / "target.json"
+    target.write_text("mine", encoding="utf-8")
+    (repo / ".dufu" / "journal.json").symlink_to(target)
+    edit(repo / "data" / "tasks" / "r2-02.yaml", "title: ", "title: 新")
+    expected = cli("status", "-C", str(repo), "--no-cache").output
+    for _ in range(2):
+        assert cli("status", "-C", str(repo)).output == expected
+    assert target.read_text(encoding="utf-8") == "mine"
+    assert (repo / ".dufu" / "journal.json").is_symlink()
+
+
 def test_index_folder_tells_git_to_ignore_it(cli, repo):
     cli("status", "-C", str(repo))
     assert (repo / ".dufu" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
@@ -498,6 +582,7 @@ def test_an_index_saved_by_copying_unchanged_entries_reads_back_whole(cli, repo,
     from datetime import date
 
     monkeypatch.setattr(index_module, "RACY_NS", 0)
+    monkeypatch.setattr(index_module, "JOURNAL_MAX", 0)  # index.json written whole
     assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
     for stem in edited:
         edit(repo / "data" / "tasks" / f"{stem}.yaml", "title: ", "title: 新")
@@ -521,6 +606,7 @@ def test_a_second_save_in_one_run_copies_what_the_first_wrote(cli, repo, monkeyp
     writes the second time only what changed since the first, and the file reads back whole."""
     from datetime import date
 
+    monkeypatch.setattr(index_module, "JOURNAL_MAX", 0)  # index.json written whole
     assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
     index = open_index(repo, date.fromisoformat(TODAY))
     records = index.old

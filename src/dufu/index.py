@@ -5,7 +5,10 @@ was made from).
 
 ``index.json`` is a signature line, a head line (environment, verdict of the checks across
 files, the whole repository's problems for the stat data of all its files: see warm.py) and
-the entries, which are decoded only when a run needs them. An entry is used only for a file
+the entries, which are decoded only when a run needs them. A run that changed a few entries
+(at most ``JOURNAL_MAX``) writes ``journal.json`` instead: the head and those entries (models
+in them), read on top of the index.json whose signature it names; one that changed more
+writes index.json whole again (copying the unchanged entries' text), and the journal goes. An entry is used only for a file
 whose content is known to be unchanged: its size, mtime, ctime and inode are those recorded
 and it was last changed well before the index was written (else it is read and its content
 hash compared, git's answer to "racy" files). Everything is signed with a key kept outside
@@ -38,10 +41,12 @@ from .sources import DATA_DIR, UNITS_FILE
 FOLDER = ".dufu"
 NAME = "index.json"
 MODELS = "models.jsonl"  # the entries' models, a line each: a warm validation never reads them
-FORMAT = "dufu-index 4"
+JOURNAL = "journal.json"  # the entries changed since index.json was written whole, and the head
+FORMAT = "dufu-index 5"
 RACY_NS = 3_000_000_000  # files changed this close to the index's writing are hashed again
 MAX_INDEX_BYTES = 1 << 30
 MODELS_SLACK = 1000  # unused lines the models file may carry beyond as many as it uses
+JOURNAL_MAX = 256  # entries the journal may hold; beyond, index.json is written whole again
 
 
 _LIBRARIES = ("pydantic", "pydantic_core", "yaml", "_yaml")  # what parses and validates
@@ -162,6 +167,8 @@ class Index:
     files_text: str = "[]"  # the entries as stored (a JSON array, an entry a line), decoded into old when first needed
     keys_text: str = "[]"  # [file, where its entry starts in files_text, task id] of every entry
     stamp: int = 0
+    base_mac: str | None = None  # the signature of index.json: what a journal extends
+    journal: dict[str, list | None] = field(default_factory=dict)  # entries since (None: the file is gone)
     new: dict[str, list] = field(default_factory=dict)
     changed: bool = False
     verdict: dict | None = None  # the cross-file problems of the repository as last validated whole
@@ -177,8 +184,8 @@ class Index:
         return self.root / FOLDER / NAME
 
     @functools.cached_property
-    def old(self) -> dict[str, list]:
-        """The entries read from disk, decoded when first needed (a warm run that finds every
+    def base(self) -> dict[str, list]:
+        """The entries of index.json, decoded when first needed (a warm run that finds every
         file as the index last saw it never decodes them)."""
         try:
             files = dict(json.loads(self.files_text))
@@ -188,23 +195,46 @@ class Index:
         return files if isinstance(files, dict) else {}
 
     @functools.cached_property
-    def keys(self) -> dict[str, tuple[int, str | None]]:
-        """Each file with an entry: where it starts in the entries' text and, for a task, its
-        id; read without decoding the entries."""
+    def old(self) -> dict[str, list]:
+        """The entries read from disk: index.json's, as the journal changed them."""
+        files = dict(self.base)
+        for rel, record in self.journal.items():
+            if record is None:
+                files.pop(rel, None)
+            else:
+                files[rel] = record
+        return files
+
+    @functools.cached_property
+    def base_keys(self) -> dict[str, tuple[int, str | None]]:
+        """Each file with an entry in index.json: where it starts in the entries' text and,
+        for a task, its id; read without decoding the entries."""
         try:
             return {rel: (at, ident) for rel, at, ident in json.loads(self.keys_text)}
         except (ValueError, TypeError):
             return {}
 
+    @functools.cached_property
+    def keys(self) -> dict[str, tuple[int | None, str | None]]:
+        """Each file with an entry, as base_keys, the journal's entries (where, None: in the
+        journal) in place of index.json's."""
+        keys = {rel: found for rel, found in self.base_keys.items() if rel not in self.journal}
+        for rel, record in self.journal.items():
+            if record is not None:
+                keys[rel] = (None, _task_id(record))
+        return keys
+
     def record(self, rel: str) -> list | None:
         """The stored record of one file, decoded alone when the entries are not decoded yet
         (``show`` reads one task's entry, not 30,000)."""
-        if "old" in self.__dict__ or rel not in self.keys:
+        if "old" not in self.__dict__ and rel in self.journal:
+            return self.journal[rel]
+        if "old" in self.__dict__ or rel not in self.base_keys:
             return self.old.get(rel)
         found = self.__dict__.setdefault("_records", {})
         if rel not in found:
             try:
-                value, _ = _DECODER.raw_decode(self.files_text, self.keys[rel][0])
+                value, _ = _DECODER.raw_decode(self.files_text, self.base_keys[rel][0])
             except (ValueError, TypeError):
                 value = None
             ok = isinstance(value, list) and len(value) == 2 and value[0] == rel and isinstance(value[1], list)
@@ -276,9 +306,12 @@ class Index:
         """Write index.json to handle: a signature line, the head on a line of its own, the
         entries as a JSON array of [file, record], one a line, then on the last line where
         each starts (in characters of the decoded text) and, for a task, its id."""
+        self._written_mac = self._write_signed(handle, self._document_body(self._head()))
+
+    def _head(self) -> dict:
         head = {"env": self.env, "stamp": self.started, "verdict": self.verdict, "models": self.models_mac}
         head["whole"], head["selection"] = self.whole, self.selection
-        self._write_signed(handle, self._document_body(head))
+        return head
 
     def _document_body(self, head: dict):
         """The pieces of index.json after its signature line. Entries this run found as the
@@ -286,7 +319,7 @@ class Index:
         meanwhile), a run of neighbours at a time, not encoded again."""
         encode = json.JSONEncoder(ensure_ascii=False).encode
         yield encode(head).encode("utf-8") + b"\n["
-        old_text, old = self._old_text(), self.__dict__.get("old", {})
+        old_text, old = self._old_text(), self.__dict__.get("base", {})
         ends = self._old_ends(old_text) if old_text is not None else {}
         keys, at = [], 1  # at: where the next separator goes in the decoded text
         run: list | None = None  # [separator, old start, old end, new start] of neighbours copied together
@@ -294,7 +327,7 @@ class Index:
             sep = "\n" if n == 0 else ",\n"
             ident = (record[5].get("k") or [None])[0]
             copied = rel in ends and record is old.get(rel)
-            start = self.keys[rel][0] if copied else None
+            start = self.base_keys[rel][0] if copied else None
             if run is not None and copied and start == run[2] + 2:  # the next one in the old text too
                 keys.append([rel, run[3] + start - run[1], ident])
                 run[2] = ends[rel]
@@ -319,20 +352,19 @@ class Index:
     def _old_ends(self, old_text: str) -> dict[str, int]:
         """Where each entry of the old text ends: where the next one starts, less its ",\\n"
         (the last: before the closing "\\n]")."""
-        starts = [(rel, at) for rel, (at, _) in self.keys.items()]
+        starts = [(rel, at) for rel, (at, _) in self.base_keys.items()]
         ends = {rel: following - 2 for (rel, _), (_, following) in zip(starts, starts[1:])}
         if starts:
             ends[starts[-1][0]] = len(old_text) - 2
         return ends
 
     def _old_text(self) -> str | None:
-        """The entries' text of the index this run read, when entries were decoded from it
-        and the file on disk is still that one (its signature checks and its stamp is the
-        one read); else None."""
-        if "old" not in self.__dict__ or not self.stamp:
+        """The entries' text of the index.json this run read, when entries were decoded from
+        it and the file on disk is still that one (its signature is the one read); else None."""
+        if "base" not in self.__dict__ or self.base_mac is None:
             return None
         found = _read_document(self.key, self.path, self.env)
-        if found is None or found[0].get("stamp") != self.stamp:
+        if found is None or found[2] != self.base_mac:
             return None
         return found[1].rpartition("\n")[0]
 
@@ -445,7 +477,14 @@ class Index:
             if not folder.exists():
                 folder.mkdir()
                 write_atomic(folder / ".gitignore", b"# dufu's index of this repository: never commit it\n*\n")
-            if folder.is_symlink() or not folder.is_dir() or self.path.is_symlink() or (folder / MODELS).is_symlink():
+            if any((folder / name).is_symlink() for name in (MODELS, NAME, JOURNAL)):
+                return
+            if folder.is_symlink() or not folder.is_dir():
+                return
+            journal = self._changes()
+            if journal is not None:  # a few changes: the journal alone is written
+                write_atomic(folder / JOURNAL, functools.partial(self._write_journal, journal))
+                self._as_journaled(journal)
                 return
             if any("model" in record[5] for record in self.new.values()):  # new models: their file first
                 write_atomic(folder / MODELS, self._write_models)
@@ -453,12 +492,47 @@ class Index:
         except (OSError, DufuError, ValueError):  # ValueError: text json cannot write as UTF-8
             return
         self._as_written()
+        try:
+            (folder / JOURNAL).unlink(missing_ok=True)  # it extends the index.json just replaced
+        except OSError:
+            pass
+
+    def _changes(self) -> dict[str, list | None] | None:
+        """What the journal would hold: each entry of this run that is not index.json's (None
+        for a file index.json has and this run has not); None when index.json is to be
+        written whole (there is none, or too many changes)."""
+        if self.base_mac is None or not self.base_keys:
+            return None
+        base = self.base
+        changes: dict[str, list | None] = {rel: None for rel in base if rel not in self.new}
+        for rel, record in self.new.items():
+            if base.get(rel) is not record:
+                changes[rel] = record
+                if len(changes) > JOURNAL_MAX:
+                    return None
+        return changes if len(changes) <= JOURNAL_MAX else None
+
+    def _write_journal(self, changes: dict, handle) -> None:
+        """Write the journal to handle: a signature line, then the JSON of the index.json it
+        extends (its signature), the head and the changed entries, models in them."""
+        body = {"base": self.base_mac, "head": self._head(), "entries": list(changes.items())}
+        self._write_signed(handle, [json.dumps(body, ensure_ascii=False).encode("utf-8")])
+
+    def _as_journaled(self, changes: dict) -> None:
+        """After the journal was written: the index is index.json with these changes."""
+        self.journal = changes
+        self.__dict__["old"] = dict(self.new)
+        self.__dict__.pop("keys", None)
+        self.stamp, self.changed = self.started, False
 
     def _as_written(self) -> None:
-        """After a save, the index is the one just written, as open_index would read it back:
-        a second save in the same run copies its entries and writes only what changed since."""
-        self.__dict__["old"] = dict(self.new)
-        self.__dict__["keys"] = {rel: (at, ident) for rel, at, ident in self.__dict__.pop("_written")}
+        """After index.json was written whole, the index is the one just written, as
+        open_index would read it back: a second save in the same run copies its entries and
+        writes only what changed since."""
+        self.__dict__["base"] = self.__dict__["old"] = dict(self.new)
+        self.__dict__["base_keys"] = {rel: (at, ident) for rel, at, ident in self.__dict__.pop("_written")}
+        self.__dict__.pop("keys", None)
+        self.base_mac, self.journal = self.__dict__.pop("_written_mac"), {}
         self.files_text, self.stamp, self.changed = "", self.started, False
 
 
@@ -507,9 +581,13 @@ def open_index(root: Path, today: date) -> Index:
     found = _read_document(index.key, index.path, index.env) if own_folder(root) else None
     if found is None:
         return index
-    head, body = found
+    head, body, index.base_mac = found
     index.files_text, _, index.keys_text = body.rpartition("\n")
     index.stamp = head["stamp"]
+    journal = _read_journal(index.key, root / FOLDER / JOURNAL, index.env, index.base_mac)
+    if journal is not None:
+        head, index.journal = journal
+        index.stamp = head["stamp"]
     index.models_mac = head.get("models") if isinstance(head.get("models"), str) else None
     verdict, whole, selection = head.get("verdict"), head.get("whole"), head.get("selection")
     index.verdict = verdict if isinstance(verdict, dict) else None
@@ -518,22 +596,51 @@ def open_index(root: Path, today: date) -> Index:
     return index
 
 
-def _read_document(key: bytes | None, path: Path, env: dict) -> tuple[dict, str] | None:
-    """A signed index's head and the text of its entries (decoded when needed), or None when
-    it is missing, damaged, signed by someone else or made for another environment."""
+def _read_document(key: bytes | None, path: Path, env: dict) -> tuple[dict, str, str] | None:
+    """A signed index's head, the text of its entries (decoded when needed) and its
+    signature, or None when it is missing, damaged, signed by someone else or made for
+    another environment."""
     raw = None if key is None else _read_regular(path, MAX_INDEX_BYTES)
     if raw is None:
         return None
     text = _verified(key, raw)
+    mac = raw[:64].decode("ascii", "replace")
     del raw  # the bytes are not kept alongside the text
     head_text, _, files_text = (text or "").partition("\n")
     try:
         head = json.loads(head_text) if text is not None else None
     except ValueError:
         return None
-    if not isinstance(head, dict) or head.get("env") != env or not isinstance(head.get("stamp"), int):
+    if not _head_ok(head, env):
         return None
-    return head, files_text
+    return head, files_text, mac
+
+
+def _head_ok(head, env: dict) -> bool:
+    return isinstance(head, dict) and head.get("env") == env and isinstance(head.get("stamp"), int)
+
+
+def _read_journal(key: bytes | None, path: Path, env: dict, base: str) -> tuple[dict, dict] | None:
+    """The journal's head and changed entries, when it extends the index.json read (its
+    signature is base) and checks out; else None (index.json alone is then the index)."""
+    raw = None if key is None else _read_regular(path, MAX_INDEX_BYTES)
+    text = None if raw is None else _verified(key, raw)
+    try:
+        body = json.loads(text) if text is not None else None
+        if not isinstance(body, dict) or body.get("base") != base or not _head_ok(body.get("head"), env):
+            return None
+        entries = dict(body["entries"])
+    except (ValueError, TypeError, KeyError):
+        return None
+    if any(record is not None and not (isinstance(record, list) and len(record) == 6) for record in entries.values()):
+        return None
+    return body["head"], entries
+
+
+def _task_id(record: list) -> str | None:
+    """The task id an entry's key holds (None for another record, or a file that gave none)."""
+    key = record[5].get("k") if isinstance(record[5], dict) else None
+    return key[0] if isinstance(key, list) and key else None
 
 
 def _read_models(key: bytes | None, path: Path, expected: str | None) -> bytes:

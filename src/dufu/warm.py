@@ -142,7 +142,7 @@ def _refreshed(root: Path, today: date, warm: Warm) -> bool:
     if len(changed) > REFRESH_MAX or any(sources[i].kind != "task" for i in changed):
         return False
     old = {sources[i].rel: index.old.get(sources[i].rel) for i in changed}
-    if any(r is None or r[5].get("partial") or not r[5].get("k") or r[5].get("m") is None for r in old.values()):
+    if any(r is None or r[5].get("partial") or not r[5].get("k") or not _has_model(r[5]) for r in old.values()):
         return False
     if any(problem[0] in old for problem in index.verdict.get("cross", [])):
         return False  # its position in the file may have moved
@@ -154,6 +154,11 @@ def _refreshed(root: Path, today: date, warm: Warm) -> bool:
         return False
     index.set_verdict({**index.verdict, "key": verdict_key(sources, index, templates)})
     return True
+
+
+def _has_model(entry: dict) -> bool:
+    """Whether an entry has a model: in the models file (at line "m") or, in the journal, in it."""
+    return entry.get("m") is not None or entry.get("model") is not None
 
 
 def record_verdict(warm: Warm, file_problems: list[Problem], cross: list[Problem]) -> None:
