@@ -44,3 +44,17 @@ def test_pydantic_is_not_imported_for_help():
     assert result.stdout.strip().endswith("False")
 
 
+
+
+def test_a_warm_validation_imports_no_pydantic_and_says_the_same(repo):
+    """`dufu validate` on a repository the index vouches for needs no model, so no Pydantic:
+    not for its own work, nor for Typer's coercion of --format's default (an enum member
+    passed through as it is); it prints what Typer's own coercion gives. (A value typed on
+    the command line, such as `-C DIR`, is still coerced by Typer, through Pydantic.)"""
+    code = "import sys; from dufu import index; from dufu.cli import run; sys.argv = ['dufu', 'validate']\n"
+    code += "index.RACY_NS = 0  # the fixture's files were written just now: trust their stat data at once\n"
+    code += "try:\n    run()\nexcept SystemExit:\n    pass\nprint('pydantic' in sys.modules)"
+    for _ in range(2):  # the index built, then vouching for the repository
+        result = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True)
+    full = run("validate", "-C", str(repo), "--no-cache", command=FULL)
+    assert result.stdout == full.stdout.rstrip("\n") + "\nFalse\n"
