@@ -62,6 +62,48 @@ def test_asked_again_the_answer_is_replayed_byte_for_byte(cli, repo, settled, mo
     assert (again.exit_code, again.stdout_bytes) == (expected.exit_code, expected.stdout_bytes)
 
 
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
+def test_the_run_that_builds_the_index_keeps_its_answer(cli, repo, monkeypatch, command):
+    """Kept under the content hashes of the files it loaded: asked again with nothing
+    changed, it is replayed (racy files included: their hashes are compared)."""
+    args = [*command, "-C", str(repo)]
+    expected = cli(*args, "--no-cache")
+    assert cli(*args).stdout_bytes == expected.stdout_bytes  # builds the index, keeps the answer
+    assert len(_answers(repo)) == 1
+    calls = _computed(monkeypatch)
+    again = cli(*args)
+    assert calls == []
+    assert (again.exit_code, again.stdout_bytes) == (expected.exit_code, expected.stdout_bytes)
+
+
+def test_an_answer_is_not_kept_when_a_template_changed_during_the_run(cli, repo, settled, monkeypatch):
+    """The answer was made with the new template: kept under the old one's hash, it would be
+    replayed once the old one was back."""
+    from dufu import answers
+
+    template = repo / "templates" / "bulletin.txt.j2"
+    template.parent.mkdir(exist_ok=True)
+    shutil.copy(PROJECT / "src" / "dufu" / "templates" / "bulletin.txt.j2", template)
+    original = template.read_text(encoding="utf-8")
+    args = ["render", "--today", TODAY, "-C", str(repo)]
+    for _ in range(2):
+        cli(*args)
+    shutil.rmtree(repo / ".dufu" / "answers")
+    real_ask = answers.ask
+
+    def ask_then_edit(warm, parts):
+        question = real_ask(warm, parts)
+        template.write_text(original + "附注\n", encoding="utf-8")
+        return question
+
+    monkeypatch.setattr(answers, "ask", ask_then_edit)
+    assert cli(*args).stdout.endswith("附注\n")
+    assert _answers(repo) == []
+    monkeypatch.setattr(answers, "ask", real_ask)
+    template.write_text(original, encoding="utf-8")
+    assert cli(*args).stdout == cli(*args, "--no-cache").stdout
+
+
 def test_whole_repository_vouched_for_by_stat_data_decodes_no_entry(cli, repo, settled):
     for _ in range(2):
         cli("validate", "-C", str(repo), "--today", TODAY)

@@ -7,8 +7,9 @@ options and the terminal it prints to. The key of a kept answer is a hash of all
 
 - the verdict key of the index, which open_warm has just checked against the repository as
   it is (every data file's content hash, the misplaced and refused files, the templates'
-  stat data) — an answer is only kept or replayed when the index vouches for the whole
-  repository, never after an edit it has not seen;
+  stat data) — an answer is only replayed when the index vouches for the whole repository,
+  never after an edit it has not seen; a run that loaded the files itself (building or
+  repairing the index) keeps its answer under the verdict key of what it loaded;
 - the bytes of every file under ``templates/`` (a template rewritten with the same size and
   mtime still changes the key);
 - the configuration as read (``dufu.toml`` or ``[tool.dufu]``), dufu's code version (its
@@ -18,7 +19,8 @@ options and the terminal it prints to. The key of a kept answer is a hash of all
   and encoding, as Rich sees them.
 
 A kept answer is signed like the index (a damaged or foreign one is never replayed) and only
-the newest ``KEEP``, and ``KEEP_BYTES`` in all, are kept. Only a run that ended normally and wrote nothing to stderr is
+the newest ``KEEP``, and ``KEEP_BYTES`` in all, are kept. Only a run that ended normally,
+wrote nothing to stderr and found the templates at its end as they were at its start is
 kept; its stdout is recorded byte for byte as it is written.
 """
 
@@ -30,6 +32,7 @@ import io
 import json
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from .files import read_regular, write_atomic
@@ -43,16 +46,46 @@ KEEP_BYTES = 128 * 1024 * 1024  # and no more than this in all (the newest is al
 MAX_ANSWER_BYTES = 256 * 1024 * 1024
 
 
-def answer_key(warm: Warm, parts: list) -> str | None:
-    """The key of this command's answer; None when the index does not vouch for the whole
-    repository as it is now (an answer is then neither replayed nor kept)."""
+@dataclass
+class Question:
+    """A read-only command as asked: what its answer depends on besides the repository's data
+    files, and the key of its answer when the index vouched for the whole repository at the
+    start (else None: the answer is not replayed, and is kept under the key of what the run
+    loaded, see answer_key)."""
+
+    parts: list  # the command, its options, the day, the configuration, the terminal
+    templates: list  # every file under templates/ with the hash of its bytes, at the start
+    key: str | None
+
+
+def ask(warm: Warm, parts: list) -> Question | None:
+    """The question a command asks; None when its answer cannot be kept (no index key, or a
+    template that cannot be read: the command itself reports it)."""
     index = warm.index
-    if warm.problems is None or index.key is None or index.verdict is None:
-        return None
     templates = _templates_content(warm)
-    if templates is None:
+    if index.key is None or templates is None:
         return None
-    material = [index.env, index.verdict["key"], templates, parts]  # env: dufu's code version, root, units
+    vouched = warm.problems is not None and index.verdict is not None
+    return Question(parts, templates, _key(index, index.verdict["key"], templates, parts) if vouched else None)
+
+
+def answer_key(warm: Warm, question: Question) -> str | None:
+    """The key to keep the answer just computed under: the question's key or, when the index
+    did not vouch at the start, the verdict key of what the run loaded (every data file's
+    content hash as the index now holds it: the files the answer was computed from); None
+    when a file has no hash, or when a template changed during the run."""
+    if _templates_content(warm) != question.templates:
+        return None
+    if question.key is not None:
+        return question.key
+    from .warm import verdict_key
+
+    verdict = verdict_key(warm.sources, warm.index, warm.templates)
+    return None if verdict is None else _key(warm.index, verdict, question.templates, question.parts)
+
+
+def _key(index, verdict: str, templates: list, parts: list) -> str:
+    material = [index.env, verdict, templates, parts]  # env: dufu's code version, root, units
     return hashlib.sha256(json.dumps(material, ensure_ascii=False, default=repr).encode("utf-8", "replace")).hexdigest()
 
 

@@ -113,12 +113,12 @@ def _echo(text: str | bytes) -> None:
 
 def _answer(root: Path, day: date, skip: bool, *command) -> tuple:
     """For a read-only command: what the index found of the repository (for load_valid, so it
-    is looked at once) and the key of this command's kept answer (answers.py), from the
-    command and its options, the day, the configuration and the terminal; (None, None)
-    when skip (--no-cache, or output that is not kept)."""
+    is looked at once) and the question whose answer is kept (answers.py): the command and
+    its options, the day, the configuration and the terminal; (None, None) when skip
+    (--no-cache, or output that is not kept)."""
     if skip:
         return None, None
-    from .answers import answer_key
+    from .answers import ask
     from .config import load_config
     from .warm import open_warm
 
@@ -126,16 +126,16 @@ def _answer(root: Path, day: date, skip: bool, *command) -> tuple:
     console = _console()
     screen = [console.is_terminal, console.width, console.height, console.color_system, console.encoding]
     screen += [console.legacy_windows, console.no_color, console.is_dumb_terminal]
-    return warm, answer_key(warm, [*command, day, date.today(), repr(load_config(root)), screen])
+    return warm, ask(warm, [*command, day, date.today(), repr(load_config(root)), screen])
 
 
-def _replayed(warm, key: Optional[str]) -> bool:
-    """Print the kept answer of key, if there is one."""
-    if key is None:
+def _replayed(warm, asked) -> bool:
+    """Print the kept answer of the question asked, if there is one."""
+    if asked is None or asked.key is None:
         return False
     from .answers import replay
 
-    body = replay(warm, key)
+    body = replay(warm, asked.key)
     if body is None:
         return False
     _echo(body)
@@ -143,18 +143,21 @@ def _replayed(warm, key: Optional[str]) -> bool:
 
 
 @contextmanager
-def _keeping(warm, key: Optional[str]) -> Iterator[None]:
-    """Run the command's body recording stdout; keep it as key's answer if the body ends
-    normally and wrote nothing to stderr."""
-    if key is None:
+def _keeping(warm, asked) -> Iterator[None]:
+    """Run the command's body recording stdout; keep it as the answer to the question asked
+    if the body ends normally and wrote nothing to stderr (a run that built or repaired the
+    index keeps it under the content it loaded)."""
+    if asked is None:
         yield
         return
-    from .answers import keep, recording
+    from .answers import answer_key, keep, recording
 
     with recording() as result:
         yield
     if result["stdout"] is not None and not result["stderr"]:
-        keep(warm, key, result["stdout"])
+        key = answer_key(warm, asked)
+        if key is not None:
+            keep(warm, key, result["stdout"])
 
 
 @contextmanager
@@ -273,10 +276,10 @@ def status(
 
         day, root = _today(as_of), _root(directory)
         window = load_config(root).due_soon_days
-        warm, key = _answer(root, date.today(), no_cache, "status", day, by, fmt, fail_on, limit)
-        if _replayed(warm, key):
+        warm, asked = _answer(root, date.today(), no_cache, "status", day, by, fmt, fail_on, limit)
+        if _replayed(warm, asked):
             return
-        with _keeping(warm, key):
+        with _keeping(warm, asked):
             from . import views
             from .ledger import select_tasks, tally_all, tally_units
 
@@ -364,10 +367,10 @@ def list_tasks(
         day, root = _today(as_of), _root(directory)
         window = load_config(root).due_soon_days
         options = (day, round_id, status_, unit, overdue, due_within, behind, fmt)
-        warm, key = _answer(root, date.today(), no_cache, "list", *options)
-        if _replayed(warm, key):
+        warm, asked = _answer(root, date.today(), no_cache, "list", *options)
+        if _replayed(warm, asked):
             return
-        with _keeping(warm, key):
+        with _keeping(warm, asked):
             from .ledger import select_tasks
 
             data = load_valid(root, date.today(), keep_text=False, cache=not no_cache, warm=warm)
@@ -403,10 +406,10 @@ def show(
         from .validate import load_valid
 
         day, root = _today(as_of), _root(directory)
-        warm, key = _answer(root, date.today(), no_cache, "show", task_id, day)
-        if _replayed(warm, key):
+        warm, asked = _answer(root, date.today(), no_cache, "show", task_id, day)
+        if _replayed(warm, asked):
             return
-        with _keeping(warm, key):
+        with _keeping(warm, asked):
             from .indexed import with_text
             from .ledger import find_task
             from .views import task_detail
@@ -470,10 +473,10 @@ def diff(
         from .validate import load_valid
 
         root = _root(directory)
-        warm, key = _answer(root, date.today(), no_cache, "diff", before, after, _today(as_of), fmt)
-        if _replayed(warm, key):
+        warm, asked = _answer(root, date.today(), no_cache, "diff", before, after, _today(as_of), fmt)
+        if _replayed(warm, asked):
             return
-        with _keeping(warm, key):
+        with _keeping(warm, asked):
             from .changes import Side, compare, cover_note, default_before, resolve_side
             from .diffview import changes_record, changes_view
             from .indexed import with_text
@@ -558,10 +561,10 @@ def render(
 
         root = _root(directory)
         skip = no_cache or output is not None or fmt not in ("text", "md", "html")  # kept: what goes to stdout as text
-        warm, key = _answer(root, _today(today), skip, "render", bulletin_id, as_of, fmt)
-        if _replayed(warm, key):
+        warm, asked = _answer(root, _today(today), skip, "render", bulletin_id, as_of, fmt)
+        if _replayed(warm, asked):
             return
-        with _keeping(warm, key):
+        with _keeping(warm, asked):
             from .bulletin import draft_bulletin, get_bulletin, render_bulletin
             from .indexed import with_text
             from .notice import listed_tasks
