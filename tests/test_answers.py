@@ -201,3 +201,31 @@ def test_show_and_list_unit_read_only_the_tasks_they_need(cli, repo, settled, mo
     all_tasks = sorted(p.relative_to(repo).as_posix() for p in (repo / "data" / "tasks").glob("*.yaml"))
     assert 0 < len(tasks) < len(all_tasks)
     assert {f"data/tasks/{t['id']}.yaml" for t in json.loads(listed.stdout)} <= set(tasks)
+
+
+def test_a_task_edited_while_its_prose_is_read_again_is_refused(cli, repo, settled, monkeypatch):
+    """The prose is read again after the checks (the index keeps none): a file edited in
+    between would print prose of other contents than the answer's key says. The run stops,
+    keeps nothing, and the next one answers for the file as it is."""
+    from dufu import ledger
+
+    args = ["show", "r2-02", "-C", str(repo)]
+    for _ in range(2):
+        cli(*args)
+    shutil.rmtree(repo / ".dufu" / "answers")
+    task = repo / "data" / "tasks" / "r2-02.yaml"
+    original = task.read_text(encoding="utf-8")
+    real_find = ledger.find_task
+
+    def find_then_edit(data, task_id):
+        found = real_find(data, task_id)
+        task.write_text(original.replace("法治宣传教育。", "法治宣传教育工作。", 1), encoding="utf-8")
+        return found
+
+    monkeypatch.setattr(ledger, "find_task", find_then_edit)
+    result = cli(*args)
+    assert result.exit_code != 0 and "在读取期间被修改" in result.output
+    assert _answers(repo) == []
+    monkeypatch.setattr(ledger, "find_task", real_find)
+    task.write_text(original, encoding="utf-8")
+    assert cli(*args).stdout == cli(*args, "--no-cache").stdout

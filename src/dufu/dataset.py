@@ -39,6 +39,8 @@ class Dataset:
     # from the index, before any task is read: given a unit, id -> (round, number) of every task
     # that names it on some day (their models then made together), or None when it cannot tell
     light: Callable[[str], dict[str, tuple[str, int]] | None] | None = None
+    # from the index: the content hash of the bytes a file's model was made from (None: unknown)
+    digest: Callable[[str], str | None] | None = None
     _by_round: dict[str, list[Task]] | None = None
 
     def where(self, model) -> str:

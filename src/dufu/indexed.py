@@ -41,7 +41,18 @@ def load_indexed(root: Path, today: date, only: set[str] | None, warm: Warm) -> 
     data = build_dataset(root, loaded)
     data.files = len(sources)
     data.peeked = peeked
+    data.digest = _digests(index)
     return data
+
+
+def _digests(index: Index):
+    """Dataset.digest for a dataset made from the index: the hash in each file's record."""
+
+    def digest(rel: str) -> str | None:
+        record = index.new.get(rel) or index.record(rel)
+        return None if record is None else record[4]
+
+    return digest
 
 
 def _load_units(root: Path, today: date, warm: Warm, loaded: list) -> UnitRegistry | None:
@@ -106,6 +117,7 @@ def warm_dataset(root: Path, today: date, warm: Warm) -> Dataset | None:
         return found
 
     data.light = light
+    data.digest = _digests(index)
     return data
 
 
@@ -264,8 +276,10 @@ def with_text(data: Dataset, tasks: list[Task]) -> list[Task]:
         full = dict(zip(map(id, light), load_all(sources, None, _read_chunk), strict=True))
     out = []
     for task in tasks:
-        model = full.get(id(task), task)
-        if model is None or model.id != task.id:  # changed since it was checked a moment ago
+        model, digest = full.get(id(task), (task, None))
+        expected = None if digest is None or data.digest is None else data.digest(data.where(task))
+        if model is None or model.id != task.id or (expected is not None and digest != expected):
+            # changed since it was checked a moment ago: its prose is not the light model's
             raise DufuError(f"{data.where(task)} 在读取期间被修改,请重新运行")
         if model is not task:
             if data.tasks.get(task.id) is task:
@@ -277,10 +291,11 @@ def with_text(data: Dataset, tasks: list[Task]) -> list[Task]:
     return out
 
 
-def _read_chunk(sources: list[SourceFile], options) -> list[Task | None]:
-    """Each file's model, parsed and validated (its checks already ran); None if it fails."""
+def _read_chunk(sources: list[SourceFile], options) -> list[tuple[Task | None, str]]:
+    """Each file's model, parsed and validated (its checks already ran; None if it fails), and
+    the content hash of the bytes it was made from."""
     out = []
     for source in sources:
-        parsed, problems, _ = _parse(source)
-        out.append(None if problems else _validate(source, parsed).model)
+        parsed, problems, raw = _parse(source)
+        out.append((None if problems else _validate(source, parsed).model, content_hash(raw)))
     return out
