@@ -41,15 +41,17 @@ def load_indexed(root: Path, today: date, only: set[str] | None, warm: Warm) -> 
     data = build_dataset(root, loaded)
     data.files = len(sources)
     data.peeked = peeked
-    data.digest = _digests(index)
+    data.digest = _digests(index, vouched=False)
     return data
 
 
-def _digests(index: Index):
-    """Dataset.digest for a dataset made from the index: the hash in each file's record."""
+def _digests(index: Index, vouched: bool):
+    """Dataset.digest for a dataset made from the index: the hash in each file's current
+    record. Those are the ones this run looked up or made (index.new) or, where the index
+    vouched for the whole repository, every one it holds."""
 
     def digest(rel: str) -> str | None:
-        record = index.new.get(rel) or index.record(rel)
+        record = index.new.get(rel) or (index.record(rel) if vouched else None)
         return None if record is None else record[4]
 
     return digest
@@ -117,7 +119,7 @@ def warm_dataset(root: Path, today: date, warm: Warm) -> Dataset | None:
         return found
 
     data.light = light
-    data.digest = _digests(index)
+    data.digest = _digests(index, vouched=True)
     return data
 
 
