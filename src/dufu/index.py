@@ -8,14 +8,15 @@ files, the whole repository's problems for the stat data of all its files: see w
 the entries, which are decoded only when a run needs them. A run that changed a few entries
 (at most ``JOURNAL_MAX``) writes ``journal.json`` instead: the head and those entries (models
 in them), read on top of the index.json whose signature it names; one that changed more
-writes index.json whole again (copying the unchanged entries' text), and the journal goes. An entry is used only for a file
-whose content is known to be unchanged: its size, mtime, ctime and inode are those recorded
-and it was last changed well before the index was written (else it is read and its content
-hash compared, git's answer to "racy" files). Everything is signed with a key kept outside
-the repository (in the user's cache folder): an index that is corrupt, truncated, from
-another dufu, Python, library version, repository, written by someone else, or committed
-into the data repository fails the check and is ignored; it is then rebuilt. Nothing in it
-is ever executed (plain JSON).
+writes index.json whole again (copying the unchanged entries' text), and the journal goes.
+
+An entry is used only for a file whose content is known to be unchanged: its size, mtime,
+ctime and inode are those recorded and it was last changed well before the index was
+written (else it is read and its content hash compared, git's answer to "racy" files).
+Everything is signed with a key kept outside the repository (in the user's cache folder): an
+index or journal that is corrupt, truncated, from another dufu, Python, library version,
+repository, written by someone else, or committed into the data repository fails the check
+and is ignored; it is then rebuilt. Nothing in it is ever executed (plain JSON).
 """
 
 from __future__ import annotations
@@ -164,7 +165,7 @@ class Index:
     today: str
     env: dict
     key: bytes | None
-    files_text: str = "[]"  # the entries as stored (a JSON array, an entry a line), decoded into old when first needed
+    files_text: str = "[]"  # the entries as stored (a JSON array, an entry a line), decoded into base when first needed
     keys_text: str = "[]"  # [file, where its entry starts in files_text, task id] of every entry
     stamp: int = 0
     base_mac: str | None = None  # the signature of index.json: what a journal extends
