@@ -187,14 +187,8 @@ def _plain(node):
         return out
     if tag == _SEQ:
         return [_plain(child) for child in node.value]
-    if tag == _INT:
-        return int(node.value)
-    if tag == _FLOAT:
-        return float(node.value)
-    if tag == _BOOL:
-        return node.value[0] in "tT"
-    if tag == _NULL:
-        return None
+    if tag in _CONVERT:  # resolved implicitly, so its value matches the tag's resolver
+        return _CONVERT[tag][0](node.value)
     raise _NotPlain
 
 
