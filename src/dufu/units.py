@@ -8,6 +8,7 @@ The text is kept exactly as written for rendering; this module recovers the unit
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable
 
 from .models import Unit
@@ -70,11 +71,14 @@ class UnitRegistry:
 
     def number(self, name: str) -> int | None:
         """A canonical name's position in the registry (for compact storage), else None."""
-        if not hasattr(self, "_numbers"):
-            self._numbers = {}
-            for position, known in enumerate(self.names):
-                self._numbers.setdefault(known, position)
         return self._numbers.get(name)
+
+    @functools.cached_property
+    def _numbers(self) -> dict[str, int]:
+        numbers: dict[str, int] = {}
+        for position, known in enumerate(self.names):
+            numbers.setdefault(known, position)
+        return numbers
 
     def forms(self) -> list[str]:
         """Every written form the registry knows (names and aliases)."""
