@@ -326,7 +326,7 @@ class Index:
         run: list | None = None  # [separator, old start, old end, new start] of neighbours copied together
         for n, (rel, record) in enumerate(self.new.items()):
             sep = "\n" if n == 0 else ",\n"
-            ident = (record[5].get("k") or [None])[0]
+            ident = _task_id(record)
             copied = rel in ends and record is old.get(rel)
             start = self.base_keys[rel][0] if copied else None
             if run is not None and copied and start == run[2] + 2:  # the next one in the old text too
@@ -423,7 +423,7 @@ class Index:
                 yield view[65:]
             at = len(self.models)
             for rel, record in fresh:
-                line = _line_prefix(rel, record[4]) + record[5]["model"].encode("utf-8") + b"]\n"
+                line = _model_text_line(rel, record[4], record[5]["model"])
                 self.offsets[rel], at = at, at + len(line)
                 record[5] = self._meta(rel, record[5])
                 yield line
@@ -434,7 +434,7 @@ class Index:
                 if entry["model"] is None:
                     record[5] = self._meta(rel, entry)
                     continue
-                line = _line_prefix(rel, record[4]) + entry["model"].encode("utf-8") + b"]\n"
+                line = _model_text_line(rel, record[4], entry["model"])
             elif entry.get("m") is not None:
                 line = self._model_line(entry["m"])
                 if line is None or not line.startswith(_line_prefix(rel, record[4])):
@@ -478,9 +478,7 @@ class Index:
             if not folder.exists():
                 folder.mkdir()
                 write_atomic(folder / ".gitignore", b"# dufu's index of this repository: never commit it\n*\n")
-            if any((folder / name).is_symlink() for name in (MODELS, NAME, JOURNAL)):
-                return
-            if folder.is_symlink() or not folder.is_dir():
+            if folder.is_symlink() or not folder.is_dir() or any((folder / n).is_symlink() for n in (MODELS, NAME, JOURNAL)):
                 return
             journal = self._changes()
             if journal is not None:  # a few changes: the journal alone is written
@@ -541,6 +539,11 @@ def _line_prefix(rel: str, digest: str) -> bytes:
     """How a line of the models file starts: the line is the JSON of [rel, digest, model]
     (json.dumps([rel, digest], ensure_ascii=False)[:-1] + ", ", without its generality)."""
     return f"[{_quoted(rel)}, {_quoted(digest)}, ".encode("utf-8")
+
+
+def _model_text_line(rel: str, digest: str, model: str) -> bytes:
+    """The models file's line, with its line end, for a model's JSON text."""
+    return _line_prefix(rel, digest) + model.encode("utf-8") + b"]\n"
 
 
 _quoted = json.encoder.encode_basestring  # a str as JSON writes it (ensure_ascii=False)
