@@ -97,12 +97,11 @@ def _open_warm(root: Path, today: date, only: set[str] | None) -> Warm:
     tree = _tree(sources, templates)
     warm = Warm(sources, index, templates, tree)
     picked = index.selection
-    if only is not None and picked is not None and picked.get("tree") == tree and picked.get("only") == sorted(only):
-        if _same_day(picked, index.today):
-            warm.selected = [decode_problem(p) for p in picked["problems"]]
-            return warm
+    if only is not None and _holds(picked, tree, index.today) and picked.get("only") == sorted(only):
+        warm.selected = [decode_problem(p) for p in picked["problems"]]
+        return warm
     whole = index.whole
-    if whole is not None and whole.get("tree") == tree and _same_day(whole, index.today):
+    if _holds(whole, tree, index.today):
         warm.problems = [decode_problem(p) for p in whole["problems"]]
         warm.vouched = True
         return warm
@@ -123,7 +122,7 @@ def _open_warm(root: Path, today: date, only: set[str] | None) -> Warm:
             problems.extend(decode_problem(p) for p in entries[i]["problems"])
     problems.extend(decode_problem(p) for p in index.verdict["cross"])
     warm.problems = problems
-    index.set_whole(_whole(index, sources, templates, tree, problems))
+    index.set_whole(_vouched(warm, problems, index.new.values()))
     index.save()  # racy files hashed again are now settled, and the whole repository vouched for
     return warm
 
@@ -169,7 +168,7 @@ def record_verdict(warm: Warm, file_problems: list[Problem], cross: list[Problem
     key = verdict_key(warm.sources, index, warm.templates)
     index.set_verdict(None if key is None else {"key": key, "cross": [encode_problem(p) for p in cross]})
     if key is not None:
-        index.set_whole(_whole(index, warm.sources, warm.templates, warm.tree, [*file_problems, *cross]))
+        index.set_whole(_vouched(warm, [*file_problems, *cross], index.new.values()))
 
 
 def record_selection(warm: Warm, only: set[str], problems: list[Problem]) -> None:
@@ -181,17 +180,9 @@ def record_selection(warm: Warm, only: set[str], problems: list[Problem]) -> Non
     records = [index.new.get(rel) for rel in sorted(only)]
     if any(record is None or record[5].get("partial") for record in records):
         return
-    if not _settled(index, warm.sources, warm.templates):
-        return
-    index.set_selection(
-        {
-            "tree": warm.tree,
-            "only": sorted(only),
-            "problems": [encode_problem(p) for p in problems if p.path in only],
-            "day": index.today,
-            "latest": _latest(records),
-        }
-    )
+    selected = _vouched(warm, [p for p in problems if p.path in only], records)
+    if selected is not None:
+        index.set_selection({**selected, "only": sorted(only)})
 
 
 def _settled(index: Index, sources: list[SourceFile], templates: list) -> bool:
@@ -210,18 +201,21 @@ def _tree(sources: list[SourceFile], templates: list) -> str:
     return content_hash("\n".join(lines).encode("utf-8", "surrogateescape"))
 
 
-def _whole(index: Index, sources: list[SourceFile], templates: list, tree: str, problems: list[Problem]) -> dict | None:
-    """What the index's head keeps of a repository it vouches for whole: the hash of its stat
-    data, its problems, the day they are for and the latest date a file states (problems
-    that compare dates with today hold on another day only when no file states a later
-    date). None when a file changed too close to now for its stat data to be trusted."""
-    if not _settled(index, sources, templates):
+def _vouched(warm: Warm, problems: list[Problem], records) -> dict | None:
+    """What the index's head keeps of problems found for the stat data open_warm found (the
+    whole repository's, or those of the files `validate FILE…` named): the hash of that stat
+    data, the problems, the day they are for and the latest date the records of the files
+    they come from state (problems that compare dates with today hold on another day only
+    when no file states a later date). None when a file changed too close to now for its
+    stat data to be trusted."""
+    index = warm.index
+    if not _settled(index, warm.sources, warm.templates):
         return None
     return {
-        "tree": tree,
+        "tree": warm.tree,
         "problems": [encode_problem(p) for p in problems],
         "day": index.today,
-        "latest": _latest(index.new.values()),
+        "latest": _latest(records),
     }
 
 
@@ -231,8 +225,13 @@ def _latest(records) -> str | None:
     return max(days) if days else None
 
 
+def _holds(vouched: dict | None, tree: str, today: str) -> bool:
+    """Whether what _vouched recorded holds now: for the same stat data, and on this day."""
+    return vouched is not None and vouched.get("tree") == tree and _same_day(vouched, today)
+
+
 def _same_day(whole: dict, today: str) -> bool:
-    """As Index._same_day, for the whole repository."""
+    """As Index._same_day, for what _vouched recorded."""
     latest = whole.get("latest")
     return whole.get("day") == today or latest is None or latest <= min(whole.get("day") or "", today)
 
@@ -244,10 +243,14 @@ def verdict_key(sources: list[SourceFile], index: Index, templates: list, digest
     state = []
     new, digests = index.new, digests or {}
     for _root, rel, kind, refused, _stat in sources:
-        record = new.get(rel) if kind is not None and rel not in digests else None
-        if kind is not None and record is None and rel not in digests:
+        if rel in digests:
+            digest = digests[rel]
+        elif kind is None:
+            digest = None
+        elif (record := new.get(rel)) is not None:
+            digest = record[4]
+        else:
             return None
-        digest = digests[rel] if rel in digests else record[4] if record else None
         state.append(f"{rel}\0{kind}\0{refused}\0{digest}")
     state.append(json.dumps(templates, ensure_ascii=False))
     return content_hash("\n".join(state).encode("utf-8", "surrogateescape"))
