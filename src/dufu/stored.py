@@ -88,13 +88,13 @@ def encode_entry(item: LoadedFile, stub: Task | None, today: date, units: UnitRe
         if value is None:
             return None
         model = json.dumps(value, ensure_ascii=False)  # as the models file keeps it
-    key = [item.model.id, item.model.round, item.model.number] if isinstance(item.model, Task) else None
+    key = _ident(item.model) if isinstance(item.model, Task) else None
     return {
         "problems": [encode_problem(p) for p in item.problems],
         "model": model,
         "k": key,
         "u": None if key is None or units is None else _numbered(units, units_ever_named(units, item.model)),
-        "peek": None if stub is None else [stub.id, stub.round, stub.number],
+        "peek": _ident(stub),
         "today": today.isoformat(),
         "latest": _latest_date(item.model),
     }
@@ -124,8 +124,12 @@ def _numbered(units: UnitRegistry, names: list[str]) -> list:
 
 def peek_entry(stub: Task | None, today: date) -> dict:
     """A partial entry: only the stand-in of a task file that was peeked at, not loaded."""
-    peek = None if stub is None else [stub.id, stub.round, stub.number]
-    return {"partial": True, "peek": peek, "today": today.isoformat(), "latest": None}
+    return {"partial": True, "peek": _ident(stub), "today": today.isoformat(), "latest": None}
+
+
+def _ident(task: Task | None) -> list | None:
+    """A task's id, round and number as an entry keeps them (for its model, or its stand-in)."""
+    return None if task is None else [task.id, task.round, task.number]
 
 
 def _latest_date(model) -> str | None:
