@@ -275,7 +275,8 @@ def with_text(data: Dataset, tasks: list[Task]) -> list[Task]:
     light = [task for task in tasks if task.target == ""]  # a required text: only the index's lack it
     sources = [SourceFile(data.root, data.where(task), "task") for task in light]
     with gc_paused():
-        full = dict(zip(map(id, light), load_all(sources, None, _read_chunk), strict=True))
+        checked = data.digest is not None  # hashed only where there is a hash to compare with
+        full = dict(zip(map(id, light), load_all(sources, checked, _read_chunk), strict=True))
     out = []
     for task in tasks:
         model, digest = full.get(id(task), (task, None))
@@ -293,11 +294,12 @@ def with_text(data: Dataset, tasks: list[Task]) -> list[Task]:
     return out
 
 
-def _read_chunk(sources: list[SourceFile], options) -> list[tuple[Task | None, str]]:
+def _read_chunk(sources: list[SourceFile], options: bool) -> list[tuple[Task | None, str | None]]:
     """Each file's model, parsed and validated (its checks already ran; None if it fails), and
-    the content hash of the bytes it was made from."""
+    when options (load_all's name for it) is true, the content hash of the bytes it was made
+    from."""
     out = []
     for source in sources:
         parsed, problems, raw = _parse(source)
-        out.append((None if problems else _validate(source, parsed).model, content_hash(raw)))
+        out.append((None if problems else _validate(source, parsed).model, content_hash(raw) if options else None))
     return out
