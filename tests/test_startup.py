@@ -48,13 +48,52 @@ def test_pydantic_is_not_imported_for_help():
 
 def test_a_warm_validation_imports_no_pydantic_and_says_the_same(repo):
     """`dufu validate` on a repository the index vouches for needs no model, so no Pydantic:
-    not for its own work, nor for Typer's coercion of --format's default (an enum member
-    passed through as it is); it prints what Typer's own coercion gives. (A value typed on
-    the command line, such as `-C DIR`, is still coerced by Typer, through Pydantic.)"""
-    code = "import sys; from dufu import index; from dufu.cli import run; sys.argv = ['dufu', 'validate']\n"
+    not for its own work, nor for Typer's coercion of the values given (`-C DIR`, `--today`,
+    `--format`'s default, an enum member passed through as it is); it prints what Typer's
+    own coercion gives."""
+    code = "import sys; from dufu import index; from dufu.cli import run\n"
+    code += "sys.argv = ['dufu', 'validate', '-C', '.', '--today', '2024-06-24', '--strict']\n"
     code += "index.RACY_NS = 0  # the fixture's files were written just now: trust their stat data at once\n"
     code += "try:\n    run()\nexcept SystemExit:\n    pass\nprint('pydantic' in sys.modules)"
     for _ in range(2):  # the index built, then vouching for the repository
         result = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True)
-    full = run("validate", "-C", str(repo), "--no-cache", command=FULL)
+    full = run("validate", "-C", str(repo), "--today", "2024-06-24", "--strict", "--no-cache", command=FULL)
     assert result.stdout == full.stdout.rstrip("\n") + "\nFalse\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "value"),
+    [
+        ("validate", "paths", ("data/tasks/r1-01.yaml", "nowhere/x.yaml", "", ".")),
+        ("validate", "paths", ()),
+        ("validate", "directory", "."),
+        ("validate", "directory", "no/such/folder"),
+        ("validate", "today", "2024-06-24"),
+        ("validate", "strict", True),
+        ("validate", "fmt", "json"),  # text: left to Typer
+        ("status", "limit", "5"),
+        ("render", "output", "out.txt"),
+    ],
+)
+def test_values_taken_past_typers_coercion_come_out_as_typer_makes_them(repo, monkeypatch, command, name, value):
+    """fastparams gives, for the values it takes, what Typer's own coercion (through Pydantic)
+    gives: the same objects, of the same types."""
+    from typer._click import Context
+    from typer.core import _TyperParameter
+    from typer.main import get_command
+
+    from dufu.cli import app
+
+    monkeypatch.chdir(repo)
+    group = get_command(app)
+    for built in (group, group.commands[command]):
+        param = next((p for p in built.params if p.name == name), None)
+        if param is not None:
+            break
+    ctx = Context(group.commands[command])
+    ours = param.process_value(ctx, value)  # before Typer builds its adapter
+    assert param._runtime_param is None or name in ("fmt", "limit")
+    typers = _TyperParameter._dufu_process_value(param, ctx, value)
+    assert (type(ours), ours) == (type(typers), typers)
+    if isinstance(ours, list):
+        assert [type(item) for item in ours] == [type(item) for item in typers]

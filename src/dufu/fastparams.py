@@ -1,47 +1,69 @@
-"""Start-up: an option or argument given no value, or its own default member of an enum, needs
-no coercion.
+"""Start-up: a parameter whose value Typer would give back as it is, or only turn into a Path,
+needs no coercion through Pydantic.
 
 Typer 0.29 coerces every parameter through a Pydantic TypeAdapter that it builds, lazily, the
 first time the parameter is processed, even when there is no value to coerce (it then returns
 None, or () for a list). The options before a command name (``-C``) are processed for every
 command, so ``dufu status --help`` imported Pydantic for nothing: 2.7 times the start-up of
-``import typer``. This gives what Typer gives for a missing value without building the adapter, and
-passes through an enum member of the parameter's own enum (what ``--format`` defaults to:
-the adapter gives back that same member); any other value is left to Typer. Guarded by tests/test_chinese_help.py and the
-start-up benchmark; a Typer without these internals is left as it is.
+``import typer``; and building the adapters for ``-C DIR --today DAY`` cost about 0.05 s of a
+warm run. This gives what the adapter gives, without building it, for: no value; a value that
+is already of the parameter's type (a str, a flag's bool, a member of the parameter's own
+enum: the adapter gives back the same object); and a path, or a list of paths, given as text,
+which Typer's own path check (``coerce_cli_path``: exists, readable, …) then sees as the
+Path the adapter would have made. Any other value is left to Typer. Guarded by
+tests/test_startup.py (the same results as Typer's own coercion) and the start-up
+benchmark; a Typer without these internals is left as it is.
 """
 
 from __future__ import annotations
 
 import enum
+from pathlib import Path
+
+_TYPER = object()  # not for us: Typer coerces the value
 
 
 def install() -> None:
     try:
         from typer._click.exceptions import MissingParameter
+        from typer._param_types import coerce_cli_path
         from typer.core import _TyperParameter
     except ImportError:
         return
     original = getattr(_TyperParameter, "_dufu_process_value", _TyperParameter.process_value)
     _TyperParameter._dufu_process_value = original
 
+    def path(self, ctx, text: str) -> Path:
+        info = self.type_descriptor.parameter_info
+        return coerce_cli_path(Path(text), info, path_type=Path, param=self, ctx=ctx)
+
     def process_value(self, ctx, value):
-        if getattr(self, "_runtime_param", True) is not None or not _as_is(self, value):
+        if getattr(self, "_runtime_param", True) is not None:
             return original(self, ctx, value)
-        if value is None:
-            value = () if (self.multiple or self.nargs == -1) else None  # as RuntimeParam.coerce(None)
-        if self.required and self.value_is_missing(value):
+        coerced = _coerced(self, value, lambda text: path(self, ctx, text))
+        if coerced is _TYPER:
+            return original(self, ctx, value)
+        if self.required and self.value_is_missing(coerced):
             raise MissingParameter(ctx=ctx, param=self)
         if self.callback is not None:
-            value = self.callback(ctx, self, value)
-        return value
+            coerced = self.callback(ctx, self, coerced)
+        return coerced
 
     _TyperParameter.process_value = process_value
 
 
-def _as_is(param, value) -> bool:
-    """Whether value needs no coercion: None, or a member of the parameter's own enum."""
+def _coerced(param, value, path):
+    """What Typer's adapter gives for value, or _TYPER where this cannot tell."""
     if value is None:
-        return True
-    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
-    return isinstance(annotation, type) and issubclass(annotation, enum.Enum) and type(value) is annotation
+        return () if (param.multiple or param.nargs == -1) else None  # as RuntimeParam.coerce(None)
+    descriptor = getattr(param, "type_descriptor", None)
+    if descriptor is None or descriptor.file_annotation is not None or descriptor.parameter_info.path_type is not None:
+        return _TYPER
+    annotation = descriptor.annotation
+    if annotation in (str, bool) or (isinstance(annotation, type) and issubclass(annotation, enum.Enum)):
+        return value if type(value) is annotation else _TYPER
+    if annotation is Path and type(value) is str:
+        return path(value)
+    if annotation == list[Path] and type(value) is tuple and all(type(item) is str for item in value):
+        return [path(item) for item in value]
+    return _TYPER
