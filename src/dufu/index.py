@@ -4,8 +4,10 @@ by the commands that need models, a line at a time, and used only for the conten
 was made from).
 
 ``index.json`` is a signature line, a head line (environment, verdict of the checks across
-files, the whole repository's problems for the stat data of all its files: see warm.py) and
-the entries, which are decoded only when a run needs them. A run that changed a few entries
+files, the whole repository's problems for the stat data of all its files: see warm.py), the
+entries, which are decoded only when a run needs them, and a line of keys: for each entry
+where it starts, its task id, stat data and stand-in (what ``show`` needs to find one task,
+and ``validate FILE`` to know the other task files, without decoding every entry). A run that changed a few entries
 (at most ``JOURNAL_MAX``) writes ``journal.json`` instead: the head and those entries (models
 in them), read on top of the index.json whose signature it names; one that changed more
 writes index.json whole again (copying the unchanged entries' text), and the journal goes.
@@ -43,11 +45,12 @@ FOLDER = ".dufu"
 NAME = "index.json"
 MODELS = "models.jsonl"  # the entries' models, a line each: a warm validation never reads them
 JOURNAL = "journal.json"  # the entries changed since index.json was written whole, and the head
-FORMAT = "dufu-index 5"
+FORMAT = "dufu-index 6"
 RACY_NS = 3_000_000_000  # files changed this close to the index's writing are hashed again
 MAX_INDEX_BYTES = 1 << 30
 MODELS_SLACK = 1000  # unused lines the models file may carry beyond as many as it uses
 JOURNAL_MAX = 256  # entries the journal may hold; beyond, index.json is written whole again
+UNKNOWN = object()  # stand_in_of: the index cannot tell
 
 
 _LIBRARIES = ("pydantic", "pydantic_core", "yaml", "_yaml")  # what parses and validates
@@ -166,11 +169,12 @@ class Index:
     env: dict
     key: bytes | None
     files_text: str = "[]"  # the entries as stored (a JSON array, an entry a line), decoded into base when first needed
-    keys_text: str = "[]"  # [file, where its entry starts in files_text, task id] of every entry
+    keys_text: str = "[]"  # [file, where its entry starts in files_text, task id, stat data, stand-in] of every entry
     stamp: int = 0
     base_mac: str | None = None  # the signature of index.json: what a journal extends
     journal: dict[str, list | None] = field(default_factory=dict)  # entries since (None: the file is gone)
     new: dict[str, list] = field(default_factory=dict)
+    kept: set[str] = field(default_factory=set)  # files found as recorded, their records kept undecoded (stand_in_of)
     changed: bool = False
     verdict: dict | None = None  # the cross-file problems of the repository as last validated whole
     started: int = field(default_factory=time.time_ns)
@@ -207,31 +211,50 @@ class Index:
         return files
 
     @functools.cached_property
-    def base_keys(self) -> dict[str, tuple[int, str | None]]:
-        """Each file with an entry in index.json: where it starts in the entries' text and,
-        for a task, its id; read without decoding the entries."""
+    def base_keys(self) -> dict[str, tuple]:
+        """Each file with an entry in index.json: where it starts in the entries' text, for a
+        task its id, the stat data recorded and the stand-in peek_task would make of it; read
+        without decoding the entries."""
         try:
-            return {rel: (at, ident) for rel, at, ident in json.loads(self.keys_text)}
+            return {rel: (at, ident, stat, peek) for rel, at, ident, stat, peek in json.loads(self.keys_text)}
         except (ValueError, TypeError):
             return {}
 
     @functools.cached_property
-    def keys(self) -> dict[str, tuple[int | None, str | None]]:
+    def keys(self) -> dict[str, tuple]:
         """Each file with an entry, as base_keys, the journal's entries (where, None: in the
         journal) in place of index.json's."""
         keys = {rel: found for rel, found in self.base_keys.items() if rel not in self.journal}
         for rel, record in self.journal.items():
             if record is not None:
-                keys[rel] = (None, _task_id(record))
+                keys[rel] = (None, *_key(record))
         return keys
+
+    def stand_in_of(self, source):
+        """The stand-in's [id, round, number] (None: the file gives none) the index holds for a
+        task file found as it was recorded (its stat data, settled, as lookup trusts it), read
+        from the keys without decoding its entry, whose record is then kept as it is; UNKNOWN
+        when the index cannot tell. (`validate FILE` needs no more of the other 30,000.)"""
+        found = self.keys.get(source.rel)
+        if found is None or source.stat is None:
+            return UNKNOWN
+        _, _, stat, peek = found
+        if stat != list(source.stat) or max(stat[1], stat[2]) >= self.stamp - RACY_NS:
+            return UNKNOWN
+        if peek is not None and not (isinstance(peek, list) and len(peek) == 3):
+            return UNKNOWN
+        self.kept.add(source.rel)
+        return peek
 
     def record(self, rel: str) -> list | None:
         """The stored record of one file, decoded alone when the entries are not decoded yet
         (``show`` reads one task's entry, not 30,000)."""
-        if "old" not in self.__dict__ and rel in self.journal:
-            return self.journal[rel]
-        if "old" in self.__dict__ or rel not in self.base_keys:
+        if "old" in self.__dict__ or "base" in self.__dict__:  # decoded (and files_text let go)
             return self.old.get(rel)
+        if rel in self.journal:
+            return self.journal[rel]
+        if rel not in self.base_keys:
+            return None
         found = self.__dict__.setdefault("_records", {})
         if rel not in found:
             try:
@@ -290,7 +313,7 @@ class Index:
         """The stored entry of a file (a SourceFile) whose content is unchanged, else None. The
         stat discovery took (lstat of a regular file) is compared, saving a second one."""
         rel = source.rel
-        record = self.old.get(rel)
+        record = self.record(rel)
         now = list(source.stat) if source.stat is not None else file_stat(source.path)
         if record is None or now is None or not self._same_day(record[5]):
             return None
@@ -326,11 +349,10 @@ class Index:
         run: list | None = None  # [separator, old start, old end, new start] of neighbours copied together
         for n, (rel, record) in enumerate(self.new.items()):
             sep = "\n" if n == 0 else ",\n"
-            ident = _task_id(record)
             copied = rel in ends and record is old.get(rel)
             start = self.base_keys[rel][0] if copied else None
             if run is not None and copied and start == run[2] + 2:  # the next one in the old text too
-                keys.append([rel, run[3] + start - run[1], ident])
+                keys.append([rel, run[3] + start - run[1], *_key(record)])
                 run[2] = ends[rel]
                 continue
             if run is not None:
@@ -339,10 +361,10 @@ class Index:
                 run = None
             if copied and old_text.startswith(f"[{_quoted(rel)}, ", start):
                 run = [sep, start, ends[rel], at + len(sep)]
-                keys.append([rel, at + len(sep), ident])
+                keys.append([rel, at + len(sep), *_key(record)])
                 continue
             line = sep + encode([rel, [*record[:5], self._meta(rel, record[5])]])
-            keys.append([rel, at + len(sep), ident])
+            keys.append([rel, at + len(sep), *_key(record)])
             at += len(line)
             yield line.encode("utf-8")
         if run is not None:
@@ -353,7 +375,7 @@ class Index:
     def _old_ends(self, old_text: str) -> dict[str, int]:
         """Where each entry of the old text ends: where the next one starts, less its ",\\n"
         (the last: before the closing "\\n]")."""
-        starts = [(rel, at) for rel, (at, _) in self.base_keys.items()]
+        starts = [(rel, found[0]) for rel, found in self.base_keys.items()]
         ends = {rel: following - 2 for (rel, _), (_, following) in zip(starts, starts[1:])}
         if starts:
             ends[starts[-1][0]] = len(old_text) - 2
@@ -471,7 +493,7 @@ class Index:
         only, .dufu not a plain folder) simply goes without."""
         if self.key is None or ("old" not in self.__dict__ and not self.new):
             return  # no entry was looked at (a run that found everything as it was): nothing to write
-        if not (self.changed or self.new.keys() != self.old.keys()):
+        if not (self.changed or self.new.keys() | self.kept != self.keys.keys()):
             return
         folder = self.root / FOLDER
         try:
@@ -485,6 +507,9 @@ class Index:
                 write_atomic(folder / JOURNAL, functools.partial(self._write_journal, journal))
                 self._as_journaled(journal)
                 return
+            for rel in sorted(self.kept - self.new.keys()):  # written whole: kept records too
+                if rel in self.old:
+                    self.new[rel] = self.old[rel]
             if any("model" in record[5] for record in self.new.values()):  # new models: their file first
                 write_atomic(folder / MODELS, self._write_models)
             write_atomic(self.path, self._write_document)
@@ -502,8 +527,12 @@ class Index:
         written whole (there is none, or too many changes)."""
         if self.base_mac is None or not self.base_keys:
             return None
-        base = self.base
-        changes: dict[str, list | None] = {rel: None for rel in base if rel not in self.new}
+        base = self.__dict__.get("base")  # when not decoded: the records decoded alone (record)
+        if base is None:
+            base = {rel: r for rel, r in self.__dict__.get("_records", {}).items() if rel not in self.journal}
+        kept = self.kept - self.new.keys()
+        changes = {rel: None for rel in self.base_keys if rel not in self.new and rel not in kept}
+        changes.update((rel, self.journal[rel]) for rel in kept if rel in self.journal)
         for rel, record in self.new.items():
             if base.get(rel) is not record:
                 changes[rel] = record
@@ -520,7 +549,10 @@ class Index:
     def _as_journaled(self, changes: dict) -> None:
         """After the journal was written: the index is index.json with these changes."""
         self.journal = changes
-        self.__dict__["old"] = dict(self.new)
+        if self.kept:  # old, when asked for again, is index.json with these changes
+            self.__dict__.pop("old", None)
+        else:
+            self.__dict__["old"] = dict(self.new)
         self.__dict__.pop("keys", None)
         self.stamp, self.changed = self.started, False
 
@@ -529,7 +561,8 @@ class Index:
         open_index would read it back: a second save in the same run copies its entries and
         writes only what changed since."""
         self.__dict__["base"] = self.__dict__["old"] = dict(self.new)
-        self.__dict__["base_keys"] = {rel: (at, ident) for rel, at, ident in self.__dict__.pop("_written")}
+        self.__dict__["base_keys"] = {rel: tuple(found) for rel, *found in self.__dict__.pop("_written")}
+        self.kept = set()  # index.json now holds their records as new does
         self.__dict__.pop("keys", None)
         self.base_mac, self.journal = self.__dict__.pop("_written_mac"), {}
         self.files_text, self.stamp, self.changed = "", self.started, False
@@ -641,10 +674,13 @@ def _read_journal(key: bytes | None, path: Path, env: dict, base: str) -> tuple[
     return body["head"], entries
 
 
-def _task_id(record: list) -> str | None:
-    """The task id an entry's key holds (None for another record, or a file that gave none)."""
-    key = record[5].get("k") if isinstance(record[5], dict) else None
-    return key[0] if isinstance(key, list) and key else None
+def _key(record: list) -> tuple:
+    """What the keys line holds of a record after where it starts: the task id its entry's key
+    holds (None for another record, or a file that gave none), its stat data and its
+    stand-in's [id, round, number]."""
+    entry = record[5] if isinstance(record[5], dict) else {}
+    key = entry.get("k")
+    return key[0] if isinstance(key, list) and key else None, record[:4], entry.get("peek")
 
 
 def _read_models(key: bytes | None, path: Path, expected: str | None) -> bytes:

@@ -13,10 +13,10 @@ from datetime import date
 from pathlib import Path
 
 from .dataset import Dataset, build_dataset
-from .index import Index, content_hash, file_stat, read_data_file
+from .index import UNKNOWN, Index, content_hash, file_stat, read_data_file
 from .load import LoadedFile, LoadOptions, _load_one, _parse, _validate, gc_paused, load_all
 from .models import Task
-from .peek import peek_task, peek_text, task_stub
+from .peek import peek_task, peek_text, stand_in, task_stub
 from .problems import DufuError
 from .sources import SourceFile
 from .stored import decode_entries, decode_stub, encode_entry, peek_entry
@@ -28,13 +28,14 @@ def load_indexed(root: Path, today: date, only: set[str] | None, warm: Warm) -> 
     """What load_repository(root, today, only, keep_text=False) gives, reading only changed
     files (warm: what open_warm found); the new entries go into warm.index, which the caller
     saves once it has the verdict."""
-    sources, index, entries = warm.sources, warm.index, warm.entries
+    sources, index = warm.sources, warm.index
     loaded: list[LoadedFile | None] = [None] * len(sources)
     units = _load_units(root, today, warm, loaded)
     peeked = set()
     if only is not None and all(s.kind == "task" for s in sources if s.rel in only):
-        peeked = _peek_others(index, sources, only, entries, loaded, today)
+        peeked = _peek_others(index, sources, only, loaded, today)
     todo = [i for i, item in enumerate(loaded) if item is None]
+    entries = {i: warm.entry(i) for i in todo} if peeked else warm.entries
     options = LoadOptions(root, today, units, keep_text=False)  # with_text loads prose where needed
     for i, item in zip(todo, _load_some(index, sources, todo, entries, options), strict=True):
         loaded[i] = item
@@ -207,15 +208,19 @@ class LazyTasks(MutableMapping):
         return key in self._models
 
 
-def _peek_others(index: Index, sources, only: set[str], entries: dict, loaded: list, today: date) -> set[str]:
+def _peek_others(index: Index, sources, only: set[str], loaded: list, today: date) -> set[str]:
     """Stand-ins for the task files not named (as load_repository makes them), from the index
-    where it has them; a file peeked at anew gets a partial entry, good for peeking only."""
+    where it has them (by its keys, for a file found as recorded); a file peeked at anew gets a
+    partial entry, good for peeking only."""
     peeked = set()
     for i, source in enumerate(sources):
         if source.kind != "task" or source.rel in only:
             continue
-        if entries.get(i) is not None:
-            stub = decode_stub(entries[i])
+        found = index.stand_in_of(source)
+        if found is not UNKNOWN:
+            stub = None if found is None else stand_in(*found)
+        elif (entry := index.lookup(source)) is not None:
+            stub = decode_stub(entry)
         else:
             stat, raw = file_stat(source.path), read_data_file(source.path)
             if raw is None or stat is None or len(raw) != stat[0]:

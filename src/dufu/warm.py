@@ -50,16 +50,19 @@ class Warm:
                             if record is not None:
                                 new[source.rel] = record
                 else:
+                    self.index.old  # every entry decoded at once: lookup then finds each there
                     self._entries = {i: self.index.lookup(s) for i, s in enumerate(self.sources) if s.kind is not None}
         return self._entries
 
     def entry(self, i: int) -> dict | None:
-        """The current entry of sources[i]; where the index vouches for every file, decoded
-        alone (the others stay undecoded)."""
-        if self._entries is None and self.vouched:
+        """The current entry of sources[i], found alone until every entry is asked for: where
+        the index vouches for every file, decoded alone, else looked up alone."""
+        if self._entries is not None or self.sources[i].kind is None:
+            return None if self._entries is None else self._entries.get(i)
+        if self.vouched:
             record = self.index.record(self.sources[i].rel)
             return None if record is None else record[5]
-        return self.entries.get(i)
+        return self.index.lookup(self.sources[i])
 
     def task_ids(self) -> dict[int, str] | None:
         """The id in each task file's entry, by position in sources (None where the index
@@ -101,6 +104,10 @@ def _open_warm(root: Path, today: date, only: set[str] | None) -> Warm:
         warm.selected = [decode_problem(p) for p in picked["problems"]]
         return warm
     whole = index.whole
+    if only is not None:  # load_indexed looks up the files named, and peeks at the others by the keys
+        if not _holds(whole, tree, index.today):
+            index.set_whole(None)
+        return warm
     if _holds(whole, tree, index.today):
         warm.problems = [decode_problem(p) for p in whole["problems"]]
         warm.vouched = True
