@@ -671,3 +671,22 @@ def test_list_by_unit_on_a_vouched_index_makes_only_the_models_naming_it(cli, re
     assert cli(*args).output == expected
     tasks = [batch for batch in batches if any(rel.startswith("data/tasks/") for rel in batch)]
     assert tasks == [["data/tasks/r2-02.yaml", "data/tasks/r2-04.yaml"]]
+
+
+@pytest.mark.parametrize("folder", [PROJECT, PROJECT / "tests" / "fixtures" / "timeline"], ids=["shipped", "timeline"])
+def test_a_task_comes_back_from_its_stored_form_as_it_was_loaded(folder):
+    """Every task (milestones, adjustments, completion dates among them) decodes from what the
+    index stores to the light task loading gave: equal, its fields in the model's order."""
+    from datetime import date
+
+    from dufu.load import _without_text
+    from dufu.models import Task
+    from dufu.repo import load_repository
+    from dufu.stored import decode_model, encode_model
+
+    tasks = list(load_repository(folder, date.fromisoformat(TODAY)).tasks.values())
+    assert len(tasks) >= 4 and any(t.milestones for t in tasks) == (folder != PROJECT)
+    for task in tasks:
+        light = _without_text(task)
+        back = decode_model("task", json.loads(json.dumps(encode_model("task", task), ensure_ascii=False)))
+        assert back == light and list(back.__dict__) == list(Task.model_fields)
