@@ -325,13 +325,14 @@ def _forge(root: Path, task: Path, key_home: Path) -> None:
     and sign it with the key found under key_home."""
     path = root / ".dufu" / "index.json"
     _signature, head, rest = path.read_text(encoding="utf-8").split("\n", 2)
-    head, files = json.loads(head), dict(json.loads(rest.rpartition("\n")[0]))  # entries; then where each starts
+    entries = rest.rpartition("\n")[0].rpartition("\n")[0]  # then the keys and stubs lines
+    head, files = json.loads(head), dict(json.loads(entries))
     rel = task.relative_to(root).as_posix()
     info = task.stat()
     files[rel][:4] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
     head["stamp"] = info.st_ctime_ns + 10**12
     key = (key_home / "dufu" / "index-key").read_bytes()
-    body = json.dumps(head, ensure_ascii=False) + "\n" + json.dumps(list(files.items()), ensure_ascii=False) + "\n[]"
+    body = json.dumps(head, ensure_ascii=False) + "\n" + json.dumps(list(files.items()), ensure_ascii=False) + "\n[]\n[]"
     path.write_bytes(index_module._sign(key, body.encode()))
 
 

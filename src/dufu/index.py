@@ -5,9 +5,10 @@ was made from).
 
 ``index.json`` is a signature line, a head line (environment, verdict of the checks across
 files, the whole repository's problems for the stat data of all its files: see warm.py), the
-entries, which are decoded only when a run needs them, and a line of keys: for each entry
-where it starts, its task id, stat data and stand-in (what ``show`` needs to find one task,
-and ``validate FILE`` to know the other task files, without decoding every entry). A run that changed a few entries
+entries, which are decoded only when a run needs them, a line of keys (for each entry where
+it starts and its task id: what ``show`` needs to find one task) and a line of stubs (each
+entry's stat data and stand-in: what ``validate FILE`` needs to know the other task files),
+both read without decoding the entries. A run that changed a few entries
 (at most ``JOURNAL_MAX``) writes ``journal.json`` instead: the head and those entries (models
 in them), read on top of the index.json whose signature it names; one that changed more
 writes index.json whole again (copying the unchanged entries' text), and the journal goes.
@@ -169,7 +170,8 @@ class Index:
     env: dict
     key: bytes | None
     files_text: str = "[]"  # the entries as stored (a JSON array, an entry a line), decoded into base when first needed
-    keys_text: str = "[]"  # [file, where its entry starts in files_text, task id, stat data, stand-in] of every entry
+    keys_text: str = "[]"  # [file, where its entry starts in files_text, task id] of every entry
+    stubs_text: str = "[]"  # [stat data..., stand-in] of every entry, in the same order
     stamp: int = 0
     base_mac: str | None = None  # the signature of index.json: what a journal extends
     journal: dict[str, list | None] = field(default_factory=dict)  # entries since (None: the file is gone)
@@ -211,23 +213,33 @@ class Index:
         return files
 
     @functools.cached_property
-    def base_keys(self) -> dict[str, tuple]:
-        """Each file with an entry in index.json: where it starts in the entries' text, for a
-        task its id, the stat data recorded and the stand-in peek_task would make of it; read
-        without decoding the entries."""
+    def base_keys(self) -> dict[str, tuple[int, str | None]]:
+        """Each file with an entry in index.json: where it starts in the entries' text and,
+        for a task, its id; read without decoding the entries."""
         try:
-            return {rel: (at, ident, stat, peek) for rel, at, ident, stat, peek in json.loads(self.keys_text)}
+            return {rel: (at, ident) for rel, at, ident in json.loads(self.keys_text)}
         except (ValueError, TypeError):
             return {}
 
     @functools.cached_property
-    def keys(self) -> dict[str, tuple]:
+    def base_stubs(self) -> dict[str, list]:
+        """Each file with an entry in index.json: its stat data and the stand-in's [id, round,
+        number] peek_task would make of it (or None), read without decoding the entries."""
+        try:
+            stubs = json.loads(self.stubs_text)
+        except ValueError:
+            return {}
+        ok = isinstance(stubs, list) and len(stubs) == len(self.base_keys)
+        return dict(zip(self.base_keys, stubs)) if ok else {}
+
+    @functools.cached_property
+    def keys(self) -> dict[str, tuple[int | None, str | None]]:
         """Each file with an entry, as base_keys, the journal's entries (where, None: in the
         journal) in place of index.json's."""
         keys = {rel: found for rel, found in self.base_keys.items() if rel not in self.journal}
         for rel, record in self.journal.items():
             if record is not None:
-                keys[rel] = (None, *_key(record))
+                keys[rel] = (None, _task_id(record))
         return keys
 
     def stand_in_of(self, source):
@@ -235,10 +247,11 @@ class Index:
         task file found as it was recorded (its stat data, settled, as lookup trusts it), read
         from the keys without decoding its entry, whose record is then kept as it is; UNKNOWN
         when the index cannot tell. (`validate FILE` needs no more of the other 30,000.)"""
-        found = self.keys.get(source.rel)
-        if found is None or source.stat is None:
+        rel = source.rel
+        found = _stub(self.journal[rel]) if rel in self.journal else self.base_stubs.get(rel)
+        if not isinstance(found, list) or len(found) != 5 or source.stat is None:
             return UNKNOWN
-        _, _, stat, peek = found
+        *stat, peek = found
         if stat != list(source.stat) or max(stat[1], stat[2]) >= self.stamp - RACY_NS:
             return UNKNOWN
         if peek is not None and not (isinstance(peek, list) and len(peek) == 3):
@@ -345,14 +358,15 @@ class Index:
         yield encode(head).encode("utf-8") + b"\n["
         old_text, old = self._old_text(), self.__dict__.get("base", {})
         ends = self._old_ends(old_text) if old_text is not None else {}
-        keys, at = [], 1  # at: where the next separator goes in the decoded text
+        keys, stubs, at = [], [], 1  # at: where the next separator goes in the decoded text
         run: list | None = None  # [separator, old start, old end, new start] of neighbours copied together
         for n, (rel, record) in enumerate(self.new.items()):
             sep = "\n" if n == 0 else ",\n"
             copied = rel in ends and record is old.get(rel)
             start = self.base_keys[rel][0] if copied else None
             if run is not None and copied and start == run[2] + 2:  # the next one in the old text too
-                keys.append([rel, run[3] + start - run[1], *_key(record)])
+                keys.append([rel, run[3] + start - run[1], _task_id(record)])
+                stubs.append(_stub(record))
                 run[2] = ends[rel]
                 continue
             if run is not None:
@@ -361,21 +375,24 @@ class Index:
                 run = None
             if copied and old_text.startswith(f"[{_quoted(rel)}, ", start):
                 run = [sep, start, ends[rel], at + len(sep)]
-                keys.append([rel, at + len(sep), *_key(record)])
+                keys.append([rel, at + len(sep), _task_id(record)])
+                stubs.append(_stub(record))
                 continue
             line = sep + encode([rel, [*record[:5], self._meta(rel, record[5])]])
-            keys.append([rel, at + len(sep), *_key(record)])
+            keys.append([rel, at + len(sep), _task_id(record)])
+            stubs.append(_stub(record))
             at += len(line)
             yield line.encode("utf-8")
         if run is not None:
             yield (run[0] + old_text[run[1] : run[2]]).encode("utf-8")
         yield b"\n]\n" + encode(keys).encode("utf-8")
-        self._written = keys
+        yield b"\n" + encode(stubs).encode("utf-8")
+        self._written = keys, stubs
 
     def _old_ends(self, old_text: str) -> dict[str, int]:
         """Where each entry of the old text ends: where the next one starts, less its ",\\n"
         (the last: before the closing "\\n]")."""
-        starts = [(rel, found[0]) for rel, found in self.base_keys.items()]
+        starts = [(rel, at) for rel, (at, _) in self.base_keys.items()]
         ends = {rel: following - 2 for (rel, _), (_, following) in zip(starts, starts[1:])}
         if starts:
             ends[starts[-1][0]] = len(old_text) - 2
@@ -389,7 +406,7 @@ class Index:
         found = _read_document(self.key, self.path, self.env)
         if found is None or found[2] != self.base_mac:
             return None
-        return found[1].rpartition("\n")[0]
+        return found[1].rpartition("\n")[0].rpartition("\n")[0]  # less the keys and stubs lines
 
     def _write_signed(self, handle, pieces) -> str:
         """Write a signature line, then the pieces, signing them as they go (a large index is
@@ -561,7 +578,9 @@ class Index:
         open_index would read it back: a second save in the same run copies its entries and
         writes only what changed since."""
         self.__dict__["base"] = self.__dict__["old"] = dict(self.new)
-        self.__dict__["base_keys"] = {rel: tuple(found) for rel, *found in self.__dict__.pop("_written")}
+        keys, stubs = self.__dict__.pop("_written")
+        self.__dict__["base_keys"] = {rel: (at, ident) for rel, at, ident in keys}
+        self.__dict__["base_stubs"] = dict(zip(self.base_keys, stubs))
         self.kept = set()  # index.json now holds their records as new does
         self.__dict__.pop("keys", None)
         self.base_mac, self.journal = self.__dict__.pop("_written_mac"), {}
@@ -619,7 +638,8 @@ def open_index(root: Path, today: date) -> Index:
     if found is None:
         return index
     head, body, index.base_mac = found
-    index.files_text, _, index.keys_text = body.rpartition("\n")
+    rest, _, index.stubs_text = body.rpartition("\n")
+    index.files_text, _, index.keys_text = rest.rpartition("\n")
     index.stamp = head["stamp"]
     journal = _read_journal(index.key, root / FOLDER / JOURNAL, index.env, index.base_mac)
     if journal is not None:
@@ -674,13 +694,16 @@ def _read_journal(key: bytes | None, path: Path, env: dict, base: str) -> tuple[
     return body["head"], entries
 
 
-def _key(record: list) -> tuple:
-    """What the keys line holds of a record after where it starts: the task id its entry's key
-    holds (None for another record, or a file that gave none), its stat data and its
-    stand-in's [id, round, number]."""
-    entry = record[5] if isinstance(record[5], dict) else {}
-    key = entry.get("k")
-    return key[0] if isinstance(key, list) and key else None, record[:4], entry.get("peek")
+def _task_id(record: list) -> str | None:
+    """The task id an entry's key holds (None for another record, or a file that gave none)."""
+    key = record[5].get("k") if isinstance(record[5], dict) else None
+    return key[0] if isinstance(key, list) and key else None
+
+
+def _stub(record: list) -> list:
+    """What the stubs line holds of a record: its stat data and its stand-in's [id, round,
+    number] (None: none)."""
+    return [*record[:4], record[5].get("peek") if isinstance(record[5], dict) else None]
 
 
 def _read_models(key: bytes | None, path: Path, expected: str | None) -> bytes:
