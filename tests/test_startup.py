@@ -71,7 +71,9 @@ def test_a_warm_validation_imports_no_pydantic_and_says_the_same(repo):
         ("validate", "today", "2024-06-24"),
         ("validate", "strict", True),
         ("validate", "fmt", "json"),  # text: left to Typer
-        ("status", "limit", "5"),
+        ("status", "limit", "5"),  # text: left to Typer
+        ("status", "limit", 100),  # the default
+        ("status", "limit", -1),  # out of range: Typer says so
         ("render", "output", "out.txt"),
     ],
 )
@@ -79,6 +81,7 @@ def test_values_taken_past_typers_coercion_come_out_as_typer_makes_them(repo, mo
     """fastparams gives, for the values it takes, what Typer's own coercion (through Pydantic)
     gives: the same objects, of the same types."""
     from typer._click import Context
+    from typer._click.exceptions import BadParameter
     from typer.core import _TyperParameter
     from typer.main import get_command
 
@@ -91,8 +94,12 @@ def test_values_taken_past_typers_coercion_come_out_as_typer_makes_them(repo, mo
         if param is not None:
             break
     ctx = Context(group.commands[command])
+    if value == -1:
+        with pytest.raises(BadParameter):
+            param.process_value(ctx, value)
+        return
     ours = param.process_value(ctx, value)  # before Typer builds its adapter
-    assert param._runtime_param is None or name in ("fmt", "limit")
+    assert param._runtime_param is None or value in ("json", "5")
     typers = _TyperParameter._dufu_process_value(param, ctx, value)
     assert (type(ours), ours) == (type(typers), typers)
     if isinstance(ours, list):

@@ -8,7 +8,7 @@ command, so ``dufu status --help`` imported Pydantic for nothing: 2.7 times the 
 ``import typer``; and building the adapters for ``-C DIR --today DAY`` cost about 0.05 s of a
 warm run. This gives what the adapter gives, without building it, for: no value; a value that
 is already of the parameter's type (a str, a flag's bool, a member of the parameter's own
-enum: the adapter gives back the same object); and a path, or a list of paths, given as text,
+enum, an int default within its range: the adapter gives back the same object); and a path, or a list of paths, given as text,
 which Typer's own path check (``coerce_cli_path``: exists, readable, …) then sees as the
 Path the adapter would have made. Any other value is left to Typer. Guarded by
 tests/test_startup.py (the same results as Typer's own coercion) and the start-up
@@ -62,6 +62,10 @@ def _coerced(param, value, path):
     annotation = descriptor.annotation
     if annotation in (str, bool) or (isinstance(annotation, type) and issubclass(annotation, enum.Enum)):
         return value if type(value) is annotation else _TYPER
+    if annotation is int and type(value) is int:  # a default (`--limit`): the adapter checks its range
+        info = descriptor.parameter_info
+        fits = (info.min is None or value >= info.min) and (info.max is None or value <= info.max)
+        return value if fits else _TYPER
     if annotation is Path and type(value) is str:
         return path(value)
     if annotation == list[Path] and type(value) is tuple and all(type(item) is str for item in value):
