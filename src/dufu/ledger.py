@@ -14,7 +14,7 @@ from datetime import date
 from .models import DONE_STATUSES, STATUSES, Round, Task
 from .problems import UsageError
 from .repo import Dataset
-from .schedule import Timing, timing
+from .schedule import Timing, is_overdue, timing
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,9 @@ def tally_round(data: Dataset, round_id: str, day: date) -> RoundTally:
     for group in rnd.counted:
         counts[group.status_at(day)] += group.count
     for task in data.tasks_of(round_id):
-        counts[task.status_at(day)] += 1
-        overdue += timing(task, day).overdue
+        status = task.status_at(day)
+        counts[status] += 1
+        overdue += is_overdue(task, day, status)
     by_status = {status: counts[status] for status in STATUSES if counts[status]}
     done = sum(n for status, n in by_status.items() if status in DONE_STATUSES)
     return RoundTally(rnd, sum(by_status.values()), done, overdue, by_status)

@@ -77,13 +77,22 @@ class Timing:
         return "、".join(words)
 
 
+def is_overdue(task: Task, day: date, status: str) -> bool:
+    """timing(task, day).overdue, for status (the task's on day), without the rest of timing:
+    not done by day, and past the due date of the deadline in effect then."""
+    if status in DONE_STATUSES:
+        return False
+    deadline = task.at(day).due
+    return deadline is not None and deadline.date is not None and day > deadline.date
+
+
 def timing(task: Task, day: date, due_soon_days: int = 30) -> Timing:
     """Where task stands on day."""
     status = task.status_at(day)
     done = status in DONE_STATUSES
     deadline = task.at(day).due
     due = deadline.date if deadline else None
-    overdue = not done and due is not None and day > due
+    overdue = is_overdue(task, day, status)
     due_soon = not done and due is not None and 0 <= (due - day).days <= due_soon_days
     return Timing(
         day=day,
