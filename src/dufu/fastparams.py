@@ -8,11 +8,11 @@ command, so ``dufu status --help`` imported Pydantic for nothing: 2.7 times the 
 ``import typer``; and building the adapters for ``-C DIR --today DAY`` cost about 0.05 s of a
 warm run. This gives what the adapter gives, without building it, for: no value; a value that
 is already of the parameter's type (a str, a flag's bool, a member of the parameter's own
-enum, an int default within its range: the adapter gives back the same object); and a path, or a list of paths, given as text,
-which Typer's own path check (``coerce_cli_path``: exists, readable, …) then sees as the
-Path the adapter would have made. Any other value is left to Typer. Guarded by
-tests/test_startup.py (the same results as Typer's own coercion) and the start-up
-benchmark; a Typer without these internals is left as it is.
+enum, an int default within its range: the adapter gives back the same object); and a path,
+or a list of paths, given as text, which Typer's own path check (``coerce_cli_path``:
+exists, readable, …) then sees as the Path the adapter would have made. Any other value is
+left to Typer. Guarded by tests/test_startup.py (the same results as Typer's own coercion)
+and the start-up benchmark; a Typer without these internals is left as it is.
 """
 
 from __future__ import annotations

@@ -245,8 +245,9 @@ class Index:
     def stand_in_of(self, source):
         """The stand-in's [id, round, number] (None: the file gives none) the index holds for a
         task file found as it was recorded (its stat data, settled, as lookup trusts it), read
-        from the keys without decoding its entry, whose record is then kept as it is; UNKNOWN
-        when the index cannot tell. (`validate FILE` needs no more of the other 30,000.)"""
+        from the stubs line without decoding its entry, whose record is then kept as it is;
+        UNKNOWN when the index cannot tell. (`validate FILE` needs no more of the other
+        30,000.)"""
         rel = source.rel
         found = _stub(self.journal[rel]) if rel in self.journal else self.base_stubs.get(rel)
         if not isinstance(found, list) or len(found) != 5 or source.stat is None:

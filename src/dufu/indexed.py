@@ -210,8 +210,8 @@ class LazyTasks(MutableMapping):
 
 def _peek_others(index: Index, sources, only: set[str], loaded: list, today: date) -> set[str]:
     """Stand-ins for the task files not named (as load_repository makes them), from the index
-    where it has them (by its keys, for a file found as recorded); a file peeked at anew gets a
-    partial entry, good for peeking only."""
+    where it has them (from its stubs line, for a file found as recorded); a file peeked at anew
+    gets a partial entry, good for peeking only."""
     peeked = set()
     for i, source in enumerate(sources):
         if source.kind != "task" or source.rel in only:

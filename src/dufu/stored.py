@@ -40,8 +40,8 @@ def _encode_task(task: Task) -> list:
 def _decode_task(value: list, reports: dict) -> Task:
     """The light task _encode_task stored, made without validation (encode_model's round
     trip vouched for it when it was stored); its fields in Task's order."""
-    ident, round_id, number, title, lead, responsible, deadline, status, done, closed, done_by, *lists = value
-    progress, milestones, adjustments = lists
+    (ident, round_id, number, title, lead, responsible, deadline, status,
+     done, closed, done_by, progress, milestones, adjustments) = value  # fmt: skip
     reports_made = []
     for day, report_status in progress:
         report = reports.get((day, report_status))

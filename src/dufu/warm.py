@@ -57,8 +57,10 @@ class Warm:
     def entry(self, i: int) -> dict | None:
         """The current entry of sources[i], found alone until every entry is asked for: where
         the index vouches for every file, decoded alone, else looked up alone."""
-        if self._entries is not None or self.sources[i].kind is None:
-            return None if self._entries is None else self._entries.get(i)
+        if self._entries is not None:
+            return self._entries.get(i)
+        if self.sources[i].kind is None:  # a misplaced file has no entry
+            return None
         if self.vouched:
             record = self.index.record(self.sources[i].rel)
             return None if record is None else record[5]
@@ -88,7 +90,8 @@ def open_warm(root: Path, today: date, only: set[str] | None = None) -> Warm:
     (racy files hashed again) and the verdict of the checks across files is for these
     contents. only: the files `validate FILE…` names; when the stat data of every file is
     what it was when the same files were last validated, their problems are read from the
-    head too (warm.selected)."""
+    head too (warm.selected); else nothing more is looked at here (load_indexed looks up the
+    files named, and takes the other task files' stand-ins from the stubs line)."""
     with gc_paused():
         return _open_warm(root, today, only)
 
@@ -104,7 +107,7 @@ def _open_warm(root: Path, today: date, only: set[str] | None) -> Warm:
         warm.selected = [decode_problem(p) for p in picked["problems"]]
         return warm
     whole = index.whole
-    if only is not None:  # load_indexed looks up the files named, and peeks at the others by the keys
+    if only is not None:  # load_indexed looks up the files named, the others' stand-ins in the stubs line
         if not _holds(whole, tree, index.today):
             index.set_whole(None)
         return warm
