@@ -537,14 +537,17 @@ def test_validating_the_same_files_again_answers_from_the_head(cli, repo, monkey
     assert again.output == cli(*args, "--no-cache").output
 
 
-def test_validating_a_file_after_editing_it_decodes_no_other_entry(cli, repo, monkeypatch):
+@pytest.mark.parametrize("journal_max", [index_module.JOURNAL_MAX, 0])
+def test_validating_a_file_after_editing_it_decodes_no_other_entry(cli, repo, monkeypatch, journal_max):
     """The pre-commit case: `validate FILE` after FILE was edited takes the other task files'
-    stand-ins from the index's keys (their stat data as recorded), decodes none of their
-    entries, and keeps them: the journal holds the edited file alone. Another file edited
-    too is peeked at again, and its new id seen."""
+    stand-ins from the index's stubs line (their stat data as recorded), decodes none of their
+    entries, and keeps them: the journal holds the edited file alone (or, with no journal,
+    index.json written whole holds them all). Another file edited too is peeked at again,
+    and its new id seen."""
     from datetime import date
 
     monkeypatch.setattr(index_module, "RACY_NS", 0)
+    monkeypatch.setattr(index_module, "JOURNAL_MAX", journal_max)
     named = repo / "data" / "tasks" / "r2-02.yaml"
     args = ("validate", str(named), "-C", str(repo), "--today", TODAY, "--format", "json")
     assert cli(*args).exit_code == 0
@@ -552,11 +555,15 @@ def test_validating_a_file_after_editing_it_decodes_no_other_entry(cli, repo, mo
     named.write_text(named.read_text(encoding="utf-8").replace("title: ", "title: 新", 1), encoding="utf-8")
     expected = cli(*args, "--no-cache").output
     with monkeypatch.context() as m:
-        m.setattr(index_module.Index, "old", property(lambda self: pytest.fail("every entry was decoded")))
+        if journal_max:
+            m.setattr(index_module.Index, "old", property(lambda self: pytest.fail("every entry was decoded")))
         m.setattr(indexed, "decode_stub", lambda *a: pytest.fail("another task's entry was decoded"))
         assert cli(*args).output == expected
-    assert set(open_index(repo, date.fromisoformat(TODAY)).journal) == {"data/tasks/r2-02.yaml"}
+    journal = set(open_index(repo, date.fromisoformat(TODAY)).journal)
+    assert journal == ({"data/tasks/r2-02.yaml"} if journal_max else set())
     assert set(_index_entries(repo)) == before
+    whole = ("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    assert cli(*whole).output == cli(*whole, "--no-cache").output
     other = repo / "data" / "tasks" / "r2-01.yaml"  # listed before the named file: the named one is the duplicate
     other.write_text(other.read_text(encoding="utf-8").replace("id: r2-01", "id: r2-02"), encoding="utf-8")
     again = cli(*args)
