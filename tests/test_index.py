@@ -9,6 +9,7 @@ import random
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -359,23 +360,31 @@ def test_index_signed_by_someone_else_is_never_trusted(cli, repo, tmp_path, monk
 
 
 def test_index_written_by_processes_at_once(repo, tmp_path):
+    """Six processes at once (validate, list and validate FILE, twice), three rounds, a file
+    edited between them: each says the same, and the index after them says what --no-cache does."""
     env = {**os.environ, "COLUMNS": "160", "NO_COLOR": "1"}
+    named = repo / "data" / "tasks" / "r2-02.yaml"
     base = [sys.executable, "-m", "dufu"]
-    cold = subprocess.run(
-        [*base, "list", "-C", str(repo), "--format", "json", "--no-cache"], env=env, capture_output=True, check=False
-    )
+    time.sleep(3.1)  # the fixture's files settle (not racy), so later rounds use the stubs line
     for round_ in range(3):
         (repo / "data" / "tasks" / f"extra-{round_}.yaml").write_text(f"id: x{round_}\n", encoding="utf-8")
-        commands = [[*base, "validate", "-C", str(repo)], [*base, "list", "-C", str(repo), "--format", "json"]] * 3
+        commands = [
+            [*base, "validate", "-C", str(repo)],
+            [*base, "list", "-C", str(repo), "--format", "json"],
+            [*base, "validate", str(named), "-C", str(repo)],  # the others' stand-ins from the stubs line
+        ] * 2
         procs = [subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in commands]
         outputs = [p.communicate() for p in procs]
         (repo / "data" / "tasks" / f"extra-{round_}.yaml").unlink()
-        assert len({out for out, _ in outputs[0::2]}) == 1 and len({out for out, _ in outputs[1::2]}) == 1
-    warm = subprocess.run(
-        [*base, "list", "-C", str(repo), "--format", "json"], env=env, capture_output=True, check=False
-    )
+        assert all(len({out for out, _ in outputs[kind::3]}) == 1 for kind in range(3))
+        edit(named, "title: ", "title: 又")
+    listed = [*base, "list", "-C", str(repo), "--format", "json"]
+    warm, cold = (subprocess.run(c, env=env, capture_output=True, check=False) for c in (listed, [*listed, "--no-cache"]))
     assert warm.stdout == cold.stdout and warm.returncode == cold.returncode
-    assert json.loads(warm.stdout)
+    assert "又" in json.loads(warm.stdout)[1]["title"]
+    one = [*base, "validate", str(named), "-C", str(repo), "--format", "json"]
+    warm_one, cold_one = (subprocess.run(c, env=env, capture_output=True, check=False) for c in (one, [*one, "--no-cache"]))
+    assert warm_one.stdout == cold_one.stdout and b'"problems"' in warm_one.stdout
 
 
 def test_index_is_not_written_through_a_symlinked_folder(cli, repo, tmp_path):
