@@ -98,9 +98,19 @@ def _rename(root: Path, rng: random.Random) -> None:
 
 
 def _delete(root: Path, rng: random.Random) -> None:
+    """A task file goes; or one that went earlier comes back, as it was (the index's journal
+    may say it is gone)."""
+    gone = root / ".gone"  # outside data/: not walked
+    earlier = sorted(gone.glob("*")) if gone.is_dir() else []
+    if earlier and rng.random() < 0.5:
+        back = rng.choice(earlier)
+        back.rename(root / "data" / "tasks" / back.name)
+        return
     files = _task_files(root)
     if len(files) > 1:
-        rng.choice(files).unlink()
+        gone.mkdir(exist_ok=True)
+        path = rng.choice(files)
+        path.rename(gone / path.name)
 
 
 def _new_file(root: Path, rng: random.Random) -> None:
@@ -578,6 +588,23 @@ def test_validating_a_file_after_editing_it_decodes_no_other_entry(cli, repo, mo
     again = cli(*args)
     assert again.exit_code == 1 and "E302" in again.output
     assert again.output == cli(*args, "--no-cache").output
+
+
+def test_validating_a_file_beside_one_deleted_then_written_again(cli, repo, monkeypatch):
+    """A task file deleted (the journal then says it is gone) and written again: `validate`
+    of another file peeks at it anew and answers as --no-cache does (it crashed once on the
+    journal's "gone")."""
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    gone = repo / "data" / "tasks" / "r2-03.yaml"
+    saved = gone.read_bytes()
+    assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
+    gone.unlink()
+    cli("validate", "-C", str(repo), "--today", TODAY)
+    assert (repo / ".dufu" / "journal.json").is_file()
+    gone.write_bytes(saved)
+    args = ("validate", str(repo / "data" / "tasks" / "r2-01.yaml"), "-C", str(repo), "--today", TODAY, "--format", "json")
+    result = cli(*args)
+    assert (result.exit_code, result.output) == (0, cli(*args, "--no-cache").output)
 
 
 def test_show_on_a_vouched_index_decodes_only_its_own_entry(cli, repo, monkeypatch):

@@ -249,7 +249,10 @@ class Index:
         UNKNOWN when the index cannot tell. (`validate FILE` needs no more of the other
         30,000.)"""
         rel = source.rel
-        found = _stub(self.journal[rel]) if rel in self.journal else self.base_stubs.get(rel)
+        if rel in self.journal:  # None there: the file was gone when the journal was written
+            found = None if self.journal[rel] is None else _stub(self.journal[rel])
+        else:
+            found = self.base_stubs.get(rel)
         if not isinstance(found, list) or len(found) != 5 or source.stat is None:
             return UNKNOWN
         *stat, peek = found
