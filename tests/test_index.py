@@ -183,6 +183,31 @@ def test_random_edits_never_change_an_answer(cli, repo, monkeypatch, seed, racy_
         assert_warm_equals_cold(cli, repo)
 
 
+@pytest.mark.parametrize("seed", range(60))
+def test_random_edits_then_one_command_never_change_an_answer(cli, repo, monkeypatch, seed):
+    """Random edits, each followed by one command (mostly `validate FILE…`, the pre-commit
+    hook, whose other task files come from the stubs line), warm against --no-cache, the
+    journal's size drawn per seed: finer-grained than the test above, which runs every
+    command after each round of edits (this one found a crash it missed)."""
+    rng = random.Random(seed)
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    monkeypatch.setattr(index_module, "JOURNAL_MAX", rng.choice([0, 1, 3, 256]))
+    for step in range(15):
+        for change in rng.sample(EDITS, rng.randrange(0, 3)):
+            change(repo, rng)
+        files, kind = _task_files(repo), rng.random()
+        if kind < 0.6 and files:
+            named = rng.sample(files, min(len(files), rng.choice([1, 1, 2])))
+            args = ["validate", *map(str, named), "--today", TODAY, "--format", "json"]
+        elif kind < 0.8:
+            args = ["validate", "--today", TODAY, "--format", "json"]
+        else:
+            args = [rng.choice(["status", "list"]), "--format", "json", "--as-of", TODAY]
+        warm, cold = cli(*args, "-C", str(repo)), cli(*args, "-C", str(repo), "--no-cache")
+        assert (warm.exit_code, warm.output) == (cold.exit_code, cold.output), (step, args)
+        assert warm.exit_code in (0, 1), warm.output
+
+
 def test_unchanged_files_are_not_read_again(cli, repo, monkeypatch):
     monkeypatch.setattr(index_module, "RACY_NS", 0)
     loaded = []
