@@ -210,7 +210,8 @@ def index_commands(root: Path) -> list[tuple[str, list[str], Path]]:
     return [
         ("status", ["status"], other),
         ("list --format json", ["list", "--format", "json"], other),
-        ("list --unit 市生态环境局", ["list", "--unit", "市生态环境局", "--format", "json"], other),
+        ("list --unit 市生态环境局 --format json", ["list", "--unit", "市生态环境局", "--format", "json"], other),
+        ("list --unit 市生态环境局 (the table)", ["list", "--unit", "市生态环境局"], other),
         (f"show {task.stem}", ["show", task.stem], other),
         ("render", ["render", "--today", TODAY], other),
         ("validate", ["validate", "--today", TODAY], other),

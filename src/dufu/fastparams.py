@@ -8,10 +8,11 @@ command, so ``dufu status --help`` imported Pydantic for nothing: 2.7 times the 
 ``import typer``; and building the adapters for ``-C DIR --today DAY`` cost about 0.05 s of a
 warm run. This gives what the adapter gives, without building it, for: no value; a value that
 is already of the parameter's type (a str, a flag's bool, a member of the parameter's own
-enum, an int default within its range: the adapter gives back the same object); and a path,
-or a list of paths, given as text, which Typer's own path check (``coerce_cli_path``:
-exists, readable, …) then sees as the Path the adapter would have made. Any other value is
-left to Typer. Guarded by tests/test_startup.py (the same results as Typer's own coercion)
+enum, an int default within its range: the adapter gives back the same object); an enum's
+value given as text, matched by Typer's own ``coerce_cli_choice``; and a path, or a list of
+paths, given as text, which Typer's own path check (``coerce_cli_path``: exists, readable,
+…) then sees as the Path the adapter would have made. Any other value (a text no member
+matches, among others) is left to Typer. Guarded by tests/test_startup.py (the same results as Typer's own coercion)
 and the start-up benchmark; a Typer without these internals is left as it is.
 """
 
@@ -26,21 +27,29 @@ _TYPER = object()  # not for us: Typer coerces the value
 def install() -> None:
     try:
         from typer._click.exceptions import MissingParameter
-        from typer._param_types import coerce_cli_path
+        from typer._param_types import coerce_cli_choice, coerce_cli_path
         from typer.core import _TyperParameter
     except ImportError:
         return
     original = getattr(_TyperParameter, "_dufu_process_value", _TyperParameter.process_value)
     _TyperParameter._dufu_process_value = original
 
-    def path(self, ctx, text: str) -> Path:
-        info = self.type_descriptor.parameter_info
-        return coerce_cli_path(Path(text), info, path_type=Path, param=self, ctx=ctx)
-
     def process_value(self, ctx, value):
         if getattr(self, "_runtime_param", True) is not None:
             return original(self, ctx, value)
-        coerced = _coerced(self, value, lambda text: path(self, ctx, text))
+
+        def path(text: str) -> Path:
+            info = self.type_descriptor.parameter_info
+            return coerce_cli_path(Path(text), info, path_type=Path, param=self, ctx=ctx)
+
+        def choice(text: str, members: type[enum.Enum]):
+            info = self.type_descriptor.parameter_info
+            try:
+                return coerce_cli_choice(text, choices=list(members), case_sensitive=info.case_sensitive, ctx=ctx)
+            except ValueError:  # not one of them: Typer says so
+                return _TYPER
+
+        coerced = _coerced(self, value, path, choice)
         if coerced is _TYPER:
             return original(self, ctx, value)
         if self.required and self.value_is_missing(coerced):
@@ -52,7 +61,7 @@ def install() -> None:
     _TyperParameter.process_value = process_value
 
 
-def _coerced(param, value, path):
+def _coerced(param, value, path, choice):
     """What Typer's adapter gives for value, or _TYPER where this cannot tell."""
     if value is None:
         return () if (param.multiple or param.nargs == -1) else None  # as RuntimeParam.coerce(None)
@@ -60,7 +69,11 @@ def _coerced(param, value, path):
     if descriptor is None or descriptor.file_annotation is not None or descriptor.parameter_info.path_type is not None:
         return _TYPER
     annotation = descriptor.annotation
-    if annotation in (str, bool) or (isinstance(annotation, type) and issubclass(annotation, enum.Enum)):
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum) and descriptor.parameter_info.parser is None:
+        if type(value) is str:  # `--format json`: the member, by Typer's own matching
+            return choice(value, annotation)
+        return value if type(value) is annotation else _TYPER
+    if annotation in (str, bool):
         return value if type(value) is annotation else _TYPER
     if annotation is int and type(value) is int:  # a default (`--limit`): the adapter checks its range
         info = descriptor.parameter_info
