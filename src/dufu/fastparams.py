@@ -66,17 +66,19 @@ def _coerced(param, value, path, choice):
     if value is None:
         return () if (param.multiple or param.nargs == -1) else None  # as RuntimeParam.coerce(None)
     descriptor = getattr(param, "type_descriptor", None)
-    if descriptor is None or descriptor.file_annotation is not None or descriptor.parameter_info.path_type is not None:
+    if descriptor is None or descriptor.file_annotation is not None:
         return _TYPER
+    info = descriptor.parameter_info
+    if any(getattr(info, name, None) is not None for name in ("path_type", "parser")):
+        return _TYPER  # converted the parameter's own way
     annotation = descriptor.annotation
-    if isinstance(annotation, type) and issubclass(annotation, enum.Enum) and descriptor.parameter_info.parser is None:
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         if type(value) is str:  # `--format json`: the member, by Typer's own matching
             return choice(value, annotation)
         return value if type(value) is annotation else _TYPER
     if annotation in (str, bool):
         return value if type(value) is annotation else _TYPER
     if annotation is int and type(value) is int:  # a default (`--limit`): the adapter checks its range
-        info = descriptor.parameter_info
         fits = (info.min is None or value >= info.min) and (info.max is None or value <= info.max)
         return value if fits else _TYPER
     if annotation is Path and type(value) is str:
