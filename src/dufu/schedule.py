@@ -83,7 +83,12 @@ def is_overdue(task: Task, day: date, status: str) -> bool:
     if status in DONE_STATUSES:
         return False
     deadline = task.at(day).due
-    return deadline is not None and deadline.date is not None and day > deadline.date
+    return _past_due(deadline.date if deadline else None, day)
+
+
+def _past_due(due: date | None, day: date) -> bool:
+    """Whether day is after due (a task with no due date is never past it)."""
+    return due is not None and day > due
 
 
 def timing(task: Task, day: date, due_soon_days: int = 30) -> Timing:
@@ -92,7 +97,7 @@ def timing(task: Task, day: date, due_soon_days: int = 30) -> Timing:
     done = status in DONE_STATUSES
     deadline = task.at(day).due
     due = deadline.date if deadline else None
-    overdue = is_overdue(task, day, status)
+    overdue = not done and _past_due(due, day)
     due_soon = not done and due is not None and 0 <= (due - day).days <= due_soon_days
     return Timing(
         day=day,
