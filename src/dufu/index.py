@@ -256,7 +256,7 @@ class Index:
         if not isinstance(found, list) or len(found) != 5 or source.stat is None:
             return UNKNOWN
         *stat, peek = found
-        if stat != list(source.stat) or max(stat[1], stat[2]) >= self.stamp - RACY_NS:
+        if not self._unchanged(stat, list(source.stat)):
             return UNKNOWN
         if peek is not None and not (isinstance(peek, list) and len(peek) == 3):
             return UNKNOWN
@@ -326,6 +326,11 @@ class Index:
         end = self.models.find(b"\n", offset)
         return None if end < 0 else self.models[offset:end]
 
+    def _unchanged(self, recorded: list, now: list) -> bool:
+        """Whether a file whose stat data are now is the one recorded, by its stat data alone:
+        they are those recorded, and it last changed well before the index was written."""
+        return recorded == now and max(now[1], now[2]) < self.stamp - RACY_NS
+
     def lookup(self, source) -> dict | None:
         """The stored entry of a file (a SourceFile) whose content is unchanged, else None. The
         stat discovery took (lstat of a regular file) is compared, saving a second one."""
@@ -334,7 +339,7 @@ class Index:
         now = list(source.stat) if source.stat is not None else file_stat(source.path)
         if record is None or now is None or not self._same_day(record[5]):
             return None
-        if record[:4] == now and max(now[1], now[2]) < self.stamp - RACY_NS:
+        if self._unchanged(record[:4], now):
             self.new[rel] = record
             return record[5]
         raw = read_data_file(source.path)
