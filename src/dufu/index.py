@@ -350,8 +350,9 @@ class Index:
 
     def _write_document(self, handle) -> None:
         """Write index.json to handle: a signature line, the head on a line of its own, the
-        entries as a JSON array of [file, record], one a line, then on the last line where
-        each starts (in characters of the decoded text) and, for a task, its id."""
+        entries as a JSON array of [file, record], one a line, then a line of keys (where each
+        starts, in characters of the decoded text, and for a task its id) and a line of stubs
+        (each entry's stat data and stand-in, in the same order)."""
         self._written_mac = self._write_signed(handle, self._document_body(self._head()))
 
     def _head(self) -> dict:
@@ -415,7 +416,7 @@ class Index:
         found = _read_document(self.key, self.path, self.env)
         if found is None or found[2] != self.base_mac:
             return None
-        return found[1].rpartition("\n")[0].rpartition("\n")[0]  # less the keys and stubs lines
+        return _split_body(found[1])[0]
 
     def _write_signed(self, handle, pieces) -> str:
         """Write a signature line, then the pieces, signing them as they go (a large index is
@@ -647,8 +648,7 @@ def open_index(root: Path, today: date) -> Index:
     if found is None:
         return index
     head, body, index.base_mac = found
-    rest, _, index.stubs_text = body.rpartition("\n")
-    index.files_text, _, index.keys_text = rest.rpartition("\n")
+    index.files_text, index.keys_text, index.stubs_text = _split_body(body)
     index.stamp = head["stamp"]
     journal = _read_journal(index.key, root / FOLDER / JOURNAL, index.env, index.base_mac)
     if journal is not None:
@@ -680,6 +680,13 @@ def _read_document(key: bytes | None, path: Path, env: dict) -> tuple[dict, str,
     if not _head_ok(head, env):
         return None
     return head, files_text, mac
+
+
+def _split_body(body: str) -> tuple[str, str, str]:
+    """index.json after its head line: the entries' text, the keys line, the stubs line."""
+    rest, _, stubs = body.rpartition("\n")
+    files, _, keys = rest.rpartition("\n")
+    return files, keys, stubs
 
 
 def _head_ok(head, env: dict) -> bool:
