@@ -17,10 +17,13 @@ _UNIT = re.compile(r"(?:[0-9A-Za-z.,:;%/+_\-]+[\u4e00-\u9fff]?|\s+|.)[,.:;!?)\]ã
 
 def break_offsets(line: str, width: int) -> list[int]:
     """Where to break one line so that each piece fits width cells (an over-long run is chopped)."""
+    if cell_len(line) <= width:  # the loop below would find no break
+        return []
     offsets, used = [], 0
     for match in _UNIT.finditer(line):
         start, piece = match.start(), match.group()
-        size = cell_len(piece.rstrip())
+        whole = cell_len(piece)
+        size = cell_len(piece.rstrip()) if piece[-1].isspace() else whole
         if used and used + size > width:
             offsets.append(start)
             used = 0
@@ -31,7 +34,7 @@ def break_offsets(line: str, width: int) -> list[int]:
                     used = 0
                 used += cell_len(char)
             continue
-        used += cell_len(piece)
+        used += whole
     return offsets
 
 

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .cjkwrap import WrappedText
+from .fasttable import FastTable
 from .config import DUE_SOON_DAYS
 from .ledger import RoundTally, UnitTally
 from .models import Task
@@ -38,9 +39,9 @@ def _status_text(task: Task, day: date, window: int) -> Text:
     return Text(label, style=WARNING_STYLES[t.warning] if t.warning else _STATUS_STYLE.get(status, ""))
 
 
-def _last_report(task: Task, day: date) -> str:
+def _last_report(task: Task, day: date) -> Text:
     report = task.report_at(day)
-    return zh_date(report.as_of) if report else "—"
+    return Text(zh_date(report.as_of) if report else "—")
 
 
 def status_view(
@@ -130,7 +131,7 @@ def _task_table(tasks: list[Task], day: date, title: str | None, width: int, win
     narrow = width < NARROW
     if narrow and title:
         title += "(终端较窄,未列牵头单位和整改时限,可用 dufu show 编号 查看)"
-    table = Table(title=title, title_justify="left", padding=0 if narrow else (0, 1))
+    table = FastTable(title=title, title_justify="left", padding=0 if narrow else (0, 1))
     table.add_column("编号", no_wrap=True)
     table.add_column("问题", overflow="fold", min_width=4)
     table.add_column("状态", no_wrap=True)
