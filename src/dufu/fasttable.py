@@ -108,20 +108,16 @@ class FastTable(Table):
         if options.max_width < 1 or not self._plain_now:
             return super()._measure_column(console, options, column)
         width = options.max_width
+        padding = self._get_padding_width(column._index)
         header = replace(column, _cells=[])  # the header cell measured by Rich itself
         low, high = Measurement.get(console, options, next(self._get_cells(console, column._index, header)).renderable)
-        if column._cells:
+        if column._cells:  # each a Text in a Padding: Padding.__rich_measure__ of Text.__rich_measure__
             body_low, body_high = self._body_measure(column)
-            extra = self._get_padding_width(column._index)  # Padding.__rich_measure__
-            if width - extra < 1:
+            if width - padding < 1:
                 body_low = body_high = width
             else:
-                body_low, body_high = (
-                    min(min(body_low, width) + extra, width),
-                    min(min(body_high, width) + extra, width),
-                )
+                body_low, body_high = min(min(body_low, width) + padding, width), min(min(body_high, width) + padding, width)
             low, high = max(low, body_low), max(high, body_high)
-        padding = self._get_padding_width(column._index)
         return (
             Measurement(low, high)
             .with_maximum(width)
