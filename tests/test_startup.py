@@ -4,6 +4,7 @@ parameters; no Pydantic for options given no value) change nothing a person sees
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,22 @@ def test_a_warm_validation_imports_no_pydantic_and_says_the_same(repo):
         result = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True)
     full = run("validate", "-C", str(repo), "--today", "2024-06-24", "--strict", "--format", "json", "--no-cache", command=FULL)
     assert result.stdout == full.stdout.rstrip("\n") + "\nFalse\n"
+
+
+def test_a_warm_status_builds_no_validator(repo):
+    """`dufu status` from the index rebuilds its models from their stored JSON without
+    validating them, so it builds no Pydantic validator (each costs milliseconds, the first
+    one more: Pydantic then looks for plugins among the installed packages)."""
+    code = "import sys; from dufu import index; from dufu.cli import run\n"
+    code += "sys.argv = ['dufu', 'status', '-C', '.']\n"
+    code += "index.RACY_NS = 0  # the fixture's files were written just now: trust their stat data at once\n"
+    code += "try:\n    run()\nexcept SystemExit:\n    pass\n"
+    code += "print('pydantic' in sys.modules, 'pydantic.plugin._loader' in sys.modules)"
+    answers = repo / ".dufu" / "answers"
+    for _ in range(2):  # the index built, then vouching for the repository (no answer kept to replay)
+        shutil.rmtree(answers, ignore_errors=True)
+        result = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True)
+    assert result.stdout.endswith("True False\n")  # models made, none validated
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,10 @@ from __future__ import annotations
 import itertools
 import json
 from datetime import date
+from types import UnionType
+from typing import Annotated, Literal, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .load import LoadedFile, _without_text
 from .models import KINDS, Adjustment, Milestone, Report, Task, construct
@@ -56,8 +58,8 @@ def _decode_task(value: list, reports: dict) -> Task:
         "closed_on": None if closed is None else date.fromisoformat(closed),
         "completed_by": None if done_by is None else date.fromisoformat(done_by),
         "progress": reports_made,
-        "milestones": [Milestone.model_validate(m) for m in milestones],
-        "adjustments": [Adjustment.model_validate(a) for a in adjustments],
+        "milestones": [_built(Milestone, m) for m in milestones],
+        "adjustments": [_built(Adjustment, a) for a in adjustments],
     }  # fmt: skip
     return construct(Task, fields)
 
@@ -81,7 +83,50 @@ def decode_model(kind: str, value, reports: dict | None = None):
     """The model stored as value; reports: the light reports already made (shared)."""
     if kind == "task":
         return _decode_task(value, {} if reports is None else reports)
-    return KINDS[kind].model_validate(value)
+    return _built(KINDS[kind], value)
+
+
+def _built(cls, value: dict):
+    """The model of cls whose model_dump(mode="json") value is, made without validation and
+    so without building a validator (encode_model's round trip vouched for it when it was
+    stored): nested models, lists, dicts and dates as the fields' annotations say."""
+    return construct(cls, {name: _as(field.annotation, value[name]) for name, field in cls.model_fields.items()})
+
+
+def _as(annotation, value):
+    """value (JSON data) as the annotated type holds it; TypeError for a type this does not
+    know, so that such a model is not stored."""
+    if value is None:
+        return None
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _as(args[0], value)
+    if _as_is(annotation):
+        return value
+    if origin in (Union, UnionType):
+        kinds = [arg for arg in args if arg is not type(None)]
+        if len(kinds) == 1:
+            return _as(kinds[0], value)
+    elif origin is list:
+        return [_as(args[0], item) for item in value]
+    elif origin is dict:
+        return {key: _as(args[1], item) for key, item in value.items()}
+    elif annotation is date:
+        return date.fromisoformat(value)
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _built(annotation, value)
+    raise TypeError(f"cannot rebuild {annotation!r} from JSON")
+
+
+def _as_is(annotation) -> bool:
+    """Whether JSON data of this type is the value a model holds: text, a whole number, a
+    literal, a list of these, or a choice between them (Literal["open"] | list[Id])."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated or origin is list:
+        return _as_is(args[0])
+    if origin in (Union, UnionType):
+        return all(_as_is(arg) for arg in args if arg is not type(None))
+    return origin is Literal or annotation in (str, int)
 
 
 def encode_entry(item: LoadedFile, stub: Task | None, today: date, units: UnitRegistry | None = None) -> dict | None:
