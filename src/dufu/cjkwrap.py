@@ -17,7 +17,7 @@ _UNIT = re.compile(r"(?:[0-9A-Za-z.,:;%/+_\-]+[\u4e00-\u9fff]?|\s+|.)[,.:;!?)\]ã
 
 def break_offsets(line: str, width: int) -> list[int]:
     """Where to break one line so that each piece fits width cells (an over-long run is chopped)."""
-    if cell_len(line) <= width:  # the loop below would find no break
+    if cell_len(line) <= width:  # it fits whole (the loop below would find no break in it)
         return []
     offsets, used = [], 0
     for match in _UNIT.finditer(line):

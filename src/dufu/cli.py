@@ -390,8 +390,8 @@ def list_tasks(
 
                 counted = sum(g.count for rid in ([round_id] if round_id else data.rounds) for g in data.rounds[rid].counted)
                 title = f"共 {len(tasks)} 项任务" + (f"(另有 {counted} 项只知数量、未逐项录入,不在此列)" if counted else "")
-                # crop=False: the table is drawn to the terminal's width, so Rich need not measure
-                # every line again to crop it (a second pass over tens of thousands of lines)
+                # crop=False: FastTable cuts its own lines to the terminal's width, as Rich's print
+                # would after measuring every line again (tens of thousands of them)
                 _console().print(task_table(tasks, day, title=title, window=window), crop=False)
 
 

@@ -16,8 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from .cjkwrap import WrappedText
-from .fasttable import FastTable
 from .config import DUE_SOON_DAYS
+from .fasttable import FastTable
 from .ledger import RoundTally, UnitTally
 from .models import Task
 from .schedule import PACE_WORDS, WARNING_STYLES, adjustment_words, checkpoint_goal, checkpoints, timing
