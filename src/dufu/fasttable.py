@@ -182,12 +182,9 @@ class FastTable(Table):
                 cut = (at, room - used) if sum(sizes) > room else None
                 break
             used += size
-        laid = [
-            [_lay_out(console, cell, width, column) for cell in column._cells]
-            for column, width in zip(self.columns, inner, strict=True)
-        ]
-        last = len(self.rows) - 1
-        for index, cells in enumerate(zip(*laid, strict=True)):
+        columns, last = list(zip(self.columns, inner, strict=True)), len(self.rows) - 1
+        for index, row in enumerate(zip(*(column._cells for column in self.columns), strict=True)):
+            cells = [_lay_out(console, cell, width, column) for cell, (column, width) in zip(row, columns, strict=True)]
             bar = (
                 (box.foot_left, box.foot_vertical, box.foot_right)
                 if index == last
