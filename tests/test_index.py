@@ -805,3 +805,29 @@ def test_a_record_of_a_type_it_cannot_rebuild_is_not_stored(monkeypatch):
     monkeypatch.setitem(stored.KINDS, "even", Even)
     assert stored.encode_model("odd", Odd(share=0.5, name="x")) is None
     assert stored.encode_model("even", Even(share=5, name="x")) == {"share": 5, "name": "x"}
+
+
+def test_show_and_render_without_the_index_read_only_the_prose_they_print(repo, cli, monkeypatch):
+    """`--no-cache` loads every task light, as the index does, then parses again the files of
+    the tasks printed: `show` one, `render` those its notice lists (not 800 MiB of prose at
+    30,000 tasks); what they print is unchanged (the golden notice)."""
+    seen = []
+    original = indexed.with_text
+
+    def spy(data, tasks):
+        out = original(data, tasks)
+        seen.append(({t.id for t in data.tasks.values() if t.target}, {t.id for t in tasks}))
+        return out
+
+    monkeypatch.setattr(indexed, "with_text", spy)
+    assert cli("show", "r2-03", "-C", str(repo), "--no-cache").exit_code == 0
+    assert seen.pop() == ({"r2-03"}, {"r2-03"})
+    result = cli("render", "-C", str(repo), "--no-cache")
+    assert result.exit_code == 0 and result.stdout == (PROJECT / "tests" / "golden" / "sanming-2024-06-24.txt").read_text(
+        encoding="utf-8"
+    )
+    assert seen.pop() == ({"r2-01", "r2-02", "r2-03", "r2-04"},) * 2  # the notice lists every open task
+    edit(repo / "data" / "bulletins" / "2024-06-24.yaml", "  tasks: open", "  tasks: [r2-01, r2-03]")
+    result = cli("render", "-C", str(repo), "--no-cache")
+    assert result.exit_code == 0 and seen.pop() == ({"r2-01", "r2-03"},) * 2
+    assert result.stdout == cli("render", "-C", str(repo)).stdout  # as the index gives it

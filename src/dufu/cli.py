@@ -416,7 +416,7 @@ def show(
             from .ledger import find_task
             from .views import task_detail
 
-            data = load_valid(root, date.today(), cache=not no_cache, warm=warm)
+            data = load_valid(root, date.today(), keep_text=False, cache=not no_cache, warm=warm)
             (task,) = with_text(data, [find_task(data, task_id)])
             _console().print(task_detail(task, data.rounds[task.round].name, day, load_config(root).due_soon_days))
 
@@ -571,7 +571,7 @@ def render(
             from .indexed import with_text
             from .notice import listed_tasks
 
-            data = load_valid(root, _today(today), cache=not no_cache, warm=warm)
+            data = load_valid(root, _today(today), keep_text=False, cache=not no_cache, warm=warm)
             if as_of is None:
                 bulletin = get_bulletin(data, bulletin_id)
             else:
