@@ -163,6 +163,26 @@ def test_sandbox_refuses_reaching_python_internals(repo):
         render(repo)
 
 
+def test_the_sandbox_keeps_its_verdict_per_type_of_object_and_name(repo):
+    """The verdicts it keeps are Jinja2's own: a name refused on one kind of object (a class's
+    "mro") is still allowed on another that has it, and the other way round, in any order."""
+    from dufu.templates import make_environment
+
+    class Plain:
+        mro = "an attribute like any other"
+        title = "标题"
+
+    env, plain, generator = make_environment(repo), Plain(), (n for n in range(3))
+    for _ in range(2):
+        assert env.is_safe_attribute(plain, "mro", plain.mro)
+        assert not env.is_safe_attribute(Plain, "mro", Plain.mro)
+        assert env.is_safe_attribute(plain, "title", plain.title)
+        assert not env.is_safe_attribute(plain, "__class__", Plain)
+        assert not env.is_safe_attribute(generator, "gi_frame", generator.gi_frame)  # a generator's own
+        assert env.is_safe_attribute(plain, "gi_frame", None)
+    assert len(env.verdicts) == 6
+
+
 def test_unknown_bulletin_id_is_a_usage_error(repo):
     with pytest.raises(UsageError, match="2024-06-24"):
         render(repo, "2099-01-01")

@@ -161,7 +161,25 @@ def make_environment(root: Path):
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(
+    class Sandbox(SandboxedEnvironment):
+        """Jinja2's sandbox, with its verdict on an attribute kept per type of object and
+        attribute name. The rule it keeps looks at nothing else: the name (no "_" first) and
+        the kind of object (a function, method, class, code, frame or generator has names
+        of its own refused). A notice reads the same few attributes of thousands of tasks:
+        about 40% of its rendering time went to asking again."""
+
+        def __init__(self, **options) -> None:
+            super().__init__(**options)
+            self.verdicts: dict[tuple[type, str], bool] = {}
+
+        def is_safe_attribute(self, obj, attr, value) -> bool:
+            key = (type(obj), attr)
+            verdict = self.verdicts.get(key)
+            if verdict is None:
+                verdict = self.verdicts[key] = super().is_safe_attribute(obj, attr, value)
+            return verdict
+
+    env = Sandbox(
         loader=_loader(root),
         undefined=StrictUndefined,
         finalize=_refuse_none,
