@@ -8,6 +8,7 @@ import random
 from datetime import date
 
 import pytest
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -37,15 +38,21 @@ def _words(rng: random.Random) -> str:
 
 def _table(cls, seed: int) -> Table:
     """A random table: columns that wrap the Chinese way or do not wrap, each overflow, some
-    least and most widths, cells with and without a style; now and then something only Rich
-    draws (a styled span, lines between rows, a row style), which FastTable leaves to it."""
+    least and most widths, cells with and without a style, several boxes, expanded or not;
+    now and then something only Rich draws (a styled span, lines between rows, a row style),
+    which FastTable leaves to it."""
     rng = random.Random(seed)
     rich_only = rng.random() < 0.15
     table = cls(
         title=rng.choice([None, "共 3 项任务", _words(rng)]),
-        title_justify="left",
+        title_justify=rng.choice(["left", "center", "right"]),
         padding=rng.choice([(0, 1), 0, (0, 2), (0, 1, 0, 0)]),
         show_lines=rich_only and rng.random() < 0.5,
+        box=rng.choice([box.HEAVY_HEAD, box.HEAVY_HEAD, box.ROUNDED, box.SIMPLE, box.ASCII, box.MINIMAL, box.DOUBLE_EDGE]),
+        expand=rng.random() < 0.2,
+        header_style=rng.choice(["bold", "", "italic red"]),
+        min_width=rng.choice([None, None, None, rng.randint(10, 120)]),
+        safe_box=rng.choice([None, True, False]),
     )
     wraps = []
     for _ in range(rng.randint(1, 6)):
