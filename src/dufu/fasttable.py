@@ -176,12 +176,13 @@ class FastTable(Table):
         sizes[1] = 0
         sizes.append(1)
         cut = None  # (the part the room ends in, the cells of it that fit): where Rich cuts
-        used = 0
-        for at, size in enumerate(sizes):
-            if used + size >= room:
-                cut = (at, room - used) if sum(sizes) > room else None
-                break
-            used += size
+        if sum(sizes) > room:  # a table wider than the room
+            used = 0
+            for at, size in enumerate(sizes):
+                if used + size >= room:
+                    cut = (at, room - used)
+                    break
+                used += size
         columns, last = list(zip(self.columns, inner, strict=True)), len(self.rows) - 1
         for index, row in enumerate(zip(*(column._cells for column in self.columns), strict=True)):
             cells = [_lay_out(console, cell, width, column) for cell, (column, width) in zip(row, columns, strict=True)]
