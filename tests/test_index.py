@@ -208,6 +208,45 @@ def test_random_edits_then_one_command_never_change_an_answer(cli, repo, monkeyp
         assert warm.exit_code in (0, 1), warm.output
 
 
+def _git(root: Path, *args: str) -> None:
+    command = ["git", "-c", "user.name=张三", "-c", "user.email=z@example.org", "-c", "init.defaultBranch=main", *args]
+    subprocess.run(command, cwd=root, check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("racy_ns", [index_module.RACY_NS, 0])
+def test_git_checkout_of_another_revision_never_changes_an_answer(cli, repo, monkeypatch, racy_ns):
+    """Two revisions apart by a same-size rewrite, a content edit, a file gone, a file new, a
+    round's total, the configuration and a template; each checked out in turn (git rewrites
+    the files within the same second) with the index warm from the other."""
+    monkeypatch.setattr(index_module, "RACY_NS", racy_ns)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "A")
+    _git(repo, "tag", "a")
+    tasks = repo / "data" / "tasks"
+    before = (tasks / "r2-03.yaml").stat().st_size
+    edit(tasks / "r2-03.yaml", "正在推进", "正在整改")
+    assert (tasks / "r2-03.yaml").stat().st_size == before
+    edit(tasks / "r2-01.yaml", "status: 正在推进", "status: 已完成\ncompleted_on: 2024-05-01")
+    (tasks / "r2-04.yaml").unlink()
+    shutil.copy(tasks / "r2-02.yaml", tasks / "r2-05.yaml")
+    edit(tasks / "r2-05.yaml", "id: r2-02", "id: r2-05")
+    edit(tasks / "r2-05.yaml", "number: 2", "number: 5")
+    edit(repo / "data" / "rounds" / "r2.yaml", "total: 11", "total: 12")
+    (repo / "dufu.toml").write_text('[rules]\nW401 = "error"\n', encoding="utf-8")
+    _template(repo, random.Random(0))
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "B")
+    assert_warm_equals_cold(cli, repo)
+    answers = {}
+    for revision in ["a", "main", "a", "main"]:
+        _git(repo, "checkout", "-q", revision)
+        assert_warm_equals_cold(cli, repo)
+        answers.setdefault(revision, run_all(cli, repo, cached=True))
+        assert answers[revision] == run_all(cli, repo, cached=True)
+    assert answers["a"] != answers["main"]
+
+
 def test_unchanged_files_are_not_read_again(cli, repo, monkeypatch):
     monkeypatch.setattr(index_module, "RACY_NS", 0)
     loaded = []
