@@ -17,7 +17,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import __version__, fastparams, zhclick
+from . import __version__, collector, fastparams, zhclick
 
 zhclick.install()  # help and usage errors in Chinese
 fastparams.install()  # no Pydantic import for options given no value (dufu status --help)
@@ -1171,6 +1171,7 @@ def run() -> None:
         return
     _readable_streams()
     _keep_only_the_command(sys.argv[1:])
+    collector.FREEZE = True  # the process ends with this command (see gc_paused)
     _end_cleanly_on(*(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)))
     try:
         app()
