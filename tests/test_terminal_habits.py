@@ -137,3 +137,29 @@ def test_narrow_open_task_table_never_collapses_a_column(width):
     assert all(t.id in text for t in tasks) and "2024年5月31日" in text
     header = next(line for line in text.splitlines() if "编号" in line and "┃" in line)
     assert ("牵头单位" in header) == (width >= 72) and ("终端较窄" in text) == (width < 72)
+
+
+
+DUFU = os.path.join(os.path.dirname(sys.executable), "dufu")  # the console script pip installed beside python
+PLAIN = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+
+
+def _with_closed(fd: str, *args: str) -> subprocess.CompletedProcess:
+    """dufu started with a standard stream closed (`>&-` or `2>&-`)."""
+    script = f'"$0" "$@" {fd}>&-'
+    return subprocess.run(["sh", "-c", script, DUFU, *args], capture_output=True, text=True, env=PLAIN, check=False)
+
+
+@pytest.mark.parametrize("args", [["status"], ["validate"], ["--help"], ["--version"], ["render", "--today", "2026-01-01"]])
+def test_a_closed_stdout_is_one_line_and_exit_1(repo, args):
+    result = _with_closed("1", "-C", str(repo), *args)
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", "错误:标准输出已关闭,dufu 无处写出结果。\n")
+
+
+def test_a_closed_stderr_changes_nothing_on_stdout(repo):
+    """What dufu would say on stderr goes nowhere; its output and exit code are as ever."""
+    for args, code in ((["status", "--as-of", "2024-06-24"], 0), (["show", "nope"], 2), (["validate"], 0)):
+        shown = _with_closed("2", "-C", str(repo), *args)
+        expected = subprocess.run([DUFU, "-C", str(repo), *args], capture_output=True, text=True, env=PLAIN, check=False)
+        assert (shown.returncode, shown.stdout, shown.stderr) == (code, expected.stdout, "")
+        assert expected.returncode == code and (code == 0 or expected.stderr)

@@ -1166,6 +1166,11 @@ def _stand_in(callback):
 
 def run() -> None:
     """Console-script entry point."""
+    if sys.stderr is None:  # started with its stderr closed (`2>&-`): what it says there goes nowhere
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # for the life of the process
+    if sys.stdout is None:  # started with its stdout closed (`>&-`): nowhere to write what it is asked for
+        sys.stderr.write("错误:标准输出已关闭,dufu 无处写出结果。\n")
+        sys.exit(EXIT_ERRORS)
     if sys.argv[1:] == ["--version"]:  # answered before Typer builds the command tree
         print(f"dufu {__version__}")
         return
