@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, edit
 
 from dufu.files import NotRegularFile, read_regular, write_atomic
 from dufu.problems import DufuError
@@ -392,3 +392,32 @@ def test_write_atomic_takes_a_writer_as_it_takes_bytes(tmp_path):
         write_atomic(target, failing)
     assert target.read_bytes() == "1234\n内容\n".encode()
     assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
+
+
+@pytest.mark.parametrize("digits", [4301, 100_000])
+def test_an_integer_too_long_for_python_is_a_problem_where_it_stands(cli, repo, digits):
+    """Python refuses to convert an int of over 4,300 digits (a guard against slow conversion):
+    dufu reports it at its place, in either YAML path, tagged or not."""
+    edit(repo / "data/tasks/r2-01.yaml", "number: 1\n", f"number: {'9' * digits}\n")
+    edit(repo / "data/rounds/r2.yaml", "total: 11", f"total: !!int {'1' * digits}")
+    for cache in ([], ["--no-cache"]):
+        result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json", *cache)
+        assert result.exit_code == 1, result.output
+        found = [(p["path"], p["line"], p["column"], p["code"]) for p in json.loads(result.stdout)["problems"]]
+        assert ("data/tasks/r2-01.yaml", 4, 9, "E205") in found
+        assert ("data/rounds/r2.yaml", 5, 8, "E205") in found
+        assert f"有 {digits} 位,超出限制" in result.stdout
+
+
+@pytest.mark.parametrize("number", ["²", "①", "٣", "9" * 5000, "0x1F", "+3"])
+def test_a_number_only_a_person_reads_as_digits_is_never_peeked_as_one(cli, repo, number):
+    """A task number Python's str.isdigit() accepts but YAML does not read as an int: the
+    quick look at task files (the index, `validate FILE`) leaves such a file to be loaded,
+    and says what loading says."""
+    edit(repo / "data/tasks/r2-01.yaml", "number: 1\n", f"number: {number}\n")
+    named = str(repo / "data/tasks/r2-02.yaml")
+    for args in (["validate", "--today", TODAY], ["validate", named, "--today", TODAY], ["status", "--as-of", TODAY]):
+        warm = cli(*args, "-C", str(repo))
+        cold = cli(*args, "-C", str(repo), "--no-cache")
+        assert (warm.exit_code, warm.output) == (cold.exit_code, cold.output)
+        assert warm.exit_code in (0, 1), warm.output

@@ -47,9 +47,12 @@ def peek_task(source: SourceFile) -> Task | None:
 
 def task_stub(found: dict[str, list[str]]) -> Task | None:
     """The stand-in for what peek_text found, or None when it is not plain enough."""
-    if any(len(values) != 1 for values in found.values()) or not found["number"][0].isdigit():
+    if any(len(values) != 1 for values in found.values()):
         return None
-    return stand_in(found["id"][0], found["round"][0], int(found["number"][0]))
+    number = found["number"][0]
+    if not (number.isascii() and number.isdigit() and len(number) <= 18):  # as YAML reads an int: not ², ① or ٣
+        return None
+    return stand_in(found["id"][0], found["round"][0], int(number))
 
 
 def stand_in(ident: str, round_id: str, number: int) -> Task:

@@ -67,7 +67,11 @@ def _scalar_constructor(tag: str, convert, what: str):
 
     def construct(loader, node):
         if isinstance(node, yaml.ScalarNode) and regexp.match(node.value):
-            return convert(node.value)
+            try:
+                return convert(node.value)
+            except ValueError:  # an int of over 4,300 digits: Python refuses to convert it
+                shown = f"{node.value[:20]}…" if len(node.value) > 20 else node.value
+                raise YamlProblem("E205", f"数字“{shown}”有 {len(node.value)} 位,超出限制", node.start_mark) from None
         shown = node.value if isinstance(node, yaml.ScalarNode) else "列表或映射"
         name = tag.replace("tag:yaml.org,2002:", "!!")
         raise YamlProblem("E106", f"标签 {name} 的值“{shown}”不是{what}", node.start_mark)
@@ -188,7 +192,10 @@ def _plain(node):
     if tag == _SEQ:
         return [_plain(child) for child in node.value]
     if tag in _CONVERT:  # resolved implicitly, so its value matches the tag's resolver
-        return _CONVERT[tag][0](node.value)
+        try:
+            return _CONVERT[tag][0](node.value)
+        except ValueError:  # too many digits: the constructor explains it
+            raise _NotPlain from None
     raise _NotPlain
 
 
