@@ -247,6 +247,49 @@ def test_git_checkout_of_another_revision_never_changes_an_answer(cli, repo, mon
     assert answers["a"] != answers["main"]
 
 
+@pytest.mark.parametrize("racy_ns", [index_module.RACY_NS, 0])
+def test_what_a_symlinked_units_file_points_at_never_changes_an_answer(cli, repo, monkeypatch, racy_ns):
+    """A symlink is never followed (E114), so a units file that is one is missing (E112)
+    whatever it points at; the index, which holds the link's own stat data, agrees."""
+    monkeypatch.setattr(index_module, "RACY_NS", racy_ns)
+    target = repo / "units-real.yaml"
+    (repo / "data" / "units.yaml").rename(target)
+    (repo / "data" / "units.yaml").symlink_to("../units-real.yaml")
+    args = ("validate", "--today", TODAY, "--format", "json")
+    assert_warm_equals_cold(cli, repo)
+    codes = {p["code"] for p in json.loads(cli(*args, "-C", str(repo)).stdout)["problems"] if p["path"] == "data/units.yaml"}
+    assert codes == {"E112", "E114"}
+    target.unlink()
+    target.mkdir()  # the link now points at a folder
+    assert_warm_equals_cold(cli, repo)
+    target.rmdir()  # and at nothing
+    assert_warm_equals_cold(cli, repo)
+
+
+def test_a_template_moved_away_during_a_run_and_back_is_noticed(cli, repo, monkeypatch):
+    """The checks found the bulletin's template missing (E354) while it was away; moved back,
+    it has its mode, size and mtime again, but not its ctime: the index does not vouch for
+    that verdict."""
+    from dufu import checks
+
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    _custom_template(repo, random.Random(1))
+    custom, away = repo / "templates" / "custom.txt.j2", repo / "custom.txt.j2"
+    assert custom.is_file()
+    real = checks.find_template
+
+    def moving(root, name):  # the template moved away while the run checks
+        if custom.exists():
+            custom.rename(away)
+        return real(root, name)
+
+    monkeypatch.setattr(checks, "find_template", moving)
+    assert "E354" in cli("validate", "-C", str(repo), "--today", TODAY).output
+    monkeypatch.setattr(checks, "find_template", real)
+    away.rename(custom)
+    assert_warm_equals_cold(cli, repo)
+
+
 def test_unchanged_files_are_not_read_again(cli, repo, monkeypatch):
     monkeypatch.setattr(index_module, "RACY_NS", 0)
     loaded = []

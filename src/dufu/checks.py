@@ -6,6 +6,8 @@ Checks of one file alone live in ``filechecks`` and run while loading, in parall
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 
 from .filechecks import Collector
 from .ledger import tally_round
@@ -30,7 +32,7 @@ def check_dataset(data: Dataset) -> list[Problem]:
     """Every cross-file problem of a loaded dataset (file-level checks ran while loading)."""
     out = Collector(data.root)
     problems = []
-    if not (data.root / DATA_DIR / UNITS_FILE).is_file():
+    if not _regular(data.root / DATA_DIR / UNITS_FILE):
         hint = "每个数据仓库都需要单位名录,格式见 README"
         problems.append(Problem(f"{DATA_DIR}/{UNITS_FILE}", 0, 0, "E112", "缺少单位名录文件", hint=hint))
     _check_duplicates(data, out)
@@ -48,6 +50,15 @@ def check_dataset(data: Dataset) -> list[Problem]:
         for bulletin in data.bulletins.values():
             _check_bulletin_totals(data, bulletin, out)
     return problems + out.problems()
+
+
+def _regular(path) -> bool:
+    """Whether path is a regular file, a symlink not followed (it is E114, never read): the
+    answer depends only on what discovery saw there, as the index's stat data does."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _unknown_ref(data: Dataset, out: Collector, model, loc: tuple, kind: str, value: str, known) -> None:

@@ -200,7 +200,7 @@ def _settled(index: Index, sources: list[SourceFile], templates: list) -> bool:
     limit = index.started - index_module.RACY_NS
     if any(max(s.stat[1], s.stat[2]) >= limit for s in sources if s.stat is not None):
         return False
-    return all(mtime < limit for *_, mtime in templates)
+    return all(max(mtime, ctime) < limit for _rel, _mode, _size, mtime, ctime, _inode in templates)
 
 
 def _tree(sources: list[SourceFile], templates: list) -> str:
@@ -267,6 +267,8 @@ def verdict_key(sources: list[SourceFile], index: Index, templates: list, digest
 
 
 def _templates_state(root: Path) -> list:
+    """Every file under templates/ with its stat data, the link itself for a symlink: mode,
+    size, mtime, ctime and inode (a template moved away and back keeps the first three)."""
     out = []
     for folder, dirs, files in os.walk(root / TEMPLATES_DIR):
         dirs.sort()
@@ -276,5 +278,5 @@ def _templates_state(root: Path) -> list:
             except OSError:
                 continue
             rel = os.path.relpath(os.path.join(folder, name), root)
-            out.append([rel, info.st_mode, info.st_size, info.st_mtime_ns])
+            out.append([rel, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino])
     return out
