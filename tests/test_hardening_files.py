@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -320,6 +321,28 @@ def test_a_message_quoting_a_huge_value_is_shortened():
 
     problem = Problem("a.yaml", 1, 1, "E312", "单位“" + "甲" * 100_000 + "”不在单位名录中")
     assert len(problem.message) < 500 and problem.message.endswith("”不在单位名录中") and "省略" in problem.message
+
+
+@pytest.mark.parametrize("length", [401, 420, 1000, 100_000])
+def test_a_shortened_message_is_shortened_once(cli, repo, length):
+    """Shortened, a message is short enough to stay as it is when made again: read back from
+    the index, or given another severity by dufu.toml (both shortened it twice)."""
+    from dufu.problems import MAX_MESSAGE, Problem, decode_problem, encode_problem
+
+    problem = Problem("a.yaml", 1, 1, "E312", "单" * (length - 20) + "位" * 20)
+    assert len(problem.message) <= MAX_MESSAGE and problem.message.endswith("位" * 20)
+    head, count, tail = re.fullmatch(r"(单+)…\(省略 (\d+) 个字符\)…(单*位+)", problem.message).groups()
+    assert len(head) + int(count) + len(tail) == length
+    assert decode_problem(encode_problem(problem)) == problem
+    assert problem.with_severity("warning").message == problem.message
+    edit(repo / "data/tasks/r2-01.yaml", "lead_units: ", "lead_units: " + "测试单位" * (length // 4) + "、")
+    for config in ("", '[rules]\nE312 = "error"\n'):
+        (repo / "dufu.toml").write_text(config, encoding="utf-8")
+        for _ in range(2):  # building the index, then reading the problems back from it
+            warm = cli("validate", "-C", str(repo), "--today", TODAY)
+            cold = cli("validate", "-C", str(repo), "--today", TODAY, "--no-cache")
+            assert (warm.exit_code, warm.output) == (cold.exit_code, cold.output)
+            assert "省略" in warm.output
 
 
 def test_an_unreadable_data_file_is_named_with_the_reason(cli, repo, monkeypatch):

@@ -64,10 +64,14 @@ MAX_MESSAGE = 400  # characters; a message quoting a huge value keeps its start 
 
 
 def _shorten(text: str) -> str:
+    """text, or its start and end with a note of what is left out between: MAX_MESSAGE
+    characters at most, so shortening it again (a problem read back from the index, given
+    another severity) leaves it as it is."""
     if len(text) <= MAX_MESSAGE:
         return text
-    half = MAX_MESSAGE // 2
-    return f"{text[:half]}…(省略 {len(text) - 2 * half} 个字符)…{text[-half:]}"
+    kept = MAX_MESSAGE - len("…(省略  个字符)…") - len(str(len(text)))  # the count at its widest
+    head = kept // 2
+    return f"{text[:head]}…(省略 {len(text) - kept} 个字符)…{text[head - kept:]}"
 
 
 MAX_PER_CODE = 20  # problems of one code in one file shown in full; past this, a count
