@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, TODAY, edit
 
+from dufu import cli as cli_module
 from dufu import index as index_module
 from dufu import indexed
 from dufu.index import open_index
@@ -436,6 +437,23 @@ def test_index_from_another_version_is_ignored(cli, repo, monkeypatch):
     monkeypatch.undo()
     assert _index_entries(repo) == {}
     assert run_all(cli, repo, cached=True) == expected
+
+
+@pytest.mark.parametrize("library", ["rich", "jinja2", "markupsafe", "pydantic", "yaml"])
+def test_an_upgraded_library_replays_no_answer(cli, repo, monkeypatch, library):
+    """Rich draws the tables, Jinja2 the notice: an answer kept under another version of
+    either is not replayed (the tables of Rich 14 and 15 differ)."""
+    args = ("status", "--as-of", "2024-06-01", "-C", str(repo))
+    first = cli(*args)
+    assert cli(*args).output == first.output  # replayed
+    real = index_module._installed
+    monkeypatch.setattr(index_module, "_installed", lambda name: ("upgraded",) if name == library else real(name))
+    index_module.code_version.cache_clear()
+    replayed = []
+    monkeypatch.setattr(cli_module, "_echo", lambda body: replayed.append(body))
+    cli(*args)
+    index_module.code_version.cache_clear()
+    assert replayed == []
 
 
 def _forge(root: Path, task: Path, key_home: Path) -> None:

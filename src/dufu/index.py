@@ -54,14 +54,16 @@ JOURNAL_MAX = 256  # entries the journal may hold; beyond, index.json is written
 UNKNOWN = object()  # stand_in_of: the index cannot tell
 
 
-_LIBRARIES = ("pydantic", "pydantic_core", "yaml", "_yaml")  # what parses and validates
+# what parses and validates, and what draws a kept answer (answers.py): tables, notices, options
+_LIBRARIES = ("pydantic", "pydantic_core", "yaml", "_yaml", "rich", "jinja2", "markupsafe", "typer", "click")
 
 
 @functools.cache
 def code_version() -> str:
     """A hash of dufu's own source, Python's version and where and when the libraries that
-    parse and validate were installed: any upgrade (even of an editable install) makes a new
-    index. The libraries are located, not imported (a warm run never needs them)."""
+    parse, validate and draw were installed: any upgrade (even of an editable install) makes a
+    new index, and no answer kept by another Rich or Jinja2 is replayed. The libraries are
+    located, not imported (a warm run never needs most of them)."""
     digest = hashlib.sha256(sys.version.encode())
     for name in _LIBRARIES:
         digest.update(repr(_installed(name)).encode())
