@@ -104,6 +104,33 @@ def test_an_answer_is_not_kept_when_a_template_changed_during_the_run(cli, repo,
     assert cli(*args).stdout == cli(*args, "--no-cache").stdout
 
 
+@pytest.mark.parametrize("command", [("show", "r2-02", "--as-of", "2024-06-01"), ("status", "--as-of", "2024-06-01")])
+def test_an_answer_is_not_kept_when_the_configuration_changed_during_the_run(cli, repo, settled, monkeypatch, command):
+    """The command reads dufu.toml again after the question is asked: an answer made with the
+    new configuration, kept under the old one, would be replayed once the old one was back."""
+    from dufu import answers
+
+    config = repo / "dufu.toml"
+    config.write_text("[deadlines]\ndue_soon_days = 30\n", encoding="utf-8")
+    args = [*command, "-C", str(repo)]
+    for _ in range(2):
+        cli(*args)
+    shutil.rmtree(repo / ".dufu" / "answers")
+    real_ask = answers.ask
+
+    def ask_then_edit(warm, parts):
+        question = real_ask(warm, parts)
+        config.write_text("[deadlines]\ndue_soon_days = 400\n", encoding="utf-8")
+        return question
+
+    monkeypatch.setattr(answers, "ask", ask_then_edit)
+    cli(*args)
+    assert _answers(repo) == []
+    monkeypatch.setattr(answers, "ask", real_ask)
+    config.write_text("[deadlines]\ndue_soon_days = 30\n", encoding="utf-8")
+    assert cli(*args).stdout == cli(*args, "--no-cache").stdout
+
+
 def test_whole_repository_vouched_for_by_stat_data_decodes_no_entry(cli, repo, settled):
     for _ in range(2):
         cli("validate", "-C", str(repo), "--today", TODAY)

@@ -53,8 +53,9 @@ class Question:
     start (else None: the answer is not replayed, and is kept under the key of what the run
     loaded, see answer_key)."""
 
-    parts: list  # the command, its options, the day, the configuration, the terminal
+    parts: list  # the command, its options, the day, the terminal
     templates: list  # every file under templates/ with the hash of its bytes, at the start
+    configuration: str  # dufu.toml or [tool.dufu] as read at the start
     key: str | None
 
 
@@ -62,19 +63,22 @@ def ask(warm: Warm, parts: list) -> Question | None:
     """The question a command asks; None when its answer cannot be kept (no index key, or a
     template that cannot be read: the command itself reports it)."""
     index = warm.index
-    templates = _templates_content(warm)
-    if index.key is None or templates is None:
+    templates, configuration = _templates_content(warm), _configuration(index.root)
+    if index.key is None or templates is None or configuration is None:
         return None
+    parts = [*parts, configuration]
     vouched = warm.problems is not None and index.verdict is not None
-    return Question(parts, templates, _key(index, index.verdict["key"], templates, parts) if vouched else None)
+    key = _key(index, index.verdict["key"], templates, parts) if vouched else None
+    return Question(parts, templates, configuration, key)
 
 
 def answer_key(warm: Warm, question: Question) -> str | None:
     """The key to keep the answer just computed under: the question's key or, when the index
     did not vouch at the start, the verdict key of what the run loaded (every data file's
     content hash as the index now holds it: the files the answer was computed from); None
-    when a file has no hash, or when a template changed during the run."""
-    if _templates_content(warm) != question.templates:
+    when a file has no hash, or when a template or the configuration changed during the run
+    (the command may have read them again)."""
+    if _templates_content(warm) != question.templates or _configuration(warm.index.root) != question.configuration:
         return None
     if question.key is not None:
         return question.key
@@ -87,6 +91,16 @@ def answer_key(warm: Warm, question: Question) -> str | None:
 def _key(index, verdict: str, templates: list, parts: list) -> str:
     material = [index.env, verdict, templates, parts]  # env: dufu's code version, root, units
     return hashlib.sha256(json.dumps(material, ensure_ascii=False, default=repr).encode("utf-8", "replace")).hexdigest()
+
+
+def _configuration(root: Path) -> str | None:
+    """The configuration as read now; None when it cannot be read (the command reports it)."""
+    from .config import load_config
+
+    try:
+        return repr(load_config(root))
+    except DufuError:
+        return None
 
 
 def _templates_content(warm: Warm) -> list | None:

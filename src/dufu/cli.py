@@ -119,14 +119,13 @@ def _answer(root: Path, day: date, skip: bool, *command) -> tuple:
     if skip:
         return None, None
     from .answers import ask
-    from .config import load_config
     from .warm import open_warm
 
     warm = open_warm(root, day)
     console = _console()
     screen = [console.is_terminal, console.width, console.height, console.color_system, console.encoding]
     screen += [console.legacy_windows, console.no_color, console.is_dumb_terminal]
-    return warm, ask(warm, [*command, day, date.today(), repr(load_config(root)), screen])
+    return warm, ask(warm, [*command, day, date.today(), screen])
 
 
 def _replayed(warm, asked) -> bool:
