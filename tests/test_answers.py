@@ -131,6 +131,33 @@ def test_an_answer_is_not_kept_when_the_configuration_changed_during_the_run(cli
     assert cli(*args).stdout == cli(*args, "--no-cache").stdout
 
 
+def test_an_answer_computed_from_files_read_again_is_kept_under_what_they_held(cli, repo, settled, monkeypatch):
+    """The index vouched for the repository at the start, but its models file was gone, so the
+    files were read again, one of them just edited: the answer is kept under the content
+    read, never under the start's, which would replay it once the edit is undone."""
+    from dufu import indexed
+
+    args = ["list", "--format", "json", "-C", str(repo)]
+    for _ in range(2):
+        cli(*args)
+    shutil.rmtree(repo / ".dufu" / "answers")
+    (repo / ".dufu" / "models.jsonl").unlink()
+    task = repo / "data" / "tasks" / "r2-03.yaml"
+    original = task.read_text(encoding="utf-8")
+    real = indexed.load_indexed
+
+    def edit_then_load(*a, **k):
+        task.write_text(original.replace("title: ", "title: 临时", 1), encoding="utf-8")
+        return real(*a, **k)
+
+    monkeypatch.setattr(indexed, "load_indexed", edit_then_load)
+    assert "临时" in cli(*args).stdout
+    monkeypatch.setattr(indexed, "load_indexed", real)
+    task.write_text(original, encoding="utf-8")
+    cli("validate", "-C", str(repo))
+    assert cli(*args).stdout == cli(*args, "--no-cache").stdout
+
+
 def test_whole_repository_vouched_for_by_stat_data_decodes_no_entry(cli, repo, settled):
     for _ in range(2):
         cli("validate", "-C", str(repo), "--today", TODAY)

@@ -74,13 +74,13 @@ def ask(warm: Warm, parts: list) -> Question | None:
 
 def answer_key(warm: Warm, question: Question) -> str | None:
     """The key to keep the answer just computed under: the question's key or, when the index
-    did not vouch at the start, the verdict key of what the run loaded (every data file's
-    content hash as the index now holds it: the files the answer was computed from); None
-    when a file has no hash, or when a template or the configuration changed during the run
-    (the command may have read them again)."""
+    did not vouch at the start or the run read files again, the verdict key of what the run
+    loaded (every data file's content hash as the index now holds it: the files the answer
+    was computed from); None when a file has no hash, or when a template or the configuration
+    changed during the run (the command may have read them again)."""
     if _templates_content(warm) != question.templates or _configuration(warm.index.root) != question.configuration:
         return None
-    if question.key is not None:
+    if question.key is not None and not warm.loaded:  # computed from what the index vouched for
         return question.key
     from .warm import verdict_key
 

@@ -29,6 +29,7 @@ def load_indexed(root: Path, today: date, only: set[str] | None, warm: Warm) -> 
     files (warm: what open_warm found); the new entries go into warm.index, which the caller
     saves once it has the verdict."""
     sources, index = warm.sources, warm.index
+    warm.loaded = True
     loaded: list[LoadedFile | None] = [None] * len(sources)
     units = _load_units(root, today, warm, loaded)
     peeked = set()

@@ -34,6 +34,7 @@ class Warm:
     problems: list[Problem] | None = None
     vouched: bool = False  # found by the stat data of the whole repository: every entry holds
     selected: list[Problem] | None = None  # the problems of the files named (only), when the index vouches for them
+    loaded: bool = False  # load_indexed ran: files were read again, as they are now, not as open_warm found them
     _entries: dict[int, dict | None] | None = None
 
     @property
