@@ -291,6 +291,28 @@ def test_a_template_moved_away_during_a_run_and_back_is_noticed(cli, repo, monke
     assert_warm_equals_cold(cli, repo)
 
 
+def test_units_rewritten_during_a_run_and_back_never_change_an_answer(cli, repo, monkeypatch):
+    """The index's environment names the units registry it read first; the files were then
+    checked with another (rewritten meanwhile): nothing checked with it is kept, so once the
+    first registry is back no unit is reported missing that is not."""
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
+    units = repo / "data" / "units.yaml"
+    original = units.read_text(encoding="utf-8")
+    task = repo / "data" / "tasks" / "r2-02.yaml"
+    edit(task, "title: ", "title: 新")  # a file to check again
+    real = indexed._load_units
+
+    def rewrite_then_load(*args):
+        units.write_text(original.replace("  - name: 市林业局\n", ""), encoding="utf-8")
+        return real(*args)
+
+    monkeypatch.setattr(indexed, "_load_units", rewrite_then_load)
+    assert "E312" in cli("validate", "-C", str(repo), "--today", TODAY).output
+    monkeypatch.setattr(indexed, "_load_units", real)
+    units.write_text(original, encoding="utf-8")
+    assert_warm_equals_cold(cli, repo)
+
+
 def test_unchanged_files_are_not_read_again(cli, repo, monkeypatch):
     monkeypatch.setattr(index_module, "RACY_NS", 0)
     loaded = []

@@ -80,6 +80,8 @@ def answer_key(warm: Warm, question: Question) -> str | None:
     changed during the run (the command may have read them again)."""
     if _templates_content(warm) != question.templates or _configuration(warm.index.root) != question.configuration:
         return None
+    if warm.index.foreign:  # the units registry changed during the run
+        return None
     if question.key is not None and not warm.loaded:  # computed from what the index vouched for
         return question.key
     from .warm import verdict_key

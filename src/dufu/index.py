@@ -187,6 +187,7 @@ class Index:
     models_mac: str | None = None  # the signature of the models file the entries point into
     models: bytes | None = None  # that file, read (and checked) when a model is first asked for
     offsets: dict[str, int] = field(default_factory=dict)  # where save put each file's model
+    foreign: bool = False  # the run checked files with a units registry env does not name: nothing is saved
 
     @property
     def path(self) -> Path:
@@ -520,7 +521,7 @@ class Index:
     def save(self) -> None:
         """Write the index back when anything changed; a repository that cannot take it (read
         only, .dufu not a plain folder) simply goes without."""
-        if self.key is None or ("old" not in self.__dict__ and not self.new):
+        if self.key is None or self.foreign or ("old" not in self.__dict__ and not self.new):
             return  # no entry was looked at (a run that found everything as it was): nothing to write
         if not (self.changed or self.new.keys() | self.kept != self.keys.keys()):
             return

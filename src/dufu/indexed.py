@@ -65,6 +65,10 @@ def _load_units(root: Path, today: date, warm: Warm, loaded: list) -> UnitRegist
     if i is None:
         return None
     loaded[i] = _load_some(warm.index, warm.sources, [i], {i: warm.entry(i)}, LoadOptions(root, today, None))[0]
+    rel = warm.sources[i].rel
+    record = warm.index.new.get(rel) or (warm.index.record(rel) if warm.vouched else None)
+    if record is None or record[4] != warm.index.env["units"]:  # rewritten since open_index read it
+        warm.index.foreign = True  # entries checked with this registry must not pass for the other's
     return None if loaded[i].model is None else UnitRegistry(loaded[i].model.units)
 
 
