@@ -8,7 +8,8 @@ from conftest import TODAY, edit
 
 
 def _problems(cli, repo, *paths):
-    args = ["validate", "-C", str(repo), "--today", TODAY, "--format", "json", *[str(repo / p) for p in paths]]
+    named = [p if p.startswith("--") else str(repo / p) for p in paths]
+    args = ["validate", "-C", str(repo), "--today", TODAY, "--format", "json", *named]
     result = cli(*args)
     return result.exit_code, json.loads(result.stdout) if result.stdout else None
 
@@ -34,6 +35,23 @@ def test_duplicate_number_with_an_unnamed_file_is_found(cli, repo):
     edit(repo / "data/tasks/r2-03.yaml", "number: 3", "number: 1")
     exit_code, report = _problems(cli, repo, "data/tasks/r2-03.yaml")
     assert exit_code == 1 and [p["code"] for p in report["problems"]] == ["E303"]
+
+
+def test_a_named_file_that_sorts_before_its_duplicate_is_reported(cli, repo):
+    """The full run reports the second of two files with one id or number; a named file that
+    sorts first (a new `a-….yaml` beside `r2-04.yaml`) is the one being checked, so it is
+    reported too, naming the other."""
+    text = (repo / "data/tasks/r2-04.yaml").read_text(encoding="utf-8")
+    new = repo / "data/tasks/a-new.yaml"
+    for ident, codes in (("r2-04", ["E302"]), ("R2-04", ["E306", "E303"]), ("r2-09", ["E303"])):
+        new.write_text(text.replace("id: r2-04", f"id: {ident}"), encoding="utf-8")
+        for cache in ([], ["--no-cache"]):
+            exit_code, report = _problems(cli, repo, "data/tasks/a-new.yaml", *cache)
+            assert exit_code == 1 and [p["code"] for p in report["problems"]] == codes
+            assert all("data/tasks/r2-04.yaml" in p["message"] for p in report["problems"])
+        full = json.loads(cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json").stdout)
+        found = [(p["path"], p["code"]) for p in full["problems"] if p["code"] in ("E302", "E303", "E306")]
+        assert found == [("data/tasks/r2-04.yaml", code) for code in codes]  # the full run: the second only
 
 
 def test_unknown_unit_in_a_named_file(cli, repo):

@@ -77,6 +77,9 @@ def _unknown_ref(data: Dataset, out: Collector, model, loc: tuple, kind: str, va
 
 
 def _check_duplicates(data: Dataset, out: Collector) -> None:
+    """The second of two records with one id (or number in a round) is reported. When only
+    some task files were named (the others peeked at), a named file that comes first is
+    reported too: it is the one being checked."""
     first: dict[tuple[str, str], object] = {}
     labels = {Round: "轮次", Task: "任务", Bulletin: "公告"}
     codes = {Round: "E301", Task: "E302", Bulletin: "E304"}
@@ -86,33 +89,34 @@ def _check_duplicates(data: Dataset, out: Collector) -> None:
             continue
         key = (kind.__name__, model.id)
         folded = (kind.__name__, "folded", fold(model.id))
-        if key in first:
-            other = data.where(first[key])
-            out.add(data.where(model), ("id",), codes[kind], f"{labels[kind]}编号“{model.id}”重复(另见 {other})")
-        elif folded in first:
-            other = first[folded]
-            out.add(
-                data.where(model),
-                ("id",),
-                "E306",
-                f"{labels[kind]}编号“{model.id}”与“{other.id}”({data.where(other)})只有大小写或全角半角之差,容易混淆",
-                "换一个编号",
-            )
-        else:
+        for this, that in _both_ways(data, model, first.get(key) or first.get(folded)):
+            if key in first:
+                message = f"{labels[kind]}编号“{this.id}”重复(另见 {data.where(that)})"
+                out.add(data.where(this), ("id",), codes[kind], message)
+            else:
+                differ = f"“{this.id}”与“{that.id}”({data.where(that)})只有大小写或全角半角之差,容易混淆"
+                out.add(data.where(this), ("id",), "E306", f"{labels[kind]}编号{differ}", "换一个编号")
+        if key not in first and folded not in first:
             first[key] = first[folded] = model
     numbers: dict[tuple[str, int], Task] = {}
     for task in data.tasks.values():
         key = (task.round, task.number)
-        if key in numbers:
-            other = numbers[key]
-            out.add(
-                data.where(task),
-                ("number",),
-                "E303",
-                f"轮次 {task.round} 中序号 {task.number} 重复(另见任务 {other.id},{data.where(other)})",
-            )
-        else:
-            numbers[key] = task
+        for this, that in _both_ways(data, task, numbers.get(key)):
+            message = f"轮次 {this.round} 中序号 {this.number} 重复(另见任务 {that.id},{data.where(that)})"
+            out.add(data.where(this), ("number",), "E303", message)
+        numbers.setdefault(key, task)
+
+
+def _both_ways(data: Dataset, model, earlier) -> list[tuple]:
+    """(reported, the other) for a model clashing with an earlier one (none when earlier is
+    None): the model, and the earlier one too when it is a named file and the model is only
+    peeked at (`validate FILE`)."""
+    if earlier is None:
+        return []
+    pairs = [(model, earlier)]
+    if data.peeked and data.where(model) in data.peeked and data.where(earlier) not in data.peeked:
+        pairs.append((earlier, model))
+    return pairs
 
 
 def _check_units(data: Dataset, out: Collector) -> None:
