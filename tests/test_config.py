@@ -47,11 +47,21 @@ def test_an_error_rule_can_become_a_warning(cli, repo):
         ('[rules]\nW999 = "off"\n', "没有规则 W999"),
         ('[rules]\nW402 = "loud"\n', "error、warning 或 off"),
         ('[rules]\nE103 = "off"\n', "不能更改"),
-        ("[rules\n", "配置文件格式错误"),
+        ("[rules\n", "dufu.toml: 第 1 行第 7 列:配置文件不是有效的 TOML"),
+        ("a = " + "[" * 2000 + "]" * 2000 + "\n", "配置文件嵌套过深"),
+        (b"a = 1\n\xff\n", "不是 UTF-8 编码"),
+        ('[rules]\n"\\u001b[31mX" = "off"\n', "没有规则 \\x1b[31mX"),
     ],
 )
 def test_bad_configuration_is_a_usage_error(cli, repo, content, message):
-    (repo / "dufu.toml").write_text(content, encoding="utf-8")
+    (repo / "dufu.toml").write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     result = cli("validate", "-C", str(repo))
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+@pytest.mark.parametrize("content", ["tool = 1\n", '[tool]\ndufu = "x"\n', "[tool]\ndufu = [1]\n"])
+def test_a_pyproject_whose_tool_dufu_is_not_a_table_is_a_usage_error(cli, repo, content):
+    (repo / "pyproject.toml").write_text(content, encoding="utf-8")
+    result = cli("validate", "-C", str(repo))
+    assert (result.exit_code, result.stderr) == (2, "错误:pyproject.toml: tool.dufu 应为表,如 [tool.dufu.rules]\n")

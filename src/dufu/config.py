@@ -9,12 +9,14 @@ changed. ``due_soon_days`` (default 30) is how many days before its due date a t
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import NotRegularFile, read_regular, reason
 from .problems import RULES, Problem, UsageError
+from .textsafety import visible
 
 SEVERITIES = ("error", "warning", "off")
 DUE_SOON_DAYS = 30
@@ -47,8 +49,14 @@ def _read(path: Path) -> dict:
         raise UsageError(f"{path.name}: 无法读取:{reason(exc)}") from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(f"{path.name}: 配置文件格式错误:{exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path.name}: 配置文件不是 UTF-8 编码") from None
+    except tomllib.TOMLDecodeError as exc:  # its message is English: keep only where it is
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        at = f"第 {where[1]} 行第 {where[2]} 列:" if where else ""
+        raise UsageError(f"{path.name}: {at}配置文件不是有效的 TOML") from None
+    except RecursionError:
+        raise UsageError(f"{path.name}: 配置文件嵌套过深") from None
 
 
 def load_config(root: Path) -> Config:
@@ -58,7 +66,10 @@ def load_config(root: Path) -> Config:
         source, settings = own.name, _read(own)
     elif os.path.lexists(root / "pyproject.toml"):
         source = "pyproject.toml"
-        settings = _read(root / "pyproject.toml").get("tool", {}).get("dufu", {})
+        tool = _read(root / "pyproject.toml").get("tool", {})
+        settings = tool.get("dufu", {}) if isinstance(tool, dict) else None
+        if not isinstance(settings, dict):
+            raise UsageError(f"{source}: tool.dufu 应为表,如 [tool.dufu.rules]")
     else:
         return Config()
     return Config(source, _rules(source, settings.get("rules", {})), _due_soon_days(source, settings.get("deadlines", {})))
@@ -69,7 +80,7 @@ def _due_soon_days(source: str, table: object) -> int:
         raise UsageError(f"{source}: deadlines 应为表,如 [deadlines] 下写 due_soon_days = 30")
     unknown = sorted(set(table) - {"due_soon_days"})
     if unknown:
-        raise UsageError(f"{source}: [deadlines] 中没有设置项 {unknown[0]}(可用:due_soon_days)")
+        raise UsageError(f"{source}: [deadlines] 中没有设置项 {visible(unknown[0])}(可用:due_soon_days)")
     days = table.get("due_soon_days", DUE_SOON_DAYS)
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 3660:
         raise UsageError(f"{source}: due_soon_days 应为 0 到 3660 之间的整数(天),而不是 {days!r}")
@@ -82,7 +93,7 @@ def _rules(source: str, table: object) -> dict[str, str]:
     rules = {}
     for code, severity in table.items():
         if code not in RULES:
-            raise UsageError(f"{source}: 没有规则 {code}(规则列表见 README)")
+            raise UsageError(f"{source}: 没有规则 {visible(code)}(规则列表见 README)")
         if severity not in SEVERITIES:
             raise UsageError(f"{source}: 规则 {code} 的级别应为 error、warning 或 off,而不是 {severity!r}")
         if code[1] in "12":
