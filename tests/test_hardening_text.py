@@ -4,6 +4,7 @@ and a look-alike value is explained (the codes themselves are in fixtures/invali
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -137,3 +138,39 @@ def test_a_key_or_file_name_with_an_escape_never_reaches_the_terminal(cli, repo)
         assert "E202" in result.stdout and not RAW_UNSAFE.search(result.stdout), fmt
     result = cli("status", "-C", str(repo))
     assert result.exit_code == 1 and not RAW_UNSAFE.search(result.output)
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_by_its_bytes(cli, repo):
+    """A file name the file system gives as bytes that are not UTF-8 (\\xff) is shown as
+    \\xff in every format (JSON and SARIF cannot hold it as it is), and in a write's diff."""
+    task = repo / "data/tasks/r2-04.yaml"
+    task.rename(repo / "data/tasks" / os.fsdecode(b"\xff.yaml"))
+    edit(repo / "data/tasks" / os.fsdecode(b"\xff.yaml"), "status: 正在推进", "status: 坏")
+    for fmt in ("text", "github", "json", "sarif"):
+        result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", fmt)
+        assert result.exit_code == 1, result.output
+        assert "data/tasks/\\xff.yaml" in result.stdout.replace("\\\\", "\\"), fmt
+    edit(repo / "data/tasks" / os.fsdecode(b"\xff.yaml"), "status: 坏", "status: 正在推进")
+    result = cli("done", "r2-04", "--on", "2024-07-01", "--today", "2024-08-01", "--dry-run", "-C", str(repo))
+    assert result.exit_code == 0 and "+++ b/data/tasks/\\xff.yaml" in result.stdout
+
+
+@pytest.mark.parametrize("char", ["\U000e0041", "\ufe0f", "\u3164", "\u034f", "\u206a", "\U000e0100"])
+def test_tag_characters_fillers_and_variation_selectors_are_invisible_characters(cli, repo, char):
+    """Tag characters hide ASCII text in plain sight; Hangul fillers and the grapheme joiner
+    draw nothing; variation selectors change a glyph unseen: E209, shown as an escape."""
+    edit(repo / "data/tasks/r2-01.yaml", "title: 思想认识不够到位问题", f"title: 思想认识{char}不够到位问题")
+    (problem,) = _messages(cli, repo)
+    assert problem["code"] == "E209" and f"U+{ord(char):04X}" in problem["message"]
+    assert visible(char) == f"<U+{ord(char):04X}>"
+
+
+def test_a_commit_author_or_subject_never_writes_an_escape_to_the_terminal(cli, repo):
+    from test_log import git
+
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=Evil\x1b[31m", "commit", "-qm", "init \x1b]0;pwned\x07\x1b[2J")
+    for fmt in ("table", "json"):
+        result = cli("log", "r2-01", "-C", str(repo), "--format", fmt)
+        assert result.exit_code == 0 and "Evil" in result.stdout and not RAW_UNSAFE.search(result.stdout)

@@ -107,7 +107,7 @@ def _echo(text: str | bytes) -> None:
     if stream is None:
         sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8", "replace"))
     else:
-        stream.write(text.encode("utf-8") if isinstance(text, str) else text)
+        stream.write(text.encode("utf-8", "replace") if isinstance(text, str) else text)  # a lone surrogate: "?"
         stream.flush()
 
 

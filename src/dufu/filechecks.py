@@ -74,13 +74,11 @@ _ANY_UNSAFE = "|".join(regexp.pattern for regexp, *_ in _UNSAFE_TEXT)
 
 # What a file's text holds wherever a parsed text could hold one of the characters above: an
 # escape (\\), a block scalar (| >), a blank line or CR inside a scalar, or the character itself
-# (C1, U+00AD, U+061C, U+180E, U+200B-U+200F, U+2028-U+202E, U+2060-U+2069, U+FEFF,
-# U+FFF9-U+FFFB; raw C0 controls never get past the YAML reader). A file without any is clean.
-# One character class over the decoded text: five times faster than matching UTF-8 sequences
-# in the bytes, where every full-width comma starts a candidate.
-_SUSPECT_CHARS = re.compile(
-    "[\\\\|>\r\x80-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
-)
+# (C1, U+2028, U+2029, anything INVISIBLE matches; raw C0 controls never get past the YAML
+# reader). A file without any is clean. One character class over the decoded text: five times
+# faster than matching UTF-8 sequences in the bytes, where every full-width comma starts a
+# candidate.
+_SUSPECT_CHARS = re.compile(f"[\\\\|>\r\x80-\x9f\u2028\u2029{INVISIBLE.pattern[1:-1]}]")
 _BLANK_LINE = re.compile(rb"\n[ \t]*\n")
 
 

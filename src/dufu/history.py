@@ -18,6 +18,7 @@ from pathlib import Path
 from .models import Task
 from .schedule import adjustment_words
 from .templates import zh_date
+from .textsafety import visible
 from .words import LABELS
 from .yamlload import MAX_FILE_BYTES, load_yaml
 
@@ -102,8 +103,9 @@ def git_history(root: Path, rel: str) -> GitHistory:
         older = versions[i + 1] if i + 1 < len(versions) else None  # the oldest commit made the file
         changes = describe(older, versions[i])
         if i + 1 < len(entries) and entries[i + 1][4] != path:
-            changes = [f"文件改名:{entries[i + 1][4]} → {path}"] + [c for c in changes if c != _UNCHANGED]
-        history.commits.append(Commit(sha[:10], author, day, subject, tuple(changes)))
+            changes = [f"文件改名:{visible(entries[i + 1][4])} → {visible(path)}"] + [c for c in changes if c != _UNCHANGED]
+        # an author or subject is anyone's text: never an escape sequence for the terminal
+        history.commits.append(Commit(sha[:10], visible(author), day, visible(subject), tuple(changes)))
     return history
 
 

@@ -16,9 +16,16 @@ LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
 CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
 LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-# bidi controls, zero-width and other invisible format characters (Unicode category Cf)
-INVISIBLE = re.compile(f"[{BIDI}\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\ufff9-\ufffb]")
-UNSAFE = re.compile(f"{CONTROL.pattern}|{LINE_BREAK.pattern}|{INVISIBLE.pattern}|\t")
+# bidi controls, zero-width and other invisible format characters (Unicode category Cf), the
+# fillers and joiners that draw nothing (Hangul fillers, the combining grapheme joiner), the
+# variation selectors, and the tag characters that can smuggle hidden ASCII text
+INVISIBLE = re.compile(
+    f"[{BIDI}\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2064\u206a-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+    "\U000e0100-\U000e01ef]"
+)
+SURROGATE = "\ud800-\udfff"  # a byte of a file name that is not UTF-8 (surrogateescape), never valid text
+UNSAFE = re.compile(f"{CONTROL.pattern}|{LINE_BREAK.pattern}|{INVISIBLE.pattern}|[\t{SURROGATE}]")
 
 
 def _escape(match: re.Match) -> str:
@@ -26,6 +33,8 @@ def _escape(match: re.Match) -> str:
     if char == "\t":
         return " "
     code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # the byte os.fsdecode could not decode
+        code -= 0xDC00
     return f"\\x{code:02x}" if code < 0x100 else f"<U+{code:04X}>"
 
 

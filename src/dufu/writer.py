@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .files import NotRegularFile, read_regular, reason, write_atomic
 from .problems import DufuError, InvalidData, Problem
+from .textsafety import visible
 
 # What the checks read besides data/: copied into the staging repository.
 _CONFIG_FILES = ("dufu.toml", "pyproject.toml")
@@ -61,8 +62,9 @@ def diff_changes(changes: list[Change]) -> str:
     for change in changes:
         old = (change.old or b"").decode("utf-8", "replace").splitlines(keepends=True)
         new = change.new.decode("utf-8", "replace").splitlines(keepends=True)
-        before = f"a/{change.rel}" if change.old is not None else "/dev/null"
-        lines = difflib.unified_diff(old, new, before, f"b/{change.rel}")
+        rel = visible(change.rel)  # a name that is not UTF-8 shows its bytes as \xff
+        before = f"a/{rel}" if change.old is not None else "/dev/null"
+        lines = difflib.unified_diff(old, new, before, f"b/{rel}")
         out.extend(line if line.endswith("\n") else line + "\n\\ 文件末尾没有换行\n" for line in lines)
     return "".join(out)
 
