@@ -38,6 +38,10 @@ BAD = {
     "no date line": (lambda t: t.replace("2024年6月24日\n", "六月二十四日\n"), 48, "E502"),
     "measure numbering skips": (lambda t: t.replace("\n2.严格落实", "\n3.严格落实"), 10, "E502"),
     "a task listed twice": (lambda t: t.replace("四、保护区管控不力问题", "四、法治观念淡薄问题"), 35, "E503"),
+    "a round of no tasks": (lambda t: t.replace("任务17项", "任务0项"), 2, "E502"),
+    "year 0": (lambda t: t.replace("2024年5月底", "0000年5月底"), 2, "E502"),
+    "a count of 5,000 digits": (lambda t: t.replace("任务17项", "任务" + "9" * 5000 + "项"), 2, "E502"),
+    "a count in other digits": (lambda t: t.replace("任务17项", "任务١٧项"), 2, "E502"),
     "wrong punctuation for the style": (
         lambda t: t.replace("牵头单位:市委办公室", "牵头单位：市委办公室", 1),
         4,
@@ -144,7 +148,7 @@ def test_a_notice_the_repository_template_cannot_reproduce(cli, fresh):
 def test_a_missing_file_is_refused(cli, fresh, tmp_path):
     before = snapshot(fresh)
     result = run_import(cli, fresh, tmp_path / "nowhere.txt")
-    assert result.exit_code == 1 and "找不到公告文件" in result.stderr
+    assert result.exit_code == 2 and "找不到公告文件" in result.stderr  # a missing path: a usage error
     assert snapshot(fresh) == before
 
 

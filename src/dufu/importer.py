@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 
 from . import yamlwrite as yw
-from .files import FileTooLarge, read_regular
+from .files import FileTooLarge, NotRegularFile, read_regular, reason
 from .importrounds import complete_by, first_counts, listing_round, plan_round, take_open
 from .models import DONE_STATUSES, Measure, Report, Task, Unit
 from .noticeparse import NoticeError, ParsedNotice, ParsedSection, parse_notice
-from .problems import DufuError, InvalidData
+from .problems import DufuError, InvalidData, UsageError
 from .repo import Dataset
 from .templates import zh_date
 from .units import UnitRegistry, implied_name, split_unit_line
@@ -79,8 +79,12 @@ def _read_notice(file: Path) -> bytes:
         return read_regular(file, _MAX_NOTICE_BYTES)
     except FileTooLarge:
         raise DufuError(f"{file} 超过 8 MB,不像一期公告") from None
-    except OSError:
-        raise DufuError(f"找不到公告文件 {file}(或它不是普通文件)") from None
+    except FileNotFoundError:  # a missing path is a usage error (exit 2), as for every command
+        raise UsageError(f"找不到公告文件 {file}") from None
+    except NotRegularFile as exc:
+        raise DufuError(f"{file} 是{exc.what},不是普通文件,不会读取") from None
+    except OSError as exc:
+        raise DufuError(f"无法读取公告文件 {file}:{reason(exc)}") from None
 
 
 def plan_import(plan: Plan) -> str:

@@ -13,10 +13,13 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from . import yamlwrite as yw
 from .models import DONE_STATUSES, CountedTasks, Round
 from .noticeparse import NoticeError
 from .templates import parse_zh_number
+from .translate import _pydantic_problem
 
 if TYPE_CHECKING:
     from .importer import Plan
@@ -53,7 +56,11 @@ def plan_round(plan: Plan, index: int) -> str:
     round_id = f"r{number}" if number else f"r{index + 1}"
     while round_id in plan.data.rounds or f"data/rounds/{round_id}.yaml" in plan.files:
         round_id += "x"
-    rnd = Round(id=round_id, name=name, short_name=short, total=total)
+    try:
+        rnd = Round(id=round_id, name=name, short_name=short, total=total)
+    except ValidationError as exc:  # a total of 0, a name too long: said as validation says it
+        problem = _pydantic_problem("", None, exc.errors(include_input=False)[0])
+        raise NoticeError(2, f"{written}无法记为一个轮次:{problem.field} {problem.message}", "E502") from None
     fields = [("id", rnd.id), ("name", name), ("short_name", short), ("total", total)]
     plan.files[f"data/rounds/{round_id}.yaml"] = yw.header("round", 2) + yw.mapping(fields)
     plan.data.rounds[round_id] = rnd

@@ -144,7 +144,10 @@ def parse_zh_cutoff(text: str) -> date | None:
         day = parse_zh_date(text)
     elif 1 <= int(match[2]) <= 12:
         year, month = int(match[1]), int(match[2])
-        day = date(year, month, calendar.monthrange(year, month)[1])
+        try:
+            day = date(year, month, calendar.monthrange(year, month)[1])
+        except ValueError:  # year 0, or past 9999
+            day = None
     else:
         day = None
     return day if day is not None and zh_cutoff(day) == text else None

@@ -60,8 +60,8 @@ def _phrase_pattern(p: Punctuation) -> re.Pattern[str]:
     """round_phrase read back: its two forms, with the round's name and numbers as groups."""
     c = re.escape(p.comma)
     return re.compile(
-        rf"(?P<name>[^{c}。]+?)整改任务(?P<total>\d+)项"
-        rf"(?:{c}均已完成整改。|中{c}已完成整改(?P<done>\d+)项{c}剩余(?P<rest>\d+)项正在推进。)"
+        rf"(?P<name>[^{c}。]+?)整改任务(?P<total>[0-9]{{1,9}})项"  # ASCII digits, as round_phrase writes
+        rf"(?:{c}均已完成整改。|中{c}已完成整改(?P<done>[0-9]{{1,9}})项{c}剩余(?P<rest>[0-9]{{1,9}})项正在推进。)"
     )
 
 
