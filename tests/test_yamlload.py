@@ -200,3 +200,18 @@ def test_the_fast_build_gives_what_pyyamls_constructor_gives():
     assert not differ, differ[:3]
     loaded = [raw for raw in documents if not _outcome(raw, True).startswith(("YamlProblem", "ScannerError", "ParserError"))]
     assert 1500 < len(loaded) < len(documents)  # most load; some fail, alike
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("title: &\n", "& 或 * 之后应是名字"),
+        ("a: x\n...\nb: y\n", "一个文件只能有一个 YAML 文档"),
+        ('title: "\\UFFFFFFFF"\n', "转义不是有效的字符"),
+        ("%FOO bar\n--- \ntitle: x\n", "不认识的指令"),
+        ("a: - b\n", "列表项“- ”的位置不对"),
+    ],
+)
+def test_libyaml_messages_are_said_in_chinese(text, words):
+    (problem,) = load_yaml("t.yaml", text.encode("utf-8")).problems
+    assert problem.code == "E103" and words in problem.message, problem.message

@@ -255,6 +255,14 @@ _SYNTAX_MESSAGES = [
     ("found undefined tag handle", "不认识的标签(以 ! 开头),文字以 ! 开头时请加引号"),
     ("found unknown escape character", "双引号中的反斜杠转义无效,改用单引号或去掉反斜杠"),
     ("but found another document", "一个文件只能有一个 YAML 文档,请删除多余的 ---"),
+    ("did not find expected <document start>", "一个文件只能有一个 YAML 文档,这里有多余的内容(如 --- 或 ... 之后)"),
+    ("found invalid Unicode character escape code", "双引号中的 \\u 或 \\U 转义不是有效的字符"),
+    ("did not find expected alphabetic or numeric character", "& 或 * 之后应是名字;文字以 & 或 * 开头时请加引号"),
+    ("found unknown directive name", "不认识的指令(以 % 开头的行);文字以 % 开头时请加引号"),
+    ("found incompatible YAML document", "不支持这个 YAML 版本声明(%YAML),请删除这一行"),
+    ("did not find expected node content", "这里缺少值,或多了一个符号(如 - [ { ,)"),
+    ("expected a comment or a line break", "引号结束之后这一行还有文字,请把整段文字放进引号里"),
+    ("mapping keys are not allowed here", "这里不能写“字段: ”,请检查缩进"),
 ]
 
 
