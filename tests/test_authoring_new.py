@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import TODAY
 from freshrepo import make_fresh_repo
 
@@ -69,6 +70,17 @@ def test_units_add_appends_to_the_registry(tmp_path, cli):
     )
     again = cli("units", "add", "市住建局", "-C", str(root))
     assert again.exit_code == 1 and "已有“市住建局”(即“市住房和城乡建设局”)" in again.output
+
+
+@pytest.mark.parametrize("name", ["市甲局、市乙局", "市甲局,市乙局", "市甲局,市乙局", "市甲局;市乙局"])
+def test_units_add_refuses_a_name_no_unit_line_could_name(tmp_path, cli, name):
+    """A unit line is split at 、 , , ; ;: a unit named with one of them would never be found."""
+    root = make_fresh_repo(tmp_path / "fresh")
+    before = snapshot(root)
+    for args in (["units", "add", name], ["units", "add", "市丙局", "--alias", name]):
+        result = cli(*args, "-C", str(root))
+        assert result.exit_code == 2 and "这个名称永远不会被认出" in result.output
+    assert snapshot(root) == before
 
 
 def test_bulletin_new_carries_over_the_latest_notice(repo, cli):

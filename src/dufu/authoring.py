@@ -17,6 +17,7 @@ from .problems import DufuError, InvalidData, UsageError
 from .progress_text import ProgressTextError, parse_measures
 from .repo import Dataset
 from .schedule import checkpoint_goal
+from .textsafety import visible
 from .words import LABELS
 from .writer import Change, change_file
 from .yamlload import MAX_FILE_BYTES
@@ -151,6 +152,9 @@ def add_units(root: Path, data: Dataset, names: list[str], aliases: list[str]) -
     if len(names) != 1 and aliases:
         raise UsageError("--alias 只能和一个单位名称一起使用")
     for name in [*names, *aliases]:
+        separator = next((c for c in name if c in "、,，;；"), None)
+        if separator is not None:  # a unit line is split there: no line could ever name it
+            raise UsageError(f"单位名称“{visible(name)}”含有“{separator}”:单位行用它分隔单位,这个名称永远不会被认出")
         known = data.units.resolve(name)
         if known is not None:
             raise DufuError(f"单位名录中已有“{name}”" + (f"(即“{known}”)" if known != name else ""))
