@@ -953,3 +953,14 @@ def test_show_and_render_without_the_index_read_only_the_prose_they_print(repo, 
     result = cli("render", "-C", str(repo), "--no-cache")
     assert result.exit_code == 0 and seen.pop() == ({"r2-01", "r2-03"},) * 2
     assert result.stdout == cli("render", "-C", str(repo)).stdout  # as the index gives it
+
+
+def test_a_relative_cache_home_is_ignored(cli, repo, tmp_path, monkeypatch):
+    """XDG_CACHE_HOME must be absolute (the XDG spec): a relative one would put the signing
+    key in whatever folder dufu runs from. The one under $HOME is used instead."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    monkeypatch.chdir(tmp_path)
+    assert cli("validate", "-C", str(repo)).exit_code == 0
+    assert not (tmp_path / "cache").exists()
+    assert (tmp_path / "home" / ".cache" / "dufu" / "index-key").is_file()

@@ -96,7 +96,9 @@ def _installed(name: str) -> tuple | None:
 def _secret() -> bytes | None:
     """The signing key, created on first use in the user's cache folder; None when there is
     none to be had (the index is then not used)."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    given = os.environ.get("XDG_CACHE_HOME", "")
+    # a relative path is invalid by the XDG spec, and would put the key in the current folder
+    base = Path(given) if os.path.isabs(given) else Path.home() / ".cache"
     path = base / "dufu" / "index-key"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
