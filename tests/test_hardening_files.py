@@ -306,6 +306,15 @@ def test_a_named_symlink_or_fifo_is_reported_not_followed(cli, repo, monkeypatch
         assert [p["code"] for p in json.loads(result.stdout)["problems"]] == [code]
 
 
+def test_a_file_with_no_write_bit_is_not_replaced_even_by_root(tmp_path):
+    target = tmp_path / "notice.txt"
+    target.write_bytes(b"old")
+    target.chmod(0o444)
+    with pytest.raises(DufuError, match="文件是只读的"):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+
+
 def test_a_read_only_target_is_not_replaced(tmp_path, monkeypatch):
     """Tests may run as root, for whom every file is writable: access() is made to say no."""
     target = tmp_path / "notice.txt"

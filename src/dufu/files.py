@@ -152,7 +152,9 @@ def write_atomic(path: Path, content: bytes | Callable[[BinaryIO], None]) -> Non
                 content = buffer.getvalue()
             return _write_through(path, content)
         raise DufuError(f"无法写入 {path}:这是{file_kind(info.st_mode)},不是普通文件")
-    if info is not None and not os.access(path, os.W_OK):  # a read-only file is not replaced behind its back
+    # a read-only file is not replaced behind its back: not writable by us, or by no one (root
+    # may write anything, but a file without a write bit was made read-only on purpose)
+    if info is not None and (not os.access(path, os.W_OK) or not info.st_mode & 0o222):
         raise DufuError(f"无法写入 {path}:{_REASONS[errno.EACCES]}(文件是只读的)")
     target = Path(os.path.realpath(path))  # through a symlink: replace its target, keep the link
     if not target.parent.is_dir():
