@@ -163,3 +163,17 @@ def test_a_closed_stderr_changes_nothing_on_stdout(repo):
         expected = subprocess.run([DUFU, "-C", str(repo), *args], capture_output=True, text=True, env=PLAIN, check=False)
         assert (shown.returncode, shown.stdout, shown.stderr) == (code, expected.stdout, "")
         assert expected.returncode == code and (code == 0 or expected.stderr)
+
+
+@pytest.mark.parametrize("width", [40, 60])
+@pytest.mark.parametrize(
+    "args", [["status", "--by", "unit", "--as-of", "2024-06-24"], ["diff", "2024-01-01", "2024-06-24"]], ids=["units", "diff"]
+)
+def test_on_a_narrow_screen_headers_and_names_wrap_instead_of_ending_in_an_ellipsis(repo, width, args):
+    from typer.testing import CliRunner
+
+    from dufu.cli import app
+
+    result = CliRunner().invoke(app, [*args, "-C", str(repo)], env={"COLUMNS": str(width), "NO_COLOR": "1", "TERM": "dumb"})
+    assert result.exit_code == 0 and "…" not in result.stdout
+    assert all(cell_len(line) <= width for line in result.stdout.splitlines())

@@ -22,9 +22,9 @@ def side_words(side: Side) -> str:
 def changes_view(changes: Changes, note: str) -> Group:
     parts: list = [Text(f"{side_words(changes.before)} → {side_words(changes.after)}", style="bold")]
     rounds = Table(title="各轮次", title_justify="left")
-    rounds.add_column("轮次")
+    rounds.add_column("轮次", overflow="fold")  # on a narrow screen text wraps, never "…"
     for header in ("总数", "已完成(前)", "已完成(后)", "未完成(后)", "逾期(后)"):
-        rounds.add_column(header, justify="right")
+        rounds.add_column(header, justify="right", overflow="fold")
     for old, new in changes.rounds:
         style = "bold green" if new.done > old.done else ""
         rounds.add_row(Text(new.round.short_name), str(new.total), str(old.done), Text(str(new.done), style=style), str(new.open), str(new.overdue))

@@ -303,8 +303,11 @@ def unit_table(tallies: list[UnitTally], day: date, window: int) -> Table:
     """`dufu status --by unit`: each unit's tasks, worst first, warning counts coloured."""
     title = f"各单位整改情况(截至{zh_date(day)},牵头或负责的任务;临近到期指{window}天内到期)"
     table = Table(title=title, title_justify="left")
-    for key, header in _UNIT_COLUMNS.items():
-        table.add_column(header, overflow="fold") if key == "unit" else table.add_column(header, justify="right")
+    for key, header in _UNIT_COLUMNS.items():  # on a narrow screen headers wrap, never "…"
+        if key == "unit":
+            table.add_column(header, overflow="fold")
+        else:
+            table.add_column(header, justify="right", overflow="fold")
     styles = {"overdue": WARNING_STYLES["red"], "behind": WARNING_STYLES["yellow"], "due_soon": WARNING_STYLES["blue"]}
     for tally in tallies:
         record = unit_record(tally)
