@@ -85,6 +85,16 @@ def test_unknown_field_suggests_the_right_name(cli, tmp_path):
     assert "是不是“deadline”?" in result.stdout
 
 
+def test_a_task_file_in_the_rounds_folder_is_called_misplaced_not_misspelt(cli, repo):
+    """round and number are a task's fields: in data/rounds/ they are not typos (the hint
+    used to be “是不是“round”?” for round itself)."""
+    shutil.copy(repo / "data/tasks/r2-01.yaml", repo / "data/rounds/r2-01.yaml")
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    found = {p["message"]: p["hint"] for p in json.loads(result.stdout)["problems"] if p["path"] == "data/rounds/r2-01.yaml"}
+    assert found["这类文件没有字段“round”"] == "这是另一类数据文件的字段,这个文件是否放错了目录?"
+    assert not any(hint and "是不是" in hint for hint in found.values())
+
+
 def test_unknown_unit_suggests_the_closest_registered_name(cli, tmp_path):
     result = cli("validate", "-C", str(_broken_repo(tmp_path, "unknown-unit")), "--today", TODAY)
     assert "单位“市生态环镜局”不在单位名录中" in result.stdout

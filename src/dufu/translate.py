@@ -70,8 +70,12 @@ def _pydantic_problem(rel: str, node, error: dict, data: object = None) -> Probl
     except (KeyError, IndexError):
         message = template
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(ctx["field"]), _field_names(), n=1)
-        hint = f"是不是“{close[0]}”?" if close else None
+        if len(loc) == 1 and any(str(ctx["field"]) in model.model_fields for model in KINDS.values()):
+            message = f"这类文件没有字段“{ctx['field']}”"  # a field of another kind of file: not a typo
+            hint = "这是另一类数据文件的字段,这个文件是否放错了目录?"
+        else:
+            close = difflib.get_close_matches(str(ctx["field"]), _field_names(), n=1)
+            hint = f"是不是“{close[0]}”?" if close else None
     if kind == "string_type":
         hint = "纯数字、true/false 等要加引号,写成文本"
     line, col = locate(node, where, key=kind == "extra_forbidden")
