@@ -63,3 +63,44 @@ def test_schema_command_writes_files(cli, tmp_path):
     result = cli("schema", "-o", str(tmp_path))
     assert result.exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(json_schemas())
+
+
+def test_schema_never_writes_through_a_symlinked_file_in_the_repository(cli, repo, tmp_path):
+    """schemas/ may come from a stranger's pull request: a file there that is a symlink would
+    lead the write to any file the user may change. Refused, and nothing written at all."""
+    precious = tmp_path / "precious.txt"
+    precious.write_text("precious\n")
+    (repo / "schemas").mkdir()
+    (repo / "schemas" / "task.schema.json").symlink_to(precious)
+    result = cli("schema", "-C", str(repo))
+    assert result.exit_code == 1 and "task.schema.json:这是符号链接" in result.stderr, result.output
+    assert precious.read_text() == "precious\n"
+    assert [p.name for p in (repo / "schemas").iterdir()] == ["task.schema.json"]
+
+
+@pytest.mark.parametrize("kind", ["symlink", "file"])
+def test_schema_refuses_a_schemas_folder_that_is_not_a_folder(cli, repo, tmp_path, kind):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if kind == "symlink":
+        (repo / "schemas").symlink_to(elsewhere)
+    else:
+        (repo / "schemas").write_text("x")
+    result = cli("schema", "-C", str(repo))
+    assert result.exit_code == 1 and "不是目录" in result.stderr and "没有写入任何文件" in result.stderr, result.output
+    assert list(elsewhere.iterdir()) == []
+    assert "内部错误" not in result.stderr
+
+
+def test_schema_output_folder_named_by_the_user_is_followed(cli, tmp_path):
+    """-o names the folder itself, as render -o names its file: a symlink given there is the
+    user's choice; the files dufu names inside it still must not be symlinks."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    assert cli("schema", "-o", str(tmp_path / "link")).exit_code == 0
+    assert sorted(p.name for p in real.iterdir()) == sorted(json_schemas())
+    (real / "task.schema.json").unlink()
+    (real / "task.schema.json").symlink_to(tmp_path / "other.txt")
+    result = cli("schema", "-o", str(real))
+    assert result.exit_code == 1 and not (tmp_path / "other.txt").exists()

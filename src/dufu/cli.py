@@ -655,7 +655,7 @@ def schema(
         from .schema import write_schemas
 
         folder = output if output is not None else _root(directory) / "schemas"
-        for path in write_schemas(folder):
+        for path in write_schemas(folder, follow=output is not None):
             typer.echo(f"已写入 {path}")
 
 

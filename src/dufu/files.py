@@ -162,6 +162,25 @@ def write_atomic(path: Path, content: bytes | Callable[[BinaryIO], None]) -> Non
     _replace(target, content, display=path)
 
 
+def refuse_unless_plain(path: Path, folder: bool = False) -> None:
+    """Raise DufuError unless path is absent or, not followed, a regular file (a folder, with
+    folder). For what dufu names itself inside a repository, whose content may come from a
+    stranger: write_atomic writes through a symlink (right for a path the user typed), so a
+    link planted there would otherwise lead the write to any file the user may change."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+    if stat.S_ISDIR(mode) if folder else stat.S_ISREG(mode):
+        return
+    kind = "普通文件" if stat.S_ISREG(mode) else file_kind(mode)
+    wanted = "目录" if folder else "普通文件"
+    why = "dufu 不通过符号链接写入," if stat.S_ISLNK(mode) else ""
+    raise DufuError(f"无法写入 {path}:这是{kind},不是{wanted};{why}没有写入任何文件")
+
+
 def _write_through(path: Path, content: bytes) -> None:
     try:
         # O_NONBLOCK: a FIFO nobody reads is an error (ENXIO), not a hang; writes then block as usual

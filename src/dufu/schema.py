@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .files import write_atomic
+from .files import refuse_unless_plain, write_atomic
 from .models import KINDS
 
 # kind -> file name; data files point at them with `# yaml-language-server: $schema=…`
@@ -21,11 +21,20 @@ def json_schemas() -> dict[str, str]:
     return out
 
 
-def write_schemas(folder: Path) -> list[Path]:
-    """Write every schema into folder (created if missing); return the paths written."""
+def write_schemas(folder: Path, follow: bool = False) -> list[Path]:
+    """Write every schema into folder (created if missing); return the paths written.
+
+    The files are named by dufu, so a symlink or special file in their place is refused, and
+    so is folder itself unless follow (a folder the user named, not the repository's
+    schemas/): all are checked before anything is written."""
+    texts = json_schemas()
+    if not follow:
+        refuse_unless_plain(folder, folder=True)
     folder.mkdir(parents=True, exist_ok=True)
+    for name in texts:
+        refuse_unless_plain(folder / name)
     written = []
-    for name, text in json_schemas().items():
+    for name, text in texts.items():
         write_atomic(folder / name, text.encode("utf-8"))
         written.append(folder / name)
     return written
