@@ -100,3 +100,30 @@ def test_bulletin_new_refuses_a_cutoff_that_is_not_later(repo, cli):
     result = cli("bulletin", "new", "--as-of", "2024-05-31", "--date", "2024-07-20", "-C", str(repo))
     assert result.exit_code == 1 and "不晚于上一期公告 2024-06-24" in result.output
     assert snapshot(repo) == before
+
+
+def test_an_id_that_is_not_an_id_is_refused_before_any_path_is_built(tmp_path, cli, repo):
+    """--id becomes a file name: ../../x would write outside the repository. The id pattern
+    of the data (letters, digits, _ . -) is enforced first, as a usage error."""
+    root = make_fresh_repo(tmp_path / "fresh")
+    before = snapshot(root)
+    for bad in ("../../../outside-task", "a/b", ".hidden", "r2-01\n", "x" * 65):
+        result = cli("new", "task", *OPTIONS, "--id", bad, "-C", str(root), "--today", TODAY)
+        assert result.exit_code == 2 and "任务编号" in result.stderr and "无效" in result.stderr, (bad, result.output)
+    before_repo = snapshot(repo)
+    result = cli("bulletin", "new", "--as-of", "2024-06-30", "--date", "2024-07-22", "--id", "../../../outside-b",
+                 "-C", str(repo), "--today", "2024-08-01")
+    assert result.exit_code == 2 and "公告编号" in result.stderr and "无效" in result.stderr, result.output
+    assert snapshot(root) == before and snapshot(repo) == before_repo
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh", "repo"]
+
+
+def test_the_writer_never_builds_a_change_outside_the_repository(repo):
+    import pytest
+
+    from dufu.problems import DufuError
+    from dufu.writer import change_file
+
+    for rel in ("data/tasks/../../../x.yaml", "/tmp/x.yaml"):
+        with pytest.raises(DufuError, match="不在数据仓库之内"):
+            change_file(repo, rel, b"id: x\n")

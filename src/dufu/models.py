@@ -6,6 +6,7 @@ tallies) live in ``checks``.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal, Union, get_args
 
@@ -40,7 +41,15 @@ def _date_from_text(value: object) -> object:
 
 Day = Annotated[date, BeforeValidator(_date_from_text)]
 Text = Annotated[str, Field(min_length=1)]
-Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+ID_MAX = 64
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX)]
+
+
+def is_id(value: str) -> bool:
+    """Whether value may be an id: what Id accepts, so no separator or .. can take a path
+    built from it out of its folder."""
+    return len(value) <= ID_MAX and re.fullmatch(ID_PATTERN, value) is not None
 
 
 def construct(cls, values: dict, fields_set: set[str] | None = None):

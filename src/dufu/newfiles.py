@@ -9,9 +9,10 @@ from pathlib import Path
 from . import yamlwrite as yw
 from .bulletin import latest_bulletin
 from .files import read_regular
-from .models import STATUSES, Report, Unit
+from .models import ID_MAX, STATUSES, Report, Unit, is_id
 from .problems import DufuError, UsageError
 from .repo import Dataset
+from .textsafety import visible
 from .units import UnitRegistry, implied_name, split_unit_line
 from .words import TASK_FIELDS
 from .writer import Change, change_file
@@ -34,6 +35,17 @@ def free_id(data: Dataset, root: Path, round_id: str, number: int, taken: set[st
     return task_id
 
 
+def check_id(value: str | None, what: str, example: str) -> None:
+    """Refuse an id given on the command line that the data would not accept, before a path
+    is built from it: data/tasks/<id>.yaml with an id like ../../x would lie outside the
+    repository (staged and checked there, written there)."""
+    if value is not None and not is_id(value):
+        raise UsageError(
+            f"{what}编号“{visible(value)}”无效:只能由英文字母、数字和 _ . - 组成,"
+            f"以字母或数字开头,至多 {ID_MAX} 个字符(如 {example})"
+        )
+
+
 def task_text(fields: list[tuple[str, object]], reports: list[Report]) -> str:
     """A task file: schema line, fields in house order, its progress (or an empty list)."""
     body = yw.mapping(fields)
@@ -43,6 +55,7 @@ def task_text(fields: list[tuple[str, object]], reports: list[Report]) -> str:
 
 def new_task(root: Path, data: Dataset, values: dict[str, str], status: str, number: int | None, task_id: str | None):
     """`dufu new task`: the Change that creates data/tasks/<id>.yaml."""
+    check_id(task_id, "任务", "r2-05")
     round_id = values["round"]
     if round_id not in data.rounds:
         raise UsageError(f"没有轮次“{round_id}”。已有轮次:{'、'.join(data.rounds) or '(无)'}")
@@ -88,6 +101,7 @@ def units_change(root: Path, data: Dataset, names: list[str]) -> Change | None:
 def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id: str | None) -> Change:
     """`dufu bulletin new`: the next notice, carrying over title, preamble, listing, issuers,
     template and punctuation from the latest one; totals are recorded when it is published."""
+    check_id(bulletin_id, "公告", "2024-07-22")
     if not data.bulletins:
         raise DufuError("还没有任何一期公告可以沿用:请先用 dufu import notice 导入已发布的公告")
     last = latest_bulletin(data)

@@ -45,7 +45,10 @@ class WriteRefused(InvalidData):
 
 
 def change_file(root: Path, rel: str, new: bytes) -> Change:
-    """A Change for root/rel, reading what is there now."""
+    """A Change for root/rel, reading what is there now. rel must stay inside the repository
+    (callers check the ids they build it from; this is the last line)."""
+    if rel.startswith("/") or ".." in rel.split("/"):
+        raise DufuError(f"{rel} 不在数据仓库之内,不会写入")
     path = root / rel
     try:
         old = read_regular(path) if os.path.lexists(path) else None
