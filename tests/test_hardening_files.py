@@ -372,6 +372,34 @@ def test_an_unreadable_data_file_is_named_with_the_reason(cli, repo, monkeypatch
     ]
 
 
+def test_an_unreadable_folder_is_an_error_cold_and_warm(cli, repo, monkeypatch):
+    """A folder under data/ that cannot be listed hides its files: skipping it let validate
+    pass. E100 names it, and a warm run (the index built while it was readable, then with
+    it unreadable, twice) reports the same as --no-cache. Root lists everything, so the
+    listing is made to fail."""
+    real_scandir = os.scandir
+
+    def fake_scandir(path="."):
+        if str(path).endswith(os.sep + "data" + os.sep + "bulletins"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    def errors(*options):
+        result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json", *options)
+        problems = json.loads(result.stdout)["problems"]
+        return result.exit_code, [(p["path"], p["code"], p["message"]) for p in problems if p["severity"] == "error"]
+
+    assert errors() == (0, [])  # the index now vouches for the readable repository
+    monkeypatch.setattr(os, "scandir", fake_scandir)
+    expected = (1, [("data/bulletins", "E100", "无法读取这个目录:没有读取权限,其中的文件都没有检查")])
+    assert errors("--no-cache") == expected
+    assert errors() == expected
+    assert errors() == expected
+    assert errors(str(repo / "data" / "bulletins")) == expected
+    monkeypatch.undo()
+    assert errors() == (0, [])
+
+
 def test_thousands_of_bad_references_cost_only_twenty_hints(cli, repo, monkeypatch):
     """Closest-name hints cost a scan of every known name; past 20 problems of a code in a
     file they are not worked out (10,000 tasks x 20,000 bogus ids would take minutes)."""

@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 from typing import NamedTuple
 
-from .files import file_kind
+from .files import file_kind, reason
 from .problems import Problem, RepositoryNotFound
 
 DATA_DIR = "data"
@@ -60,6 +60,9 @@ def discover(root: Path) -> list[SourceFile]:
     found = []
     for folder in (DATA_DIR, TEMPLATES_DIR):
         for rel, info in _walk(root, folder, found if folder == DATA_DIR else None):
+            if isinstance(info, OSError):
+                found.append(unreadable(root, rel, info))
+                continue
             source = _classify(root, rel, info, data_file=folder == DATA_DIR)
             if source is not None:
                 found.append(source)
@@ -74,6 +77,9 @@ def _walk(root: Path, top: str, data: list | None = None):
     """(path relative to root with /, lstat result) of top and everything below it, hidden
     entries skipped, no symlink followed; iterative, so no depth of folders can exhaust the
     stack. Paths stay strings: at tens of thousands of files Path objects cost more than the walk.
+    A folder that cannot be listed, or whose entries cannot be looked at, comes again with
+    the OSError in place of its lstat result: what it holds was not seen, so it must be
+    reported, never passed over as if empty. An entry gone since it was listed is skipped.
 
     data: where the plain case goes straight, without a yield and _classify (most of a
     warm run's walk): a regular .yaml file in a folder below data/, whose kind its first
@@ -81,12 +87,14 @@ def _walk(root: Path, top: str, data: list | None = None):
     base = str(root) + os.sep
     try:
         todo = [(top, os.lstat(base + top))]
-    except OSError:
+    except FileNotFoundError:  # no templates/ (data/ is there: find_root saw it)
         return
+    except OSError as exc:
+        todo = [(top, exc)]
     while todo:
         rel, info = todo.pop()
         yield rel, info
-        if not stat.S_ISDIR(info.st_mode):
+        if isinstance(info, OSError) or not stat.S_ISDIR(info.st_mode):
             continue
         parts = rel.split("/")
         kind = FOLDERS.get(parts[1]) if data is not None and len(parts) > 1 else None
@@ -96,14 +104,25 @@ def _walk(root: Path, top: str, data: list | None = None):
                     name = entry.name
                     if name.startswith("."):
                         continue
-                    info = entry.stat(follow_symlinks=False)
+                    try:
+                        info = entry.stat(follow_symlinks=False)
+                    except FileNotFoundError:  # removed since it was listed
+                        continue
                     if kind is not None and name.endswith(".yaml") and stat.S_ISREG(info.st_mode):
                         stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
                         data.append(SourceFile(root, rel + "/" + name, kind, None, stamp))
                     else:
                         todo.append((rel + "/" + name, info))
-        except OSError:
+        except FileNotFoundError:  # removed since it was found: nothing left unseen
             continue
+        except OSError as exc:
+            yield rel, exc
+
+
+def unreadable(root: Path, rel: str, exc: OSError) -> SourceFile:
+    """A folder the walk could not look into, refused as E100: nothing it holds was checked,
+    so the repository cannot pass as valid (nor the index vouch for it)."""
+    return SourceFile(root, rel, None, ("E100", f"无法读取这个目录:{reason(exc)},其中的文件都没有检查"))
 
 
 def _classify(root: Path, rel: str, info: os.stat_result, data_file: bool) -> SourceFile | None:

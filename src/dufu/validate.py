@@ -118,7 +118,7 @@ def _selection(root: Path, paths: list[Path]) -> set[str] | None:
     if folders:
         from .sources import discover
 
-        under = {s.rel for s in discover(root) if s.rel.startswith(tuple(folders))}
+        under = {s.rel for s in discover(root) if (s.rel + "/").startswith(tuple(folders))}  # an unreadable folder itself too
         if not under:
             raise UsageError(f"{'、'.join(f.rstrip('/') for f in folders)} 下没有 .yaml 数据文件")
         only.update(under)

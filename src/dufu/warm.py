@@ -204,6 +204,12 @@ def _settled(index: Index, sources: list[SourceFile], templates: list) -> bool:
     return all(max(mtime, ctime) < limit for _rel, _mode, _size, mtime, ctime, _inode in templates)
 
 
+def _walk_failed(sources: list[SourceFile]) -> bool:
+    """Whether discovery could not look into a folder (E100): what the folder holds was not
+    seen, so the index vouches for nothing found by that walk; the run reports it as it is."""
+    return any(s.refused is not None and s.refused[0] == "E100" for s in sources)
+
+
 def _tree(sources: list[SourceFile], templates: list) -> str:
     """A hash of what discovery found: every file's path, kind, refusal and stat data (size,
     mtime, ctime, inode), and the templates' stat data."""
@@ -220,7 +226,7 @@ def _vouched(warm: Warm, problems: list[Problem], records) -> dict | None:
     when no file states a later date). None when a file changed too close to now for its
     stat data to be trusted."""
     index = warm.index
-    if not _settled(index, warm.sources, warm.templates):
+    if _walk_failed(warm.sources) or not _settled(index, warm.sources, warm.templates):
         return None
     return {
         "tree": warm.tree,
@@ -250,7 +256,10 @@ def _same_day(whole: dict, today: str) -> bool:
 def verdict_key(sources: list[SourceFile], index: Index, templates: list, digests: dict | None = None) -> str | None:
     """What the cross-file checks of the whole repository depend on: every data file's content
     (by its hash in the index, or in digests), the misplaced and refused files, and the files
-    under templates/ (a bulletin's template must exist). None when a file has no hash."""
+    under templates/ (a bulletin's template must exist). None when a file has no hash, or
+    when a folder could not be looked into."""
+    if _walk_failed(sources):
+        return None
     state = []
     new, digests = index.new, digests or {}
     for _root, rel, kind, refused, _stat in sources:
