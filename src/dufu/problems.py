@@ -133,7 +133,7 @@ class RenderError(DufuError):
 
 # Every problem code with what it means; codes are stable (README lists them).
 RULES: dict[str, str] = {
-    "E100": "文件无法读取",
+    "E100": "文件或目录无法读取",
     "E101": "文件不是 UTF-8 编码",
     "E102": "文件带有 BOM 或是 UTF-16 编码",
     "E103": "YAML 语法错误",
