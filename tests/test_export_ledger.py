@@ -76,3 +76,14 @@ def test_the_workbook_is_deterministic(repo, cli, tmp_path):
     once = first.read_bytes()
     _, second = export(cli, repo, tmp_path, "2024-06-30")
     assert second.read_bytes() == once
+
+
+def test_today_is_the_default_as_of_date(repo, cli, tmp_path):
+    """--today D stands for today everywhere, the as-of date it defaults to included (the
+    ledger was drawn up as of the real today)."""
+    _, given = export(cli, repo, tmp_path, "2024-08-01")
+    expected = given.read_bytes()
+    out = tmp_path / "today.xlsx"
+    result = cli("export", "ledger", "-o", str(out), "-C", str(repo), "--today", "2024-08-01")
+    assert result.exit_code == 0 and "截至 2024-08-01" in result.stderr, result.output
+    assert out.read_bytes() == expected

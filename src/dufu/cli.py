@@ -1010,7 +1010,7 @@ def export_ledger(
         root = _root(directory)
         data = load_valid(root, _today(today))
         with_text(data, list(data.tasks.values()))
-        day = _today(as_of)
+        day = as_of or _today(today)
         write_atomic(output, ledger_workbook(data, day, load_config(root).due_soon_days))
         typer.echo(f"已写入 {output}({len(data.tasks)} 项任务,截至 {day})", err=True)
 
