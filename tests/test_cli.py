@@ -139,6 +139,15 @@ def test_folder_without_repository_is_a_clear_message(cli, tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_a_file_given_as_the_directory_is_not_said_to_be_missing(cli, tmp_path):
+    """-C naming a file that exists: "目录不存在" sent the user looking for a missing path."""
+    (tmp_path / "notes.txt").write_text("x")
+    result = cli("status", "-C", str(tmp_path / "notes.txt"))
+    assert result.exit_code == 2 and "不是目录(是普通文件)" in result.stderr and "不存在" not in result.stderr
+    missing = cli("status", "-C", str(tmp_path / "nowhere"))
+    assert missing.exit_code == 2 and "目录不存在" in missing.stderr
+
+
 def test_bad_date_option_is_a_usage_error(cli):
     result = cli("status", "-C", str(PROJECT), "--as-of", "2024/05/31")
     assert result.exit_code == 2
