@@ -148,6 +148,46 @@ def test_a_file_given_as_the_directory_is_not_said_to_be_missing(cli, tmp_path):
     assert missing.exit_code == 2 and "目录不存在" in missing.stderr
 
 
+def _elsewhere(tmp_path, monkeypatch):
+    """Run from a folder that is not the repository (and holds nothing of it)."""
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+
+
+def test_relative_files_to_validate_are_taken_from_the_directory_given(cli, repo, tmp_path, monkeypatch):
+    """As with git -C, a relative path is taken from the -C directory, before or after the command."""
+    _elsewhere(tmp_path, monkeypatch)
+    for args in (("-C", str(repo), "validate", "data/tasks/r2-01.yaml"), ("validate", "data/tasks/r2-01.yaml", "-C", str(repo))):
+        result = cli(*args, "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["files"] == 1
+    result = cli("-C", str(repo / "data"), "validate", "tasks", "--format", "json")  # a folder below the repository root
+    assert result.exit_code == 0 and json.loads(result.stdout)["files"] == 4, result.output
+
+
+def test_relative_outputs_are_written_in_the_directory_given(cli, repo, tmp_path, monkeypatch):
+    _elsewhere(tmp_path, monkeypatch)
+    for args in (
+        ("render", "--today", "2024-08-01", "-o", "notice.txt"),
+        ("export", "ledger", "--today", "2024-08-01", "-o", "ledger.xlsx"),
+        ("site", "--today", "2024-08-01", "-o", "site"),
+        ("schema", "-o", "schemas-out"),
+    ):
+        result = cli("-C", str(repo), *args)
+        assert result.exit_code == 0, (args, result.output)
+        assert (repo / args[-1]).exists(), args
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+    assert cli("-C", str(tmp_path), "init", "new-repo").exit_code == 0
+    assert (tmp_path / "new-repo" / "data").is_dir() and list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_relative_inputs_are_read_from_the_directory_given(cli, repo, tmp_path, monkeypatch):
+    (repo / "notice.txt").write_bytes((PROJECT / "tests/fixtures/notices/sanming-2024-06-24.txt").read_bytes())
+    _elsewhere(tmp_path, monkeypatch)
+    result = cli("-C", str(repo), "import", "notice", "notice.txt", "--today", "2024-08-01")
+    assert result.exit_code == 0 and "已有这期公告的全部内容" in result.stderr, result.output
+
+
 def test_bad_date_option_is_a_usage_error(cli):
     result = cli("status", "-C", str(PROJECT), "--as-of", "2024/05/31")
     assert result.exit_code == 2

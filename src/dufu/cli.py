@@ -61,7 +61,7 @@ class ProblemFormat(str, enum.Enum):
 
 Directory = Annotated[
     Optional[Path],
-    typer.Option("-C", "--directory", help="数据仓库所在目录(默认:当前目录或其上级中含 data/ 的目录)"),
+    typer.Option("-C", "--directory", help="数据仓库所在目录(默认:当前目录或其上级中含 data/ 的目录);给出时,命令中的相对路径都从这个目录算起"),
 ]
 AsOf = Annotated[
     Optional[str],
@@ -205,6 +205,16 @@ def _root(directory: Optional[Path]) -> Path:
     from .sources import find_root
 
     return find_root(directory or _global_directory() or Path.cwd())
+
+
+def _at(directory: Optional[Path], path: Optional[Path]) -> Optional[Path]:
+    """A path the user typed, taken as git takes it after -C: relative to the -C directory when
+    one is given (to the command, else before it), else to the current directory. Absolute
+    paths and "-" (standard input) stay as they are."""
+    base = directory or _global_directory()
+    if path is None or base is None or path.is_absolute() or str(path) == "-":
+        return path
+    return base / path
 
 
 def _global_directory() -> Optional[Path]:
@@ -512,6 +522,7 @@ def validate(
     with _errors_to_exit():
         from .validate import validate_repository
 
+        paths = [_at(directory, path) for path in paths] if paths else None
         root = _root(directory or _common_folder(paths))
         result = validate_repository(root, _today(today), paths or None, keep_text=False, cache=not no_cache, need_data=False)
         _report(root, result, fmt)
@@ -560,7 +571,7 @@ def render(
     with _errors_to_exit():
         from .validate import load_valid
 
-        root = _root(directory)
+        root, output = _root(directory), _at(directory, output)
         skip = no_cache or output is not None or fmt not in ("text", "md", "html")  # kept: what goes to stdout as text
         warm, asked = _answer(root, _today(today), skip, "render", bulletin_id, as_of, fmt)
         if _replayed(warm, asked):
@@ -636,7 +647,7 @@ def site(
         from .site import build_site, write_site
         from .validate import load_valid
 
-        root = _root(directory)
+        root, output = _root(directory), _at(directory, output)
         data = load_valid(root, _today(today), cache=not no_cache)
         with_text(data, list(data.tasks.values()))
         write_site(build_site(data, as_of or _today(today), load_config(root).due_soon_days), output)
@@ -654,7 +665,7 @@ def schema(
     with _errors_to_exit():
         from .schema import write_schemas
 
-        folder = output if output is not None else _root(directory) / "schemas"
+        folder = _at(directory, output) if output is not None else _root(directory) / "schemas"
         for path in write_schemas(folder, follow=output is not None):
             typer.echo(f"已写入 {path}")
 
@@ -669,9 +680,9 @@ def init(
         from .scaffold import repository_files
         from .writer import create_repository
 
-        files = repository_files()
+        files, target = repository_files(), _at(None, target)
         create_repository(target, files, _today(today))
-        typer.echo(f"已在 {target} 新建数据仓库({len(files)} 个文件)。下一步:dufu import notice 公告.txt -C {target}")
+        typer.echo(f"已在 {target} 新建数据仓库({len(files)} 个文件)。下一步:dufu -C {target} import notice 公告.txt(相对路径从 {target} 算起)")
 
 
 import_app = typer.Typer(help="把已有的材料导入数据仓库。", no_args_is_help=True, rich_markup_mode=None)
@@ -689,6 +700,7 @@ def import_notice(
     with _errors_to_exit():
         from .importer import import_notice_file
 
+        file = _at(directory, file)
         diff = import_notice_file(_root(directory), file, _today(today), dry_run=dry_run)
         _echo(diff)
         files = diff.count("\n+++ b/") + diff.startswith("+++ b/")
@@ -849,6 +861,8 @@ def progress_add(
     with _errors_to_exit():
         from .authoring import add_progress
 
+        source = _at(directory, source)
+
         def build(root, data):
             text = _progress_source(data, task_id, source, use_editor)
             name = "进展" if source is None or str(source) == "-" else str(source)
@@ -1007,7 +1021,7 @@ def export_ledger(
         from .ledger_xlsx import ledger_workbook
         from .validate import load_valid
 
-        root = _root(directory)
+        root, output = _root(directory), _at(directory, output)
         data = load_valid(root, _today(today))
         with_text(data, list(data.tasks.values()))
         day = as_of or _today(today)
@@ -1034,7 +1048,7 @@ def import_ledger(
         from .ledger_import import import_ledger_file
         from .validate import load_valid
 
-        root = _root(directory)
+        root, file = _root(directory), _at(directory, file)
         data = load_valid(root, _today(today))
         done = import_ledger_file(
             root, data, file, _today(today), sheet_name=sheet, maps=_column_map(maps or []), round_id=round_id,
