@@ -73,15 +73,13 @@ def new_task(root: Path, data: Dataset, values: dict[str, str], status: str, num
 def units_to_add(data: Dataset, lines: list[str]) -> list[str]:
     """Units the unit lines name that the registry does not know (a name after 、 in a group
     takes the group's place prefix), in order of first mention."""
-    known = list(data.units_file.units) if data.units_file else []
-    registry, added = UnitRegistry(known), []
+    registry, added = UnitRegistry(data.units_file.units if data.units_file else []), []
     for line in lines:
         for group in split_unit_line(line):
             for index, written in enumerate(group):
                 if registry.resolve_in_group(group[0], written, index) is None:
                     added.append(written if index == 0 else implied_name(group[0], written))
-                    known.append(Unit(name=added[-1]))
-                    registry = UnitRegistry(known)
+                    registry.add(Unit(name=added[-1]))
     return added
 
 

@@ -65,9 +65,16 @@ class UnitRegistry:
         self.names: list[str] = []
         self._lookup: dict[str, str] = {}
         for unit in units:
-            self.names.append(unit.name)
-            for form in (unit.name, *unit.aliases):
-                self._lookup.setdefault(form, unit.name)
+            self.add(unit)
+
+    def add(self, unit: Unit) -> None:
+        """One more unit, after those known: a caller registering units one by one (an import
+        naming thousands) grows the registry instead of building it again each time."""
+        self.names.append(unit.name)
+        for form in (unit.name, *unit.aliases):
+            self._lookup.setdefault(form, unit.name)
+        for derived in ("_numbers", "_read"):  # caches of what it held before
+            self.__dict__.pop(derived, None)
 
     def number(self, name: str) -> int | None:
         """A canonical name's position in the registry (for compact storage), else None."""
