@@ -4,9 +4,13 @@ export ledger, and every rejected row reported with nothing written."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
+import pytest
 from conftest import TODAY
 from freshrepo import make_fresh_repo
 
@@ -204,3 +208,95 @@ def test_files_that_are_not_ledgers(tmp_path, cli):
     assert "文件不存在" in cli("import", "ledger", str(tmp_path / "none.xlsx"), "-C", str(root)).stderr
     (tmp_path / "link.xlsx").symlink_to(tmp_path / "bad.xlsx")
     assert "是符号链接" in cli("import", "ledger", str(tmp_path / "link.xlsx"), "-C", str(root)).stderr
+
+
+# Workbooks from strangers: bounded work and memory, one "cannot read" error, never a traceback
+
+
+def crafted(path, edits):
+    """office_ledger's workbook with parts rewritten as a stranger's file may hold them: edits
+    maps the end of a part's name to a function of its bytes."""
+    source = office_ledger(path.with_name("source.xlsx"))
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            for ending, change in edits.items():
+                part = change(part) if info.filename.endswith(ending) else part
+            out.writestr(info.filename, part)
+    return path
+
+
+def rows_added(rows: bytes):
+    return {"sheet1.xml": lambda xml: xml.replace(b"</sheetData>", rows + b"</sheetData>")}
+
+
+def import_limited(root, ledger, timeout):
+    """`dufu import ledger` in a process of its own, under a memory limit and a time limit."""
+    limit = 600 * 1024 * 1024
+    script = (
+        f"import resource, sys; resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))\n"
+        "sys.argv = ['dufu', *sys.argv[1:]]\nfrom dufu.cli import run; run()\n"
+    )
+    args = ["import", "ledger", str(ledger), "--round", "r2", "--as-of", "2024-05-31", "-C", str(root)]
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, timeout=timeout)
+    return done.returncode, done.stderr.decode("utf-8")
+
+
+def test_a_merged_range_to_the_last_cell_of_the_sheet_is_read_under_a_memory_limit(tmp_path):
+    """One `<mergeCell>` over 17 billion cells: openpyxl's normal mode made an object per cell
+    (MemoryError); the range is spread only over the cells read."""
+    root = make_fresh_repo(tmp_path / "fresh")
+    merge = {"sheet1.xml": lambda xml: xml.replace(b"</mergeCells>", b'<mergeCell ref="A20:XFD1048576"/></mergeCells>')}
+    code, stderr = import_limited(root, crafted(tmp_path / "台账.xlsx", merge), timeout=60)
+    assert code == 0, stderr
+    assert "3 项任务" in stderr
+
+
+def test_20000_rows_are_read_in_linear_time(tmp_path):
+    """Rows holding only a number: 20,000 took 54 s (each row measured the whole sheet again)."""
+    root = make_fresh_repo(tmp_path / "fresh")
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i) for i in range(9, 20001))
+    code, stderr = import_limited(root, crafted(tmp_path / "台账.xlsx", rows_added(rows)), timeout=30)
+    assert code == 1
+    assert "有 19992 行无法导入" in stderr and "内部错误" not in stderr
+
+
+BOMB = (
+    b"<!DOCTYPE x [<!ENTITY a0 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'>"
+    + b"".join(b"<!ENTITY a%d '%s'>" % (i + 1, b"&a%d;" % i * 20) for i in range(8))
+    + b"]>"
+)
+UNREADABLE = {
+    "truncated sheet": {"sheet1.xml": lambda xml: b"<worksheet><sheetData><row"},
+    "truncated styles": {"styles.xml": lambda xml: xml[: len(xml) // 2]},
+    "entity bomb": {"sheet1.xml": lambda xml: BOMB + xml.replace(b"<v>1</v>", b"<v>&a8;</v>", 1)},
+    "row past Excel's last": rows_added(b'<row r="1048577"><c r="A1048577"><v>1</v></c></row>'),
+}
+
+
+@pytest.mark.parametrize("edits", UNREADABLE.values(), ids=UNREADABLE.keys())
+def test_a_corrupt_workbook_is_one_cannot_read_error(tmp_path, cli, edits):
+    root = make_fresh_repo(tmp_path / "fresh")
+    result = cli("import", "ledger", str(crafted(tmp_path / "台账.xlsx", edits)), "--round", "r2", "-C", str(root))
+    assert result.exit_code == 1
+    assert "不是可读取的 Excel 工作簿" in result.stderr and "内部错误" not in result.stderr
+
+
+TOO_MUCH = {
+    "a value past the rows read": (rows_added(b'<row r="30000"><c r="B30000"><v>7</v></c></row>'), "超过 20000 行"),
+    "a flood of empty rows": (rows_added(b"<row/>" * 200_000), "太大"),
+    "overlapping merged ranges": (
+        {"sheet1.xml": lambda xml: xml.replace(b"</mergeCells>", b'<mergeCell ref="A3:GR8"/>' * 50 + b"</mergeCells>")},
+        "合并单元格相互重叠",
+    ),
+}
+
+
+@pytest.mark.parametrize("edits, message", TOO_MUCH.values(), ids=TOO_MUCH.keys())
+def test_more_than_a_ledger_holds_is_refused(tmp_path, cli, edits, message):
+    root = make_fresh_repo(tmp_path / "fresh")
+    before = snapshot(root)
+    result = cli("import", "ledger", str(crafted(tmp_path / "台账.xlsx", edits)), "--round", "r2", "-C", str(root))
+    assert result.exit_code == 1
+    assert message in result.stderr and "内部错误" not in result.stderr
+    assert snapshot(root) == before

@@ -8,9 +8,7 @@ nothing). New units named by the rows are registered; everything goes through th
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,6 +17,7 @@ from pydantic import ValidationError
 
 from . import ledger_columns as lc
 from .authoring import read_input
+from .ledger_read import HEADER_ROWS, Grid, Workbook
 from .models import DONE_STATUSES, Report, Task
 from .newfiles import free_id, next_number, task_text, units_change, units_to_add
 from .problems import DufuError, InvalidData, Problem, UsageError
@@ -47,45 +46,23 @@ class RowRejected(ValueError):
         self.column, self.message = column, message
 
 
-def open_sheet(file: Path, sheet_name: str | None):
-    from openpyxl import load_workbook
-
-    raw = read_input(file, MAX_LEDGER_BYTES)
-    try:
-        book = load_workbook(io.BytesIO(raw), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise DufuError(f"{file} 不是可读取的 Excel 工作簿(.xlsx):{type(exc).__name__}") from None
-    if sheet_name is not None and sheet_name not in book.sheetnames:
-        raise UsageError(f"{file} 中没有工作表“{sheet_name}”。已有:{'、'.join(book.sheetnames)}")
-    return [book[sheet_name]] if sheet_name is not None else book.worksheets
-
-
-def _spread_merged(sheet) -> None:
-    for cells in list(sheet.merged_cells.ranges):
-        value = sheet.cell(cells.min_row, cells.min_col).value
-        sheet.unmerge_cells(str(cells))
-        for row in range(cells.min_row, cells.max_row + 1):
-            for col in range(cells.min_col, cells.max_col + 1):
-                sheet.cell(row, col).value = value
-
-
-def find_header(sheet, mapping: dict[str, str | None]) -> tuple[int, dict[int, str]] | None:
-    """The first row (of the first 30) naming a title column and at least two more fields."""
-    for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, 30)):
+def find_header(sheet: Grid, mapping: dict[str, str | None]) -> tuple[int, dict[int, str]] | None:
+    """The first row (of the first HEADER_ROWS) naming a title column and at least two more fields."""
+    for number, row in enumerate(sheet.rows[:HEADER_ROWS], 1):
         columns = {}
-        for cell in row:
-            header = lc.normalize(cell.value)
+        for column, value in enumerate(row, 1):
+            header = lc.normalize(value)
             if header and (name := lc.field_for(header, mapping)) is not None:
-                columns.setdefault(name, []).append(cell.column)
+                columns.setdefault(name, []).append(column)
         if "title" in columns and len(columns) >= 3:
             doubled = {name: cols for name, cols in columns.items() if len(cols) > 1}
             if doubled:
                 name, cols = next(iter(doubled.items()))
                 letters = "、".join(_letter(c) for c in cols)
                 raise UsageError(
-                    f"工作表“{sheet.title}”第 {row[0].row} 行有多列都是“{name}”({letters}):用 --map 表头=忽略 去掉多余的"
+                    f"工作表“{sheet.title}”第 {number} 行有多列都是“{name}”({letters}):用 --map 表头=忽略 去掉多余的"
                 )
-            return row[0].row, {cols[0]: name for name, cols in columns.items()}
+            return number, {cols[0]: name for name, cols in columns.items()}
     return None
 
 
@@ -109,17 +86,7 @@ def import_ledger_file(
 ) -> Imported:
     from .writer import commit_changes
 
-    mapping = maps or {}
-    for sheet in open_sheet(file, sheet_name):
-        _spread_merged(sheet)
-        found = find_header(sheet, mapping)
-        if found is not None:
-            break
-    else:
-        raise DufuError(
-            f"{file} 中找不到表头行(应有“问题”列和至少两列其他台账字段):可用 --sheet 指定工作表,--map 表头=字段 说明列名"
-        )
-    header_row, columns = found
+    sheet, header_row, columns = _header_sheet(file, sheet_name, maps or {})
     missing = [lc.HEADER_WORDS[f][0] for f in lc.REQUIRED if f not in columns.values()]
     if missing:
         raise DufuError(f"工作表“{sheet.title}”缺少这些列:{'、'.join(missing)}(列名不同时用 --map 表头=字段)")
@@ -134,6 +101,21 @@ def import_ledger_file(
     changes += [_task_change(root, fields, reports) for fields, reports in plan.tasks]
     diff = commit_changes(root, changes, today, dry_run=dry_run)
     return Imported(diff, sheet.title, [f["id"] for f, _ in plan.tasks], units, plan.skipped)
+
+
+def _header_sheet(file: Path, sheet_name: str | None, mapping: dict) -> tuple[Grid, int, dict[int, str]]:
+    """The first sheet with a header row, read whole (only the top of the others is read)."""
+    book = Workbook(file, read_input(file, MAX_LEDGER_BYTES))
+    try:
+        for sheet in book.sheets(sheet_name):
+            found = find_header(book.grid(sheet, whole=False), mapping)
+            if found is not None:
+                return book.grid(sheet, whole=True), *found
+    finally:
+        book.close()
+    raise DufuError(
+        f"{file} 中找不到表头行(应有“问题”列和至少两列其他台账字段):可用 --sheet 指定工作表,--map 表头=字段 说明列名"
+    )
 
 
 def _task_change(root: Path, fields: dict, reports: list[Report]):
@@ -158,24 +140,37 @@ class _Plan:
         self.tasks: list[tuple[dict, list[Report]]] = []
         self.problems: list[Problem] = []
         self.skipped = 0
+        # what the repository and earlier rows hold, kept as rows are read: a row looks up its
+        # number, title and id here, so reading n rows takes time linear in n
+        self.known: dict[str, tuple[dict, dict, int]] = {}
+        self.taken: dict[str, set[int]] = {}
+        self.highest: dict[str, int] = {}
+        self.ids: set[str] = set()
 
     def read_rows(self, header_row: int) -> None:
-        header = [self.sheet.cell(header_row, col).value for col in self.columns]
+        header = [self.sheet.value(header_row, col) for col in self.columns]
         for row in range(header_row + 1, self.sheet.max_row + 1):
-            cells = {name: self.sheet.cell(row, col).value for col, name in self.columns.items()}
+            cells = {name: self.sheet.value(row, col) for col, name in self.columns.items()}
             values = {k: v for k, v in cells.items() if v is not None and str(v).strip()}
             if not values or list(cells.values()) == header or self._subtotal(row, values):
                 self.skipped += 1
                 continue
             try:
-                self.tasks.append(self._task(values))
+                self._take(*self._task(values))
             except RowRejected as exc:
                 where = f"{self.sheet.title}!{_letter(exc.column)[:-1]}{row}"
                 message = f"工作表“{self.sheet.title}”第 {row} 行({where}):{exc.message}"
                 self.problems.append(Problem(self.file, row, exc.column, "E530", message))
 
+    def _take(self, fields: dict, reports: list[Report]) -> None:
+        self.tasks.append((fields, reports))
+        round_id, number = fields["round"], fields["number"]
+        self.taken.setdefault(round_id, set()).add(number)
+        self.highest[round_id] = max(self.highest.get(round_id, 0), number)
+        self.ids.add(fields["id"])
+
     def _subtotal(self, row: int, values: dict) -> bool:
-        texts = [str(self.sheet.cell(row, col).value or "") for col in range(1, self.sheet.max_column + 1)]
+        texts = [str(value or "") for value in self.sheet.rows[row - 1]]
         numbered = str(values.get("number", "")).strip().isdigit()
         return not numbered and any(word in text for text in texts for word in _SUBTOTAL)
 
@@ -193,21 +188,21 @@ class _Plan:
             if name not in values:
                 raise RowRejected(self._col(name), f"缺少{lc.HEADER_WORDS[name][0]}")
         round_id = self._round(values)
-        taken = {f["number"] for f, _ in self.tasks if f["round"] == round_id}
+        taken = self.taken.get(round_id, set())
+        by_number, by_title, highest = self._known(round_id)
         number = (
             self._read("number", values, lc.read_number)
             if "number" in values
-            else next_number(self.data, round_id, taken)
+            else max(highest, self.highest.get(round_id, 0)) + 1
         )
-        clash = [
-            t.id for t in self.data.tasks_of(round_id) if t.number == number or t.title == str(values["title"]).strip()
-        ]
+        clash = sorted(c for c in (by_number.get(number), by_title.get(str(values["title"]).strip())) if c)
+        clash = [task_id for _, task_id in clash]
         if clash or number in taken:
             raise RowRejected(
                 self._col("number"),
                 f"轮次 {round_id} 中已有序号 {number} 或同名问题的任务{('(' + clash[0] + ')') if clash else ''}",
             )
-        task_id = free_id(self.data, self.root, round_id, number, {f["id"] for f, _ in self.tasks})
+        task_id = free_id(self.data, self.root, round_id, number, self.ids)
         fields = {"id": task_id, "round": round_id, "number": number, "title": str(values["title"]).strip()}
         fields.update({name: str(values[name]).strip() for name in TASK_FIELDS if name != "deadline"})
         fields["deadline"] = self._read("deadline", values, lc.read_deadline)
@@ -220,6 +215,17 @@ class _Plan:
             first = exc.errors()[0]
             raise RowRejected(self._col(str(first["loc"][0])), f"{first['loc'][0]}:{first['msg']}") from None
         return fields, reports
+
+    def _known(self, round_id: str) -> tuple[dict, dict, int]:
+        """The round's tasks in the repository by number and by title (each with its place in
+        number order, so that the first clash is named), and its highest number."""
+        if round_id not in self.known:
+            by_number, by_title = {}, {}
+            for place, task in enumerate(self.data.tasks_of(round_id)):
+                by_number.setdefault(task.number, (place, task.id))
+                by_title.setdefault(task.title, (place, task.id))
+            self.known[round_id] = by_number, by_title, next_number(self.data, round_id) - 1
+        return self.known[round_id]
 
     def _round(self, values: dict) -> str:
         if "round" not in values:
