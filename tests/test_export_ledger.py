@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
 from conftest import TODAY, edit
+from freshrepo import make_fresh_repo
 
 from dufu.progress_text import parse_measures
 from dufu.validate import load_valid
@@ -87,3 +89,28 @@ def test_today_is_the_default_as_of_date(repo, cli, tmp_path):
     result = cli("export", "ledger", "-o", str(out), "-C", str(repo), "--today", "2024-08-01")
     assert result.exit_code == 0 and "截至 2024-08-01" in result.stderr, result.output
     assert out.read_bytes() == expected
+
+
+def test_text_beginning_with_an_equals_sign_is_text_not_a_formula(repo, cli, tmp_path):
+    """A title or target written =HYPERLINK(…) is data: Excel must show it, not follow it, and
+    import must read back the same text (no apostrophe added)."""
+    edit(
+        repo / "data/tasks/r2-03.yaml",
+        "title: 突出生态环境问题重视不够问题",
+        'title: \'=HYPERLINK("http://evil.example/","点击")\'',
+    )
+    edit(repo / "data/tasks/r2-01.yaml", "target: 坚定不移", "target: =1+1坚定不移")
+    book, out = export(cli, repo, tmp_path, TODAY)
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    original = load_valid(repo, date(2026, 1, 1)).tasks
+    texts = {cell.value for cell in cells}
+    assert original["r2-03"].title.startswith("=HYPERLINK") and original["r2-03"].title in texts
+    assert original["r2-01"].target.startswith("=1+1") and original["r2-01"].target in texts
+    with zipfile.ZipFile(out) as written:
+        assert b"<f>" not in written.read("xl/worksheets/sheet1.xml")
+    fresh = make_fresh_repo(tmp_path / "fresh")
+    result = cli("import", "ledger", str(out), "-C", str(fresh), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    copied = load_valid(fresh, date(2026, 1, 1)).tasks
+    assert (copied["r2-03"].title, copied["r2-01"].target) == (original["r2-03"].title, original["r2-01"].target)

@@ -118,7 +118,9 @@ def _style_status(sheet, row: int, task: Task, day: date, due_soon_days: int) ->
 
 
 def _lay_out(sheet, widths: list[int]) -> None:
-    """Header bold and frozen, widths set, text wrapped, dates as real Excel dates."""
+    """Header bold and frozen, widths set, text wrapped, dates as real Excel dates, and text
+    always text: openpyxl takes a string beginning with = for a formula, so a title written
+    =HYPERLINK(…) would become a live link in the office that opens the ledger."""
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for cell in sheet[1]:
@@ -127,6 +129,8 @@ def _lay_out(sheet, widths: list[int]) -> None:
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
             if isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
     sheet.freeze_panes = "A2"
