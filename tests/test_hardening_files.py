@@ -481,3 +481,18 @@ def test_a_number_only_a_person_reads_as_digits_is_never_peeked_as_one(cli, repo
         cold = cli(*args, "-C", str(repo), "--no-cache")
         assert (warm.exit_code, warm.output) == (cold.exit_code, cold.output)
         assert warm.exit_code in (0, 1), warm.output
+
+
+def test_a_hidden_data_file_is_reported_not_passed_over(cli, repo):
+    """git keeps .r2-05.yaml and a reviewer may miss it: E111, cold and warm. Other hidden
+    entries are not data (.gitkeep, an editor's lock symlink .#r2-01.yaml, a folder .git)."""
+    (repo / "data/tasks/.r2-05.yaml").write_text("garbage: [\n", encoding="utf-8")
+    (repo / "data/tasks/.R2-06.YML").write_text("id: x\n", encoding="utf-8")
+    (repo / "data/tasks/.gitkeep").write_text("", encoding="utf-8")
+    (repo / "data/tasks/.#r2-01.yaml").symlink_to("nowhere")
+    (repo / "data/.git").mkdir()
+    (repo / "data/.git/x.yaml").write_text("garbage: [\n", encoding="utf-8")
+    for cache in ([], [], ["--no-cache"]):
+        result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json", *cache)
+        found = [(p["path"], p["code"]) for p in json.loads(result.stdout)["problems"] if p["severity"] == "error"]
+        assert result.exit_code == 1 and found == [("data/tasks/.R2-06.YML", "E111"), ("data/tasks/.r2-05.yaml", "E111")]

@@ -109,13 +109,13 @@ def _walk(root: Path, top: str, data: list | None = None):
             with os.scandir(base + rel) as entries:
                 for entry in entries:
                     name = entry.name
-                    if name.startswith("."):
-                        continue
+                    if name.startswith(".") and not (data is not None and _hidden_yaml(entry)):
+                        continue  # .git, .gitkeep, an editor's lock file: not data
                     try:
                         info = entry.stat(follow_symlinks=False)
                     except FileNotFoundError:  # removed since it was listed
                         continue
-                    if kind is not None and name.endswith(".yaml") and stat.S_ISREG(info.st_mode):
+                    if kind is not None and name.endswith(".yaml") and name[0] != "." and stat.S_ISREG(info.st_mode):
                         stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
                         data.append(SourceFile(root, rel + "/" + name, kind, None, stamp))
                     else:
@@ -132,9 +132,18 @@ def unreadable(root: Path, rel: str, exc: OSError) -> SourceFile:
     return SourceFile(root, rel, None, ("E100", f"无法读取这个目录:{reason(exc)},其中的文件都没有检查"))
 
 
+def _hidden_yaml(entry: os.DirEntry) -> bool:
+    """A hidden regular file named like a data file (.r2-05.yaml): reported, never passed
+    over in silence (git keeps it, a reviewer may not see it)."""
+    return entry.name.lower().endswith((".yaml", ".yml")) and entry.is_file(follow_symlinks=False)
+
+
 def _classify(root: Path, rel: str, info: os.stat_result, data_file: bool) -> SourceFile | None:
     mode = info.st_mode
     name = rel.rsplit("/", 1)[-1]
+    if name.startswith(".") and data_file and stat.S_ISREG(mode):  # _walk passes only those named .yaml/.yml
+        hidden = "是隐藏文件(名称以 . 开头),不会被读取;如是数据文件,请去掉开头的点"
+        return SourceFile(root, rel, None, ("E111", hidden))
     suffix = name[name.rfind(".") :] if "." in name[1:] else ""
     is_yaml = suffix.lower() in (".yaml", ".yml")
     if stat.S_ISLNK(mode):
