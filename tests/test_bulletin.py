@@ -186,3 +186,50 @@ def test_the_sandbox_keeps_its_verdict_per_type_of_object_and_name(repo):
 def test_unknown_bulletin_id_is_a_usage_error(repo):
     with pytest.raises(UsageError, match="2024-06-24"):
         render(repo, "2099-01-01")
+
+
+def _bulletin_template(repo: Path, text: str) -> None:
+    (repo / "templates").mkdir(exist_ok=True)
+    (repo / "templates/bulletin.txt.j2").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [
+        ("{{ 1/0 }}", "ZeroDivisionError"),
+        ("{% include 'bulletin.txt.j2' %}", "递归过深"),
+        ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "递归过深"),
+        ("{{ 'abc'|truncate(-5) }}", "AssertionError"),
+        ("{{ (10**400)|filesizeformat }}", "OverflowError"),
+        ("{{ 10.0**400 }}", "OverflowError"),
+        ("{{ 'x'.encode('rot13') }}", "LookupError"),
+        ("{{ ''.__class__ }}", "模板不允许读取 str 对象的属性“__class__”"),
+        ("{{ range(10**6)|length }}", "range 的范围过大"),
+    ],
+)
+def test_whatever_a_template_raises_is_a_render_error_naming_its_line(repo, template, words):
+    """A template may come from a stranger: what it raises is its fault, not dufu's defect."""
+    _bulletin_template(repo, "第一行\n" + template + "\n")
+    with pytest.raises(RenderError, match="bulletin.txt.j2:2: ") as caught:
+        render(repo)
+    assert words in str(caught.value)
+
+
+def test_an_include_of_a_missing_template_names_the_missing_one(repo):
+    _bulletin_template(repo, "{% include 'nope.j2' %}\n")
+    with pytest.raises(RenderError, match="bulletin.txt.j2:1: 找不到模板“nope.j2”"):
+        render(repo)
+
+
+def test_a_template_that_is_not_utf8_is_named_and_not_called_missing(repo):
+    _bulletin_template(repo, "{% include 'part.j2' %}\n")
+    (repo / "templates/part.j2").write_bytes(b"\xff\xfe")
+    with pytest.raises(RenderError, match="模板“part.j2”不是 UTF-8 编码"):
+        render(repo)
+
+
+def test_a_template_error_through_the_cli_is_exit_1_without_internal_error(cli, repo):
+    _bulletin_template(repo, "{{ 1/0 }}\n")
+    result = cli("render", "-C", str(repo), "--today", "2026-01-01")
+    assert result.exit_code == 1, result.output
+    assert "bulletin.txt.j2:1: 模板渲染失败" in result.stderr and "内部错误" not in result.stderr

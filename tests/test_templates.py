@@ -51,3 +51,53 @@ def test_template_names_cannot_escape_the_template_folders(tmp_path):
     assert find_template(tmp_path, "bulletin.txt.j2") is not None
     assert find_template(tmp_path, "../pyproject.toml") is None
     assert find_template(tmp_path, "/etc/passwd") is None
+
+
+def _render_with(repo, text: str):
+    from dufu.bulletin import get_bulletin, render_bulletin
+    from dufu.validate import load_valid
+
+    (repo / "templates").mkdir(exist_ok=True)
+    (repo / "templates/bulletin.txt.j2").write_text(text, encoding="utf-8")
+    data = load_valid(repo, date(2026, 1, 1))
+    return render_bulletin(data, get_bulletin(data, None))
+
+
+def test_a_template_that_runs_too_long_is_stopped_and_the_clock_restored(repo, monkeypatch):
+    import signal
+
+    from dufu import templates
+    from dufu.problems import RenderError
+
+    monkeypatch.setattr(templates, "MAX_RENDER_SECONDS", 0.3)
+    loops = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"
+    handler = signal.getsignal(signal.SIGALRM)
+    with pytest.raises(RenderError, match=r"bulletin.txt.j2:2: 模板“bulletin.txt.j2”渲染超过 0.3 秒"):
+        _render_with(repo, "\n" + loops)
+    assert signal.getsignal(signal.SIGALRM) is handler
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    # arithmetic of ordinary sizes is untouched by the checks on * and **
+    assert _render_with(repo, "{{ 2**10 }} {{ 3 * 4 }} {{ 'ab' * 2 }} {{ [0] * 2 }}\n") == "1024 12 abab [0, 0]\n"
+
+
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [
+        ("{% for i in range(100000) %}{% for j in range(100000) %}{{ 'x' * 40 }}{% endfor %}{% endfor %}", "输出超过"),
+        ("{{ 'x'|center(3000000000) }}", "内存超过上限"),
+        ("{{ '%3000000000d' % 1 }}", "内存超过上限"),
+        ("{{ 'x' * 10**10 }}", "过长"),
+        ("{{ 10**(10**10) }}", "数字过大"),
+        ("{% set n = 10**100000 %}{{ n * n * n * n * n * n * n * n * n * n * n }}", "数字过大"),
+    ],
+)
+def test_a_template_cannot_take_unbounded_memory_or_output(repo, template, words):
+    import resource
+
+    from dufu.problems import RenderError
+
+    limit = resource.getrlimit(resource.RLIMIT_AS)
+    with pytest.raises(RenderError, match=words):
+        _render_with(repo, template + "\n")
+    assert resource.getrlimit(resource.RLIMIT_AS) == limit  # the address-space limit is restored
+

@@ -31,28 +31,37 @@ def get_bulletin(data: Dataset, bulletin_id: str | None) -> Bulletin:
 
 
 def render_text(notice: Notice, root) -> str:
-    """The notice as plain text, one paragraph a line, from its (sandboxed) template.
+    """The notice as plain text, one paragraph a line, from its (sandboxed, bounded) template.
 
     Templates get ``notice`` (the computed notice) and, for templates written before it,
     ``bulletin``, ``summary`` (round tallies) and ``listed`` (sections, each with ``task`` and
-    ``report``)."""
+    ``report``). A template may come from a stranger, so whatever it raises is its own fault:
+    a RenderError naming the template and line, never dufu's "internal error"."""
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+    from jinja2.sandbox import SecurityError
 
-    from .templates import make_environment
+    from .templates import RenderLimit, make_environment, render_bounded
 
     name = notice.bulletin.template
-    env = make_environment(root)
+    context = dict(notice=notice, p=notice.p, bulletin=notice.bulletin, summary=notice.summary, listed=notice.sections)
     try:
-        template = env.get_template(name)
-        return template.render(
-            notice=notice, p=notice.p, bulletin=notice.bulletin, summary=notice.summary, listed=notice.sections
-        )
-    except TemplateNotFound:
-        raise RenderError(f"找不到模板“{name}”") from None
+        return render_bounded(make_environment(root), name, context)
+    except TemplateNotFound as exc:  # the bulletin's own template, or one it includes
+        raise RenderError(f"{_template_line(exc)}找不到模板“{exc.name}”") from None
     except TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: 模板语法错误:{exc.message}") from None
-    except (TemplateError, ValueError, TypeError, AttributeError) as exc:
-        raise RenderError(f"{_template_line(exc, name)}模板渲染失败:{exc}") from None
+    except RenderLimit as exc:
+        raise RenderError(f"{_template_line(exc)}模板“{name}”{exc}") from None
+    except TemplateError as exc:  # a loader's message (not UTF-8, unreadable) included
+        raise RenderError(f"{_template_line(exc)}模板渲染失败:{exc}") from None
+    except SecurityError as exc:
+        raise RenderError(f"{_template_line(exc)}模板做了沙箱不允许的操作:{exc}") from None
+    except MemoryError:
+        raise RenderError(f"模板“{name}”渲染占用的内存超过上限,已中止") from None
+    except RecursionError as exc:
+        raise RenderError(f"{_template_line(exc)}模板“{name}”嵌套或递归过深(模板包含自身,或宏调用自身)") from None
+    except Exception as exc:  # 1/0, an overflow, a bad argument to a filter or method
+        raise RenderError(f"{_template_line(exc)}模板渲染失败:{type(exc).__name__}: {exc}") from None
 
 
 def render_bulletin(data: Dataset, bulletin: Bulletin) -> str:
@@ -60,13 +69,14 @@ def render_bulletin(data: Dataset, bulletin: Bulletin) -> str:
     return render_text(build_notice(data, bulletin), data.root)
 
 
-def _template_line(exc: BaseException, name: str) -> str:
+def _template_line(exc: BaseException) -> str:
+    """'path:line: ' of the innermost template frame the error passed through (Jinja rewrites
+    tracebacks to template lines), or '' when it never reached a template's code."""
     tb = exc.__traceback__
     found = ""
     while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(name):
-            found = f"{filename}:{tb.tb_lineno}: "
+        if "__jinja_exception__" in tb.tb_frame.f_globals:  # a frame Jinja made for a template line
+            found = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}: "
         tb = tb.tb_next
     return found
 

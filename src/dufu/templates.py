@@ -8,15 +8,25 @@ its ``templates/``. Templates may come from a data repository, so they run sandb
 from __future__ import annotations
 
 import calendar
+import os
 import re
+import signal
 import stat
+import threading
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from .files import read_regular
+from .files import read_regular, reason
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 MAX_TEMPLATE_BYTES = 1024 * 1024
+# Bounds on one rendering, since a template may come from a stranger's pull request. Each is
+# far above a real notice: 30,000 tasks render in about 0.2 s to a few MB of text.
+MAX_RENDER_SECONDS = 30.0
+MAX_OUTPUT_CHARS = 64 * 1024 * 1024
+MAX_RENDER_MEMORY = 2 * 1024**3  # bytes of address space a rendering may add (Linux only)
+MAX_NUMBER_BITS = 1 << 20  # an integer * or ** past this runs in C, beyond the clock's reach
 _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474)) + "".join(
     chr(c) for c in (*range(0x3251, 0x3260), *range(0x32B1, 0x32C0))
 )
@@ -58,7 +68,7 @@ def _regular_below(folder: Path, name: str) -> bool:
 def _loader(root: Path):
     """A Jinja2 loader that reads templates with read_regular: a symlink, FIFO or device in
     templates/ is never followed, opened or printed."""
-    from jinja2 import BaseLoader, TemplateNotFound
+    from jinja2 import BaseLoader, TemplateError, TemplateNotFound
 
     class RegularFileLoader(BaseLoader):
         def get_source(self, environment, template):
@@ -67,8 +77,10 @@ def _loader(root: Path):
                 raise TemplateNotFound(template)
             try:
                 text = read_regular(path, MAX_TEMPLATE_BYTES).decode("utf-8")
-            except (OSError, UnicodeDecodeError):
-                raise TemplateNotFound(template) from None
+            except UnicodeDecodeError:  # it exists: say what is wrong with it, not "not found"
+                raise TemplateError(f"模板“{template}”不是 UTF-8 编码") from None
+            except OSError as exc:
+                raise TemplateError(f"无法读取模板“{template}”:{reason(exc)}") from None
             return text, str(path), lambda: False
 
     return RegularFileLoader()
@@ -159,17 +171,26 @@ def _refuse_none(value):
     return value
 
 
+class RenderLimit(Exception):
+    """A template went past one of the bounds on a rendering; the message is for the user."""
+
+
 def make_environment(root: Path):
     """The single Jinja2 environment: sandboxed, StrictUndefined, None refused."""
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
     class Sandbox(SandboxedEnvironment):
         """Jinja2's sandbox, with its verdict on an attribute kept per type of object and
         attribute name. The rule it keeps looks at nothing else: the name (no "_" first) and
         the kind of object (a function, method, class, code, frame or generator has names
         of its own refused). A notice reads the same few attributes of thousands of tasks:
-        about 40% of its rendering time went to asking again."""
+        about 40% of its rendering time went to asking again.
+
+        Integer * and ** are checked first: one huge multiplication runs in C for minutes,
+        where neither the clock nor Ctrl-C can stop it."""
+
+        intercepted_binops = frozenset({"*", "**"})
 
         def __init__(self, **options) -> None:
             super().__init__(**options)
@@ -182,6 +203,16 @@ def make_environment(root: Path):
                 verdict = self.verdicts[key] = super().is_safe_attribute(obj, attr, value)
             return verdict
 
+        def unsafe_undefined(self, obj, attribute):
+            return self.undefined(
+                f"模板不允许读取 {type(obj).__name__} 对象的属性“{attribute}”(沙箱限制)",
+                name=attribute, obj=obj, exc=SecurityError,
+            )
+
+        def call_binop(self, context, operator, left, right):
+            _check_size(operator, left, right)
+            return super().call_binop(context, operator, left, right)
+
     env = Sandbox(
         loader=_loader(root),
         undefined=StrictUndefined,
@@ -192,4 +223,92 @@ def make_environment(root: Path):
         autoescape=False,  # plain-text notices; an .html template would need select_autoescape
     )
     env.filters.update(zh_number=zh_number, circled=circled, zh_date=zh_date, zh_cutoff=zh_cutoff)
+    env.globals["range"] = _range
     return env
+
+
+def _range(*args: int) -> range:
+    """Jinja's sandboxed range (at most MAX_RANGE numbers), refusing in Chinese."""
+    from jinja2.sandbox import MAX_RANGE
+
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise RenderLimit(f"中 range 的范围过大({len(numbers)} 个数,上限 {MAX_RANGE})")
+    return numbers
+
+
+def _check_size(operator: str, left, right) -> None:
+    """Refuse an integer product or power, or a repeated text or list, past the bounds."""
+    if isinstance(left, int) and isinstance(right, int):
+        bits = left.bit_length() + right.bit_length()
+        if operator == "**":
+            bits = left.bit_length() * right if abs(left) > 1 and right > 0 else 0
+        if bits > MAX_NUMBER_BITS:
+            raise RenderLimit("中的数字过大(乘法或乘方的结果超过上限),已中止")
+    elif operator == "*":
+        count, times = (left, right) if isinstance(right, int) else (right, left)
+        if isinstance(times, int) and hasattr(count, "__len__") and len(count) * times > MAX_OUTPUT_CHARS:
+            raise RenderLimit(f"中重复的文字或列表过长(超过 {MAX_OUTPUT_CHARS} 个),已中止")
+
+
+def render_bounded(env, name: str, context: dict) -> str:
+    """The template named name rendered with context, within the bounds: at most
+    MAX_RENDER_SECONDS (a clock, on Unix in the main thread), MAX_OUTPUT_CHARS characters and
+    MAX_RENDER_MEMORY more bytes of memory (Linux); past one, RenderLimit (or MemoryError).
+    Compiling is bounded too: a template is compiled at its first use."""
+    with _clock(MAX_RENDER_SECONDS), _memory(MAX_RENDER_MEMORY):
+        parts, size = [], 0
+        for part in env.get_template(name).generate(**context):
+            size += len(part)
+            if size > MAX_OUTPUT_CHARS:
+                raise RenderLimit(f"输出超过 {MAX_OUTPUT_CHARS} 个字符,已中止")
+            parts.append(part)
+        return "".join(parts)
+
+
+@contextmanager
+def _clock(seconds: float):
+    """Raise RenderLimit in the code running when seconds have passed; then once a second
+    more, should something inside swallow it. The previous handler and timer are restored.
+    Only the main thread receives signals, and only Unix has setitimer: elsewhere, no clock."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise RenderLimit(f"渲染超过 {seconds:g} 秒,已中止")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    before = signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    try:
+        yield
+    finally:
+        left = signal.setitimer(signal.ITIMER_REAL, 0)[0]
+        signal.signal(signal.SIGALRM, previous)
+        if before[0]:  # a caller's timer: what remains of it, or at once if it fell due meanwhile
+            signal.setitimer(signal.ITIMER_REAL, max(before[0] - (seconds - left), 1e-6), before[1])
+
+
+@contextmanager
+def _memory(extra: int):
+    """Limit the address space to what the process uses now plus extra bytes, so that one
+    huge string (a width of billions in center or format) fails with MemoryError at once
+    instead of exhausting the machine. Linux only (it reads /proc); the limit is restored."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", "rb") as statm:
+            used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError, IndexError):
+        yield
+        return
+    limit = used + extra
+    if soft != resource.RLIM_INFINITY and soft <= limit or hard != resource.RLIM_INFINITY and hard < limit:
+        yield  # already as tight as this
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
