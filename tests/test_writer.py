@@ -57,6 +57,35 @@ def test_a_change_to_a_published_notice_needs_consent(repo):
     assert (repo / TASK).read_bytes() == done.new
 
 
+def _template(root, text: str) -> None:
+    from dufu.templates import PACKAGE_TEMPLATES
+
+    (root / "templates").mkdir(exist_ok=True)
+    default = (PACKAGE_TEMPLATES / "bulletin.txt.j2").read_text(encoding="utf-8")
+    (root / "templates/bulletin.txt.j2").write_text(default + text, encoding="utf-8")
+
+
+def test_a_published_notice_that_cannot_be_rendered_refuses_the_write(repo):
+    """A broken template must not switch the guard off: it cannot tell what the change does."""
+    _template(repo, "{% if %}\n")
+    before = snapshot(repo)
+    moved = replaced(repo, "data/tasks/r2-01.yaml", "deadline: 立行立改、长期坚持", "deadline: 2025年底前")
+    with pytest.raises(WriteRefused, match="已发布公告 2024-06-24 现在无法生成.*模板语法错误"):
+        commit_changes(repo, [moved], TODAY)
+    assert snapshot(repo) == before
+    commit_changes(repo, [moved], TODAY, accept_published=True)  # the user's word, as for any change
+    assert (repo / "data/tasks/r2-01.yaml").read_bytes() == moved.new
+
+
+def test_a_change_after_which_a_published_notice_cannot_be_rendered_is_refused(repo):
+    _template(repo, "{% if '2025年底前' in notice.sections|map(attribute='fields')|list|string %}{{ 1/0 }}{% endif %}\n")
+    before = snapshot(repo)
+    moved = replaced(repo, "data/tasks/r2-01.yaml", "deadline: 立行立改、长期坚持", "deadline: 2025年底前")
+    with pytest.raises(WriteRefused, match="已发布公告 2024-06-24 修改后无法生成.*ZeroDivisionError"):
+        commit_changes(repo, [moved], TODAY)
+    assert snapshot(repo) == before
+
+
 def test_a_completion_after_the_cutoff_leaves_the_notice_alone(repo):
     done = replaced(repo, TASK, "status: 正在推进", "status: 已完成\ncompleted_on: 2024-07-15")
     commit_changes(repo, [done], TODAY)
@@ -73,3 +102,17 @@ def test_new_files_and_unchanged_files(repo):
     change = change_file(repo, "data/units.yaml", units + "  - name: 市新设局\n".encode())
     diff = commit_changes(repo, [change], TODAY)
     assert "+  - name: 市新设局" in diff
+
+
+def test_a_write_command_is_not_hung_by_a_template(cli, repo, monkeypatch):
+    """Every write renders each published notice again: a slow template ends it, with exit 1."""
+    from dufu import templates
+
+    monkeypatch.setattr(templates, "MAX_RENDER_SECONDS", 0.3)
+    (repo / "templates").mkdir(exist_ok=True)
+    (repo / "templates/bulletin.txt.j2").write_text(
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n", encoding="utf-8"
+    )
+    result = cli("done", "r2-01", "--on", "2024-07-01", "--dry-run", "-C", str(repo), "--today", "2026-01-01")
+    assert result.exit_code == 1, result.output
+    assert "超过 0.3 秒" in result.stderr and "内部错误" not in result.stderr

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from .files import NotRegularFile, read_regular, reason, write_atomic
-from .problems import DufuError, InvalidData, Problem
+from .problems import DufuError, InvalidData, Problem, RenderError
 from .textsafety import visible
 
 # What the checks read besides data/: copied into the staging repository.
@@ -96,22 +96,35 @@ def _stage(root: Path, changes: list[Change], into: Path) -> None:
         target.write_bytes(content)
 
 
-def _state(root: Path, today: date) -> tuple[set[tuple], dict[str, bytes]]:
+def _state(root: Path, today: date) -> tuple[set[tuple], dict[str, bytes | RenderError]]:
     """The errors of a repository (position left out: edits move lines) and the text of each
-    notice it can render."""
+    notice, or why it cannot be rendered: a notice that fails is not one the guard may skip,
+    or a broken template would switch the guard off."""
     from .bulletin import render_bulletin
     from .validate import validate_repository
 
     result = validate_repository(root, today)
     errors = {(p.path, p.code, p.field, p.message) for p in result.problems if p.is_error}
-    notices = {}
+    notices: dict[str, bytes | RenderError] = {}
     if not errors:
         for bulletin_id, bulletin in result.data.bulletins.items():
             try:
                 notices[bulletin_id] = render_bulletin(result.data, bulletin).encode("utf-8")
-            except DufuError:
-                continue
+            except RenderError as exc:
+                notices[bulletin_id] = exc
     return errors, notices
+
+
+def _refuse_unrendered(notices: dict[str, bytes | RenderError], when: str) -> None:
+    """Refuse the write when a published notice cannot be rendered (when: 现在, 修改后): the
+    guard cannot tell whether the change would alter it."""
+    failed = sorted((n, exc) for n, exc in notices.items() if isinstance(exc, RenderError))
+    if failed:
+        reasons = ";".join(f"{n}:{exc}" for n, exc in failed)
+        raise WriteRefused(
+            f"已发布公告 {'、'.join(n for n, _ in failed)} {when}无法生成,无法确认这次修改不会改变它,"
+            f"没有写入任何文件。请先修正模板;确需写入,请加 --accept-published-change。原因:{reasons}"
+        )
 
 
 def check_changes(
@@ -147,7 +160,9 @@ def check_changes(
             verify(staged)
         if accept_published:
             return
+        _refuse_unrendered(notices_before, "现在")
         _, notices_after = _state(staged, today)
+    _refuse_unrendered({n: notices_after.get(n) for n in notices_before}, "修改后")
     changed = sorted(n for n, text in notices_before.items() if notices_after.get(n) != text)
     if changed:
         raise WriteRefused(
