@@ -101,3 +101,22 @@ def test_a_template_cannot_take_unbounded_memory_or_output(repo, template, words
         _render_with(repo, template + "\n")
     assert resource.getrlimit(resource.RLIMIT_AS) == limit  # the address-space limit is restored
 
+
+
+def test_validate_reports_a_template_that_does_not_parse(cli, repo):
+    """E355: a bulletin's template with a syntax error (or not UTF-8) is found by validate, not
+    first by render or by a write command; the packaged default is never reported."""
+    from dufu.problems import RULES
+
+    (repo / "templates").mkdir(exist_ok=True)
+    template = repo / "templates/bulletin.txt.j2"
+    template.write_text("第一行\n{% if %}\n", encoding="utf-8")
+    result = cli("validate", "-C", str(repo), "--today", "2026-01-01")
+    assert result.exit_code == 1, result.output
+    assert "E355 模板“bulletin.txt.j2”第 2 行语法错误" in result.stdout
+    template.write_bytes(b"\xff\xfe")
+    again = cli("validate", "-C", str(repo), "--today", "2026-01-01")
+    assert again.exit_code == 1 and "E355 模板“bulletin.txt.j2”不是 UTF-8 编码" in again.stdout
+    template.unlink()
+    assert cli("validate", "-C", str(repo), "--today", "2026-01-01").exit_code == 0
+    assert "E355" in RULES

@@ -15,7 +15,7 @@ from .models import DONE_STATUSES, Bulletin, Round, Task
 from .notice import listed_tasks
 from .problems import Problem
 from .repo import DATA_DIR, UNITS_FILE, Dataset
-from .templates import find_template
+from .templates import find_template, template_problem
 from .textsafety import find_lookalike, fold, lookalike_note
 
 
@@ -42,8 +42,9 @@ def check_dataset(data: Dataset) -> list[Problem]:
             _unknown_ref(data, out, task, ("round",), "轮次", task.round, data.rounds)
     if data.peeked:  # only some task files were named: the checks over the whole set wait
         return problems + out.problems()
+    templates: dict[str, str | None] = {}  # each template parsed once, however many bulletins name it
     for bulletin in data.bulletins.values():
-        _check_bulletin(data, bulletin, out)
+        _check_bulletin(data, bulletin, out, templates)
     if not data.incomplete:  # counts over a partly loaded dataset would only add noise
         for rnd in data.rounds.values():
             _check_round(data, rnd, out)
@@ -166,7 +167,7 @@ def _check_round(data: Dataset, rnd: Round, out: Collector) -> None:
             )
 
 
-def _check_bulletin(data: Dataset, bulletin: Bulletin, out: Collector) -> None:
+def _check_bulletin(data: Dataset, bulletin: Bulletin, out: Collector, templates: dict[str, str | None]) -> None:
     rel = data.where(bulletin)
     for index, round_id in enumerate(bulletin.summary_rounds):
         if round_id not in data.rounds:
@@ -178,6 +179,11 @@ def _check_bulletin(data: Dataset, bulletin: Bulletin, out: Collector) -> None:
         out.add(rel, ("as_of",), "E353", f"截至日期 {bulletin.as_of} 晚于成文日期 {bulletin.date}")
     if find_template(data.root, bulletin.template) is None:
         out.add(rel, ("template",), "E354", f"找不到模板“{bulletin.template}”", "模板放在数据仓库的 templates/ 目录中")
+    else:
+        if bulletin.template not in templates:
+            templates[bulletin.template] = template_problem(data.root, bulletin.template)
+        if templates[bulletin.template] is not None:
+            out.add(rel, ("template",), "E355", templates[bulletin.template], "修正模板后运行 dufu render 检查公告")
     _check_listed_twice(out, rel, ("summary_rounds",), bulletin.summary_rounds, "轮次")
     _check_listed_twice(out, rel, ("issuers",), bulletin.issuers, "发文机关")
     if isinstance(listing.tasks, list):

@@ -171,6 +171,27 @@ def _refuse_none(value):
     return value
 
 
+def template_problem(root: Path, name: str) -> str | None:
+    """Why a repository's own template cannot be used (a syntax error, not UTF-8, unreadable),
+    or None. Parsed only, never run; a packaged default is dufu's own, tested with it."""
+    from jinja2 import TemplateError, TemplateSyntaxError
+
+    path = find_template(root, name)
+    if path is None or path.is_relative_to(PACKAGE_TEMPLATES):
+        return None
+    env = make_environment(root)
+    try:
+        source, filename, _ = env.loader.get_source(env, name)
+        env.parse(source, name, filename)
+    except TemplateSyntaxError as exc:
+        return f"模板“{name}”第 {exc.lineno} 行语法错误:{exc.message}"
+    except TemplateError as exc:  # the loader's own words: not UTF-8, cannot be read
+        return str(exc)
+    except RecursionError:
+        return f"模板“{name}”嵌套过深,无法解析"
+    return None
+
+
 class RenderLimit(Exception):
     """A template went past one of the bounds on a rendering; the message is for the user."""
 

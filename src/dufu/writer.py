@@ -24,6 +24,9 @@ from .textsafety import visible
 
 # What the checks read besides data/: copied into the staging repository.
 _CONFIG_FILES = ("dufu.toml", "pyproject.toml")
+# Errors that say only that a notice cannot be rendered (template missing, or broken): the
+# guard still tries, so that it refuses rather than looks away.
+_TEMPLATE_ERRORS = ("E354", "E355")
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ def _state(root: Path, today: date) -> tuple[set[tuple], dict[str, bytes | Rende
     result = validate_repository(root, today)
     errors = {(p.path, p.code, p.field, p.message) for p in result.problems if p.is_error}
     notices: dict[str, bytes | RenderError] = {}
-    if not errors:
+    if all(code in _TEMPLATE_ERRORS for _, code, _, _ in errors):
         for bulletin_id, bulletin in result.data.bulletins.items():
             try:
                 notices[bulletin_id] = render_bulletin(result.data, bulletin).encode("utf-8")
