@@ -75,6 +75,31 @@ def test_docx_layout_and_text(repo: Path, cli, tmp_path: Path) -> None:
     assert section.footer.paragraphs[0].alignment == 2 and section.even_page_footer.paragraphs[0].alignment == 0
 
 
+def test_docx_is_the_same_bytes_whenever_it_is_rendered(repo: Path, monkeypatch) -> None:
+    """No clock in the document: python-docx dated each zip entry with the time of saving."""
+    import io
+    import time
+    import types
+    import zipfile
+    from datetime import date
+
+    from dufu.bulletin import get_bulletin
+    from dufu.notice import build_notice
+    from dufu.renderers.docx import render_docx
+    from dufu.validate import load_valid
+
+    data = load_valid(repo, date(2026, 1, 1))
+    notice = build_notice(data, get_bulletin(data, None))
+    rendered = []
+    for moment in (1_700_000_000, 1_800_000_000):
+        clock = types.SimpleNamespace(time=lambda moment=moment: moment, localtime=time.localtime)
+        monkeypatch.setattr(zipfile, "time", clock)
+        rendered.append(render_docx(notice))
+    assert rendered[0] == rendered[1]
+    with zipfile.ZipFile(io.BytesIO(rendered[0])) as package:
+        assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
 def test_docx_needs_an_output_file(repo: Path, cli) -> None:
     result = cli("-C", str(repo), "render", "--format", "docx")
     assert result.exit_code != 0 and "-o" in result.output

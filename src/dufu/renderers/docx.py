@@ -9,6 +9,7 @@ with w:eastAsia and a common fallback for machines without the official fonts.""
 from __future__ import annotations
 
 import io
+import zipfile
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -121,4 +122,15 @@ def render_docx(notice: Notice) -> bytes:
             _paragraph(doc, text)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return _pinned(buffer.getvalue())
+
+
+def _pinned(raw: bytes) -> bytes:
+    """The same document for the same notice: python-docx stamps the time of saving on every
+    zip entry; they are set to 1980-01-01 (the earliest a zip can say), as the xlsx ledger's
+    are. Entry order and content are kept."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), source.read(info.filename), zipfile.ZIP_DEFLATED)
+    return out.getvalue()
