@@ -126,3 +126,26 @@ def test_pdf_text_stays_inside_the_gbt9704_type_area(repo: Path, cli, tmp_path: 
     assert min(w[0] for w in body) == pytest.approx(left, abs=1.5)  # lines start at the left margin
     assert max(w[2] for w in body) <= right + 1.5
     assert min(w[1] for w in body) >= top - 1.5 and max(w[3] for w in body) <= bottom + 1.5
+
+
+def test_pdf_is_the_same_bytes_whenever_it_is_rendered(repo: Path) -> None:
+    """LibreOffice wrote the time of conversion and a random /ID: now the notice's day and a
+    digest of the Word document, the cross-reference offsets still right."""
+    _need("soffice", "pdfinfo")
+    from datetime import date
+
+    from dufu.bulletin import get_bulletin
+    from dufu.notice import build_notice
+    from dufu.renderers.pdf import render_pdf
+    from dufu.validate import load_valid
+
+    data = load_valid(repo, date(2026, 1, 1))
+    notice = build_notice(data, get_bulletin(data, None))
+    first = render_pdf(notice)
+    time.sleep(1.1)  # the creation date is to the second
+    assert render_pdf(notice) == first
+    assert b"/CreationDate(D:20240624000000" in first
+    pdf = repo / "notice.pdf"
+    pdf.write_bytes(first)
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
+    assert "2024" in info.stdout and "(A4)" in info.stdout and not info.stderr

@@ -6,11 +6,14 @@ unless LibreOffice produced a PDF, so a failure never leaves a partial file."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from ..notice import Notice
@@ -45,7 +48,8 @@ def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS) -> bytes:
 
 def _run(command: list[str], timeout: float) -> None:
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+                               stderr=subprocess.STDOUT, start_new_session=True,
+                               env={**os.environ, "TZ": "UTC"})  # the same date suffix on any machine
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -69,4 +73,18 @@ def _kill_group(process: subprocess.Popen) -> None:
 def render_pdf(notice: Notice) -> bytes:
     from .docx import render_docx
 
-    return docx_to_pdf(render_docx(notice))
+    docx = render_docx(notice)
+    return pinned(docx_to_pdf(docx), notice.bulletin.date, docx)
+
+
+def pinned(pdf: bytes, day: date, docx: bytes) -> bytes:
+    """The same PDF for the same notice: LibreOffice writes the time of conversion as the
+    creation date, a random file /ID and a checksum of its own (/DocChecksum, read by no
+    viewer). The date becomes the notice's day, the /ID and checksum a digest of the Word
+    document; each replacement has the length of what it replaces, so every offset in the
+    cross-reference table stays right. Anything not found is left as it is."""
+    stamp = day.strftime("%Y%m%d").encode("ascii") + b"000000"
+    pdf = re.sub(rb"(/(?:CreationDate|ModDate)\(D:)\d{14}", lambda m: m[1] + stamp, pdf)
+    ident = hashlib.md5(docx, usedforsecurity=False).hexdigest().upper().encode("ascii")
+    pdf = re.sub(rb"(/DocChecksum /)[0-9A-Fa-f]{32}", lambda m: m[1] + ident, pdf)
+    return re.sub(rb"(/ID\s*\[\s*<)[0-9A-Fa-f]{32}(>\s*<)[0-9A-Fa-f]{32}>", lambda m: m[1] + ident + m[2] + ident + b">", pdf)
