@@ -22,8 +22,8 @@ from .files import read_regular, reason
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 MAX_TEMPLATE_BYTES = 1024 * 1024
 # Bounds on one rendering, since a template may come from a stranger's pull request. Each is
-# far above a real notice: 30,000 tasks render in about 0.2 s to a few MB of text.
-MAX_RENDER_SECONDS = 30.0
+# far above a real notice: 30,000 tasks render in about 0.3 s to 7 MB of text.
+MAX_RENDER_SECONDS = 10.0
 MAX_OUTPUT_CHARS = 64 * 1024 * 1024
 MAX_RENDER_MEMORY = 2 * 1024**3  # bytes of address space a rendering may add (Linux only)
 MAX_NUMBER_BITS = 1 << 20  # an integer * or ** past this runs in C, beyond the clock's reach

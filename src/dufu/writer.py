@@ -113,8 +113,9 @@ def _state(root: Path, today: date) -> tuple[set[tuple], dict[str, bytes | Rende
         for bulletin_id, bulletin in result.data.bulletins.items():
             try:
                 notices[bulletin_id] = render_bulletin(result.data, bulletin).encode("utf-8")
-            except RenderError as exc:
+            except RenderError as exc:  # one is enough to refuse: a slow template is not run again
                 notices[bulletin_id] = exc
+                break
     return errors, notices
 
 
