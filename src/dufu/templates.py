@@ -13,6 +13,7 @@ import re
 import signal
 import stat
 import threading
+import time
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -277,7 +278,7 @@ def render_bounded(env, name: str, context: dict) -> str:
     MAX_RENDER_SECONDS (a clock, on Unix in the main thread), MAX_OUTPUT_CHARS characters and
     MAX_RENDER_MEMORY more bytes of memory (Linux); past one, RenderLimit (or MemoryError).
     Compiling is bounded too: a template is compiled at its first use."""
-    with _clock(MAX_RENDER_SECONDS), _memory(MAX_RENDER_MEMORY):
+    with _memory(MAX_RENDER_MEMORY), _clock(MAX_RENDER_SECONDS):  # the clock stops first
         parts, size = [], 0
         for part in env.get_template(name).generate(**context):
             size += len(part)
@@ -295,19 +296,23 @@ def _clock(seconds: float):
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
+    armed = [True]
 
     def expire(signum, frame):
-        raise RenderLimit(f"渲染超过 {seconds:g} 秒,已中止")
+        if armed[0]:  # not once the rendering is over: the alarm may be due as it ends
+            raise RenderLimit(f"渲染超过 {seconds:g} 秒,已中止")
 
+    start = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expire)
     before = signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
         yield
     finally:
-        left = signal.setitimer(signal.ITIMER_REAL, 0)[0]
+        armed[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if before[0]:  # a caller's timer: what remains of it, or at once if it fell due meanwhile
-            signal.setitimer(signal.ITIMER_REAL, max(before[0] - (seconds - left), 1e-6), before[1])
+            signal.setitimer(signal.ITIMER_REAL, max(before[0] - (time.monotonic() - start), 1e-6), before[1])
 
 
 @contextmanager
