@@ -174,3 +174,16 @@ def test_a_commit_author_or_subject_never_writes_an_escape_to_the_terminal(cli, 
     for fmt in ("table", "json"):
         result = cli("log", "r2-01", "-C", str(repo), "--format", fmt)
         assert result.exit_code == 0 and "Evil" in result.stdout and not RAW_UNSAFE.search(result.stdout)
+
+
+def test_emoji_codes_in_the_data_stay_text(cli, repo):
+    """Rich would draw “:x:” as ❌ in any text it prints as a string."""
+    from dufu.cli import app
+
+    edit(repo / "data/tasks/r2-01.yaml", "title: 思想认识不够到位问题", 'title: "思想认识:x:不够到位问题:smile:"')
+    for args in (["show", "r2-01"], ["list"], ["status", "--as-of", "2024-06-24"]):
+        result = cli(*args, "-C", str(repo))
+        assert result.exit_code == 0 and ":x:" in result.stdout and "❌" not in result.stdout, args
+    args = ["progress", "add", "r2-01", "--as-of", "2024-07-01", "--from", "-", "-C", str(repo)]
+    result = cli.runner.invoke(app, args, input="标题:x:甲\n", env={"NO_COLOR": "1", "TERM": "dumb"})
+    assert result.exit_code == 1 and "标题:x:甲" in result.output and "❌" not in result.output

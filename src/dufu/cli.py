@@ -96,7 +96,8 @@ def _today(value: Optional[date]) -> date:
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)  # messages never wrap mid-path
+    # messages never wrap mid-path; data's ":x:" is text, never an emoji
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr, emoji=False)
 
 
 def _echo(text: str | bytes) -> None:
