@@ -19,11 +19,13 @@ BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # bidi controls, zero-width and other invisible format characters (Unicode category Cf), the
 # fillers and joiners that draw nothing (Hangul fillers, the combining grapheme joiner), the
 # variation selectors, and the tag characters that can smuggle hidden ASCII text
-INVISIBLE = re.compile(
-    f"[{BIDI}\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2064\u206a-\u206f"
-    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
-    "\U000e0100-\U000e01ef]"
+INVISIBLE_BMP = (
+    f"{BIDI}\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2064\u206a-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
 )
+# beyond the BMP: in UTF-8 each starts with F0 9D 85 (U+1D17x) or F3 A0 (U+E00xx, U+E01xx)
+INVISIBLE_ASTRAL = "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef"
+INVISIBLE = re.compile(f"[{INVISIBLE_BMP}{INVISIBLE_ASTRAL}]")
 SURROGATE = "\ud800-\udfff"  # a byte of a file name that is not UTF-8 (surrogateescape), never valid text
 UNSAFE = re.compile(f"{CONTROL.pattern}|{LINE_BREAK.pattern}|{INVISIBLE.pattern}|[\t{SURROGATE}]")
 
