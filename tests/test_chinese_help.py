@@ -66,3 +66,25 @@ def test_help_columns_line_up_with_chinese_metavars(cli, command):
     options = [line for line in lines if re.match(r"  -", line) and "  " in line.strip()]
     starts = {cell_len(re.match(r"(  \S.*?\S  +)\S", line).group(1)) for line in options}
     assert len(starts) == 1, "\n".join(options)
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["list", "--round", "r1", "--round", "r2"], "--round"),
+        (["list", "--status", "正在推进", "--status", "已完成"], "--status"),
+        (["status", "--as-of", "2024-06-24", "--as-of", "2024-06-30"], "--as-of"),
+        (["validate", "--today", "2026-01-01", "--today", "2026-01-02"], "--today"),
+    ],
+)
+def test_a_single_valued_option_given_twice_is_a_usage_error(cli, repo, args, option):
+    """Click keeps the last of them silently: `list --round r1 --round r2` showed r2 alone."""
+    result = cli(*args, "-C", str(repo))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("用法:dufu ") and result.stderr.endswith(f"错误:选项 {option} 只能给一次\n")
+
+
+def test_options_that_take_many_values_and_c_before_and_after_the_command_still_work(cli, repo):
+    result = cli("units", "add", "市新设局", "--alias", "新设局", "--alias", "新局", "-C", str(repo), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert cli("-C", str(repo), "status", "-C", str(repo)).exit_code == 0

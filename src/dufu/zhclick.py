@@ -108,6 +108,28 @@ def install() -> None:
         module.echo = _translating(original)
     typer.core._ = _gettext
     formatting.term_len = cell_len
+    _once_only()
+
+
+def _once_only() -> None:
+    """A single-valued option given twice (`list --round r1 --round r2`) is a usage error:
+    Click keeps the last one, silently, and the list would show one round as if both."""
+    try:
+        from typer._click.exceptions import BadOptionUsage
+        from typer._click.globals import get_current_context
+        from typer._click.parser import _Option
+    except ImportError:
+        return
+    original = getattr(_Option, "_dufu_process", _Option.process)
+    _Option._dufu_process = original
+
+    def process(self, value, state):
+        if self.action == "store" and self.dest in state.opts:
+            name = max(self._long_opts or self._short_opts, key=len)
+            raise BadOptionUsage(name, f"选项 {name} 只能给一次", ctx=get_current_context(silent=True))
+        original(self, value, state)
+
+    _Option.process = process
 
 
 def cell_len(text: str) -> int:
