@@ -95,6 +95,17 @@ def test_a_task_file_in_the_rounds_folder_is_called_misplaced_not_misspelt(cli, 
     assert not any(hint and "是不是" in hint for hint in found.values())
 
 
+def test_a_field_named_like_a_pydantic_union_member_is_located(cli, repo):
+    """pydantic writes union members into an error's location (“list[str]”); a field the
+    data names “x[0]” is a field, reported by name where it stands."""
+    path = repo / "data/tasks/r2-04.yaml"
+    lines = path.read_text(encoding="utf-8").count("\n")
+    path.write_text(path.read_text(encoding="utf-8") + '"x[0]": 1\n', encoding="utf-8")
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "E202"]
+    assert (problem["line"], problem["message"], problem["field"]) == (lines + 1, "未知字段“x[0]”(拼写错误?)", "x[0]")
+
+
 def test_unknown_unit_suggests_the_closest_registered_name(cli, tmp_path):
     result = cli("validate", "-C", str(_broken_repo(tmp_path, "unknown-unit")), "--today", TODAY)
     assert "单位“市生态环镜局”不在单位名录中" in result.stdout

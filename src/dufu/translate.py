@@ -48,7 +48,7 @@ def _value_at(data: object, loc: tuple) -> object:
 
 
 def _pydantic_problem(rel: str, node, error: dict, data: object = None) -> Problem:
-    loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    loc = _data_loc(error["loc"], data)
     kind = error["type"]
     ctx = dict(error.get("ctx") or {})
     ctx["field"] = loc[-1] if loc else ""
@@ -103,6 +103,21 @@ def _nested_types(annotation) -> list:
     for arg in args:
         out.extend(_nested_types(arg))
     return out
+
+
+def _data_loc(loc: tuple, data: object) -> tuple:
+    """The location without the union members pydantic puts into it, keeping a key of the
+    data that merely looks like one (a field written "x[0]")."""
+    out = []
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif _is_union_tag(part):
+            continue
+        else:
+            data = data[part] if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data) else None
+        out.append(part)
+    return tuple(out)
 
 
 def _is_union_tag(part) -> bool:
