@@ -215,3 +215,15 @@ def test_the_fast_build_gives_what_pyyamls_constructor_gives():
 def test_libyaml_messages_are_said_in_chinese(text, words):
     (problem,) = load_yaml("t.yaml", text.encode("utf-8")).problems
     assert problem.code == "E103" and words in problem.message, problem.message
+
+
+@pytest.mark.parametrize("other", ["\u2028", "\u2029", "\x85", "\r"])
+def test_lines_are_counted_as_an_editor_counts_them(other):
+    """libyaml also ends a line at CR, NEL, LS and PS; dufu names lines as an editor does (at
+    LF), so that the line quoted is the line reported."""
+    text = f'a: "甲{other}乙"\nb: 1\nc: [\n'
+    (problem,) = load_yaml("t.yaml", text.encode("utf-8")).problems
+    assert problem.line == 4, problem  # the end of the file, where the [ is left open
+    node = compose(f'a: "甲{other}乙"\nb: 1\n'.encode("utf-8"))
+    assert locate(node, ("b",)) == (2, 4)
+    assert locate(node, ("b",), key=True) == (2, 1)

@@ -8,6 +8,7 @@ stay text until a pydantic date field parses them.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -266,9 +267,30 @@ _SYNTAX_MESSAGES = [
 ]
 
 
+# libyaml ends a line at CR, NEL, LS and PS too; an editor (and dufu's quoting) only at LF
+_OTHER_BREAKS = (b"\r", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+
+
+def _where(mark, raw: bytes, ends: list[int] | None = None) -> tuple[int, int]:
+    """The 1-based line and column of a libyaml mark, lines counted at LF only: in a file
+    holding another line break (a raw U+2028 in a title) libyaml's own count runs ahead.
+    ends: _line_ends(raw), when many marks of one file are placed."""
+    if not any(other in raw for other in _OTHER_BREAKS):
+        return mark.line + 1, mark.column + 1
+    ends = _line_ends(raw) if ends is None else ends
+    line = bisect.bisect_left(ends, mark.index)  # the LFs before the mark
+    return line + 1, mark.index - (ends[line - 1] if line else -1)
+
+
+def _line_ends(raw: bytes) -> list[int]:
+    """Where each LF is in the decoded text (marks count characters)."""
+    text = raw.decode("utf-8", "replace")
+    return [match.start() for match in re.finditer("\n", text)]
+
+
 def _yaml_error_problem(path: str, raw: bytes, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    line, col = _where(mark, raw) if mark is not None else (1, 1)
     what = getattr(exc, "problem", None) or str(exc)
     text_lines = raw.split(b"\n")
     source = text_lines[line - 1] if line <= len(text_lines) else b""
@@ -326,7 +348,7 @@ def load_yaml(path: str, raw: bytes) -> Loaded:
     try:
         data = loader.get_single_data()
     except YamlProblem as exc:
-        line, col = exc.mark.line + 1, exc.mark.column + 1
+        line, col = _where(exc.mark, raw)
         return Loaded(None, (Problem(path, line, col, exc.code, exc.message, hint=exc.hint),))
     except yaml.reader.ReaderError as exc:
         problem = _encoding_problem(path, raw)
@@ -347,11 +369,34 @@ def load_yaml(path: str, raw: bytes) -> Loaded:
 
 
 def compose(raw: bytes):
-    """The node tree of a file, for locating problems; None when it does not parse."""
+    """The node tree of a file, for locating problems; None when it does not parse. Its marks
+    count lines at LF only (see _where)."""
     try:
-        return yaml.compose(raw, Loader=StrictLoader)
+        node = yaml.compose(raw, Loader=StrictLoader)
     except (yaml.YAMLError, YamlProblem):
         return None
+    if node is not None and any(other in raw for other in _OTHER_BREAKS):
+        _recount(node, raw)
+    return node
+
+
+def _recount(root, raw: bytes) -> None:
+    """Every mark of the tree with its line and column counted at LF only."""
+    ends = _line_ends(raw)
+    todo, seen = [root], set()
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for name in ("start_mark", "end_mark"):
+            mark = getattr(node, name)
+            line, column = _where(mark, raw, ends)
+            setattr(node, name, yaml.Mark(mark.name, mark.index, line - 1, column - 1, None, None))
+        if isinstance(node, yaml.MappingNode):
+            todo.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
 
 
 def locate(node, field_path: tuple, key: bool = False, offset: int = 0) -> tuple[int, int]:
