@@ -227,3 +227,19 @@ def test_lines_are_counted_as_an_editor_counts_them(other):
     node = compose(f'a: "甲{other}乙"\nb: 1\n'.encode("utf-8"))
     assert locate(node, ("b",)) == (2, 4)
     assert locate(node, ("b",), key=True) == (2, 1)
+
+
+def test_recounting_the_lines_of_a_large_file_takes_linear_time():
+    """Every mark of a 40,000-item file holding one U+2028 is placed once the line ends are
+    known: looking for another line break in the whole file again for each mark took 277 s."""
+    import subprocess
+    import sys
+
+    code = (
+        "from dufu.yamlload import compose, locate\n"
+        "items = [f'  - as_of: 2024-01-{i % 28 + 1:02}' for i in range(40000)]\n"
+        "raw = ('\\n'.join(['id: r1', 'progress:', *items, '  - \"x\\u2028y\"']) + '\\n').encode()\n"
+        "print(locate(compose(raw), ('progress', 39999)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "(40002, 5)"

@@ -274,10 +274,11 @@ _OTHER_BREAKS = (b"\r", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
 def _where(mark, raw: bytes, ends: list[int] | None = None) -> tuple[int, int]:
     """The 1-based line and column of a libyaml mark, lines counted at LF only: in a file
     holding another line break (a raw U+2028 in a title) libyaml's own count runs ahead.
-    ends: _line_ends(raw), when many marks of one file are placed."""
-    if not any(other in raw for other in _OTHER_BREAKS):
-        return mark.line + 1, mark.column + 1
-    ends = _line_ends(raw) if ends is None else ends
+    ends: _line_ends(raw), when many marks of a file holding another break are placed."""
+    if ends is None:
+        if not any(other in raw for other in _OTHER_BREAKS):
+            return mark.line + 1, mark.column + 1
+        ends = _line_ends(raw)
     line = bisect.bisect_left(ends, mark.index)  # the LFs before the mark
     return line + 1, mark.index - (ends[line - 1] if line else -1)
 
