@@ -15,6 +15,7 @@ import os
 import signal
 import stat
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -58,8 +59,9 @@ class NotRegularFile(OSError):
 
 
 def file_kind(mode: int) -> str:
-    """What a non-regular file is, in Chinese."""
+    """What kind of file a mode is, in Chinese."""
     for test, name in (
+        (stat.S_ISREG, "普通文件"),
         (stat.S_ISLNK, "符号链接"),
         (stat.S_ISDIR, "目录"),
         (stat.S_ISFIFO, "命名管道(FIFO)"),
@@ -175,10 +177,24 @@ def refuse_unless_plain(path: Path, folder: bool = False) -> None:
         raise _write_error(path, exc) from None
     if stat.S_ISDIR(mode) if folder else stat.S_ISREG(mode):
         return
-    kind = "普通文件" if stat.S_ISREG(mode) else file_kind(mode)
+    kind = file_kind(mode)
     wanted = "目录" if folder else "普通文件"
     why = "dufu 不通过符号链接写入," if stat.S_ISLNK(mode) else ""
     raise DufuError(f"无法写入 {path}:这是{kind},不是{wanted};{why}没有写入任何文件")
+
+
+def pinned_zip(raw: bytes, edit: Callable[[str, bytes], bytes] | None = None) -> bytes:
+    """A zip package (docx, xlsx) with every entry dated 1980-01-01, the earliest a zip can
+    say, instead of the time it was saved: the same content gives the same bytes. edit(name,
+    content): each entry's content as it is to be written. Entry order is kept."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if edit is not None:
+                content = edit(info.filename, content)
+            target.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _write_through(path: Path, content: bytes) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from datetime import date
 
 from openpyxl import Workbook
@@ -17,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .config import DUE_SOON_DAYS
+from .files import pinned_zip
 from .ledger import tally_all
 from .models import DONE_STATUSES, STATUSES, Task
 from .progress_text import format_measures
@@ -76,16 +76,16 @@ def ledger_workbook(data: Dataset, day: date, due_soon_days: int = DUE_SOON_DAYS
 
 def _deterministic(raw: bytes, day: date) -> bytes:
     """The same workbook for the same data and day: openpyxl stamps the time of saving into
-    docProps/core.xml and every zip entry; both are set to the ledger's day instead."""
+    docProps/core.xml and every zip entry; the first is set to the ledger's day, the entries
+    pinned."""
     stamp = f"{day.isoformat()}T00:00:00Z".encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
-            target.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+
+    def dated(name: str, content: bytes) -> bytes:
+        if name != "docProps/core.xml":
+            return content
+        return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
+
+    return pinned_zip(raw, dated)
 
 
 def _task_row(data: Dataset, task: Task, day: date) -> list:

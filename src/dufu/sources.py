@@ -33,8 +33,7 @@ def find_root(start: Path) -> Path:
     except OSError as exc:
         raise RepositoryNotFound(f"无法访问目录 {start}:{reason(exc, writing=None)}") from None
     if not stat.S_ISDIR(mode):  # it exists: "does not exist" would send the user looking for it
-        kind = "普通文件" if stat.S_ISREG(mode) else file_kind(mode)
-        raise RepositoryNotFound(f"{start} 不是目录(是{kind}),请用 -C 指定数据仓库所在的目录")
+        raise RepositoryNotFound(f"{start} 不是目录(是{file_kind(mode)}),请用 -C 指定数据仓库所在的目录")
     for folder in (start, *start.parents):
         if (folder / DATA_DIR).is_dir():
             return folder

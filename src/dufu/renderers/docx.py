@@ -9,7 +9,6 @@ with w:eastAsia and a common fallback for machines without the official fonts.""
 from __future__ import annotations
 
 import io
-import zipfile
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -17,6 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from ..files import pinned_zip
 from ..notice import Notice
 
 TITLE_FONT, BODY_FONT, HEADING_FONT, NUMBER_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "宋体"
@@ -122,15 +122,4 @@ def render_docx(notice: Notice) -> bytes:
             _paragraph(doc, text)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return _pinned(buffer.getvalue())
-
-
-def _pinned(raw: bytes) -> bytes:
-    """The same document for the same notice: python-docx stamps the time of saving on every
-    zip entry; they are set to 1980-01-01 (the earliest a zip can say), as the xlsx ledger's
-    are. Entry order and content are kept."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            target.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), source.read(info.filename), zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    return pinned_zip(buffer.getvalue())  # python-docx stamps the time of saving on every entry
