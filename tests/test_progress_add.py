@@ -99,6 +99,27 @@ def test_an_unsplittable_snippet_is_refused_with_its_line(repo, cli, tmp_path):
     assert snapshot(repo) == before
 
 
+@pytest.mark.parametrize(
+    ("line", "where"),
+    [
+        ("2.完善制度。已印发\x00清单。", "2:11: E208 有终端控制字符 U+0000"),
+        ("  2.完善制度。已印发\u202e清单。", "2:13: E209 有看不见的字符 U+202E"),
+        ("2.完善制度。已印发\u2028清单。", "2:11: E207 有换行符 U+2028"),
+    ],
+)
+def test_a_character_no_text_may_hold_is_refused_where_it_was_typed(repo, cli, tmp_path, line, where):
+    # not at the line of the task file it would have been written to
+    (tmp_path / "p.txt").write_text("\ufeff1.强化宣传教育。①甲。\n" + line + "\n", encoding="utf-8")
+    before = snapshot(repo)
+    result = cli(
+        "progress", "add", "r2-04", "--as-of", "2024-06-30", "--from", str(tmp_path / "p.txt"), "-C", str(repo)
+    )
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'p.txt'}:{where}" in result.output and "没有写入任何文件" in result.output
+    assert "r2-04.yaml" not in result.output
+    assert snapshot(repo) == before
+
+
 def test_a_report_under_a_published_cutoff_is_refused(repo, cli, tmp_path):
     (tmp_path / "p.txt").write_text(SNIPPET, encoding="utf-8")
     before = snapshot(repo)

@@ -14,14 +14,28 @@ from pydantic import ValidationError
 from .models import Measure
 from .notice import _measure as notice_measure
 from .noticeparse import _MEASURE, NoticeError, _measure
+from .problems import Problem
 from .templates import circled
+from .textsafety import CONTROL, INVISIBLE, LINE_BREAK, describe_char
+
+# the data checks' refusals (filechecks._UNSAFE_TEXT), made where the text is typed
+_UNSAFE = [
+    (CONTROL, "E208", "有终端控制字符 {char}:它能改写终端的显示,也会被写进公告"),
+    (INVISIBLE, "E209", "有看不见的字符 {char}:它会改变文字的显示顺序,或让看起来相同的文字不同"),
+    (LINE_BREAK, "E207", "有换行符 {char}:每条措施只能写在一行内"),
+]
 
 
 class ProgressTextError(NoticeError):
-    """A line of the progress text that could not be split into a measure (E520)."""
+    """A line of the progress text that could not be split into a measure (E520), or that
+    holds a character no text may hold (E207, E208, E209, at its column)."""
 
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(line, message, "E520")
+    def __init__(self, line: int, message: str, code: str = "E520", column: int = 1) -> None:
+        super().__init__(line, message, code)
+        self.column = column
+
+    def problem(self, path: str) -> Problem:
+        return Problem(path, self.line, self.column, self.code, self.message)
 
 
 def format_measure(number: int, measure: Measure) -> str:
@@ -43,6 +57,7 @@ def parse_measures(text: str) -> list[Measure]:
         line = raw.strip().lstrip("\ufeff")
         if not line:
             continue
+        _refuse_unsafe(raw, line, number)
         match = _MEASURE.fullmatch(line)
         if match is None:
             raise ProgressTextError(number, f"应以措施编号“{len(measures) + 1}.”开头,而这里是“{line[:20]}”")
@@ -52,6 +67,15 @@ def parse_measures(text: str) -> list[Measure]:
     if not measures:
         raise ProgressTextError(1, "没有整改措施:每行写一条,如“1.强化宣传教育。①……②……”")
     return measures
+
+
+def _refuse_unsafe(raw: str, line: int, number: int) -> None:
+    """ProgressTextError at the first character of line (raw stripped) that no text may hold."""
+    found = [(m.start(), code, message) for regexp, code, message in _UNSAFE if (m := regexp.search(line))]
+    if found:
+        start, code, message = min(found)
+        column = raw.lstrip("\ufeff").index(line) + start + 1  # as an editor counts it: the BOM is no column
+        raise ProgressTextError(number, message.format(char=describe_char(line[start])), code, column)
 
 
 def _read_line(rest: str, number: int, line: str) -> Measure:
