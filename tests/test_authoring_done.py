@@ -9,6 +9,7 @@ import sys
 import textwrap
 import time
 
+import yaml
 from conftest import TODAY
 
 TASK = "data/tasks/r2-04.yaml"
@@ -108,6 +109,19 @@ def test_done_twice_is_refused(repo, cli):
     assert result.exit_code == 1 and "已经是“已完成”" in result.output
     assert snapshot(repo) == before
 
+
+
+def test_a_task_written_in_flow_style_is_refused_as_such_not_as_invalid(repo, cli):
+    # valid YAML that validates clean: the hint is to edit it by hand, not to run validate
+    path = repo / TASK
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, default_flow_style=True, width=100000), encoding="utf-8")
+    assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
+    before = snapshot(repo)
+    result = cli("done", "r2-04", "--on", "2024-06-10", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 1 and "花括号" in result.output and "请手工修改" in result.output
+    assert "dufu validate" not in result.output
+    assert snapshot(repo) == before
 
 WRITER = textwrap.dedent(
     """

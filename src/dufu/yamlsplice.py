@@ -38,7 +38,9 @@ def top_mapping(text: str, rel: str) -> yaml.MappingNode:
         node = yaml.compose(text, Loader=StrictLoader)
     except Exception:  # noqa: BLE001 - any YAML failure: the file is not valid, say so
         node = None
-    if not isinstance(node, yaml.MappingNode) or node.flow_style:
+    if isinstance(node, yaml.MappingNode) and node.flow_style:  # valid, but written {a: 1, b: 2}
+        raise SpliceError(f"{rel} 是用花括号({{…}})写的流式 YAML,dufu 只能修改逐行书写的 YAML;请手工修改,或先把它改成逐行书写")
+    if not isinstance(node, yaml.MappingNode):
         raise SpliceError(f"{rel} 不是逐行书写的 YAML 映射,无法自动修改;请先运行 dufu validate")
     return node
 
