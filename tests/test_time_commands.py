@@ -142,6 +142,14 @@ def test_render_as_of_drafts_without_writing_and_names_stale_tasks(cli, repo):
     assert cli("render", "-C", str(repo), "--today", TODAY).stdout_bytes == REFERENCE.read_bytes()
 
 
+
+def test_a_draft_that_cannot_be_made_says_only_why(cli, repo):
+    # before the shipped tasks' first report: no draft, so no word of a draft or its stale tasks
+    result = cli("render", "-C", str(repo), "--as-of", "2024-05-01", "--today", "2024-12-20")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "没有 2024-05-01 或更早的整改进展,无法公开" in result.stderr
+    assert "草稿" not in result.stderr and "沿用旧的进展" not in result.stderr
+
 def add_report(repo: Path, task_id: str = "r2-03") -> None:
     """One new progress report, dated 2024-09-30, copying the last one with one item changed."""
     path = repo / "data" / "tasks" / f"{task_id}.yaml"

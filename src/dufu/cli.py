@@ -587,18 +587,19 @@ def render(
                 bulletin = get_bulletin(data, bulletin_id)
             else:
                 bulletin = draft_bulletin(data, as_of, _today(today), bulletin_id)
-                _say_stale(data, bulletin)
             with_text(data, listed_tasks(data, bulletin))
             if fmt != "text":
                 _render_format(data, bulletin, fmt, output)
-                return
-            text = render_bulletin(data, bulletin)
-            if output is None:
-                _echo(text)
             else:
-                from .files import write_atomic
+                text = render_bulletin(data, bulletin)
+                if output is None:
+                    _echo(text)
+                else:
+                    from .files import write_atomic
 
-                write_atomic(output, text.encode("utf-8"))
+                    write_atomic(output, text.encode("utf-8"))
+            if as_of is not None:  # once the draft exists: a draft that cannot be made says only why
+                _say_stale(data, bulletin)
 
 
 def _say_stale(data, draft) -> None:
