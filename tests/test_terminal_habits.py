@@ -177,3 +177,20 @@ def test_on_a_narrow_screen_headers_and_names_wrap_instead_of_ending_in_an_ellip
     result = CliRunner().invoke(app, [*args, "-C", str(repo)], env={"COLUMNS": str(width), "NO_COLOR": "1", "TERM": "dumb"})
     assert result.exit_code == 0 and "…" not in result.stdout
     assert all(cell_len(line) <= width for line in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize("width", [40, 50, 60, 80])
+def test_on_a_narrow_screen_every_unit_header_is_shown_whole(repo, width):
+    from typer.testing import CliRunner
+
+    from dufu.cli import app
+
+    args = ["status", "--by", "unit", "--as-of", "2024-06-24", "-C", str(repo)]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": str(width), "NO_COLOR": "1", "TERM": "dumb"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.startswith("┏"))
+    bottom = next(i for i, line in enumerate(lines) if line.startswith("┡"))
+    cells = [line.strip("┃").split("┃") for line in lines[top + 1 : bottom]]
+    headers = ["".join(row[column].strip() for row in cells) for column in range(len(cells[0]))]
+    assert headers == ["单位", "任务", "牵头", "已完成", "未完成", "逾期", "滞后", "临近到期"]

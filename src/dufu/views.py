@@ -299,10 +299,15 @@ def units_record(tallies: list[UnitTally], day: date, window: int) -> dict:
     return {"as_of": day.isoformat(), "due_soon_days": window, "units": [unit_record(u) for u in tallies]}
 
 
-def unit_table(tallies: list[UnitTally], day: date, window: int) -> Table:
+def unit_table(tallies: list[UnitTally], day: date, window: int) -> _ByWidth:
     """`dufu status --by unit`: each unit's tasks, worst first, warning counts coloured."""
+    return _ByWidth(lambda width: _unit_table(tallies, day, window, width))
+
+
+def _unit_table(tallies: list[UnitTally], day: date, window: int, width: int) -> Table:
+    """Below 60 columns the cell padding goes, so that every header keeps room to wrap in."""
     title = f"各单位整改情况(截至{zh_date(day)},牵头或负责的任务;临近到期指{window}天内到期)"
-    table = Table(title=title, title_justify="left")
+    table = Table(title=title, title_justify="left", padding=(0, 1) if width >= 60 else 0)
     for key, header in _UNIT_COLUMNS.items():  # on a narrow screen headers wrap, never "…"
         if key == "unit":
             table.add_column(header, overflow="fold")
