@@ -227,3 +227,16 @@ def test_status_limits_the_open_task_table(cli):
 def test_console_version_fast_path():
     done = subprocess.run([sys.executable, "-m", "dufu", "--version"], capture_output=True, text=True, check=False)
     assert (done.returncode, done.stdout) == (0, f"dufu {__version__}\n")
+
+
+def test_a_long_json_list_is_written_in_pieces_as_the_same_bytes(capsysbinary):
+    # list --format json writes its records a thousand at a time: the bytes are those of the whole
+    from dufu.cli import _dumps, _echo_list
+
+    def record(n):
+        return {"id": f"r1-{n:04d}", "单位": ["市生态环境局"] * (n % 3), "empty": {}, "n": n}
+
+    for size in (0, 1, 999, 1000, 1001, 2500):
+        items = list(range(size))
+        _echo_list(items, record)
+        assert capsysbinary.readouterr().out == _dumps([record(n) for n in items]).encode("utf-8"), size
