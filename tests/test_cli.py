@@ -240,3 +240,32 @@ def test_a_long_json_list_is_written_in_pieces_as_the_same_bytes(capsysbinary):
         items = list(range(size))
         _echo_list(items, record)
         assert capsysbinary.readouterr().out == _dumps([record(n) for n in items]).encode("utf-8"), size
+
+
+def test_a_long_table_is_printed_in_pieces_as_the_same_bytes():
+    # list's table is written a few thousand lines at a time: the bytes are Rich's print of the whole
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from dufu.cli import _print_streamed
+    from dufu.cjkwrap import WrappedText
+    from dufu.fasttable import FastTable
+
+    def table(cls):
+        grid = cls(title="共 6001 项任务", title_justify="left")
+        grid.add_column("编号", no_wrap=True)
+        grid.add_column("状态", overflow="fold")
+        for n in range(6001):
+            grid.add_row(Text(f"r1-{n:04d}"), WrappedText("正在推进(逾期3天)" * (n % 3), style="bold red" if n % 2 else ""))
+        return grid
+
+    for cls in (Table, FastTable):
+        for width, colours in ((80, None), (30, "truecolor"), (200, "standard")):
+            printed, streamed = (
+                Console(file=io.StringIO(), width=width, color_system=colours, force_terminal=bool(colours), emoji=False)
+                for _ in range(2)
+            )
+            printed.print(table(cls), crop=False)
+            _print_streamed(streamed, table(cls))
+            assert streamed.file.getvalue() == printed.file.getvalue() and printed.file.getvalue().count("\n") > 6000

@@ -100,6 +100,25 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False, soft_wrap=stderr, emoji=False)
 
 
+def _print_streamed(console, renderable) -> None:
+    """console.print(renderable, crop=False), the same bytes written a few thousand lines at a
+    time: Rich's print holds every segment, and then their text, until the end (a table of
+    30,000 tasks is half a million lines). crop=False: FastTable cuts its own lines to the
+    terminal's width, as print would after measuring every line again."""
+    from rich.segment import Segments
+
+    batch: list = []
+    lines = 0
+    for segment in console.render(renderable):  # the console's options, as print(renderable) has them
+        batch.append(segment)
+        lines += segment.text.endswith("\n")
+        if lines == 5000:
+            console.print(Segments(batch), crop=False)
+            batch, lines = [], 0
+    if batch:
+        console.print(Segments(batch), crop=False)
+
+
 def _echo(text: str | bytes) -> None:
     """Write text (or UTF-8 bytes, a kept answer) to stdout as UTF-8 bytes, whatever the
     locale, with no newline translation."""
@@ -400,9 +419,7 @@ def list_tasks(
 
                 counted = sum(g.count for rid in ([round_id] if round_id else data.rounds) for g in data.rounds[rid].counted)
                 title = f"共 {len(tasks)} 项任务" + (f"(另有 {counted} 项只知数量、未逐项录入,不在此列)" if counted else "")
-                # crop=False: FastTable cuts its own lines to the terminal's width, as Rich's print
-                # would after measuring every line again (tens of thousands of them)
-                _console().print(task_table(tasks, day, title=title, window=window), crop=False)
+                _print_streamed(_console(), task_table(tasks, day, title=title, window=window))
 
 
 @app.command()
