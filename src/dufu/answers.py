@@ -122,7 +122,7 @@ def _folder(warm: Warm) -> Path:
     return warm.index.root / FOLDER / ANSWERS
 
 
-def replay(warm: Warm, key: str) -> bytes | None:
+def replay(warm: Warm, key: str) -> memoryview | None:
     """The kept answer of key, if there is one and its signature checks."""
     folder = _folder(warm)
     if not own_folder(warm.index.root) or folder.is_symlink():
@@ -131,13 +131,14 @@ def replay(warm: Warm, key: str) -> bytes | None:
         raw = read_regular(folder / key, MAX_ANSWER_BYTES)
     except (OSError, ValueError):
         return None
-    mac, _, body = raw.partition(b"\n")
-    if not hmac.compare_digest(mac, _mac(warm.index.key, key, body)):
+    end = raw.find(b"\n")
+    if end < 0:
         return None
-    return body
+    body = memoryview(raw)[end + 1 :]  # not copied: an answer may be tens of megabytes
+    return body if hmac.compare_digest(raw[:end], _mac(warm.index.key, key, body)) else None
 
 
-def keep(warm: Warm, key: str, body: bytes) -> None:
+def keep(warm: Warm, key: str, body: bytes | bytearray) -> None:
     """Keep body as key's answer (atomically), and only the newest answers (KEEP of them, at
     most KEEP_BYTES in all); a repository that cannot take it goes without."""
     folder = _folder(warm)
@@ -148,7 +149,13 @@ def keep(warm: Warm, key: str, body: bytes) -> None:
             folder.mkdir()
         if folder.is_symlink() or not folder.is_dir():
             return
-        write_atomic(folder / key, _mac(warm.index.key, key, body) + b"\n" + body)
+        mac = _mac(warm.index.key, key, body)
+
+        def write(out) -> None:  # body not copied: an answer may be tens of megabytes
+            out.write(mac + b"\n")
+            out.write(body)
+
+        write_atomic(folder / key, write)
         kept = sorted(((p.lstat(), p) for p in folder.iterdir()), key=lambda item: -item[0].st_mtime_ns)
         total = 0
         for n, (info, path) in enumerate(kept):
@@ -159,8 +166,10 @@ def keep(warm: Warm, key: str, body: bytes) -> None:
         return
 
 
-def _mac(secret: bytes, key: str, body: bytes) -> bytes:
-    return hmac.new(secret, key.encode("ascii") + b"\n" + body, hashlib.sha256).hexdigest().encode("ascii")
+def _mac(secret: bytes, key: str, body) -> bytes:
+    signed = hmac.new(secret, key.encode("ascii") + b"\n", hashlib.sha256)
+    signed.update(body)
+    return signed.hexdigest().encode("ascii")
 
 
 class _Recorder(io.RawIOBase):
@@ -210,7 +219,7 @@ def recording():
         sys.stdout.flush()
         sys.stderr.flush()
         sys.stdout, sys.stderr = out, err
-    result["stdout"] = bytes(recorder.data)
+    result["stdout"] = recorder.data  # a bytearray, not copied
     result["stderr"] = bool(watcher.data)
 
 

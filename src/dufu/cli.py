@@ -119,13 +119,13 @@ def _print_streamed(console, renderable) -> None:
         console.print(Segments(batch), crop=False)
 
 
-def _echo(text: str | bytes) -> None:
+def _echo(text: str | bytes | memoryview) -> None:
     """Write text (or UTF-8 bytes, a kept answer) to stdout as UTF-8 bytes, whatever the
     locale, with no newline translation."""
     sys.stdout.flush()
     stream = getattr(sys.stdout, "buffer", None)
     if stream is None:
-        sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8", "replace"))
+        sys.stdout.write(text if isinstance(text, str) else bytes(text).decode("utf-8", "replace"))
     else:
         stream.write(text.encode("utf-8", "replace") if isinstance(text, str) else text)  # a lone surrogate: "?"
         stream.flush()
