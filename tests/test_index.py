@@ -964,3 +964,22 @@ def test_a_relative_cache_home_is_ignored(cli, repo, tmp_path, monkeypatch):
     assert cli("validate", "-C", str(repo)).exit_code == 0
     assert not (tmp_path / "cache").exists()
     assert (tmp_path / "home" / ".cache" / "dufu" / "index-key").is_file()
+
+
+def test_models_made_from_the_index_share_one_set_of_given_fields_and_copy_it_before_a_change():
+    # construct gives every model of a class one set (memory); pydantic must never change it
+    from datetime import date
+
+    from dufu.models import Report, construct
+
+    first, second = (construct(Report, {"as_of": date(2024, 5, d), "status": None, "measures": []}) for d in (30, 31))
+    shared = first.__pydantic_fields_set__
+    assert second.__pydantic_fields_set__ is shared and shared == {"as_of", "status", "measures"}
+    changed = first.model_copy(update={"status": "正在推进"})
+    assert changed.status == "正在推进" and changed.__pydantic_fields_set__ is not shared
+    with pytest.raises(ValueError):  # frozen: no assignment that would add to the set
+        first.status = "已完成"
+    assert shared == {"as_of", "status", "measures"}
+    assert first.model_dump(exclude_unset=True) == first.model_dump()
+    partial = construct(Report, {"as_of": date(2024, 5, 31), "measures": []})  # not every field: its own set
+    assert partial.__pydantic_fields_set__ == {"as_of", "measures"} and shared == {"as_of", "status", "measures"}
