@@ -59,7 +59,7 @@ def check_file(model, rel: str, today: date, units: UnitRegistry | None, root: P
     return out.problems()
 
 
-_UNSAFE_TEXT = [
+UNSAFE_TEXT = [  # also refused where progress text is typed (progress_text)
     (
         LINE_BREAK,
         "E207",
@@ -69,7 +69,7 @@ _UNSAFE_TEXT = [
     (CONTROL, "E208", "文字中有终端控制字符 {char}:它能改写终端的显示,也会被写进公告", "删除这个字符"),
     (INVISIBLE, "E209", "文字中有看不见的字符 {char}:它会改变文字的显示顺序,或让看起来相同的文字不同", "删除这个字符"),
 ]
-_ANY_UNSAFE = "|".join(regexp.pattern for regexp, *_ in _UNSAFE_TEXT)
+_ANY_UNSAFE = "|".join(regexp.pattern for regexp, *_ in UNSAFE_TEXT)
 
 
 # What a file's text holds wherever a parsed text could hold one of the characters above: an
@@ -108,7 +108,7 @@ def check_strings(data: object, rel: str, root: Path, raw: bytes | None = None) 
         return []
     out = Collector(root)
     for loc, text in texts:
-        for regexp, code, message, hint in _UNSAFE_TEXT:
+        for regexp, code, message, hint in UNSAFE_TEXT:
             found = regexp.search(text)
             if found:
                 char = describe_char(found.group())

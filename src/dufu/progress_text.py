@@ -11,19 +11,13 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from .filechecks import UNSAFE_TEXT
 from .models import Measure
 from .notice import _measure as notice_measure
 from .noticeparse import _MEASURE, NoticeError, _measure
 from .problems import Problem
 from .templates import circled
-from .textsafety import CONTROL, INVISIBLE, LINE_BREAK, describe_char
-
-# the data checks' refusals (filechecks._UNSAFE_TEXT), made where the text is typed
-_UNSAFE = [
-    (CONTROL, "E208", "有终端控制字符 {char}:它能改写终端的显示,也会被写进公告"),
-    (INVISIBLE, "E209", "有看不见的字符 {char}:它会改变文字的显示顺序,或让看起来相同的文字不同"),
-    (LINE_BREAK, "E207", "有换行符 {char}:每条措施只能写在一行内"),
-]
+from .textsafety import describe_char
 
 
 class ProgressTextError(NoticeError):
@@ -70,8 +64,9 @@ def parse_measures(text: str) -> list[Measure]:
 
 
 def _refuse_unsafe(raw: str, line: int, number: int) -> None:
-    """ProgressTextError at the first character of line (raw stripped) that no text may hold."""
-    found = [(m.start(), code, message) for regexp, code, message in _UNSAFE if (m := regexp.search(line))]
+    """ProgressTextError at the first character of line (raw stripped) that no text may hold:
+    the data checks' refusal, made where the text was typed."""
+    found = [(m.start(), code, message) for regexp, code, message, _ in UNSAFE_TEXT if (m := regexp.search(line))]
     if found:
         start, code, message = min(found)
         column = raw.lstrip("\ufeff").index(line) + start + 1  # as an editor counts it: the BOM is no column
