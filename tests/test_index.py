@@ -638,6 +638,10 @@ def test_peek_in_one_pass_finds_what_the_three_patterns_found():
         "id: \"q'\n",
         "round:\tr3\t#\n",
         "x: 1",
+        "\ufeffid: z\n",
+        "id: w\r\n",
+        "\r",
+        "number: 7",
     ]
     rng = random.Random(7)
     for _ in range(3000):
