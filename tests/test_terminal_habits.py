@@ -68,7 +68,9 @@ def test_stdout_that_is_not_utf8_still_gets_output(encoding, args):
 def test_list_round_says_how_many_are_known_only_by_count(cli):
     result = cli("list", "-C", str(PROJECT), "--round", "r1")
     assert result.exit_code == 0, result.stderr
-    assert "共 0 项任务(另有 17 项只知数量、未逐项录入,不在此列)" in result.stdout
+    assert result.stdout == "共 0 项任务(另有 17 项只知数量、未逐项录入,不在此列)\n"  # and no empty table
+    nothing = cli("list", "-C", str(PROJECT), "--status", "尚未启动")
+    assert (nothing.exit_code, nothing.stdout) == (0, "共 0 项任务(另有 24 项只知数量、未逐项录入,不在此列)\n")
 
 
 def test_csv_starts_with_a_utf8_bom(cli):

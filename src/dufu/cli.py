@@ -419,7 +419,10 @@ def list_tasks(
 
                 counted = sum(g.count for rid in ([round_id] if round_id else data.rounds) for g in data.rounds[rid].counted)
                 title = f"共 {len(tasks)} 项任务" + (f"(另有 {counted} 项只知数量、未逐项录入,不在此列)" if counted else "")
-                _print_streamed(_console(), task_table(tasks, day, title=title, window=window))
+                if not tasks:  # the line says it all: no empty table under it
+                    _console().print(title, markup=False)
+                else:
+                    _print_streamed(_console(), task_table(tasks, day, title=title, window=window))
 
 
 @app.command()
