@@ -32,6 +32,13 @@ BAD = {
     "missing label line": (lambda t: _without_line(t, 16), 16, "E502"),
     "truncated task block": (_truncated_block, 18, "E502"),
     "tally contradicts the listing": (lambda t: t.replace("已完成整改7项,剩余4项", "已完成整改8项,剩余3项"), 2, "E503"),
+    "a round's own numbers do not add up": (lambda t: t.replace("任务11项中", "任务12项中"), 2, "E503"),
+    "the first round's numbers do not add up": (
+        lambda t: t.replace("任务17项,均已完成整改", "任务17项中,已完成整改16项,剩余2项正在推进"),
+        2,
+        "E503",
+    ),
+    "a count written with a leading zero": (lambda t: t.replace("已完成整改7项", "已完成整改07项"), 2, "E502"),
     "blank line inside": (lambda t: t.replace("\n二、", "\n\n二、"), 14, "E502"),
     "cut-off not as dufu writes it": (lambda t: t.replace("截至2024年5月底", "截至2024年5月31日"), 2, "E502"),
     "no summary sentence": (lambda t: t.replace("截至2024年5月底,", ""), 2, "E502"),
@@ -72,6 +79,14 @@ def test_a_notice_not_understood_is_refused_with_its_line(cli, fresh, tmp_path, 
     notice = tmp_path / "notice.txt"
     notice.write_text(change(SEED), encoding="utf-8")
     _refused(cli, fresh, notice, line, code)
+
+
+def test_a_tally_that_does_not_add_up_is_named_with_its_numbers(cli, fresh, tmp_path):
+    # not read as the end of the summary, which left the round out ("汇总句说各轮次任务均已完成")
+    notice = tmp_path / "notice.txt"
+    notice.write_text(SEED.replace("任务11项中", "任务12项中"), encoding="utf-8")
+    result = run_import(cli, fresh, notice)
+    assert "E503 汇总句说第二轮督察整改任务12项,但已完成7项加剩余4项是11项" in result.stderr, result.stderr
 
 
 def test_bytes_in_no_known_encoding(cli, fresh, tmp_path):

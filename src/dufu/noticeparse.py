@@ -13,7 +13,7 @@ from datetime import date
 
 from .problems import Problem
 from .templates import circled, parse_zh_cutoff, parse_zh_date, parse_zh_number
-from .words import LABELS, PUNCTUATION, TASK_FIELDS, Punctuation, read_summary
+from .words import LABELS, PUNCTUATION, TASK_FIELDS, Punctuation, read_summary, unread_phrase
 
 # What web pages put after a notice: "扫一扫在手机上查看当前页面", 【打印】【关闭】…
 _FOOTER = re.compile(r"扫一扫|手机上查看|打印本页|关闭窗口|【打印】|【关闭】|分享到")
@@ -132,6 +132,7 @@ def _opening(title: str, line: str) -> ParsedNotice:
     for match in _CUTOFF.finditer(line):
         style = next(name for name, p in PUNCTUATION.items() if p.comma == match[2])
         rounds, intro = read_summary(line[match.end() :], PUNCTUATION[style])
+        _refuse_unread(unread_phrase(intro, PUNCTUATION[style]))
         if rounds:
             break
     else:
@@ -142,6 +143,19 @@ def _opening(title: str, line: str) -> ParsedNotice:
     if not match.start() or not intro:
         raise NoticeError(2, "缺少导语(“截至”之前的文字)" if not match.start() else "缺少列出任务前的引言")
     return ParsedNotice("", style, title, line[: match.start()], cutoff, rounds, intro)
+
+
+def _refuse_unread(phrase: re.Match[str] | None) -> None:
+    """A round's tally in the summary that could not be read back: say which and why (it
+    would otherwise end the summary, and the round seem missing)."""
+    if phrase is None:
+        return
+    total, done, rest = phrase["total"], phrase["done"], phrase["rest"]
+    if done is not None and int(done) + int(rest) != int(total):
+        raise NoticeError(
+            2, f"汇总句说{phrase['name']}整改任务{total}项,但已完成{done}项加剩余{rest}项是{int(done) + int(rest)}项", "E503"
+        )
+    raise NoticeError(2, f"汇总句“{phrase[0]}”无法原样重现(数字不补零;任务全部完成时写作“均已完成整改”)")
 
 
 def _section(lines: list[str], index: int, title: str, p: Punctuation) -> tuple[ParsedSection, int]:

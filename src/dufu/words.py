@@ -65,6 +65,12 @@ def _phrase_pattern(p: Punctuation) -> re.Pattern[str]:
     )
 
 
+def unread_phrase(text: str, p: Punctuation) -> re.Match[str] | None:
+    """A round phrase at the start of text (where read_summary stopped) that does not write
+    back as it reads: its numbers do not add up, or are not written as dufu writes them."""
+    return _phrase_pattern(p).match(text)
+
+
 def read_summary(text: str, p: Punctuation) -> tuple[list[tuple[str, int, int]], str]:
     """The inverse of the round phrases of summary_sentence: (name, total, done) per round read
     from the start of text (after 截至…,), and the text that follows them. Each phrase read
