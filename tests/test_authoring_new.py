@@ -59,6 +59,37 @@ def test_new_task_with_an_unknown_unit_or_round_is_refused(tmp_path, cli):
     assert snapshot(root) == before
 
 
+def test_tasks_are_entered_one_by_one_towards_a_round_total_stated_first(tmp_path, cli):
+    """A round file states its total before its tasks are entered (E350 until they are all
+    there): each new task moves towards it, so is no new error; one past it is refused."""
+    rounds = {"r2": "id: r2\nname: 第二轮中央生态环境保护督察\nshort_name: 第二轮督察\ntotal: 2\n"}
+    root = make_fresh_repo(tmp_path / "fresh", rounds)
+    assert "E350" in cli("validate", "-C", str(root), "--today", TODAY).output
+    assert cli("units", "add", "市水利局", "-C", str(root), "--today", TODAY).exit_code == 0
+    for n in (1, 2):
+        added = cli("new", "task", *OPTIONS[:2], "--title", f"问题{n}", *OPTIONS[4:], "-C", str(root), "--today", TODAY)
+        assert added.exit_code == 0, added.output
+    assert cli("validate", "-C", str(root), "--today", TODAY).exit_code == 0
+    before = snapshot(root)
+    over = cli("new", "task", *OPTIONS[:2], "--title", "问题3", *OPTIONS[4:], "-C", str(root), "--today", TODAY)
+    assert over.exit_code == 1 and "E350" in over.output and "这次修改会带来" in over.output
+    assert snapshot(root) == before
+
+
+def test_a_write_never_starts_from_any_other_error(tmp_path, cli):
+    rounds = {"r2": "id: r2\nname: 第二轮中央生态环境保护督察\nshort_name: 第二轮督察\ntotal: 3\n"}
+    root = make_fresh_repo(tmp_path / "fresh", rounds)
+    for title in ("问题1", "问题2"):
+        assert cli("new", "task", *OPTIONS[:2], "--title", title, *OPTIONS[4:], "-C", str(root), "--today", TODAY).exit_code == 0
+    path = root / "data/rounds/r2.yaml"
+    for broken in (rounds["r2"].replace("total: 3", "total: 1"), rounds["r2"] + "bogus: 1\n"):  # past its total (E340)
+        path.write_text(broken, encoding="utf-8")
+        before = snapshot(root)
+        more = cli("new", "task", *OPTIONS[:2], "--title", "问题3", *OPTIONS[4:], "-C", str(root), "--today", TODAY)
+        assert more.exit_code == 1 and "请先运行 dufu validate 修正" in more.output
+        assert snapshot(root) == before
+
+
 def test_units_add_appends_to_the_registry(tmp_path, cli):
     root = make_fresh_repo(tmp_path / "fresh")
     result = cli("units", "add", "市住房和城乡建设局", "--alias", "市住建局", "-C", str(root))

@@ -119,6 +119,18 @@ def test_an_office_ledger_is_imported(tmp_path, cli):
     assert units.endswith("  - name: 市林业局\n" + added)
 
 
+def test_a_ledger_is_imported_into_a_round_that_states_its_total(tmp_path, cli):
+    # the round file written first, with the plan's total (E350 until its tasks are there)
+    rounds = {"r2": "id: r2\nname: 第二轮中央生态环境保护督察\nshort_name: 第二轮督察\ntotal: 3\n"}
+    root = make_fresh_repo(tmp_path / "fresh", rounds)
+    ledger = office_ledger(tmp_path / "台账.xlsx")
+    result = cli(
+        "import", "ledger", str(ledger), "--round", "r2", "--as-of", "2024-05-31", "-C", str(root), "--today", TODAY
+    )
+    assert result.exit_code == 0, result.output
+    assert cli("validate", "-C", str(root), "--today", TODAY).exit_code == 0
+
+
 def test_every_rejected_row_is_reported_and_nothing_is_written(tmp_path, cli):
     root = make_fresh_repo(tmp_path / "fresh")
     rows = [list(r) if r else r for r in ROWS]

@@ -144,6 +144,21 @@ def _relative(root: Path, path: Path) -> str:
     return rel
 
 
+# Errors a write may start from: a round whose tasks entered so far do not add up to its total
+# (E350), as while a round's tasks are entered one by one. Every file loads whole, and the
+# writer refuses a change that adds an error or takes a round further from its total.
+WRITABLE_DESPITE = ("E350",)
+
+
+def load_for_writing(root: Path, today: date) -> Dataset:
+    """load_valid for a command that writes: the dataset, or InvalidData when it has an error
+    a write may not start from (WRITABLE_DESPITE)."""
+    result = validate_repository(root, today)
+    if any(p.is_error and p.code not in WRITABLE_DESPITE for p in result.problems):
+        raise InvalidData(result.problems)
+    return result.data
+
+
 def load_valid(root: Path, today: date, keep_text: bool = True, cache: bool = False, warm=None) -> Dataset:
     """The dataset, or InvalidData when it has errors (warnings do not stop anything)."""
     result = validate_repository(root, today, keep_text=keep_text, cache=cache, warm=warm)

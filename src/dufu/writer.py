@@ -99,24 +99,43 @@ def _stage(root: Path, changes: list[Change], into: Path) -> None:
         target.write_bytes(content)
 
 
-def _state(root: Path, today: date) -> tuple[set[tuple], dict[str, bytes | RenderError]]:
-    """The errors of a repository (position left out: edits move lines) and the text of each
-    notice, or why it cannot be rendered: a notice that fails is not one the guard may skip,
-    or a broken template would switch the guard off."""
+def _state(root: Path, today: date) -> tuple[set[tuple], dict[str, bytes | RenderError], dict[str, int]]:
+    """The errors of a repository (position left out: edits move lines), the text of each
+    notice, or why it cannot be rendered (a notice that fails is not one the guard may skip,
+    or a broken template would switch the guard off), and how far each round is from its
+    total."""
     from .bulletin import render_bulletin
-    from .validate import validate_repository
+    from .validate import WRITABLE_DESPITE, validate_repository
 
     result = validate_repository(root, today)
     errors = {(p.path, p.code, p.field, p.message) for p in result.problems if p.is_error}
     notices: dict[str, bytes | RenderError] = {}
-    if all(code in _TEMPLATE_ERRORS for _, code, _, _ in errors):
+    if all(code in _TEMPLATE_ERRORS or code in WRITABLE_DESPITE for _, code, _, _ in errors):
         for bulletin_id, bulletin in result.data.bulletins.items():
             try:
                 notices[bulletin_id] = render_bulletin(result.data, bulletin).encode("utf-8")
             except RenderError as exc:  # one is enough to refuse: a slow template is not run again
                 notices[bulletin_id] = exc
                 break
-    return errors, notices
+    return errors, notices, _short(result.data)
+
+
+def _short(data) -> dict[str, int]:
+    """Each round file's total minus the tasks it has (entered and counted), where it states a
+    total (E350 when not 0)."""
+    if data is None:
+        return {}
+    out = {}
+    for rnd in data.rounds.values():
+        if rnd.total is not None:
+            out[data.where(rnd)] = rnd.total - len(data.tasks_of(rnd.id)) - sum(g.count for g in rnd.counted)
+    return out
+
+
+def _no_further(before: int | None, after: int | None) -> bool:
+    """Whether a round that missed its total before (E350) misses it after by no more, on the
+    same side: a task entered towards the total is no new error."""
+    return before is not None and after is not None and before * after > 0 and abs(after) <= abs(before)
 
 
 def _refuse_unrendered(notices: dict[str, bytes | RenderError], when: str) -> None:
@@ -143,13 +162,18 @@ def check_changes(
     repository (after validation) for a caller's own check; it raises to refuse."""
     from .validate import validate_repository
 
-    errors_before, notices_before = _state(root, today)
+    errors_before, notices_before, short_before = _state(root, today)
     with tempfile.TemporaryDirectory(prefix="dufu-stage-") as tmp:
         staged = Path(tmp)
         _stage(root, changes, staged)
         result = validate_repository(staged, today)
+        short_after = _short(result.data)
         added = [
-            p for p in result.problems if p.is_error and (p.path, p.code, p.field, p.message) not in errors_before
+            p
+            for p in result.problems
+            if p.is_error
+            and (p.path, p.code, p.field, p.message) not in errors_before
+            and not (p.code == "E350" and _no_further(short_before.get(p.path), short_after.get(p.path)))
         ]
         if added and all(p.code == "E351" for p in added):  # the totals a bulletin records as published
             ids = sorted({Path(p.path).stem for p in added})
@@ -165,7 +189,7 @@ def check_changes(
         if accept_published:
             return
         _refuse_unrendered(notices_before, "现在")
-        _, notices_after = _state(staged, today)
+        _, notices_after, _ = _state(staged, today)
     _refuse_unrendered({n: notices_after.get(n) for n in notices_before}, "修改后")
     changed = sorted(n for n, text in notices_before.items() if notices_after.get(n) != text)
     if changed:
