@@ -159,3 +159,28 @@ def test_oversized_file_is_refused(cli, repo):
     assert result.exit_code == 1
     problems = [p for p in json.loads(result.stdout)["problems"] if p["severity"] == "error"]
     assert [(p["path"], p["code"]) for p in problems] == [("data/tasks/huge.yaml", "E108")]
+
+
+@pytest.mark.parametrize(
+    ("rel", "written", "wrong", "meant"),
+    [
+        ("data/tasks/r3-04.yaml", "    done_on: 2025-06-20", "    done: 2025-06-20", "done_on"),  # a milestone's
+        ("data/tasks/r3-04.yaml", "  - as_of: 2024-12-31", "  - date: 2024-12-31", "as_of"),  # a report's
+        ("data/tasks/r3-07.yaml", "  - on: 2025-05-20", "  - date: 2025-05-20", "on"),  # an adjustment's
+        ("data/tasks/r3-04.yaml", "      - heading: 推进管网建设。", "      - title: 推进管网建设。", "heading"),  # a measure's
+        ("data/tasks/r3-04.yaml", "title: ", "name: ", "title"),  # a round's field, once: a slip, not a wrong folder
+        ("data/rounds/r3.yaml", "name: ", "title: ", "name"),
+        ("data/tasks/r3-04.yaml", "deadline: ", "due: ", "deadline"),
+    ],
+)
+def test_an_unknown_field_is_told_the_field_of_its_own_record_it_means(cli, tmp_path, rel, written, wrong, meant):
+    # the hint used to look among every model's fields, and offered "done" for "done"
+    root = tmp_path / "timeline"
+    shutil.copytree(PROJECT / "tests/fixtures/timeline/data", root / "data")
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert written in text
+    path.write_text(text.replace(written, wrong, 1), encoding="utf-8")
+    result = cli("validate", "-C", str(root), "--today", TODAY, "--format", "json")
+    (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "E202"]
+    assert (problem["path"], problem["hint"]) == (rel, f"是不是“{meant}”?")

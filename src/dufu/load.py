@@ -75,7 +75,7 @@ def _pydantic_problems(source: SourceFile, errors: list[dict], data: object) -> 
         code = _MESSAGES.get(error["type"], ("E200",))[0]
         if shown.get(code, 0) < MAX_PER_CODE:
             shown[code] = shown.get(code, 0) + 1
-            out.append(_pydantic_problem(source.rel, node, error, data))
+            out.append(_pydantic_problem(source.rel, node, error, data, KINDS.get(source.kind)))
         else:
             more[code] = more.get(code, 0) + 1
     for code, count in more.items():

@@ -47,7 +47,63 @@ def _value_at(data: object, loc: tuple) -> object:
     return data
 
 
-def _pydantic_problem(rel: str, node, error: dict, data: object = None) -> Problem:
+# Names staff write for a field, and the fields they may mean: the first that the record has
+# is suggested (a milestone's "done" is done_on, a report's "date" its as_of).
+_MEANT = {
+    "name": ("title",),
+    "title": ("name", "heading"),
+    "due": ("deadline",),
+    "date": ("as_of", "on", "due"),
+    "day": ("as_of", "on", "due"),
+    "done": ("done_on", "completed_on"),
+    "finished": ("done_on", "completed_on"),
+    "completed": ("completed_on",),
+    "closed": ("closed_on",),
+    "lead": ("lead_units",),
+    "responsible": ("responsible_units",),
+    "units": ("lead_units",),
+    "goal": ("target",),
+    "target": ("goal",),
+    "content": ("text",),
+    "body": ("text",),
+}
+
+
+def _meant(field: str, record, spelled: bool) -> str | None:
+    """The field of record (a model class, or None when unknown) that an unknown field most
+    likely means: a usual other name for it, or (spelled) a close spelling; never the name
+    itself."""
+    names = list(record.model_fields) if record is not None else _field_names()
+    for candidate in _MEANT.get(field.lower(), ()):
+        if candidate in names:
+            return candidate
+    close = difflib.get_close_matches(field, [name for name in names if name != field], n=1) if spelled else []
+    return close[0] if close else None
+
+
+def _of_another_kind(field, model) -> bool:
+    """Whether field is not one of model's (a file's model class, None: unknown) but a
+    top-level field of another kind of file."""
+    mine = model.model_fields if model is not None else ()
+    return field not in mine and any(field in other.model_fields for other in KINDS.values())
+
+
+def _record_at(model, path: tuple):
+    """The model class of the record at path in a file whose model is model (None: unknown)."""
+    if model is None:
+        return None
+    for part in path:
+        if isinstance(part, int):  # an item of the list the field before holds
+            continue
+        info = model.model_fields.get(part) if model is not None else None
+        if info is None:
+            return None
+        nested = [a for a in _nested_types(info.annotation) if isinstance(a, type) and hasattr(a, "model_fields")]
+        model = nested[0] if nested else None
+    return model
+
+
+def _pydantic_problem(rel: str, node, error: dict, data: object = None, model=None) -> Problem:
     loc = _data_loc(error["loc"], data)
     kind = error["type"]
     ctx = dict(error.get("ctx") or {})
@@ -70,12 +126,16 @@ def _pydantic_problem(rel: str, node, error: dict, data: object = None) -> Probl
     except (KeyError, IndexError):
         message = template
     if kind == "extra_forbidden":
-        if len(loc) == 1 and any(str(ctx["field"]) in model.model_fields for model in KINDS.values()):
-            message = f"这类文件没有字段“{ctx['field']}”"  # a field of another kind of file: not a typo
+        field = str(ctx["field"])
+        elsewhere = len(loc) == 1 and _of_another_kind(field, model)
+        # one such field is a slip (a task's "name" for its title); several, a file in the wrong folder
+        misplaced = elsewhere and isinstance(data, dict) and sum(_of_another_kind(key, model) for key in data) > 1
+        meant = None if misplaced else _meant(field, _record_at(model, loc[:-1]), spelled=not elsewhere)
+        if meant is not None:
+            hint = f"是不是“{meant}”?"
+        elif elsewhere:
+            message = f"这类文件没有字段“{field}”"  # a field of another kind of file: not a typo
             hint = "这是另一类数据文件的字段,这个文件是否放错了目录?"
-        else:
-            close = difflib.get_close_matches(str(ctx["field"]), _field_names(), n=1)
-            hint = f"是不是“{close[0]}”?" if close else None
     if kind == "string_type":
         hint = "纯数字、true/false 等要加引号,写成文本"
     line, col = locate(node, where, key=kind == "extra_forbidden")
