@@ -114,6 +114,16 @@ def test_units_add_refuses_a_name_no_unit_line_could_name(tmp_path, cli, name):
     assert snapshot(root) == before
 
 
+def test_units_add_takes_a_name_with_separators_inside_brackets(tmp_path, cli):
+    # a unit line splits only outside brackets: 各县(市、区)人民政府 is one unit (E312's own hint)
+    root = make_fresh_repo(tmp_path / "fresh")
+    result = cli("units", "add", "各县(市、区)人民政府", "--alias", "各县（市、区）人民政府", "-C", str(root))
+    assert result.exit_code == 0, result.output
+    assert "  - name: 各县(市、区)人民政府\n    aliases:\n      - 各县（市、区）人民政府\n" in (root / "data/units.yaml").read_text(
+        encoding="utf-8"
+    )
+
+
 def test_bulletin_new_carries_over_the_latest_notice(repo, cli):
     result = cli("bulletin", "new", "--as-of", "2024-06-30", "--date", "2024-07-20", "-C", str(repo), "--today", TODAY)
     assert result.exit_code == 0, result.output

@@ -18,6 +18,7 @@ from .progress_text import ProgressTextError, parse_measures
 from .repo import Dataset
 from .schedule import checkpoint_goal
 from .textsafety import visible
+from .units import separator_in
 from .words import LABELS
 from .writer import Change, change_file
 from .yamlload import MAX_FILE_BYTES
@@ -152,7 +153,7 @@ def add_units(root: Path, data: Dataset, names: list[str], aliases: list[str]) -
     if len(names) != 1 and aliases:
         raise UsageError("--alias 只能和一个单位名称一起使用")
     for name in [*names, *aliases]:
-        separator = next((c for c in name if c in "、,，;；"), None)
+        separator = separator_in(name)
         if separator is not None:  # a unit line is split there: no line could ever name it
             raise UsageError(f"单位名称“{visible(name)}”含有“{separator}”:单位行用它分隔单位,这个名称永远不会被认出")
         known = data.units.resolve(name)

@@ -17,6 +17,7 @@ _OPEN = "(（[《“"
 _CLOSE = ")）]》”"
 _GROUP_SEPARATORS = ",，;；"
 _NAME_SEPARATOR = "、"
+_SEPARATORS = _GROUP_SEPARATORS + _NAME_SEPARATOR
 _MAX_PREFIX = 3
 # A shared prefix ends with a place word: 市 (市林业局), 三明市 (三明市林业局), 省, 县…
 _PLACE_CHARS = "省市州盟县区旗镇乡"
@@ -37,6 +38,20 @@ def implied_name(first: str, written: str) -> str:
     return written if not prefix or leading_prefix(written) else prefix + written
 
 
+def separator_in(name: str) -> str | None:
+    """The first character a unit line is split at in name (outside brackets, as
+    split_unit_line splits), or None."""
+    depth = 0
+    for char in name:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE and depth:
+            depth -= 1
+        if depth == 0 and char in _SEPARATORS:
+            return char
+    return None
+
+
 def split_unit_line(text: str) -> list[list[str]]:
     """Split a unit line into groups of names, ignoring separators inside brackets."""
     groups: list[list[str]] = [[]]
@@ -47,7 +62,7 @@ def split_unit_line(text: str) -> list[list[str]]:
             depth += 1
         elif char in _CLOSE and depth:
             depth -= 1
-        if depth == 0 and char in _GROUP_SEPARATORS + _NAME_SEPARATOR:
+        if depth == 0 and char in _SEPARATORS:
             groups[-1].append(current.strip())
             current = ""
             if char != _NAME_SEPARATOR:
