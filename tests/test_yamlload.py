@@ -66,6 +66,27 @@ def test_stray_colon_in_prose_is_located():
     assert (problem.code, problem.line, problem.col) == ("E103", 1, 11)
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "col", "words"),
+    [
+        # a key indented off its level: an indentation slip, not a stray colon in prose
+        ("title: x\n status: 正在推进\ntarget: y\n", 2, 8, "缩进不一致:这一行的“status: ”"),
+        ("milestones:\n  - due: 2025-06-30\n    goal: a\n     done_on: 2025-06-20\n", 4, 13, "“done_on: ”"),
+        ("target: 要求: 坚定\n", 1, 11, "多余的“: ”"),
+        # a full-width colon (a Chinese IME) or no space: blamed on its own line, not the next
+        ("title: x\ntarget：压紧\nstatus: 正在推进\n", 2, 1, "字段“target”之后应是半角冒号加空格“: ”,这里是全角冒号“：”"),
+        ("title: x\ntarget:压紧\nstatus: 正在推进\n", 2, 1, "这里是后面没有空格的冒号"),
+        # an unclosed quote: where it opens, not past the end of the file
+        ('id: a\ntitle: "畜禽\ntarget: y\nstatus: z\n', 2, 8, "引号没有闭合"),
+        # an item that lost its "- "
+        ("progress:\n  - as_of: 2024-01-01\n    measures: []\n  as_of: 2024-02-01\n", 4, 3, "应以“- ”开头"),
+    ],
+)
+def test_a_syntax_slip_is_named_for_what_it_is_where_it_is(text, line, col, words):
+    (problem,) = load(text).problems
+    assert (problem.code, problem.line, problem.col) == ("E103", line, col) and words in problem.message, problem
+
+
 def test_tab_indentation_is_explained():
     (problem,) = load("a:\n\t- b\n").problems
     assert problem.code == "E103" and "Tab" in problem.message

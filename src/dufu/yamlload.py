@@ -264,6 +264,7 @@ _SYNTAX_MESSAGES = [
     ("did not find expected node content", "这里缺少值,或多了一个符号(如 - [ { ,)"),
     ("expected a comment or a line break", "引号结束之后这一行还有文字,请把整段文字放进引号里"),
     ("mapping keys are not allowed here", "这里不能写“字段: ”,请检查缩进"),
+    ("did not find expected '-' indicator", "列表中的这一行应以“- ”开头,或它的缩进不对"),
 ]
 
 
@@ -289,19 +290,37 @@ def _line_ends(raw: bytes) -> list[int]:
     return [match.start() for match in re.finditer("\n", text)]
 
 
+# A line that begins with a field name (in a list item or not), and the character after it.
+_KEY_START = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)(:|：)?")
+
+
 def _yaml_error_problem(path: str, raw: bytes, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context = getattr(exc, "context", None) or ""
+    if context in ("while scanning a quoted scalar", "while scanning a simple key") and exc.context_mark is not None:
+        mark = exc.context_mark  # where the quote opened, where the key began: not where libyaml gave up
     line, col = _where(mark, raw) if mark is not None else (1, 1)
     what = getattr(exc, "problem", None) or str(exc)
     text_lines = raw.split(b"\n")
     source = text_lines[line - 1] if line <= len(text_lines) else b""
+    key = _KEY_START.match(source.decode("utf-8", "replace"))
     hint = None
     if b"\t" in source[: len(source) - len(source.lstrip(b" \t"))] or "tab" in what.lower():
         message = "不能用 Tab 缩进,YAML 只接受空格缩进"
         hint = "把 Tab 换成空格"
+    elif "mapping values are not allowed" in what and key and key[2] == ":" and key.end() == col:
+        message = f"缩进不一致:这一行的“{key[1]}: ”与同一层的字段没有对齐"  # the ": " is its own key's
+        hint = "检查行首的空格数:同一层的字段缩进要相同"
     elif "mapping values are not allowed" in what:
         message = "这一行出现了多余的“: ”(冒号加空格),YAML 把它当成了新的字段"
         hint = "整段文字加引号,或把半角冒号改为全角“:”"
+    elif context == "while scanning a quoted scalar" and "end of stream" in what:
+        message = "引号没有闭合:这里开始的引号直到文件末尾也没有结束"
+        hint = "补上配对的引号"
+    elif context == "while scanning a simple key" and key and key[2] is not None:
+        shown = "全角冒号“：”" if key[2] == "：" else "后面没有空格的冒号"
+        message = f"字段“{key[1]}”之后应是半角冒号加空格“: ”,这里是{shown}"
+        hint = f"写成“{key[1]}: ”"
     elif "exceeded maximum nesting depth" in what:
         message = "嵌套层数过深"
     else:
