@@ -120,6 +120,19 @@ def test_a_character_no_text_may_hold_is_refused_where_it_was_typed(repo, cli, t
     assert snapshot(repo) == before
 
 
+@pytest.mark.parametrize(("status", "command"), [("已完成", "dufu done r2-04"), ("已销号", "dufu close r2-04")])
+def test_a_report_status_that_would_never_count_is_refused_with_the_command_that_does(repo, cli, tmp_path, status, command):
+    # a report's 已完成 never completes a task (status_at ignores it): it was written, and nothing changed
+    (tmp_path / "p.txt").write_text(SNIPPET, encoding="utf-8")
+    before = snapshot(repo)
+    result = cli(
+        "progress", "add", "r2-04", "--as-of", "2024-06-30", "--status", status, "--from", str(tmp_path / "p.txt"),
+        "-C", str(repo),
+    )  # fmt: skip
+    assert result.exit_code == 2 and command in result.output
+    assert snapshot(repo) == before
+
+
 def test_a_report_under_a_published_cutoff_is_refused(repo, cli, tmp_path):
     (tmp_path / "p.txt").write_text(SNIPPET, encoding="utf-8")
     before = snapshot(repo)

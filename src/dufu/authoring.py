@@ -84,6 +84,9 @@ def add_progress(
     task = find_task(data, task_id)
     if status is not None and status not in STATUSES:
         raise UsageError(f"没有状态“{status}”。可用状态:{'、'.join(STATUSES)}")
+    if status in DONE_STATUSES:  # a report's status says how the work goes; it never completes a task
+        verb = "done" if status == "已完成" else "close"
+        raise UsageError(f"进展报告不记“{status}”:请用 dufu {verb} {task.id} --on 日期 记下,它会写入日期并改变任务状态")
     if any(report.as_of == as_of for report in task.progress):
         raise DufuError(f"任务 {task.id} 已有截至 {as_of} 的进展;要修改请直接编辑 {data.where(task)}")
     try:
