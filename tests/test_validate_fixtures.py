@@ -184,3 +184,20 @@ def test_an_unknown_field_is_told_the_field_of_its_own_record_it_means(cli, tmp_
     result = cli("validate", "-C", str(root), "--today", TODAY, "--format", "json")
     (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "E202"]
     assert (problem["path"], problem["hint"]) == (rel, f"是不是“{meant}”?")
+
+
+def test_a_gap_in_a_round_without_a_total_is_the_gap_not_a_total_it_never_wrote(cli, tmp_path):
+    # E340 said "序号 8 超过本轮次任务总数 7" of r3-08, for a round file with no total
+    root = tmp_path / "timeline"
+    shutil.copytree(PROJECT / "tests/fixtures/timeline/data", root / "data")
+    rounds = root / "data/rounds/r3.yaml"
+    rounds.write_text(rounds.read_text(encoding="utf-8").replace("total: 8\n", ""), encoding="utf-8")
+    (root / "data/tasks/r3-04.yaml").unlink()
+    result = cli("validate", "-C", str(root), "--today", TODAY, "--format", "json")
+    found = [(p["path"], p["code"], p["message"]) for p in json.loads(result.stdout)["problems"]]
+    assert found == [("data/rounds/r3.yaml", "E341", "任务序号不连续,缺少 4")]
+    rounds.write_text(rounds.read_text(encoding="utf-8") + "counted:\n  - status: 已完成\n    count: 1\n", encoding="utf-8")
+    (root / "data/tasks/r3-07.yaml").unlink()  # 6 entered and 1 counted: r3-08 is past the 7 the round has
+    result = cli("validate", "-C", str(root), "--today", TODAY, "--format", "json")
+    (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "E340"]
+    assert problem["path"] == "data/tasks/r3-08.yaml" and "轮次文件没有写总数" in problem["message"]

@@ -150,11 +150,15 @@ def _check_round(data: Dataset, rnd: Round, out: Collector) -> None:
             f"任务总数写的是 {rnd.total} 项,但逐项录入 {len(tasks)} 项加仅有数量的 {counted} 项共 "
             f"{len(tasks) + counted} 项",
         )
-    limit = rnd.total if rnd.total is not None else counted + len(tasks)
     numbers = {task.number for task in tasks}
+    if rnd.total is not None:
+        limit, what = rnd.total, f"本轮次任务总数 {rnd.total}"
+    else:  # no total written: the tasks the round has (a gap without counted ones is E341's)
+        limit = counted + len(tasks) if rnd.counted else None
+        what = f"本轮次的任务数 {limit}(逐项录入 {len(tasks)} 项加仅有数量的 {counted} 项,轮次文件没有写总数)"
     for task in tasks:
-        if task.number > limit:
-            out.add(data.where(task), ("number",), "E340", f"序号 {task.number} 超过本轮次任务总数 {limit}")
+        if limit is not None and task.number > limit:
+            out.add(data.where(task), ("number",), "E340", f"序号 {task.number} 超过{what}")
     if not rnd.counted and numbers:
         missing = sorted(set(range(1, max(numbers) + 1)) - numbers)
         if missing:
