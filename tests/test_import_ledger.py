@@ -141,11 +141,23 @@ def test_every_rejected_row_is_reported_and_nothing_is_written(tmp_path, cli):
     before = snapshot(root)
     result = cli("import", "ledger", str(ledger), "--round", "r2", "--as-of", "2024-05-31", "-C", str(root))
     assert result.exit_code == 1
-    assert "台账.xlsx:4:5: E530 工作表“第二轮”第 4 行(第二轮!E4):" in result.stderr
+    assert "台账.xlsx:4:5: E530 工作表“第二轮”第 4 行(第二轮!E4):日期“2024.13.40”不存在" in result.stderr
+    assert "out of range" not in result.stderr  # Python's own words
     assert "台账.xlsx:5:8: E530 工作表“第二轮”第 5 行(第二轮!H5):无法识别状态“差不多”" in result.stderr
     assert "台账.xlsx:8:2: E530 工作表“第二轮”第 8 行(第二轮!B8):缺少问题" in result.stderr
     assert "有 3 行无法导入" in result.stderr and "没有写入任何文件" in result.stderr
     assert snapshot(root) == before
+
+
+def test_a_month_end_is_the_last_day_of_a_month_that_exists():
+    from dufu.ledger_columns import read_day
+
+    assert read_day("2024年2月底") == (date(2024, 2, 29), False)
+    assert read_day("2023年2月底前") == (date(2023, 2, 28), True)
+    assert read_day("9999年12月底") == (date(9999, 12, 31), False)
+    for text in ("2024年13月底", "2024年0月底", "2024-02-30", "2024年6月31日前"):  # 2024年13月底 was 2025-01-31
+        with pytest.raises(ValueError, match=f"日期“{text}”不存在"):
+            read_day(text)
 
 
 def test_dry_run_and_map_and_sheet(tmp_path, cli):

@@ -7,6 +7,8 @@ a plain function of a header or cell value; ``ledger_import`` walks the sheet.
 
 from __future__ import annotations
 
+import calendar
+
 import re
 from datetime import date, datetime
 
@@ -94,12 +96,15 @@ def read_day(value: object) -> tuple[date, bool]:
     text = _SPACES.sub("", str(value))
     before = text.endswith(BEFORE)
     core = text[: -len(BEFORE)] if before else text
-    if match := _NUMERIC_DAY.fullmatch(core):
-        return date(int(match[1]), int(match[2]), int(match[3])), before
-    if match := _MONTH_END.fullmatch(core):
-        year, month = int(match[1]), int(match[2])
-        following = date(year + month // 12, month % 12 + 1, 1)
-        return date.fromordinal(following.toordinal() - 1), before
+    try:
+        if match := _NUMERIC_DAY.fullmatch(core):
+            return date(int(match[1]), int(match[2]), int(match[3])), before
+        if match := _MONTH_END.fullmatch(core):
+            year, month = int(match[1]), int(match[2])
+            first = date(year, month, 1)  # month 13 is no month
+            return first.replace(day=calendar.monthrange(year, month)[1]), before
+    except (ValueError, OverflowError):  # 2024-02-30, month 13, year 0: Python's words are English
+        raise ValueError(f"日期“{text}”不存在") from None
     raise ValueError(f"无法识别日期“{text}”:可写 2024-05-31、2024.5.31、2024年5月31日 或 2024年5月底")
 
 
