@@ -39,6 +39,7 @@ BAD = {
         "E503",
     ),
     "a count written with a leading zero": (lambda t: t.replace("已完成整改7项", "已完成整改07项"), 2, "E502"),
+    "a cut-off written 月末": (lambda t: t.replace("截至2024年5月底", "截至2024年5月末"), 2, "E502"),
     "blank line inside": (lambda t: t.replace("\n二、", "\n\n二、"), 14, "E502"),
     "cut-off not as dufu writes it": (lambda t: t.replace("截至2024年5月底", "截至2024年5月31日"), 2, "E502"),
     "no summary sentence": (lambda t: t.replace("截至2024年5月底,", ""), 2, "E502"),
@@ -79,6 +80,13 @@ def test_a_notice_not_understood_is_refused_with_its_line(cli, fresh, tmp_path, 
     notice = tmp_path / "notice.txt"
     notice.write_text(change(SEED), encoding="utf-8")
     _refused(cli, fresh, notice, line, code)
+
+
+def test_a_cut_off_not_written_as_dufu_writes_it_is_named_as_such(cli, fresh, tmp_path):
+    # not "第二行应含汇总句": the summary is there, its date is not in the form dufu writes
+    notice = tmp_path / "notice.txt"
+    notice.write_text(SEED.replace("截至2024年5月底", "截至2024年5月末"), encoding="utf-8")
+    assert "E502 截至日期“2024年5月末”无法原样重现:月末写作“X月底”" in run_import(cli, fresh, notice).stderr
 
 
 def test_a_tally_that_does_not_add_up_is_named_with_its_numbers(cli, fresh, tmp_path):

@@ -18,6 +18,7 @@ from .words import LABELS, PUNCTUATION, TASK_FIELDS, Punctuation, read_summary, 
 # What web pages put after a notice: "扫一扫在手机上查看当前页面", 【打印】【关闭】…
 _FOOTER = re.compile(r"扫一扫|手机上查看|打印本页|关闭窗口|【打印】|【关闭】|分享到")
 _CUTOFF = re.compile(r"截至(\d{4}年\d{1,2}月(?:底|\d{1,2}日))([,，])")
+_LOOSE_CUTOFF = re.compile(r"截至(\d{4}年\d{1,2}月[^,，。]{0,4})[,，]")
 _HEADER = re.compile(r"([零一二三四五六七八九十百千]+)、(.+)")
 _MEASURE = re.compile(r"(\d+)\.(.*)")
 
@@ -136,6 +137,9 @@ def _opening(title: str, line: str) -> ParsedNotice:
         if rounds:
             break
     else:
+        loose = _LOOSE_CUTOFF.search(line)
+        if loose is not None:  # 截至2024年11月末, 截至2024年11月30号: a cut-off, not as dufu writes one
+            raise NoticeError(2, f"截至日期“{loose[1]}”无法原样重现:月末写作“X月底”,其他日子写作“X月X日”")
         raise NoticeError(2, "第二行应含汇总句,如“截至2024年5月底,第一轮……整改任务17项,均已完成整改。”")
     cutoff = parse_zh_cutoff(match[1])
     if cutoff is None:
