@@ -51,6 +51,10 @@ def test_an_error_rule_can_become_a_warning(cli, repo):
         ("a = " + "[" * 2000 + "]" * 2000 + "\n", "配置文件嵌套过深"),
         (b"a = 1\n\xff\n", "不是 UTF-8 编码"),
         ('[rules]\n"\\u001b[31mX" = "off"\n', "没有规则 \\x1b[31mX"),
+        # a table or a rule misplaced had no effect and no word
+        ('[rule]\nW402 = "off"\n', "dufu.toml: 没有设置项 rule(可用的表:[rules]、[deadlines])"),
+        ("[deadline]\ndue_soon_days = 15\n", "没有设置项 deadline"),
+        ('W402 = "off"\n', "dufu.toml: 规则 W402 应写在 [rules] 表下"),
     ],
 )
 def test_bad_configuration_is_a_usage_error(cli, repo, content, message):
