@@ -207,6 +207,28 @@ def test_export_then_import_into_a_fresh_repository_gives_the_same_tasks(repo, c
         assert copy.progress == [task.progress[-1]]  # the ledger carries the latest report
 
 
+def test_a_problem_the_imported_tasks_would_have_is_placed_at_its_cell(repo, cli, tmp_path):
+    # not at a line of data/tasks/….yaml, a file that does not exist (nothing is written)
+    ledger = tmp_path / "台账.xlsx"
+    assert cli("export", "ledger", "-o", str(ledger), "-C", str(repo), "--as-of", TODAY, "--today", TODAY).exit_code == 0
+    book = openpyxl.load_workbook(ledger)
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    as_of, responsible = header.index("进展截至") + 1, header.index("责任单位") + 1
+    sheet.cell(2, as_of).value = "2030-01-31"  # a report dated after today (E332)
+    sheet.cell(3, responsible).value = "各县（市、区）党委和政府"  # full-width: a second unit like row 2's (E306)
+    book.save(ledger)
+    fresh = make_fresh_repo(tmp_path / "fresh")
+    before = snapshot(fresh)
+    result = cli("import", "ledger", str(ledger), "-C", str(fresh), "--today", TODAY)
+    assert result.exit_code == 1 and snapshot(fresh) == before
+    title = sheet.title
+    letter = openpyxl.utils.get_column_letter
+    assert f"台账.xlsx:2:{as_of}: E332 工作表“{title}”第 2 行({title}!{letter(as_of)}2):进展日期 2030-01-31 晚于今天" in result.stderr
+    assert f"台账.xlsx:3:{responsible}: E306 工作表“{title}”第 3 行({title}!{letter(responsible)}3):" in result.stderr
+    assert "data/" not in result.stderr
+
+
 def test_a_round_column_merged_down_the_rows_and_a_repeated_header(tmp_path, cli):
     root = make_fresh_repo(tmp_path / "fresh")
     header = ["轮次", *HEADER]

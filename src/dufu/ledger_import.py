@@ -19,7 +19,7 @@ from . import ledger_columns as lc
 from .authoring import read_input
 from .ledger_read import HEADER_ROWS, Grid, Workbook
 from .models import DONE_STATUSES, Report, Task
-from .newfiles import free_id, next_number, task_text, units_change, units_to_add
+from .newfiles import free_id, next_number, task_text, units_change, units_file, units_to_add
 from .problems import DufuError, InvalidData, Problem, UsageError
 from .progress_text import ProgressTextError, parse_measures
 from .repo import Dataset
@@ -84,7 +84,7 @@ def import_ledger_file(
     as_of: date | None = None,
     dry_run: bool = False,
 ) -> Imported:
-    from .writer import commit_changes
+    from .writer import WriteRefused, commit_changes
 
     sheet, header_row, columns = _header_sheet(file, sheet_name, maps or {})
     missing = [lc.HEADER_WORDS[f][0] for f in lc.REQUIRED if f not in columns.values()]
@@ -99,7 +99,10 @@ def import_ledger_file(
     )
     changes = [units_change(root, data, units)] if units else []
     changes += [_task_change(root, fields, reports) for fields, reports in plan.tasks]
-    diff = commit_changes(root, changes, today, dry_run=dry_run)
+    try:
+        diff = commit_changes(root, changes, today, dry_run=dry_run)
+    except WriteRefused as exc:
+        raise plan.at_cells(exc, units) from None
     return Imported(diff, sheet.title, [f["id"] for f, _ in plan.tasks], units, plan.skipped)
 
 
@@ -138,6 +141,7 @@ class _Plan:
         self.file, self.root, self.data, self.sheet, self.columns = file, root, data, sheet, columns
         self.round_id, self.as_of = round_id, as_of
         self.tasks: list[tuple[dict, list[Report]]] = []
+        self.rows: list[int] = []  # the sheet row of each task
         self.problems: list[Problem] = []
         self.skipped = 0
         # what the repository and earlier rows hold, kept as rows are read: a row looks up its
@@ -157,10 +161,45 @@ class _Plan:
                 continue
             try:
                 self._take(*self._task(values))
+                self.rows.append(row)
             except RowRejected as exc:
                 where = f"{self.sheet.title}!{_letter(exc.column)[:-1]}{row}"
                 message = f"工作表“{self.sheet.title}”第 {row} 行({where}):{exc.message}"
                 self.problems.append(Problem(self.file, row, exc.column, "E530", message))
+
+    def at_cells(self, refused, units: list[str]):
+        """refused (the writer's WriteRefused) with each problem in a file this import would
+        write placed at the row and cell it came from: those files do not exist yet."""
+        rows = {f"data/tasks/{fields['id']}.yaml": (row, fields) for row, (fields, _) in zip(self.rows, self.tasks)}
+        out = []
+        for problem in refused.problems:
+            row, column = self._cell_of(problem, rows, units)
+            if row is None:
+                out.append(problem)
+                continue
+            where = f"{self.sheet.title}!{_letter(column)[:-1]}{row}"
+            message = f"工作表“{self.sheet.title}”第 {row} 行({where}):{problem.message}"
+            out.append(Problem(self.file, row, column, problem.code, message, hint=problem.hint))
+        refused.problems = out
+        return refused
+
+    def _cell_of(self, problem: Problem, rows: dict, units: list[str]) -> tuple[int | None, int]:
+        """The row and column a problem of the staged repository came from, or (None, 0)."""
+        if problem.path in rows:
+            row, _ = rows[problem.path]
+            name = re.split(r"[.\[]", problem.field or "", maxsplit=1)[0]
+            if name == "progress" and problem.field.endswith(".as_of") and "progress_as_of" in self.columns.values():
+                name = "progress_as_of"
+            elif name == "completed_by":
+                name = "completed_on"
+            return row, self._col(name)
+        if units and problem.path == units_file(self.root, self.data)[0]:  # a unit this import registers
+            named = next((unit for unit in units if unit in problem.message), None)
+            for row, (fields, _) in zip(self.rows, self.tasks):  # the first row that names it
+                for name in ("lead_units", "responsible_units"):
+                    if named is not None and named in fields[name]:
+                        return row, self._col(name)
+        return None, 0
 
     def _take(self, fields: dict, reports: list[Report]) -> None:
         self.tasks.append((fields, reports))
