@@ -16,7 +16,7 @@ from .newfiles import units_file
 from .problems import DufuError, InvalidData, UsageError
 from .progress_text import ProgressTextError, parse_measures
 from .repo import Dataset
-from .schedule import checkpoint_goal
+from .schedule import checkpoint_goal, checkpoints
 from .textsafety import visible
 from .units import separator_in
 from .words import LABELS
@@ -141,8 +141,8 @@ def mark_milestone(data: Dataset, task_id: str, due: date, day: date) -> Change:
     stage_goal = None if found else checkpoint_goal(task, day, due)
     if stage_goal is not None:  # a stage of a staged deadline: recorded as a milestone met
         return add_milestone(data, task_id, due, stage_goal, day)
-    if not found:
-        known = "、".join(str(m.due) for m in task.milestones) or "(无)"
+    if not found:  # the checkpoints it takes: milestones, and the stages of the deadline in effect on day
+        known = "、".join(str(point) for point, _ in checkpoints(task, day)) or "(无)"
         raise UsageError(f"任务 {task.id} 没有 {due} 的节点目标。已有节点:{known}")
     milestone = task.milestones[found[0]]
     if milestone.done_on is not None:
