@@ -182,6 +182,8 @@ def test_diff_without_changes_and_wrong_sides(cli, repo):
     assert cli("diff", "2024-10-01", "2024-06-24", "-C", str(repo)).exit_code == 2
     wrong = cli("diff", "去年", "-C", str(repo))
     assert wrong.exit_code == 2 and "既不是公告编号,也不是 YYYY-MM-DD 日期" in wrong.stderr
+    no_such_day = cli("diff", "2025-06-31", "-C", str(repo))  # written as a date: the day is what is wrong
+    assert no_such_day.exit_code == 2 and "日期 2025-06-31 不存在。已有公告:2024-06-24" in no_such_day.stderr
 
 
 def test_diff_reports_adjustments_milestones_and_new_completions(cli, timeline):

@@ -78,8 +78,10 @@ def resolve_side(data: Dataset, text: str) -> Side:
         return Side(bulletin.as_of, bulletin)
     try:
         return Side(parse_day(text))
-    except ValueError:
+    except ValueError as exc:
         known = "、".join(data.bulletins) or "(无)"
+        if str(exc).endswith("不存在"):  # written as a date, of a day there is not (2025-06-31)
+            raise UsageError(f"{exc}。已有公告:{known}") from None
         raise UsageError(f"“{text}”既不是公告编号,也不是 YYYY-MM-DD 日期。已有公告:{known}") from None
 
 
