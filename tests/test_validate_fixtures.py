@@ -201,3 +201,13 @@ def test_a_gap_in_a_round_without_a_total_is_the_gap_not_a_total_it_never_wrote(
     result = cli("validate", "-C", str(root), "--today", TODAY, "--format", "json")
     (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "E340"]
     assert problem["path"] == "data/tasks/r3-08.yaml" and "轮次文件没有写总数" in problem["message"]
+
+
+def test_a_number_with_a_leading_zero_is_told_why_it_is_not_a_number(cli, tmp_path):
+    root = tmp_path / "timeline"
+    shutil.copytree(PROJECT / "tests/fixtures/timeline/data", root / "data")
+    path = root / "data/tasks/r3-04.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("number: 4\n", "number: 08\n"), encoding="utf-8")
+    result = cli("validate", "-C", str(root), "--today", TODAY, "--format", "json")
+    (problem,) = json.loads(result.stdout)["problems"]
+    assert (problem["code"], problem["hint"]) == ("E204", "以 0 开头的数字在 YAML 中是文本:写作 8")

@@ -138,6 +138,9 @@ def _pydantic_problem(rel: str, node, error: dict, data: object = None, model=No
             hint = "这是另一类数据文件的字段,这个文件是否放错了目录?"
     if kind == "string_type":
         hint = "纯数字、true/false 等要加引号,写成文本"
+    value = _value_at(data, loc)
+    if kind == "int_type" and isinstance(value, str) and re.fullmatch(r"0[0-9]+", value):  # 08: YAML's text
+        hint = f"以 0 开头的数字在 YAML 中是文本:写作 {int(value)}"
     line, col = locate(node, where, key=kind == "extra_forbidden")
     return Problem(rel, line, col, code, message, field=format_field(loc), hint=hint)
 
