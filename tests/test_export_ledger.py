@@ -114,3 +114,19 @@ def test_text_beginning_with_an_equals_sign_is_text_not_a_formula(repo, cli, tmp
     assert result.exit_code == 0, result.output
     copied = load_valid(fresh, date(2026, 1, 1)).tasks
     assert (copied["r2-03"].title, copied["r2-01"].target) == (original["r2-03"].title, original["r2-01"].target)
+
+
+def test_a_file_name_of_another_format_is_refused_before_anything_is_written(repo, cli, tmp_path):
+    # x.csv held xlsx bytes: a spreadsheet program then failed to open it, or showed zip bytes
+    for name in ("台账.csv", "台账.xls"):
+        result = cli("export", "ledger", "-o", str(tmp_path / name), "-C", str(repo), "--today", TODAY)
+        assert result.exit_code == 2 and "文件名应以 .xlsx 结尾" in result.stderr
+        assert not (tmp_path / name).exists()
+    assert cli("export", "ledger", "-o", str(tmp_path / "台账.XLSX"), "-C", str(repo), "--today", TODAY).exit_code == 0
+
+
+def test_a_workbook_in_another_format_is_told_to_be_saved_as_xlsx(repo, cli, tmp_path):
+    for name, content in (("台账.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504), ("台账.csv", "问题,牵头单位\n".encode())):
+        (tmp_path / name).write_bytes(content)
+        result = cli("import", "ledger", str(tmp_path / name), "-C", str(repo), "--today", TODAY)
+        assert result.exit_code == 1 and "另存为 .xlsx" in result.stderr, result.stderr

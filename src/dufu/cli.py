@@ -1043,7 +1043,11 @@ def export_ledger(
         from .ledger_xlsx import ledger_workbook
         from .validate import load_valid
 
+        from .problems import UsageError
+
         root, output = _root(directory), _at(directory, output)
+        if output.suffix and output.suffix.lower() != ".xlsx":  # x.csv, x.xls: xlsx bytes under another name
+            raise UsageError(f"{output.name}:导出的是 Excel 工作簿,文件名应以 .xlsx 结尾(要 CSV 请用 dufu list --format csv)")
         data = load_valid(root, _today(today))
         with_text(data, list(data.tasks.values()))
         day = as_of or _today(today)

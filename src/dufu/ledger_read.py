@@ -106,7 +106,9 @@ def _reading(file: Path) -> Iterator[None]:
     except DufuError:
         raise
     except Exception as exc:
-        raise DufuError(f"{file} 不是可读取的 Excel 工作簿(.xlsx):{type(exc).__name__}") from None
+        other = Path(file).suffix.lower() in (".xls", ".csv", ".et", ".ods", ".wps")  # a format of its own
+        hint = ";请在 Excel 或 WPS 中另存为 .xlsx 后再导入" if other else ""
+        raise DufuError(f"{file} 不是可读取的 Excel 工作簿(.xlsx):{type(exc).__name__}{hint}") from None
 
 
 def _survey(file: Path, archive: zipfile.ZipFile) -> dict[str, list[tuple[int, int, int, int]]]:
