@@ -143,6 +143,13 @@ def test_render_as_of_drafts_without_writing_and_names_stale_tasks(cli, repo):
 
 
 
+def test_a_draft_not_later_than_the_latest_notice_is_not_called_the_next_one(cli, repo):
+    result = cli("render", "-C", str(repo), "--as-of", "2024-05-31", "--today", "2024-12-20")
+    assert result.exit_code == 0, result.output
+    assert "下一期" not in result.stderr.replace("不是下一期", "")
+    assert "它不晚于最新一期公告 2024-06-24(截至2024年5月31日),不是下一期" in result.stderr
+
+
 def test_a_draft_that_cannot_be_made_says_only_why(cli, repo):
     # before the shipped tasks' first report: no draft, so no word of a draft or its stale tasks
     result = cli("render", "-C", str(repo), "--as-of", "2024-05-01", "--today", "2024-12-20")

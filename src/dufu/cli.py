@@ -629,7 +629,15 @@ def _say_stale(data, draft) -> None:
 
     previous, stale = stale_tasks(data, draft)
     err = _console(stderr=True)
-    err.print(f"草稿:截至{zh_date(draft.as_of)}的下一期公告,没有写入公告记录(发布时用 dufu bulletin new)。", markup=False)
+    latest = max(data.bulletins.values(), key=lambda b: (b.as_of, b.date, b.id), default=None)
+    if latest is None or draft.as_of > latest.as_of:
+        err.print(f"草稿:截至{zh_date(draft.as_of)}的下一期公告,没有写入公告记录(发布时用 dufu bulletin new)。", markup=False)
+    else:  # not a next notice: an earlier day seen in the words of a later one
+        err.print(
+            f"草稿:截至{zh_date(draft.as_of)}的公告,没有写入公告记录;它不晚于最新一期公告 {latest.id}"
+            f"(截至{zh_date(latest.as_of)}),不是下一期。",
+            markup=False,
+        )
     if stale:
         since = f"上期公告 {previous.id}(截至{zh_date(previous.as_of)})以来" if previous else "截至日期前"
         err.print(f"{len(stale)} 项任务{since}没有新的整改进展,草稿沿用旧的进展:", style="yellow", markup=False)
