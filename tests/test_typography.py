@@ -49,3 +49,13 @@ def test_hand_typed_numbers_in_the_data_are_warned(cli, repo):
     codes = {(p["path"], p["line"], p["code"]) for p in json.loads(result.stdout)["problems"]}
     assert ("data/tasks/r2-01.yaml", 16, "W404") in codes
     assert ("data/tasks/r2-01.yaml", 19, "W405") in codes
+
+
+def test_a_circled_number_inside_an_item_is_warned_at_it(cli, repo):
+    # ①…③…: ② skipped, so ③ stayed inside ①'s text (import notice keeps the text as published)
+    task = repo / "data/tasks/r2-01.yaml"
+    edit(task, "          - 按照省上部署", "          - 按照省上③部署")
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    assert result.exit_code == 0  # a warning: a published text may hold it
+    (found,) = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "W404"]
+    assert (found["line"], found["column"]) == (16, 17) and "分项中有圈号“③”" in found["message"]

@@ -76,6 +76,8 @@ def _kind_checks(text: str, kind: str) -> list[tuple[str, str, int]]:
         return [("W405", f"{_NUMBERED[kind]}前手写了编号,编号由模板自动加上", 0)]
     if kind == ITEM and _CIRCLED.match(text.lstrip()):
         return [("W404", "分项开头手写了圈号,圈号由模板自动加上", 0)]
+    if kind == ITEM and (m := _CIRCLED.search(text)):  # ①…③…: ② skipped, so ③ stayed in ①'s text
+        return [("W404", f"分项中有圈号“{m.group()}”:分项编号是否不连续?分项请依次编为①②③……", m.start())]
     if kind == BODY:
         m = _CIRCLED.search(text)
         if m:
