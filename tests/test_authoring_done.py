@@ -123,6 +123,13 @@ def test_a_task_written_in_flow_style_is_refused_as_such_not_as_invalid(repo, cl
     assert "dufu validate" not in result.output
     assert snapshot(repo) == before
 
+
+def test_a_refusal_on_a_day_given_by_today_names_that_day(repo, cli):
+    # reports dated after --today are errors on that day only: plain `dufu validate` passes
+    result = cli("done", "r2-04", "--on", "2024-05-01", "-C", str(repo), "--today", "2024-01-01")
+    assert result.exit_code == 1 and "E332" in result.output
+    assert "(以 2024-01-01 为今天:dufu validate --today 2024-01-01)" in result.output
+
 WRITER = textwrap.dedent(
     """
     import sys

@@ -754,14 +754,28 @@ def _required_day(value: Optional[str]) -> Optional[date]:
     return _parse_day(value)
 
 
+def _load_for_writing(root: Path, today: Optional[date]):
+    """The dataset a write starts from (validate.load_for_writing); its refusal names the day
+    --today gave, on which dates checked against today may be errors that validate alone
+    (today's today) does not report."""
+    from .problems import InvalidData
+    from .validate import load_for_writing
+
+    try:
+        return load_for_writing(root, _today(today))
+    except InvalidData as exc:
+        if today is not None:
+            exc.args = (f"{exc}(以 {_today(today)} 为今天:dufu validate --today {_today(today)})",)
+        raise
+
+
 def _write(directory: Optional[Path], build, today, dry_run: bool, accept: bool) -> None:
     """Load the repository, build the changes (build(root, data) -> list[Change]), commit them,
     print the diff and say what was done."""
-    from .validate import load_for_writing
     from .writer import commit_changes
 
     root = _root(directory)
-    data = load_for_writing(root, _today(today))
+    data = _load_for_writing(root, today)
     changes = build(root, data)
     diff = commit_changes(root, changes, _today(today), dry_run=dry_run, accept_published=accept)
     _echo(diff)
@@ -1080,10 +1094,9 @@ def import_ledger(
     """导入整改台账(Excel):每行一项任务;有一行不能导入就什么也不写。"""
     with _errors_to_exit():
         from .ledger_import import import_ledger_file
-        from .validate import load_for_writing
 
         root, file = _root(directory), _at(directory, file)
-        data = load_for_writing(root, _today(today))
+        data = _load_for_writing(root, today)
         done = import_ledger_file(
             root, data, file, _today(today), sheet_name=sheet, maps=_column_map(maps or []), round_id=round_id,
             as_of=as_of, dry_run=dry_run,
