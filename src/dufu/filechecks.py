@@ -164,17 +164,28 @@ def _unit_fields(task: Task) -> list[tuple[tuple, str]]:
 def _check_units(line: str, path: tuple, rel: str, units: UnitRegistry, out: Collector) -> None:
     _, unknown = units.read_line(line)
     for written in unknown:
+        at = _offset_in(line, written)
         if out.crowded(rel, "E312"):
-            out.add(rel, path, "E312", f"单位“{written}”不在单位名录中")
+            out.add(rel, path, "E312", f"单位“{written}”不在单位名录中", offset=at)
             continue
         lookalike = find_lookalike(written, units.forms())
         if lookalike is not None:  # looks registered, is not: say why, not "did you mean" itself
             hint = f"改为“{lookalike[0]}”,或在 data/units.yaml 中把这种写法登记为别名"
-            out.add(rel, path, "E312", f"单位{lookalike[1]},不在单位名录中", hint)
+            out.add(rel, path, "E312", f"单位{lookalike[1]},不在单位名录中", hint, offset=at)
             continue
         guess = units.suggest(written)
         hint = f"是不是“{guess}”?" if guess else "请在 data/units.yaml 中登记这个单位"
-        out.add(rel, path, "E312", f"单位“{written}”不在单位名录中", hint)
+        out.add(rel, path, "E312", f"单位“{written}”不在单位名录中", hint, offset=at)
+
+
+def _offset_in(line: str, name: str) -> int:
+    """Where in a unit line a name stands: as written, or without the place prefix the line's
+    first unit lent it (生态环竟局 after 市林业局、 reads 市生态环竟局); else its start."""
+    for start in range(min(4, len(name))):
+        at = line.find(name[start:])
+        if at >= 0:
+            return at
+    return 0
 
 
 def _check_adjustments_and_milestones(task: Task, rel: str, today: date, out: Collector) -> None:
