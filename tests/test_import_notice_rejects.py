@@ -97,6 +97,17 @@ def test_a_tally_that_does_not_add_up_is_named_with_its_numbers(cli, fresh, tmp_
     assert "E503 汇总句说第二轮督察整改任务12项,但已完成7项加剩余4项是11项" in result.stderr, result.stderr
 
 
+def test_a_later_notice_listing_more_than_it_leaves_open_says_so(cli, fresh, tmp_path):
+    # as a first notice does; it said "已完成数比数据仓库中能对应的多 …"
+    assert run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt").exit_code == 0
+    notice = tmp_path / "later.txt"
+    notice.write_text(LATER.replace("已完成整改7项,剩余4项", "已完成整改9项,剩余2项"), encoding="utf-8")
+    before = snapshot(fresh)
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 1 and snapshot(fresh) == before
+    assert "later.txt:2:1: E503 第二轮督察剩余 2 项正在推进,但公告逐项列出了 4 项" in result.stderr
+
+
 def test_bytes_in_no_known_encoding(cli, fresh, tmp_path):
     notice = tmp_path / "notice.txt"
     lines = SEED.encode("utf-8").split(b"\n")

@@ -92,6 +92,12 @@ def plan_import(plan: Plan) -> str:
     notice = plan.notice
     round_ids = [plan_round(plan, index) for index in range(len(notice.rounds))]
     listing = listing_round(plan, round_ids)
+    if listing is not None:  # the tasks listed are open ones: no more than the summary leaves open
+        written, total, done = notice.rounds[round_ids.index(listing)]
+        if len(notice.sections) > total - done:
+            raise NoticeError(
+                2, f"{written}剩余 {total - done} 项正在推进,但公告逐项列出了 {len(notice.sections)} 项", "E503"
+            )
     task_ids = _plan_tasks(plan, listing) if listing is not None else []
     for index, round_id in enumerate(round_ids):
         _plan_counts(plan, round_id, notice.rounds[index])
