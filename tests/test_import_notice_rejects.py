@@ -108,6 +108,18 @@ def test_a_later_notice_listing_more_than_it_leaves_open_says_so(cli, fresh, tmp
     assert "later.txt:2:1: E503 第二轮督察剩余 2 项正在推进,但公告逐项列出了 4 项" in result.stderr
 
 
+def test_a_reworded_title_in_a_later_notice_is_named_at_its_line_with_the_likeliest_task(cli, fresh, tmp_path):
+    # it was a line-2 error about the round having no open tasks known only by count
+    assert run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt").exit_code == 0
+    notice = tmp_path / "later.txt"
+    notice.write_text(LATER.replace("二、法治观念淡薄问题", "二、法治观念淡漠问题"), encoding="utf-8")
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 1
+    line = LATER.split("\n").index("二、法治观念淡薄问题") + 1
+    assert f"later.txt:{line}:1: E503 “法治观念淡漠问题”与数据中这一轮次的任务都不同名" in result.stderr
+    assert "最接近的是 r2-02“法治观念淡薄问题”" in result.stderr
+
+
 def test_bytes_in_no_known_encoding(cli, fresh, tmp_path):
     notice = tmp_path / "notice.txt"
     lines = SEED.encode("utf-8").split(b"\n")

@@ -8,6 +8,8 @@ and, here, that the imported bulletin renders back to the notice byte for byte.
 
 from __future__ import annotations
 
+import difflib
+
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -118,7 +120,7 @@ def _plan_tasks(plan: Plan, round_id: str) -> list[str]:
     for task in existing:
         by_title.setdefault(task.title, task)
     number = max((t.number for t in existing), default=0)
-    ids, seen = [], set()
+    ids, seen, created = [], set(), 0
     for section in plan.notice.sections:
         if section.title in seen:
             raise NoticeError(section.line, f"同一个任务“{section.title}”列出了两次", "E503")
@@ -127,7 +129,9 @@ def _plan_tasks(plan: Plan, round_id: str) -> list[str]:
         if task is not None:
             _update_task(plan, task, section)
         else:
-            number += 1
+            if existing and created >= _open_counted(plan, round_id):
+                raise NoticeError(section.line, _unmatched(section.title, existing), "E503")
+            number, created = number + 1, created + 1
             task = _new_task(plan, round_id, number, section)
             by_title[task.title] = task
         ids.append(task.id)
@@ -136,6 +140,24 @@ def _plan_tasks(plan: Plan, round_id: str) -> list[str]:
         if task.id not in ids and task.status_at(cutoff) not in DONE_STATUSES:
             plan.unlisted.setdefault(round_id, []).append(task)
     return ids
+
+
+def _open_counted(plan: Plan, round_id: str) -> int:
+    """The round's tasks known only by count and open at the cut-off: a listed task that is
+    new to the data is one of these."""
+    cutoff = plan.notice.cutoff
+    groups = plan.data.rounds[round_id].counted
+    return sum(g.count for g in groups if g.status not in DONE_STATUSES and g.status_at(cutoff) not in DONE_STATUSES)
+
+
+def _unmatched(title: str, existing: list[Task]) -> str:
+    """Why a listed task can be neither one of the data nor a new one, with the likeliest."""
+    message = f"“{title}”与数据中这一轮次的任务都不同名,而这一轮次已没有只知数量的未完成任务可以对应"
+    close = difflib.get_close_matches(title, [t.title for t in existing], n=1, cutoff=0.5)
+    if close:
+        task = next(t for t in existing if t.title == close[0])
+        message += f";最接近的是 {task.id}“{task.title}”:问题名称改了吗?(问题名称须与数据中的一致)"
+    return message
 
 
 def _update_task(plan: Plan, task: Task, section: ParsedSection) -> None:
