@@ -1105,6 +1105,14 @@ def import_ledger(
         what = f"工作表“{done.sheet}”:{len(done.tasks)} 项任务" + (f",新登记 {len(done.units)} 个单位" if done.units else "")
         what += f"(跳过 {done.skipped} 个空行、小计行或重复表头)" if done.skipped else ""
         typer.echo(("(--dry-run:没有写入)" if dry_run else "已导入") + what, err=True)
+        for name in done.units:  # a new unit one character off a known one is most likely a typo
+            twin = next((f for f in data.units.forms() if len(f) == len(name) >= 4 and _one_apart(f, name)), None)
+            if twin is not None:
+                typer.echo(f"注意:新登记的单位“{name}”与已有的“{twin}”只差一个字,是否写错?", err=True)
+
+
+def _one_apart(a: str, b: str) -> bool:
+    return sum(x != y for x, y in zip(a, b)) == 1
 
 
 def _column_map(items: list[str]) -> dict:
