@@ -39,17 +39,12 @@ def implied_name(first: str, written: str) -> str:
 
 
 def separator_in(name: str) -> str | None:
-    """The first character a unit line is split at in name (outside brackets, as
-    split_unit_line splits), or None."""
-    depth = 0
-    for char in name:
-        if char in _OPEN:
-            depth += 1
-        elif char in _CLOSE and depth:
-            depth -= 1
-        if depth == 0 and char in _SEPARATORS:
-            return char
-    return None
+    """The first character a unit line is split at in name (outside brackets), or None."""
+    groups = split_unit_line(name)
+    if groups == [[name.strip()]]:
+        return None
+    first = groups[0][0] if groups else ""  # the separator is the first one after it
+    return next((char for char in name[name.find(first) + len(first) :] if char in _SEPARATORS), None)
 
 
 def split_unit_line(text: str) -> list[list[str]]:
