@@ -62,12 +62,12 @@ class Plan:
 
 def import_notice_file(root: Path, file: Path, today: date, *, dry_run: bool = False) -> str:
     """Import one notice; the diff of what was (or, with dry_run, would be) written."""
-    from .validate import load_valid
+    from .validate import load_for_writing
 
     raw = _read_notice(file)
     try:
         notice = parse_notice(raw)
-        plan = Plan(root, load_valid(root, today), notice)
+        plan = Plan(root, load_for_writing(root, today), notice)
         bulletin_id = plan_import(plan)
     except NoticeError as exc:
         raise ImportRefused(file.name, exc) from None
