@@ -57,7 +57,7 @@ def parse_measures(text: str) -> list[Measure]:
             raise ProgressTextError(number, f"应以措施编号“{len(measures) + 1}.”开头,而这里是“{line[:20]}”")
         if int(match[1]) != len(measures) + 1:
             raise ProgressTextError(number, f"措施编号应为“{len(measures) + 1}.”,而这里是“{match[1]}.”")
-        measures.append(_read_line(match[2], number, line))
+        measures.append(_read_line(match[2], number, line, raw.lstrip("\ufeff").index(line)))
     if not measures:
         raise ProgressTextError(1, "没有整改措施:每行写一条,如“1.强化宣传教育。①……②……”")
     return measures
@@ -73,7 +73,7 @@ def _refuse_unsafe(raw: str, line: int, number: int) -> None:
         raise ProgressTextError(number, message.format(char=describe_char(line[start])), code, column)
 
 
-def _read_line(rest: str, number: int, line: str) -> Measure:
+def _read_line(rest: str, number: int, line: str, indent: int) -> Measure:
     try:
         parsed = _measure(rest, number)
         measure = Measure(heading=parsed.heading, items=parsed.items, text=parsed.text)
@@ -83,7 +83,8 @@ def _read_line(rest: str, number: int, line: str) -> Measure:
         raise ProgressTextError(number, "无法分出措施的标题和内容") from None
     stray = next((circled(k) for k in range(1, 51) for part in parsed.items or [] if circled(k) in part), None)
     if stray is not None:
-        raise ProgressTextError(number, f"分项编号“{stray}”不接着上一个编号:分项应依次编为①②③……")
+        column = indent + line.index(stray, line.index(circled(1)) + 1) + 1  # the stray, not the first ①
+        raise ProgressTextError(number, f"分项编号“{stray}”不接着上一个编号:分项应依次编为①②③……", column=column)
     if format_measure(int(line.split(".", 1)[0]), measure) != line:
         raise ProgressTextError(number, "这一行无法原样写回(分项编号须为①②③……依次排列)")
     return measure
