@@ -76,6 +76,16 @@ def test_tasks_are_entered_one_by_one_towards_a_round_total_stated_first(tmp_pat
     assert snapshot(root) == before
 
 
+def test_a_new_notice_is_never_drafted_while_a_round_is_short_of_its_total(repo, cli):
+    # its numbers would not be the ledger's: E350 lets tasks be entered, not a notice be recorded
+    path = repo / "data/rounds/r2.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("total: 11", "total: 12"), encoding="utf-8")
+    before = snapshot(repo)
+    result = cli("bulletin", "new", "--as-of", "2024-06-30", "--date", "2024-07-22", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 1 and "E350" in result.output and "请先运行 dufu validate 修正" in result.output
+    assert snapshot(repo) == before
+
+
 def test_a_write_never_starts_from_any_other_error(tmp_path, cli):
     rounds = {"r2": "id: r2\nname: 第二轮中央生态环境保护督察\nshort_name: 第二轮督察\ntotal: 3\n"}
     root = make_fresh_repo(tmp_path / "fresh", rounds)
