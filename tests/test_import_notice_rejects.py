@@ -87,6 +87,10 @@ def test_a_cut_off_not_written_as_dufu_writes_it_is_named_as_such(cli, fresh, tm
     notice = tmp_path / "notice.txt"
     notice.write_text(SEED.replace("截至2024年5月底", "截至2024年5月末"), encoding="utf-8")
     assert "E502 截至日期“2024年5月末”无法原样重现:月末写作“X月底”" in run_import(cli, fresh, notice).stderr
+    # a cut-off as dufu writes it, before a summary that is not: the summary is what is wrong
+    notice.write_text(SEED.replace("均已完成整改", "已全部完成整改"), encoding="utf-8")
+    result = run_import(cli, fresh, notice).stderr
+    assert "E502 第二行应含汇总句" in result and "截至日期" not in result
 
 
 def test_a_tally_that_does_not_add_up_is_named_with_its_numbers(cli, fresh, tmp_path):

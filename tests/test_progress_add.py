@@ -106,6 +106,7 @@ def test_an_unsplittable_snippet_is_refused_with_its_line(repo, cli, tmp_path):
         ("  2.完善制度。已印发\u202e清单。", "2:13: E209 文字中有看不见的字符 U+202E"),
         ("2.完善制度。已印发\u2028清单。", "2:11: E207 文字中有换行"),
         ("  2.完善制度。①印发清单。③开展检查。", "2:16: E520 分项编号“③”不接着上一个编号"),  # ② skipped
+        ("  2.完善制度。①印发清单。②开展检查。②再查。", "2:22: E520 分项编号“②”不接着上一个编号"),  # ② again
     ],
 )
 def test_a_character_no_text_may_hold_is_refused_where_it_was_typed(repo, cli, tmp_path, line, where):

@@ -138,7 +138,7 @@ def _opening(title: str, line: str) -> ParsedNotice:
             break
     else:
         loose = _LOOSE_CUTOFF.search(line)
-        if loose is not None:  # 截至2024年11月末, 截至2024年11月30号: a cut-off, not as dufu writes one
+        if loose is not None and _CUTOFF.search(line) is None:  # 截至2024年11月末, 截至2024年11月30号
             raise NoticeError(2, f"截至日期“{loose[1]}”无法原样重现:月末写作“X月底”,其他日子写作“X月X日”")
         raise NoticeError(2, "第二行应含汇总句,如“截至2024年5月底,第一轮……整改任务17项,均已完成整改。”")
     cutoff = parse_zh_cutoff(match[1])

@@ -73,6 +73,21 @@ def _refuse_unsafe(raw: str, line: int, number: int) -> None:
         raise ProgressTextError(number, message.format(char=describe_char(line[start])), code, column)
 
 
+_CIRCLED = {circled(k): k for k in range(1, 51)}
+
+
+def _stray_circled(line: str) -> int | None:
+    """Where the first circled number out of ①②③ order stands in line (a skipped or repeated
+    one stays inside the item before it), or None."""
+    expected, first = 1, line.find(circled(1))
+    for at, char in enumerate(line[first:], first):
+        if char in _CIRCLED:
+            if _CIRCLED[char] != expected:
+                return at
+            expected += 1
+    return None
+
+
 def _read_line(rest: str, number: int, line: str, indent: int) -> Measure:
     try:
         parsed = _measure(rest, number)
@@ -81,10 +96,10 @@ def _read_line(rest: str, number: int, line: str, indent: int) -> Measure:
         raise ProgressTextError(number, exc.message) from None
     except ValidationError:
         raise ProgressTextError(number, "无法分出措施的标题和内容") from None
-    stray = next((circled(k) for k in range(1, 51) for part in parsed.items or [] if circled(k) in part), None)
+    stray = _stray_circled(line) if any(c in _CIRCLED for part in parsed.items or [] for c in part) else None
     if stray is not None:
-        column = indent + line.index(stray, line.index(circled(1)) + 1) + 1  # the stray, not the first ①
-        raise ProgressTextError(number, f"分项编号“{stray}”不接着上一个编号:分项应依次编为①②③……", column=column)
+        column = indent + stray + 1
+        raise ProgressTextError(number, f"分项编号“{line[stray]}”不接着上一个编号:分项应依次编为①②③……", column=column)
     if format_measure(int(line.split(".", 1)[0]), measure) != line:
         raise ProgressTextError(number, "这一行无法原样写回(分项编号须为①②③……依次排列)")
     return measure
