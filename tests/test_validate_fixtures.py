@@ -211,3 +211,22 @@ def test_a_number_with_a_leading_zero_is_told_why_it_is_not_a_number(cli, tmp_pa
     result = cli("validate", "-C", str(root), "--today", TODAY, "--format", "json")
     (problem,) = json.loads(result.stdout)["problems"]
     assert (problem["code"], problem["hint"]) == ("E204", "以 0 开头的数字在 YAML 中是文本:写作 8")
+
+
+@pytest.mark.parametrize(
+    ("written", "column"),
+    [
+        ("市住建局、住建", 25),  # not inside 市住建局, which holds it too
+        ("市林业局、生态环竟局", 25),  # read as 市生态环竟局: found without the prefix it lent
+        ("市生态环竟局、市住建局", 20),
+    ],
+)
+def test_an_unknown_unit_is_pointed_at_where_it_stands_in_its_line(cli, tmp_path, written, column):
+    root = tmp_path / "timeline"
+    shutil.copytree(PROJECT / "tests/fixtures/timeline/data", root / "data")
+    path = root / "data/tasks/r3-01.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("responsible_units: 市城市管理局,各县(市、区)人民政府", f"responsible_units: {written}"), encoding="utf-8")
+    result = cli("validate", "-C", str(root), "--today", TODAY, "--format", "json")
+    (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "E312"]
+    assert (problem["line"], problem["column"]) == (6, column)

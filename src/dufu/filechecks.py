@@ -17,7 +17,7 @@ from .models import DONE_STATUSES, Bulletin, Task
 from .problems import MAX_PER_CODE, Problem, format_field
 from .textsafety import CONTROL, INVISIBLE, INVISIBLE_BMP, LINE_BREAK, describe_char, find_lookalike
 from .typography import bulletin_texts, check_texts, task_texts
-from .units import UnitRegistry
+from .units import UnitRegistry, separator_in
 from .yamlload import MAX_FILE_BYTES, compose, locate
 
 
@@ -163,8 +163,10 @@ def _unit_fields(task: Task) -> list[tuple[tuple, str]]:
 
 def _check_units(line: str, path: tuple, rel: str, units: UnitRegistry, out: Collector) -> None:
     _, unknown = units.read_line(line)
-    for written in unknown:
-        at = _offset_in(line, written)
+    after = 0
+    for written in unknown:  # in the line's order: each is looked for after the one before
+        at = _offset_in(line, written, after)
+        after = at + 1
         if out.crowded(rel, "E312"):
             out.add(rel, path, "E312", f"单位“{written}”不在单位名录中", offset=at)
             continue
@@ -178,14 +180,19 @@ def _check_units(line: str, path: tuple, rel: str, units: UnitRegistry, out: Col
         out.add(rel, path, "E312", f"单位“{written}”不在单位名录中", hint, offset=at)
 
 
-def _offset_in(line: str, name: str) -> int:
-    """Where in a unit line a name stands: as written, or without the place prefix the line's
-    first unit lent it (生态环竟局 after 市林业局、 reads 市生态环竟局); else its start."""
+def _offset_in(line: str, name: str, after: int) -> int:
+    """Where in a unit line a name stands, from after on and as a whole unit (not inside a
+    longer one): as written, or without the place prefix the line's first unit lent it
+    (生态环竟局 after 市林业局、 reads 市生态环竟局); else after."""
+    def bounded(at: int, end: int) -> bool:  # a separator (or the line's edge) on either side
+        return (at == 0 or separator_in(line[at - 1]) is not None) and (end == len(line) or separator_in(line[end]) is not None)
+
     for start in range(min(4, len(name))):
-        at = line.find(name[start:])
-        if at >= 0:
-            return at
-    return 0
+        part = name[start:]
+        for match in re.finditer(re.escape(part), line[after:]):
+            if bounded(after + match.start(), after + match.end()):
+                return after + match.start()
+    return after
 
 
 def _check_adjustments_and_milestones(task: Task, rel: str, today: date, out: Collector) -> None:
