@@ -124,6 +124,15 @@ def test_units_add_refuses_a_name_no_unit_line_could_name(tmp_path, cli, name):
     assert snapshot(root) == before
 
 
+def test_units_add_refuses_a_name_whose_brackets_do_not_pair(tmp_path, cli):
+    # 各乡(镇、街道办事处 would swallow the units after it on every line that names it
+    root = make_fresh_repo(tmp_path / "fresh")
+    before = snapshot(root)
+    result = cli("units", "add", "各乡(镇、街道办事处", "-C", str(root))
+    assert result.exit_code == 2 and "括号“(”没有配对" in result.output
+    assert snapshot(root) == before
+
+
 def test_units_add_takes_a_name_with_separators_inside_brackets(tmp_path, cli):
     # a unit line splits only outside brackets: 各县(市、区)人民政府 is one unit (E312's own hint)
     root = make_fresh_repo(tmp_path / "fresh")

@@ -64,6 +64,19 @@ def test_bad_configuration_is_a_usage_error(cli, repo, content, message):
     assert message in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[tool.dufu]\nW402 = "off"\n', "pyproject.toml: 规则 W402 应写在 [tool.dufu.rules] 表下"),
+        ('[tool.dufu.rule]\nW402 = "off"\n', "没有设置项 rule(可用的表:[tool.dufu.rules]、[tool.dufu.deadlines])"),
+    ],
+)
+def test_a_misplaced_setting_in_pyproject_names_its_tables(cli, repo, content, message):
+    (repo / "pyproject.toml").write_text(content, encoding="utf-8")
+    result = cli("validate", "-C", str(repo))
+    assert result.exit_code == 2 and message in result.stderr
+
+
 @pytest.mark.parametrize("content", ["tool = 1\n", '[tool]\ndufu = "x"\n', "[tool]\ndufu = [1]\n"])
 def test_a_pyproject_whose_tool_dufu_is_not_a_table_is_a_usage_error(cli, repo, content):
     (repo / "pyproject.toml").write_text(content, encoding="utf-8")

@@ -122,6 +122,18 @@ def test_a_character_no_text_may_hold_is_refused_where_it_was_typed(repo, cli, t
     assert snapshot(repo) == before
 
 
+def test_a_done_status_for_a_task_already_done_is_told_to_be_left_out(repo, cli, tmp_path):
+    # not sent to `dufu done`, which would say it is done already
+    (tmp_path / "p.txt").write_text(SNIPPET, encoding="utf-8")
+    assert cli("done", "r2-04", "--on", "2024-06-10", "-C", str(repo)).exit_code == 0
+    result = cli(
+        "progress", "add", "r2-04", "--as-of", "2024-06-30", "--status", "已完成", "--from", str(tmp_path / "p.txt"),
+        "-C", str(repo),
+    )  # fmt: skip
+    assert result.exit_code == 2 and "已经是“已完成”" in result.output and "去掉 --status" in result.output
+    assert "dufu done" not in result.output
+
+
 @pytest.mark.parametrize(("status", "command"), [("已完成", "dufu done r2-04"), ("已销号", "dufu close r2-04")])
 def test_a_report_status_that_would_never_count_is_refused_with_the_command_that_does(repo, cli, tmp_path, status, command):
     # a report's 已完成 never completes a task (status_at ignores it): it was written, and nothing changed

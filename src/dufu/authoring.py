@@ -18,7 +18,7 @@ from .progress_text import ProgressTextError, parse_measures
 from .repo import Dataset
 from .schedule import checkpoint_goal, checkpoints
 from .textsafety import visible
-from .units import separator_in
+from .units import SEPARATORS, separator_in
 from .words import LABELS
 from .writer import Change, change_file
 from .yamlload import MAX_FILE_BYTES
@@ -86,6 +86,8 @@ def add_progress(
         raise UsageError(f"没有状态“{status}”。可用状态:{'、'.join(STATUSES)}")
     if status in DONE_STATUSES:  # a report's status says how the work goes; it never completes a task
         verb = "done" if status == "已完成" else "close"
+        if task.status_at(as_of) == status:
+            raise UsageError(f"进展报告不记“{status}”(任务 {task.id} 已经是“{status}”):请去掉 --status")
         raise UsageError(f"进展报告不记“{status}”:请用 dufu {verb} {task.id} --on 日期 记下,它会写入日期并改变任务状态")
     if any(report.as_of == as_of for report in task.progress):
         raise DufuError(f"任务 {task.id} 已有截至 {as_of} 的进展;要修改请直接编辑 {data.where(task)}")
@@ -157,8 +159,10 @@ def add_units(root: Path, data: Dataset, names: list[str], aliases: list[str]) -
         raise UsageError("--alias 只能和一个单位名称一起使用")
     for name in [*names, *aliases]:
         separator = separator_in(name)
-        if separator is not None:  # a unit line is split there: no line could ever name it
+        if separator is not None and separator in SEPARATORS:  # a unit line is split there: no line could name it
             raise UsageError(f"单位名称“{visible(name)}”含有“{separator}”:单位行用它分隔单位,这个名称永远不会被认出")
+        if separator is not None:
+            raise UsageError(f"单位名称“{visible(name)}”中的括号“{separator}”没有配对:单位行会把它后面的单位也算进来")
         known = data.units.resolve(name)
         if known is not None:
             raise DufuError(f"单位名录中已有“{name}”" + (f"(即“{known}”)" if known != name else ""))

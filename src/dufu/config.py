@@ -74,10 +74,11 @@ def load_config(root: Path) -> Config:
         return Config()
     unknown = sorted(set(settings) - {"rules", "deadlines"})
     if unknown:  # [rule], a rule written above any table: silently without effect otherwise
-        name, where = visible(str(unknown[0])), "[tool.dufu] 中" if source == "pyproject.toml" else ""
+        name, prefix = visible(str(unknown[0])), "tool.dufu." if source == "pyproject.toml" else ""
+        where = "[tool.dufu] 中" if prefix else ""
         if name in RULES:
-            raise UsageError(f"{source}: 规则 {name} 应写在 [rules] 表下")
-        raise UsageError(f"{source}: {where}没有设置项 {name}(可用的表:[rules]、[deadlines])")
+            raise UsageError(f"{source}: 规则 {name} 应写在 [{prefix}rules] 表下")
+        raise UsageError(f"{source}: {where}没有设置项 {name}(可用的表:[{prefix}rules]、[{prefix}deadlines])")
     return Config(source, _rules(source, settings.get("rules", {})), _due_soon_days(source, settings.get("deadlines", {})))
 
 

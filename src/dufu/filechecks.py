@@ -17,7 +17,7 @@ from .models import DONE_STATUSES, Bulletin, Task
 from .problems import MAX_PER_CODE, Problem, format_field
 from .textsafety import CONTROL, INVISIBLE, INVISIBLE_BMP, LINE_BREAK, describe_char, find_lookalike
 from .typography import bulletin_texts, check_texts, task_texts
-from .units import UnitRegistry, separator_in
+from .units import SEPARATORS, UnitRegistry
 from .yamlload import MAX_FILE_BYTES, compose, locate
 
 
@@ -185,7 +185,7 @@ def _offset_in(line: str, name: str, after: int) -> int:
     longer one): as written, or without the place prefix the line's first unit lent it
     (生态环竟局 after 市林业局、 reads 市生态环竟局); else after."""
     def bounded(at: int, end: int) -> bool:  # a separator (or the line's edge) on either side
-        return (at == 0 or separator_in(line[at - 1]) is not None) and (end == len(line) or separator_in(line[end]) is not None)
+        return (at == 0 or line[at - 1] in SEPARATORS) and (end == len(line) or line[end] in SEPARATORS)
 
     for start in range(min(4, len(name))):
         part = name[start:]

@@ -17,7 +17,7 @@ _OPEN = "(（[《“"
 _CLOSE = ")）]》”"
 _GROUP_SEPARATORS = ",，;；"
 _NAME_SEPARATOR = "、"
-_SEPARATORS = _GROUP_SEPARATORS + _NAME_SEPARATOR
+SEPARATORS = _GROUP_SEPARATORS + _NAME_SEPARATOR  # what a unit line is split at
 _MAX_PREFIX = 3
 # A shared prefix ends with a place word: 市 (市林业局), 三明市 (三明市林业局), 省, 县…
 _PLACE_CHARS = "省市州盟县区旗镇乡"
@@ -39,12 +39,15 @@ def implied_name(first: str, written: str) -> str:
 
 
 def separator_in(name: str) -> str | None:
-    """The first character a unit line is split at in name (outside brackets), or None."""
+    """The first character a unit line is split at in name (outside brackets), or None. A
+    name whose brackets do not pair is split: no line could name it whole."""
+    if sum(c in _OPEN for c in name) != sum(c in _CLOSE for c in name):
+        return next((c for c in name if c in _OPEN + _CLOSE), None)
     groups = split_unit_line(name)
     if groups == [[name.strip()]]:
         return None
     first = groups[0][0] if groups else ""  # the separator is the first one after it
-    return next((char for char in name[name.find(first) + len(first) :] if char in _SEPARATORS), None)
+    return next((char for char in name[name.find(first) + len(first) :] if char in SEPARATORS), None)
 
 
 def split_unit_line(text: str) -> list[list[str]]:
@@ -57,7 +60,7 @@ def split_unit_line(text: str) -> list[list[str]]:
             depth += 1
         elif char in _CLOSE and depth:
             depth -= 1
-        if depth == 0 and char in _SEPARATORS:
+        if depth == 0 and char in SEPARATORS:
             groups[-1].append(current.strip())
             current = ""
             if char != _NAME_SEPARATOR:
