@@ -124,6 +124,13 @@ def test_a_reworded_title_in_a_later_notice_is_named_at_its_line_with_the_likeli
     assert "最接近的是 r2-02“法治观念淡薄问题”" in result.stderr
 
 
+def test_a_refusal_on_the_day_today_gives_names_it(cli, fresh, tmp_path):
+    # the notices' reports are after 2024-01-01: errors on that day only (plain validate passes)
+    assert run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt").exit_code == 0
+    result = cli("import", "notice", str(NOTICES / "sanming-2024-12-20.txt"), "-C", str(fresh), "--today", "2024-01-01")
+    assert result.exit_code == 1 and "(以 2024-01-01 为今天:dufu validate --today 2024-01-01)" in result.stderr
+
+
 def test_bytes_in_no_known_encoding(cli, fresh, tmp_path):
     notice = tmp_path / "notice.txt"
     lines = SEED.encode("utf-8").split(b"\n")

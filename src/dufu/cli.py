@@ -731,7 +731,8 @@ def import_notice(
         from .importer import import_notice_file
 
         file = _at(directory, file)
-        diff = import_notice_file(_root(directory), file, _today(today), dry_run=dry_run)
+        with _naming_the_day(today):
+            diff = import_notice_file(_root(directory), file, _today(today), dry_run=dry_run)
         _echo(diff)
         files = diff.count("\n+++ b/") + diff.startswith("+++ b/")
         if not diff:
@@ -756,17 +757,24 @@ def _required_day(value: Optional[str]) -> Optional[date]:
 
 def _load_for_writing(root: Path, today: Optional[date], publishes: bool = False):
     """The dataset a write starts from (validate.load_for_writing; a write that records a new
-    notice, from a repository without errors); its refusal names the day --today gave, on
-    which dates checked against today may be errors that validate alone (today's today) does
-    not report."""
-    from .problems import InvalidData
+    notice, from a repository without errors)."""
     from .validate import WRITABLE_DESPITE, load_for_writing
 
-    try:
+    with _naming_the_day(today):
         return load_for_writing(root, _today(today), () if publishes else WRITABLE_DESPITE)
+
+
+@contextmanager
+def _naming_the_day(today: Optional[date]) -> Iterator[None]:
+    """A refusal to start from invalid data names the day --today gave: dates checked against
+    today may be errors on that day that validate alone (today's today) does not report."""
+    from .problems import InvalidData
+
+    try:
+        yield
     except InvalidData as exc:
-        if today is not None:
-            exc.args = (f"{exc}(以 {_today(today)} 为今天:dufu validate --today {_today(today)})",)
+        if today is not None and type(exc) is InvalidData:  # not a write's own refusal
+            exc.args = (f"{exc}(以 {today} 为今天:dufu validate --today {today})",)
         raise
 
 
