@@ -233,11 +233,12 @@ def test_a_new_unit_one_character_off_a_known_one_is_pointed_out(tmp_path, cli):
     root = make_fresh_repo(tmp_path / "fresh")  # knows 市生态环境局 and 市林业局
     rows = [list(r) if r else r for r in ROWS]
     rows[0][2] = "市生态环竟局"  # a typo: registered as a new unit, as the ledger says
+    rows[1][2] = "市农业局"  # another unit beside 市林业局, not a typo of it
     ledger = office_ledger(tmp_path / "台账.xlsx", rows)
     result = cli("import", "ledger", str(ledger), "--round", "r2", "--as-of", "2024-05-31", "-C", str(root), "--today", TODAY)
     assert result.exit_code == 0, result.output
     assert "注意:新登记的单位“市生态环竟局”与已有的“市生态环境局”只差一个字,是否写错?" in result.stderr
-    assert result.stderr.count("注意:") == 1  # not 市自然资源局 and the others
+    assert result.stderr.count("注意:") == 1  # not 市农业局, 市自然资源局 and the others
 
 
 def test_a_round_column_merged_down_the_rows_and_a_repeated_header(tmp_path, cli):

@@ -1115,13 +1115,17 @@ def import_ledger(
         what += f"(跳过 {done.skipped} 个空行、小计行或重复表头)" if done.skipped else ""
         typer.echo(("(--dry-run:没有写入)" if dry_run else "已导入") + what, err=True)
         for name in done.units:  # a new unit one character off a known one is most likely a typo
-            twin = next((f for f in data.units.forms() if len(f) == len(name) >= 4 and _one_apart(f, name)), None)
+            twin = next((f for f in data.units.forms() if _typo_of(name, f)), None)
             if twin is not None:
                 typer.echo(f"注意:新登记的单位“{name}”与已有的“{twin}”只差一个字,是否写错?", err=True)
 
 
-def _one_apart(a: str, b: str) -> bool:
-    return sum(x != y for x, y in zip(a, b)) == 1
+def _typo_of(name: str, known: str) -> bool:
+    """Whether name is known with one character inside it changed (市生态环竟局 for 市生态环境局):
+    not the place (市/县) or the kind (局/委/厅) at its ends, which tell units apart (市农业局 is
+    not a typo of 市林业局), in a name long enough to tell."""
+    differ = [i for i, (a, b) in enumerate(zip(name, known)) if a != b]
+    return len(name) == len(known) >= 5 and len(differ) == 1 and 0 < differ[0] < len(name) - 1
 
 
 def _column_map(items: list[str]) -> dict:
