@@ -230,3 +230,12 @@ def test_an_unknown_unit_is_pointed_at_where_it_stands_in_its_line(cli, tmp_path
     result = cli("validate", "-C", str(root), "--today", TODAY, "--format", "json")
     (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "E312"]
     assert (problem["line"], problem["column"]) == (6, column)
+
+
+def test_an_unknown_field_of_a_record_under_a_key_is_told_that_records_field(cli, repo):
+    # a bulletin's totals.r2 is a Totals: "finished" means its done, not a milestone's done_on
+    path = repo / "data/bulletins/2024-06-24.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("r2: {total: 11, done: 7}", "r2: {total: 11, finished: 7}"), encoding="utf-8")
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "E202"]
+    assert (problem["field"], problem["hint"]) == ("totals.r2.finished", "是不是“done”?")

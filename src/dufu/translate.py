@@ -56,8 +56,8 @@ _MEANT = {
     "date": ("as_of", "on", "due"),
     "day": ("as_of", "on", "due"),
     "done": ("done_on", "completed_on"),
-    "finished": ("done_on", "completed_on"),
-    "completed": ("completed_on",),
+    "finished": ("done_on", "completed_on", "done"),
+    "completed": ("completed_on", "done"),
     "closed": ("closed_on",),
     "lead": ("lead_units",),
     "responsible": ("responsible_units",),
@@ -90,14 +90,17 @@ def _of_another_kind(field, model) -> bool:
 
 def _record_at(model, path: tuple):
     """The model class of the record at path in a file whose model is model (None: unknown)."""
-    if model is None:
-        return None
+    keyed = False  # the field before holds a dict: this part is one of its keys
     for part in path:
-        if isinstance(part, int):  # an item of the list the field before holds
+        if model is None:
+            return None
+        if isinstance(part, int) or keyed:  # an item of the list (or dict) the field before holds
+            keyed = False
             continue
-        info = model.model_fields.get(part) if model is not None else None
+        info = model.model_fields.get(part)
         if info is None:
             return None
+        keyed = any(typing.get_origin(a) is dict for a in _nested_types(info.annotation))
         nested = [a for a in _nested_types(info.annotation) if isinstance(a, type) and hasattr(a, "model_fields")]
         model = nested[0] if nested else None
     return model
