@@ -78,6 +78,11 @@ def test_stray_colon_in_prose_is_located():
         ("title: x\ntarget:压紧\nstatus: 正在推进\n", 2, 1, "这里是后面没有空格的冒号"),
         # an unclosed quote: where it opens, not past the end of the file
         ('id: a\ntitle: "畜禽\ntarget: y\nstatus: z\n', 2, 8, "引号没有闭合"),
+        # the same slip on a list item's first field: blamed there, not on the field under it
+        ("progress:\n  - as_of：2024-12-31\n    measures: []\n", 2, 5, "字段“as_of”之后应是半角冒号加空格“: ”,这里是全角冒号“：”"),
+        ("m:\n  - heading:推进。\n    text: 正文\n", 2, 5, "这里是后面没有空格的冒号"),
+        # a wrapped line of prose that holds ": " is no mis-indented field
+        ("target: 达到\n  GB3838: 2002 IV类标准。\n", 2, 9, "多余的“: ”"),
         # an item that lost its "- "
         ("progress:\n  - as_of: 2024-01-01\n    measures: []\n  as_of: 2024-02-01\n", 4, 3, "应以“- ”开头"),
     ],

@@ -294,6 +294,35 @@ def _line_ends(raw: bytes) -> list[int]:
 _KEY_START = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)(:|：)?")
 
 
+def _is_field(name: str) -> bool:
+    """Whether name is a field of some data file (a wrapped line of prose may start "GB3838: ")."""
+    from .translate import _field_names  # the models, loaded only to explain a problem
+
+    return name in _field_names()
+
+
+def _colon_message(key: re.Match) -> tuple[str, str]:
+    """A field name followed by a full-width colon, or a colon without a space."""
+    shown = "全角冒号“：”" if key[2] == "：" else "后面没有空格的冒号"
+    return f"字段“{key[1]}”之后应是半角冒号加空格“: ”,这里是{shown}", f"写成“{key[1]}: ”"
+
+
+def _colon_slip(lines: list[bytes], line: int) -> tuple[int, int, re.Match] | None:
+    """(line, column, match) of the line before line when it is a field name followed by a
+    full-width colon or a colon without a space: YAML read it as text, so the field under it
+    looks mis-indented."""
+    before = next((n for n in range(line - 1, 0, -1) if lines[n - 1].strip()), None)
+    if before is None:
+        return None
+    text = lines[before - 1].decode("utf-8", "replace").rstrip("\r")
+    key = _KEY_START.match(text)
+    if key is None or key[2] is None:
+        return None
+    if key[2] == ":" and text[key.end() : key.end() + 1] in ("", " ", "\t"):  # "key: value", "key:": a field
+        return None
+    return before, key.start(1) + 1, key
+
+
 def _yaml_error_problem(path: str, raw: bytes, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context = getattr(exc, "context", None) or ""
@@ -308,7 +337,10 @@ def _yaml_error_problem(path: str, raw: bytes, exc: yaml.YAMLError) -> Problem:
     if b"\t" in source[: len(source) - len(source.lstrip(b" \t"))] or "tab" in what.lower():
         message = "不能用 Tab 缩进,YAML 只接受空格缩进"
         hint = "把 Tab 换成空格"
-    elif "mapping values are not allowed" in what and key and key[2] == ":" and key.end() == col:
+    elif "mapping values are not allowed" in what and (slip := _colon_slip(text_lines, line)) is not None:
+        line, col, slipped = slip  # the line before took "- as_of：…" for text: the slip is there
+        message, hint = _colon_message(slipped)
+    elif "mapping values are not allowed" in what and key and key[2] == ":" and key.end() == col and _is_field(key[1]):
         message = f"缩进不一致:这一行的“{key[1]}: ”与同一层的字段没有对齐"  # the ": " is its own key's
         hint = "检查行首的空格数:同一层的字段缩进要相同"
     elif "mapping values are not allowed" in what:
@@ -318,9 +350,7 @@ def _yaml_error_problem(path: str, raw: bytes, exc: yaml.YAMLError) -> Problem:
         message = "引号没有闭合:这里开始的引号直到文件末尾也没有结束"
         hint = "补上配对的引号"
     elif context == "while scanning a simple key" and key and key[2] is not None:
-        shown = "全角冒号“：”" if key[2] == "：" else "后面没有空格的冒号"
-        message = f"字段“{key[1]}”之后应是半角冒号加空格“: ”,这里是{shown}"
-        hint = f"写成“{key[1]}: ”"
+        message, hint = _colon_message(key)
     elif "exceeded maximum nesting depth" in what:
         message = "嵌套层数过深"
     else:
