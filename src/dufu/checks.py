@@ -142,7 +142,7 @@ def _check_round(data: Dataset, rnd: Round, out: Collector) -> None:
     rel = data.where(rnd)
     tasks = data.tasks_of(rnd.id)
     counted = sum(group.count for group in rnd.counted)
-    if rnd.total is not None and rnd.total != counted + len(tasks):
+    if data.shortfall(rnd.id):
         out.add(
             rel,
             ("total",),

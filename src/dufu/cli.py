@@ -755,13 +755,12 @@ def _required_day(value: Optional[str]) -> Optional[date]:
     return _parse_day(value)
 
 
-def _load_for_writing(root: Path, today: Optional[date], publishes: bool = False):
-    """The dataset a write starts from (validate.load_for_writing; a write that records a new
-    notice, from a repository without errors)."""
-    from .validate import WRITABLE_DESPITE, load_for_writing
+def _load_for_writing(root: Path, today: Optional[date]):
+    """The dataset a write starts from (validate.load_for_writing)."""
+    from .validate import load_for_writing
 
     with _naming_the_day(today):
-        return load_for_writing(root, _today(today), () if publishes else WRITABLE_DESPITE)
+        return load_for_writing(root, _today(today))
 
 
 @contextmanager
@@ -778,13 +777,13 @@ def _naming_the_day(today: Optional[date]) -> Iterator[None]:
         raise
 
 
-def _write(directory: Optional[Path], build, today, dry_run: bool, accept: bool, publishes: bool = False) -> None:
+def _write(directory: Optional[Path], build, today, dry_run: bool, accept: bool) -> None:
     """Load the repository, build the changes (build(root, data) -> list[Change]), commit them,
     print the diff and say what was done."""
     from .writer import commit_changes
 
     root = _root(directory)
-    data = _load_for_writing(root, today, publishes)
+    data = _load_for_writing(root, today)
     changes = build(root, data)
     diff = commit_changes(root, changes, _today(today), dry_run=dry_run, accept_published=accept)
     _echo(diff)
@@ -1052,7 +1051,7 @@ def bulletin_new(
     with _errors_to_exit():
         from .newfiles import next_bulletin
 
-        _write(directory, lambda root, data: [next_bulletin(root, data, as_of, on, bulletin_id)], today, dry_run, False, True)
+        _write(directory, lambda root, data: [next_bulletin(root, data, as_of, on, bulletin_id)], today, dry_run, False)
 
 
 export_app = typer.Typer(help="把数据导出为其他格式。", no_args_is_help=True, rich_markup_mode=None)

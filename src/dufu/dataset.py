@@ -46,6 +46,14 @@ class Dataset:
     def where(self, model) -> str:
         return self.origin[id(model)]
 
+    def shortfall(self, round_id: str) -> int:
+        """How many tasks a round's stated total has that the data has not (entered or
+        counted): negative for more, 0 when it states none (E350 when not 0)."""
+        rnd = self.rounds[round_id]
+        if rnd.total is None:
+            return 0
+        return rnd.total - len(self.tasks_of(round_id)) - sum(group.count for group in rnd.counted)
+
     def tasks_of(self, round_id: str, unit: str | None = None) -> list[Task]:
         """A round's itemized tasks in number order; with unit, at least those that name it
         (only those the index knows may name it are read, when it knows)."""

@@ -146,16 +146,16 @@ def _relative(root: Path, path: Path) -> str:
 
 # Errors a write may start from: a round whose tasks entered so far do not add up to its total
 # (E350), as while a round's tasks are entered one by one. Every file loads whole, and the
-# writer refuses a change that adds an error or takes a round further from its total. A new
-# notice is not drafted from such a repository: its numbers would not be the ledger's.
+# writer refuses a change that adds an error or takes a round further from its total; a new
+# notice is not drafted while a round it prints is short (newfiles.next_bulletin).
 WRITABLE_DESPITE = ("E350",)
 
 
-def load_for_writing(root: Path, today: date, despite: tuple[str, ...] = WRITABLE_DESPITE) -> Dataset:
+def load_for_writing(root: Path, today: date) -> Dataset:
     """load_valid for a command that writes: the dataset, or InvalidData when it has an error
-    a write may not start from (despite: the codes it may)."""
+    a write may not start from (WRITABLE_DESPITE)."""
     result = validate_repository(root, today)
-    if any(p.is_error and p.code not in despite for p in result.problems):
+    if any(p.is_error and p.code not in WRITABLE_DESPITE for p in result.problems):
         raise InvalidData(result.problems)
     return result.data
 

@@ -121,15 +121,8 @@ def _state(root: Path, today: date) -> tuple[set[tuple], dict[str, bytes | Rende
 
 
 def _short(data) -> dict[str, int]:
-    """Each round file's total minus the tasks it has (entered and counted), where it states a
-    total (E350 when not 0)."""
-    if data is None:
-        return {}
-    out = {}
-    for rnd in data.rounds.values():
-        if rnd.total is not None:
-            out[data.where(rnd)] = rnd.total - len(data.tasks_of(rnd.id)) - sum(g.count for g in rnd.counted)
-    return out
+    """Each round file's shortfall of its stated total (Dataset.shortfall)."""
+    return {} if data is None else {data.where(rnd): data.shortfall(rnd.id) for rnd in data.rounds.values()}
 
 
 def _no_further(before: int | None, after: int | None) -> bool:
