@@ -108,8 +108,8 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
         raise DufuError(f"已有编号为 {bulletin_id} 的公告")
     if as_of <= last.as_of:
         raise DufuError(f"截至日期 {as_of} 不晚于上一期公告 {last.id} 的截至日期 {last.as_of}")
-    counted = dict.fromkeys([*last.summary_rounds, last.listing.round])  # the rounds whose numbers it prints
-    short = [rid for rid in counted if rid in data.rounds and data.shortfall(rid)]
+    printed = dict.fromkeys([*last.summary_rounds, last.listing.round])  # the rounds whose numbers it prints
+    short = [rid for rid in printed if rid in data.rounds and data.shortfall(rid)]
     if short:  # (a round it does not print may be short: its tasks are being entered)
         raise DufuError(
             f"轮次 {'、'.join(short)} 的任务总数与逐项录入加仅有数量的任务数不符(E350):新一期公告的数字会与台账不符,"
