@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -76,11 +77,27 @@ def test_the_run_that_builds_the_index_keeps_its_answer(cli, repo, monkeypatch, 
     assert (again.exit_code, again.stdout_bytes) == (expected.exit_code, expected.stdout_bytes)
 
 
-def test_an_answer_is_not_kept_when_a_template_changed_during_the_run(cli, repo, settled, monkeypatch):
-    """The answer was made with the new template: kept under the old one's hash, it would be
-    replayed once the old one was back."""
+@contextmanager
+def _edited_once_asked(path, text: str):
+    """Within: a run writes text to path right after it asks its question, as if the file were
+    edited while the run went on (the race made deterministic)."""
     from dufu import answers
 
+    real_ask = answers.ask
+
+    def ask_then_edit(warm, parts):
+        question = real_ask(warm, parts)
+        path.write_text(text, encoding="utf-8")
+        return question
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(answers, "ask", ask_then_edit)
+        yield
+
+
+def test_an_answer_is_not_kept_when_a_template_changed_during_the_run(cli, repo, settled):
+    """The answer was made with the new template: kept under the old one's hash, it would be
+    replayed once the old one was back."""
     template = repo / "templates" / "bulletin.txt.j2"
     template.parent.mkdir(exist_ok=True)
     shutil.copy(PROJECT / "src" / "dufu" / "templates" / "bulletin.txt.j2", template)
@@ -89,44 +106,26 @@ def test_an_answer_is_not_kept_when_a_template_changed_during_the_run(cli, repo,
     for _ in range(2):
         cli(*args)
     shutil.rmtree(repo / ".dufu" / "answers")
-    real_ask = answers.ask
-
-    def ask_then_edit(warm, parts):
-        question = real_ask(warm, parts)
-        template.write_text(original + "附注\n", encoding="utf-8")
-        return question
-
-    monkeypatch.setattr(answers, "ask", ask_then_edit)
-    assert cli(*args).stdout.endswith("附注\n")
+    with _edited_once_asked(template, original + "附注\n"):
+        assert cli(*args).stdout.endswith("附注\n")
     assert _answers(repo) == []
-    monkeypatch.setattr(answers, "ask", real_ask)
     template.write_text(original, encoding="utf-8")
     assert cli(*args).stdout == cli(*args, "--no-cache").stdout
 
 
 @pytest.mark.parametrize("command", [("show", "r2-02", "--as-of", "2024-06-01"), ("status", "--as-of", "2024-06-01")])
-def test_an_answer_is_not_kept_when_the_configuration_changed_during_the_run(cli, repo, settled, monkeypatch, command):
+def test_an_answer_is_not_kept_when_the_configuration_changed_during_the_run(cli, repo, settled, command):
     """The command reads dufu.toml again after the question is asked: an answer made with the
     new configuration, kept under the old one, would be replayed once the old one was back."""
-    from dufu import answers
-
     config = repo / "dufu.toml"
     config.write_text("[deadlines]\ndue_soon_days = 30\n", encoding="utf-8")
     args = [*command, "-C", str(repo)]
     for _ in range(2):
         cli(*args)
     shutil.rmtree(repo / ".dufu" / "answers")
-    real_ask = answers.ask
-
-    def ask_then_edit(warm, parts):
-        question = real_ask(warm, parts)
-        config.write_text("[deadlines]\ndue_soon_days = 400\n", encoding="utf-8")
-        return question
-
-    monkeypatch.setattr(answers, "ask", ask_then_edit)
-    cli(*args)
+    with _edited_once_asked(config, "[deadlines]\ndue_soon_days = 400\n"):
+        cli(*args)
     assert _answers(repo) == []
-    monkeypatch.setattr(answers, "ask", real_ask)
     config.write_text("[deadlines]\ndue_soon_days = 30\n", encoding="utf-8")
     assert cli(*args).stdout == cli(*args, "--no-cache").stdout
 
