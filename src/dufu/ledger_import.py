@@ -171,9 +171,10 @@ class _Plan:
         """refused (the writer's WriteRefused) with each problem in a file this import would
         write placed at the row and cell it came from: those files do not exist yet."""
         rows = {f"data/tasks/{fields['id']}.yaml": (row, fields) for row, (fields, _) in zip(self.rows, self.tasks)}
+        registry = units_file(self.root, self.data)[0] if units else None  # read once, not per problem
         out = []
         for problem in refused.problems:
-            row, column = self._cell_of(problem, rows, units)
+            row, column = self._cell_of(problem, rows, units, registry)
             if row is None:
                 out.append(problem)
                 continue
@@ -183,8 +184,9 @@ class _Plan:
         refused.problems = out
         return refused
 
-    def _cell_of(self, problem: Problem, rows: dict, units: list[str]) -> tuple[int | None, int]:
-        """The row and column a problem of the staged repository came from, or (None, 0)."""
+    def _cell_of(self, problem: Problem, rows: dict, units: list[str], registry: str | None) -> tuple[int | None, int]:
+        """The row and column a problem of the staged repository came from, or (None, 0);
+        registry: the units file's path, when this import registers units."""
         if problem.path in rows:
             row, _ = rows[problem.path]
             name = re.split(r"[.\[]", problem.field or "", maxsplit=1)[0]
@@ -193,7 +195,7 @@ class _Plan:
             elif name == "completed_by":
                 name = "completed_on"
             return row, self._col(name)
-        if units and problem.path == units_file(self.root, self.data)[0]:  # a unit this import registers
+        if problem.path == registry:  # a unit this import registers
             named = next((unit for unit in units if unit in problem.message), None)
             for row, (fields, _) in zip(self.rows, self.tasks):  # the first row that names it
                 for name in ("lead_units", "responsible_units"):
