@@ -100,8 +100,9 @@ def _record_at(model, path: tuple):
         info = model.model_fields.get(part)
         if info is None:
             return None
-        keyed = any(typing.get_origin(a) is dict for a in _nested_types(info.annotation))
-        nested = [a for a in _nested_types(info.annotation) if isinstance(a, type) and hasattr(a, "model_fields")]
+        types = _nested_types(info.annotation)
+        keyed = any(typing.get_origin(a) is dict for a in types)
+        nested = [a for a in types if isinstance(a, type) and hasattr(a, "model_fields")]
         model = nested[0] if nested else None
     return model
 
@@ -119,7 +120,8 @@ def _pydantic_problem(rel: str, node, error: dict, data: object = None, model=No
     hint = None
     if kind == "literal_error":
         ctx["expected"] = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
-    explained = explain_value(kind, _value_at(data, loc), error.get("ctx") or {})
+    value = _value_at(data, loc)
+    explained = explain_value(kind, value, error.get("ctx") or {})
     if explained is not None:  # "正在推进 " is not "正在推进": say what differs
         template, hint = _braces(explained[0]), explained[1]
     if kind == "value_error":
@@ -141,7 +143,6 @@ def _pydantic_problem(rel: str, node, error: dict, data: object = None, model=No
             hint = "这是另一类数据文件的字段,这个文件是否放错了目录?"
     if kind == "string_type":
         hint = "纯数字、true/false 等要加引号,写成文本"
-    value = _value_at(data, loc)
     if kind == "int_type" and isinstance(value, str) and re.fullmatch(r"0[0-9]+", value):  # 08: YAML's text
         hint = f"以 0 开头的数字在 YAML 中是文本:写作 {int(value)}"
     line, col = locate(node, where, key=kind == "extra_forbidden")
