@@ -75,6 +75,33 @@ def test_a_notice_is_imported_into_a_round_whose_file_states_its_total_first(cli
     assert cli("validate", "-C", str(fresh), "--today", TODAY).exit_code == 0
 
 
+def test_listed_tasks_not_yet_entered_fill_the_round_total_its_file_states(cli, fresh):
+    # r2 states 11 tasks and counts its 7 done ones: the 4 the notice lists are the 4 not entered
+    (fresh / "data/rounds/r2.yaml").write_text(
+        "id: r2\nname: 第二轮中央生态环境保护督察\nshort_name: 第二轮督察\ntotal: 11\n"
+        "counted:\n  - status: 已完成\n    count: 7\n    note: 已完成整改,未逐项录入本台账\n",
+        encoding="utf-8",
+    )
+    result = run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt")
+    assert result.exit_code == 0, result.output
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    assert sorted(data.tasks) == ["r2-01", "r2-02", "r2-03", "r2-04"] and data.shortfall("r2") == 0
+    assert render(cli, fresh, "2024-06-24") == (NOTICES / "sanming-2024-06-24.txt").read_bytes()
+
+
+def test_listed_tasks_beyond_a_round_total_are_refused(cli, fresh):
+    # r2 states 11 and counts 8 done: 3 not entered leave no room for the notice's fourth task
+    (fresh / "data/rounds/r2.yaml").write_text(
+        "id: r2\nname: 第二轮中央生态环境保护督察\nshort_name: 第二轮督察\ntotal: 11\n"
+        "counted:\n  - status: 已完成\n    count: 8\n    note: 已完成整改,未逐项录入本台账\n",
+        encoding="utf-8",
+    )
+    before = snapshot(fresh)
+    result = run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt")
+    assert result.exit_code != 0 and snapshot(fresh) == before
+    assert "列出了第二轮督察的 4 项新任务,而数据中该轮次只有 3 项尚未录入、0 项只知数量" in result.output
+
+
 def test_the_same_notice_twice_changes_nothing(cli, fresh):
     assert run_import(cli, fresh, NOTICES / "jiangchuan-2025-04-08.txt").exit_code == 0
     before = snapshot(fresh)

@@ -129,7 +129,7 @@ def _plan_tasks(plan: Plan, round_id: str) -> list[str]:
         if task is not None:
             _update_task(plan, task, section)
         else:
-            if existing and created >= _open_counted(plan, round_id):
+            if existing and created >= _open_counted(plan, round_id) + _unentered(plan, round_id):
                 raise NoticeError(section.line, _unmatched(section.title, existing), "E503")
             number, created = number + 1, created + 1
             task = _new_task(plan, round_id, number, section)
@@ -150,9 +150,15 @@ def _open_counted(plan: Plan, round_id: str) -> int:
     return sum(g.count for g in groups if g.status not in DONE_STATUSES and g.status_at(cutoff) not in DONE_STATUSES)
 
 
+def _unentered(plan: Plan, round_id: str) -> int:
+    """The tasks a round's stated total has beyond those entered or counted (E350): a listed
+    task that is new to the data may be one of these, as one is entered by hand."""
+    return max(plan.data.shortfall(round_id), 0)
+
+
 def _unmatched(title: str, existing: list[Task]) -> str:
     """Why a listed task can be neither one of the data nor a new one, with the likeliest."""
-    message = f"“{title}”与数据中这一轮次的任务都不同名,而这一轮次已没有只知数量的未完成任务可以对应"
+    message = f"“{title}”与数据中这一轮次的任务都不同名,而这一轮次已没有尚未录入或只知数量的未完成任务可以对应"
     close = difflib.get_close_matches(title, [t.title for t in existing], n=1, cutoff=0.5)
     if close:
         task = next(t for t in existing if t.title == close[0])
@@ -240,7 +246,7 @@ def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int]) -> None
         groups = first_counts(written, total, done, len(tasks) + created, comma)
     else:
         itemized_done += _left_listing(plan, round_id, tally, itemized_done)
-        groups = take_open(list(rnd.counted), created, cutoff, written)
+        groups = take_open(list(rnd.counted), created, _unentered(plan, round_id), cutoff, written)
         groups = complete_by(groups, done - itemized_done, cutoff, written, comma)
     if groups != list(rnd.counted):
         rel = f"data/rounds/{round_id}.yaml"

@@ -2,7 +2,8 @@
 
 Rounds are matched by the name the summary sentence writes (the first in full, the others by
 short name). Its counts are the tasks a notice tallies but does not list: a round met for the first time gets counted groups for its done and its unlisted open tasks.
-A later notice may only move counted tasks forward: tasks it now lists leave the open counts,
+A later notice may only move counted tasks forward: tasks it now lists fill the round's stated
+total where the data falls short of it (E350), then leave the open counts,
 and counted tasks that became done are split off as done on or before its cut-off
 (``completed_by``), so every earlier notice keeps its numbers.
 """
@@ -99,15 +100,25 @@ def _open_groups(groups: list[CountedTasks], cutoff: date) -> list[int]:
     ]
 
 
-def take_open(groups: list[CountedTasks], count: int, cutoff: date, written: str) -> list[CountedTasks]:
-    """Newly itemized open tasks were counted open before: take them out of the counts."""
+def take_open(
+    groups: list[CountedTasks], created: int, unentered: int, cutoff: date, written: str
+) -> list[CountedTasks]:
+    """Newly itemized open tasks are ones the round's total has but the data had not entered,
+    then ones counted open before: take the rest out of the counts."""
+    counted_open = sum(groups[i].count for i in _open_groups(groups, cutoff))
+    if created > unentered + counted_open:
+        raise NoticeError(
+            2,
+            f"公告逐项列出了{written}的 {created} 项新任务,而数据中该轮次只有 {unentered} 项尚未录入、"
+            f"{counted_open} 项只知数量的未完成任务",
+            "E503",
+        )
+    count = max(created - unentered, 0)
     for index in reversed(_open_groups(groups, cutoff)):
         take = min(count, groups[index].count)
         count -= take
         rest = groups[index].count - take
         groups[index : index + 1] = [groups[index].model_copy(update={"count": rest})] if rest else []
-    if count:
-        raise NoticeError(2, f"公告逐项列出了{written}的新任务,但数据中该轮次已没有未逐项录入的未完成任务", "E503")
     return groups
 
 
