@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dufu.models import Unit
-from dufu.units import UnitRegistry, split_unit_line
+from dufu.units import UnitRegistry, implied_name, split_unit_line
 
 REGISTRY = UnitRegistry(
     [
@@ -44,3 +44,20 @@ def test_unknown_names_are_returned_with_a_suggestion():
 def test_full_width_comma_also_separates_groups():
     found, _ = REGISTRY.read_line("市林业局,各县(市、区)党委和政府")
     assert found == ["市林业局", "各县(市、区)党委和政府"]
+
+
+def test_a_place_character_inside_a_word_is_no_prefix():
+    # 城市管理局, 市场监管局, 乡村振兴局 name no place: they take the group's, as 生态环境局 does
+    assert implied_name("市生态环境局", "城市管理局") == "市城市管理局"
+    assert implied_name("省工业和信息化厅", "市场监管局") == "省市场监管局"
+    assert implied_name("市农业农村局", "乡村振兴局") == "市乡村振兴局"
+    assert implied_name("市住建局", "城乡规划局") == "市城乡规划局"
+    assert implied_name("三明市林业局", "永安市林业局") == "永安市林业局"  # its own place
+    registry = UnitRegistry([Unit(name="市生态环境局"), Unit(name="市城市管理局")])
+    assert registry.read_line("市生态环境局、城市管理局") == (["市生态环境局", "市城市管理局"], [])
+
+
+def test_a_name_for_each_of_many_places_shares_no_prefix():
+    first = "各县(市、区)党委和人民政府"
+    assert implied_name(first, "青山经济技术开发区管委会") == "青山经济技术开发区管委会"
+    assert implied_name("市委", "各县(市、区)政府") == "各县(市、区)政府"

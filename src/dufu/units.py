@@ -21,21 +21,31 @@ SEPARATORS = _GROUP_SEPARATORS + _NAME_SEPARATOR  # what a unit line is split at
 _MAX_PREFIX = 3
 # A shared prefix ends with a place word: 市 (市林业局), 三明市 (三明市林业局), 省, 县…
 _PLACE_CHARS = "省市州盟县区旗镇乡"
+# ...unless the place word is part of another word: 市场监管局 and 城市管理局 carry no prefix
+_NOT_PLACE_AFTER = ("市场", "乡村", "区域", "县域")
+_NOT_PLACE_BEFORE = ("城市", "城乡", "都市")
 
 
 def leading_prefix(name: str) -> str:
-    """The place prefix a group writes once (市 of 市林业局), or "" when the name has none."""
+    """The place prefix a group writes once (市 of 市林业局), or "" when the name has none.
+    A name for each of many places (各县(市、区)…) shares none."""
+    if name.startswith("各"):
+        return ""
     for size in range(1, min(_MAX_PREFIX, len(name) - 1) + 1):
-        if name[size - 1] in _PLACE_CHARS:
+        at = size - 1
+        if name[at] in _PLACE_CHARS and not (
+            name.startswith(_NOT_PLACE_AFTER, at) or (at and name.startswith(_NOT_PLACE_BEFORE, at - 1))
+        ):
             return name[:size]
     return ""
 
 
 def implied_name(first: str, written: str) -> str:
     """The full name of a name written after 、 in a group whose first name is first:
-    生态环境局 after 市林业局 is 市生态环境局; a name that carries its own prefix stays as written."""
+    生态环境局 after 市林业局 is 市生态环境局; a name that carries its own prefix, or one
+    for each of many places (各…), stays as written."""
     prefix = leading_prefix(first)
-    return written if not prefix or leading_prefix(written) else prefix + written
+    return written if not prefix or written.startswith("各") or leading_prefix(written) else prefix + written
 
 
 def separator_in(name: str) -> str | None:
