@@ -50,6 +50,14 @@ BAD = {
     "year 0": (lambda t: t.replace("2024年5月底", "0000年5月底"), 2, "E502"),
     "a count of 5,000 digits": (lambda t: t.replace("任务17项", "任务" + "9" * 5000 + "项"), 2, "E502"),
     "a count in other digits": (lambda t: t.replace("任务17项", "任务١٧项"), 2, "E502"),
+    "a contact line before the issuers": (
+        lambda t: t.replace("\n中共三明市委", "\n欢迎社会各界监督,监督电话:0598-8888888。\n中共三明市委"),
+        46,
+        "E502",
+    ),
+    "an attachment line before the issuers": (lambda t: t.replace("\n中共三明市委", "\n附件:整改台账\n中共三明市委"), 46, "E502"),
+    "a paragraph after a task's measures": (lambda t: t.replace("\n二、", "\n下一步,将持续推进整改。\n二、"), 14, "E502"),
+    "tasks numbered from 二": (lambda t: t.replace("\n一、思想", "\n二、思想").replace("\n二、法治", "\n三、法治"), 3, "E502"),
     "wrong punctuation for the style": (
         lambda t: t.replace("牵头单位:市委办公室", "牵头单位：市委办公室", 1),
         4,
@@ -230,3 +238,28 @@ def test_every_line_removed_is_refused_with_a_line_or_still_round_trips(fresh, t
             outcomes["refused"] += 1
     assert snapshot(fresh) == before
     assert outcomes["refused"] > 30 and outcomes["imported"] > 0  # e.g. an issuer or a whole measure removed
+
+
+def test_what_stands_where_the_issuers_do_is_named_for_what_it_is(cli, fresh, tmp_path):
+    notice = tmp_path / "notice.txt"
+    notice.write_text(SEED.replace("\n中共三明市委", "\n附件:整改台账\n中共三明市委"), encoding="utf-8")
+    assert "它在发文机关的位置,却不像机关名称(含有“:”)" in run_import(cli, fresh, notice).stderr
+    notice.write_text(SEED.replace("\n二、", "\n下一步,将持续推进整改。\n二、"), encoding="utf-8")
+    assert "它在第 1 项的措施之后,却既不是下一条措施" in run_import(cli, fresh, notice).stderr
+    notice.write_text(SEED.replace("\n一、思想", "\n二、思想").replace("\n二、法治", "\n三、法治"), encoding="utf-8")
+    assert "任务编号应为“一、”(任务从“一、”起依次编号),而这里是“二、”" in run_import(cli, fresh, notice).stderr
+
+
+def test_a_notice_indented_and_aligned_with_blanks_is_read_without_them(cli, fresh, tmp_path):
+    """Text copied from a web page or a PDF: paragraphs indented with full-width spaces, the
+    signature and date pushed right with spaces, blanks at line ends. The notice recorded is
+    the text without them, and says so."""
+    lines = SEED.rstrip("\n").split("\n")
+    laid_out = ["\u3000\u3000" + line for line in lines[:-3]] + [" " * 30 + line + " \t" for line in lines[-3:]]
+    notice = tmp_path / "notice.txt"
+    notice.write_text("\n".join(laid_out) + "\n", encoding="utf-8")
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 0, result.output
+    assert "公告有 48 行行首或行尾有空白" in result.stderr
+    rendered = cli("render", "2024-06-24", "-C", str(fresh), "--today", TODAY)
+    assert rendered.stdout_bytes == SEED.encode("utf-8")

@@ -732,9 +732,11 @@ def import_notice(
 
         file = _at(directory, file)
         with _naming_the_day(today):
-            diff = import_notice_file(_root(directory), file, _today(today), dry_run=dry_run)
+            diff, trimmed = import_notice_file(_root(directory), file, _today(today), dry_run=dry_run)
         _echo(diff)
         files = diff.count("\n+++ b/") + diff.startswith("+++ b/")
+        if trimmed:
+            typer.echo(f"注意:公告有 {trimmed} 行行首或行尾有空白(缩进、对齐),记录的公告不含这些空白。", err=True)
         if not diff:
             typer.echo("数据仓库中已有这期公告的全部内容,没有修改。", err=True)
         elif dry_run:

@@ -60,8 +60,9 @@ class Plan:
         return self.files[rel]
 
 
-def import_notice_file(root: Path, file: Path, today: date, *, dry_run: bool = False) -> str:
-    """Import one notice; the diff of what was (or, with dry_run, would be) written."""
+def import_notice_file(root: Path, file: Path, today: date, *, dry_run: bool = False) -> tuple[str, int]:
+    """Import one notice; the diff of what was (or, with dry_run, would be) written, and how
+    many of its lines had blanks before or after them, which the notice recorded leaves out."""
     from .validate import load_for_writing
 
     raw = _read_notice(file)
@@ -73,7 +74,7 @@ def import_notice_file(root: Path, file: Path, today: date, *, dry_run: bool = F
         raise ImportRefused(file.name, exc) from None
     changes = [change_file(root, rel, text.encode("utf-8")) for rel, text in sorted(plan.files.items())]
     verify = _round_trip_check(file.name, notice.text, bulletin_id, today)
-    return commit_changes(root, changes, today, dry_run=dry_run, verify=verify)
+    return commit_changes(root, changes, today, dry_run=dry_run, verify=verify), notice.trimmed
 
 
 def _read_notice(file: Path) -> bytes:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .problems import Problem
-from .templates import circled, parse_zh_cutoff, parse_zh_date, parse_zh_number
+from .templates import circled, parse_zh_cutoff, parse_zh_date, parse_zh_number, zh_number
 from .words import LABELS, PUNCTUATION, TASK_FIELDS, Punctuation, read_summary, unread_phrase
 
 # What web pages put after a notice: "扫一扫在手机上查看当前页面", 【打印】【关闭】…
@@ -21,6 +21,9 @@ _CUTOFF = re.compile(r"截至(\d{4}年\d{1,2}月(?:底|\d{1,2}日))([,，])")
 _LOOSE_CUTOFF = re.compile(r"截至(\d{4}年\d{1,2}月[^,，。]{0,4})[,，]")
 _HEADER = re.compile(r"([零一二三四五六七八九十百千]+)、(.+)")
 _MEASURE = re.compile(r"(\d+)\.(.*)")
+# An issuer line names an authority: a sentence's punctuation means it is something else
+_SENTENCE_MARK = re.compile(r"[。，,：:；;！!？?]")
+_MAX_ISSUER = 40
 
 
 @dataclass
@@ -50,6 +53,7 @@ class ParsedNotice:
     sections: list[ParsedSection] = field(default_factory=list)
     issuers: list[str] = field(default_factory=list)
     date: date | None = None
+    trimmed: int = 0  # lines whose blanks before or after were left out
 
 
 class NoticeError(Exception):
@@ -80,8 +84,10 @@ def decode_notice(raw: bytes) -> str:
 
 
 def notice_lines(text: str) -> list[str]:
-    """The notice's lines without trailing blank lines and web-page footer."""
-    lines = text.split("\n")
+    """The notice's lines without trailing blank lines and web-page footer, each without the
+    blanks before and after it (the indentation and right alignment of text copied from a web
+    page, a document or a PDF: layout, which dufu's notices leave to the renderer)."""
+    lines = [line.strip() for line in text.split("\n")]
     while lines and (not lines[-1].strip() or _FOOTER.search(lines[-1])):
         lines.pop()
     if len(lines) < 4:
@@ -94,8 +100,10 @@ def notice_lines(text: str) -> list[str]:
 
 def parse_notice(raw: bytes) -> ParsedNotice:
     """Read a notice; NoticeError (with its line) for the first thing not understood."""
-    lines = notice_lines(decode_notice(raw))
+    text = decode_notice(raw)
+    lines = notice_lines(text)
     notice = _opening(lines[0], lines[1])
+    notice.trimmed = sum(line != line.strip() for line in text.split("\n")[: len(lines)])
     p = PUNCTUATION[notice.punctuation]
     index = 2
     while (
@@ -108,14 +116,18 @@ def parse_notice(raw: bytes) -> ParsedNotice:
     day = parse_zh_date(lines[-1])
     if day is None:
         raise NoticeError(len(lines), f"最后一行应是成文日期,如 2024年6月24日,而这里是“{lines[-1][:30]}”")
-    for number in range(index + 1, len(lines)):
-        if _HEADER.fullmatch(lines[number - 1]) or _MEASURE.fullmatch(lines[number - 1]) or _label(lines[number - 1]):
-            raise NoticeError(
-                number,
-                f"无法识别这一行:它像任务内容,却出现在发文机关的位置(应为第 {len(notice.sections) + 1} 项或发文机关)",
-            )
+    if any(_task_like(line) for line in lines[index:-1]):
+        raise NoticeError(index + 1, _misplaced(lines[index], len(notice.sections)))
     if index >= len(lines) - 1:
         raise NoticeError(len(lines), "缺少发文机关(日期之前的一行或几行)")
+    for number, line in enumerate(lines[index:-1], index + 1):
+        if len(line) > _MAX_ISSUER or (mark := _SENTENCE_MARK.search(line)):
+            what = f"含有“{mark[0]}”" if len(line) <= _MAX_ISSUER else f"长达 {len(line)} 个字"
+            raise NoticeError(
+                number,
+                f"无法识别这一行:它在发文机关的位置,却不像机关名称({what});"
+                "正文后的说明、附件或联系方式无法原样重现,不能导入",
+            )
     notice.issuers, notice.date = lines[index:-1], day
     notice.text = "\n".join(lines) + "\n"
     return notice
@@ -123,6 +135,20 @@ def parse_notice(raw: bytes) -> ParsedNotice:
 
 def _label(line: str) -> bool:
     return any(line.startswith(LABELS[name]) for name in (*TASK_FIELDS, "progress"))
+
+
+def _task_like(line: str) -> bool:
+    return bool(_HEADER.fullmatch(line) or _MEASURE.fullmatch(line) or _label(line))
+
+
+def _misplaced(line: str, sections: int) -> str:
+    """Why the first line after the tasks read is not understood, when task content follows it."""
+    expected = f"“{zh_number(sections + 1)}、”"
+    if header := _HEADER.fullmatch(line):
+        return f"任务编号应为{expected}(任务从“一、”起依次编号),而这里是“{header[1]}、”"
+    if sections:
+        return f"无法识别这一行:它在第 {sections} 项的措施之后,却既不是下一条措施(“N.”开头),也不是第 {sections + 1} 项({expected}开头)"
+    return f"无法识别这一行:导语之后应是第 1 项任务({expected}开头)"
 
 
 def _opening(title: str, line: str) -> ParsedNotice:
@@ -145,7 +171,12 @@ def _opening(title: str, line: str) -> ParsedNotice:
     if cutoff is None:
         raise NoticeError(2, f"截至日期“{match[1]}”无法原样重现:月末写作“X月底”,其他日子写作“X月X日”")
     if not match.start() or not intro:
-        raise NoticeError(2, "缺少导语(“截至”之前的文字)" if not match.start() else "缺少列出任务前的引言")
+        raise NoticeError(
+            2,
+            "缺少导语(“截至”之前的文字)"
+            if not match.start()
+            else "缺少列出任务前的引言:导语、汇总句和引言(“现将……公开如下:”)应在同一段,即第二行",
+        )
     return ParsedNotice("", style, title, line[: match.start()], cutoff, rounds, intro)
 
 
