@@ -235,3 +235,71 @@ def test_a_task_listed_for_the_first_time_takes_a_counted_open_task(cli, fresh, 
     assert [g.status for g in data.rounds["r3"].counted] == ["已完成"] and len(data.tasks) == 13
     assert render(cli, fresh, "2025-04-08") == first.read_bytes()
     assert render(cli, fresh, "2025-05-12") == notice.read_bytes()
+
+
+QINGSHAN = (NOTICES / "qingshan-2024-12-10.txt").read_text(encoding="utf-8")
+QINGSHAN_SUMMARY = "第二轮中央生态环境保护督察整改任务9项中,已完成整改6项,剩余3项正在推进。现将正在推进的"
+
+
+def _written(tmp_path: Path, text: str) -> Path:
+    notice = tmp_path / "notice.txt"
+    notice.write_text(text, encoding="utf-8")
+    return notice
+
+
+def _listed_round(root: Path, bulletin_id: str) -> str:
+    return load_valid(root, date.fromisoformat(TODAY)).bulletins[bulletin_id].listing.round
+
+
+def test_the_round_the_intro_names_by_its_short_name_is_the_one_listed(cli, fresh, tmp_path):
+    # r3 is open too (and last): the intro's 第二轮督察 says the tasks listed are r2's
+    summary = (
+        "第二轮中央生态环境保护督察整改任务9项中,已完成整改6项,剩余3项正在推进。"
+        "第三轮督察整改任务12项中,已完成整改1项,剩余11项正在推进。现将第二轮督察正在推进的"
+    )
+    notice = _written(tmp_path, QINGSHAN.replace(QINGSHAN_SUMMARY, summary))
+    assert run_import(cli, fresh, notice).exit_code == 0
+    assert _listed_round(fresh, "2024-12-10") == "r2" and render(cli, fresh, "2024-12-10") == notice.read_bytes()
+
+
+def test_a_huitoukan_round_named_in_full_in_the_intro_is_the_one_listed(cli, fresh, tmp_path):
+    # the intro writes r1's full name too, inside the 回头看's: the longer name is the one meant
+    summary = (
+        "第一轮中央生态环境保护督察整改任务40项,均已完成整改。第一轮督察“回头看”整改任务9项中,已完成整改6项,"
+        "剩余3项正在推进。现将第一轮中央生态环境保护督察“回头看”正在推进的"
+    )
+    notice = _written(tmp_path, QINGSHAN.replace(QINGSHAN_SUMMARY, summary))
+    assert run_import(cli, fresh, notice).exit_code == 0, run_import(cli, fresh, notice).output
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    listed = data.rounds[data.bulletins["2024-12-10"].listing.round]
+    assert (listed.name, listed.short_name) == ("第一轮中央生态环境保护督察“回头看”", "第一轮督察“回头看”")
+    assert render(cli, fresh, "2024-12-10") == notice.read_bytes()
+
+
+def test_a_known_round_written_where_dufu_writes_its_other_name_is_refused_not_duplicated(cli, fresh, tmp_path):
+    later = (NOTICES / "sanming-2024-12-20.txt").read_text(encoding="utf-8")
+    first_round = "第一轮中央生态环境保护督察整改任务17项,均已完成整改。第二轮督察"
+    notice = _written(tmp_path, later.replace(first_round, "第二轮督察"))
+    assert run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt").exit_code == 0
+    before = snapshot(fresh)
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 1 and snapshot(fresh) == before
+    assert "“第二轮督察”是数据中的轮次 r2,而 dufu 的公告在这个位置写它的全称“第二轮中央生态环境保护督察”" in result.stderr
+
+
+def test_the_open_tasks_of_a_round_the_summary_calls_all_done_are_done_by_the_cutoff(cli, fresh, tmp_path):
+    """The first notice lists r2's three open tasks; the next says r2 is all done and lists r3's."""
+    later = NOTICES / "qingshan-2025-06-12.txt"
+    run_import(cli, fresh, NOTICES / "qingshan-2024-12-10.txt")
+    assert run_import(cli, fresh, later).exit_code == 0
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    assert {t.completed_by for t in data.tasks_of("r2")} == {date(2025, 5, 31)}
+    assert render(cli, fresh, "2025-06-12") == later.read_bytes()
+    assert render(cli, fresh, "2024-12-10") == (NOTICES / "qingshan-2024-12-10.txt").read_bytes()
+    # done grown by one of three: which is not said, so the import is refused, naming them
+    partial = later.read_text(encoding="utf-8").replace("整改任务9项,均已完成整改", "整改任务9项中,已完成整改7项,剩余2项正在推进")
+    root = tmp_path / "again"
+    cli("init", str(root))
+    run_import(cli, root, NOTICES / "qingshan-2024-12-10.txt")
+    result = run_import(cli, root, _written(tmp_path, partial))
+    assert result.exit_code == 1 and "无法判断其中未完成的 r2-01、r2-02、r2-03 哪些已完成" in result.stderr

@@ -102,8 +102,12 @@ def plan_import(plan: Plan) -> str:
                 2, f"{written}剩余 {total - done} 项正在推进,但公告逐项列出了 {len(notice.sections)} 项", "E503"
             )
     task_ids = _plan_tasks(plan, listing) if listing is not None else []
+    for (_, total, done), round_id in zip(notice.rounds, round_ids, strict=True):
+        if round_id != listing and done == total:  # all done: so is each task it had open
+            tasks = plan.data.tasks_of(round_id)
+            plan.unlisted[round_id] = [t for t in tasks if t.status_at(notice.cutoff) not in DONE_STATUSES]
     for index, round_id in enumerate(round_ids):
-        _plan_counts(plan, round_id, notice.rounds[index])
+        _plan_counts(plan, round_id, notice.rounds[index], listed=round_id == listing)
     _plan_units(plan)
     return _plan_bulletin(plan, round_ids, listing or round_ids[-1], task_ids)
 
@@ -235,8 +239,9 @@ def _mark_done_by(plan: Plan, task: Task, cutoff: date) -> None:
     plan.files[rel] = text
 
 
-def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int]) -> None:
-    """Make the round's counted tasks give the published totals at the cut-off."""
+def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int], listed: bool) -> None:
+    """Make the round's counted tasks give the published totals at the cut-off (listed: the
+    notice lists this round's open tasks)."""
     written, total, done = tally
     cutoff, rnd = plan.notice.cutoff, plan.data.rounds[round_id]
     comma = PUNCTUATION[plan.notice.punctuation].comma
@@ -248,7 +253,8 @@ def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int]) -> None
     else:
         itemized_done += _left_listing(plan, round_id, tally, itemized_done)
         groups = take_open(list(rnd.counted), created, _unentered(plan, round_id), cutoff, written)
-        groups = complete_by(groups, done - itemized_done, cutoff, written, comma)
+        unknown = [] if listed else [t.id for t in tasks if t.status_at(cutoff) not in DONE_STATUSES]
+        groups = complete_by(groups, done - itemized_done, cutoff, written, comma, unknown)
     if groups != list(rnd.counted):
         rel = f"data/rounds/{round_id}.yaml"
         if rel not in plan.files:

@@ -37,21 +37,29 @@ def _round_names(plan: Plan, index: int) -> tuple[str, str]:
     if index == 0:
         return written, (ordinal[0] + "督察" if ordinal and written.endswith("督察") else written)
     first_ordinal = _ORDINAL.match(first)
-    if ordinal and first_ordinal and written == ordinal[0] + "督察":
-        return ordinal[0] + first[first_ordinal.end() :], written
+    if ordinal and first_ordinal and written.startswith(ordinal[0] + "督察"):  # 第二轮督察, 第一轮督察“回头看”
+        return ordinal[0] + first[first_ordinal.end() :] + written[ordinal.end() + 2 :], written
     return written, written
 
 
 def plan_round(plan: Plan, index: int) -> str:
     name, short = _round_names(plan, index)
     written, total, _ = plan.notice.rounds[index]
-    for rnd in plan.data.rounds.values():
-        if written == (rnd.name if index == 0 else rnd.short_name):
-            if rnd.total is not None and rnd.total != total:
-                raise NoticeError(
-                    2, f"{written}的任务总数是 {total} 项,而数据仓库中的{rnd.id}是 {rnd.total} 项", "E505"
-                )
-            return rnd.id
+    rounds = plan.data.rounds.values()
+    rnd = next((rnd for rnd in rounds if written == (rnd.name if index == 0 else rnd.short_name)), None)
+    if rnd is not None:
+        if rnd.total is not None and rnd.total != total:
+            raise NoticeError(2, f"{written}的任务总数是 {total} 项,而数据仓库中的{rnd.id}是 {rnd.total} 项", "E505")
+        return rnd.id
+    for rnd in rounds:  # a known round, written as dufu's notice does not write it in this place
+        if written in (rnd.name, rnd.short_name) or (index == 0 and short == rnd.short_name):
+            form = f"全称“{rnd.name}”" if index == 0 else f"简称“{rnd.short_name}”"
+            raise NoticeError(
+                2,
+                f"汇总句中的“{written}”是数据中的轮次 {rnd.id},而 dufu 的公告在这个位置写它的{form}:"
+                "无法原样重现(同一轮次的写法与已导入的公告不同)",
+                "E505",
+            )
     ordinal = _ORDINAL.match(written)
     number = parse_zh_number(ordinal[1]) if ordinal else None
     round_id = f"r{number}" if number else f"r{index + 1}"
@@ -69,13 +77,21 @@ def plan_round(plan: Plan, index: int) -> str:
 
 
 def listing_round(plan: Plan, round_ids: list[str]) -> str | None:
-    """The round whose tasks are listed: named in the intro, else the last with open tasks."""
+    """The round whose tasks are listed: named in the intro (in full or short), else the last
+    with open tasks."""
     notice = plan.notice
     if not notice.sections:
         return None
-    named = [rid for rid in round_ids if plan.data.rounds[rid].name in notice.intro]
+    # the round whose name (or short name) the intro writes; the longest written wins, as
+    # 第一轮中央生态环境保护督察“回头看” names the 回头看, not the first round
+    named = [
+        (len(form), position, rid)
+        for position, rid in enumerate(round_ids)
+        for form in (plan.data.rounds[rid].name, plan.data.rounds[rid].short_name)
+        if form in notice.intro
+    ]
     if named:
-        return named[-1]
+        return max(named)[2]
     open_rounds = [rid for rid, (_, total, done) in zip(round_ids, notice.rounds) if total > done]
     if not open_rounds:
         raise NoticeError(2, "公告逐项列出了任务,但汇总句说各轮次任务均已完成", "E503")
@@ -122,9 +138,12 @@ def take_open(
     return groups
 
 
-def complete_by(groups: list[CountedTasks], need: int, cutoff: date, written: str, comma: str) -> list[CountedTasks]:
+def complete_by(
+    groups: list[CountedTasks], need: int, cutoff: date, written: str, comma: str, unknown: list[str]
+) -> list[CountedTasks]:
     """need more counted tasks are done at the cut-off than the counts say: split them off
-    the open counts as done on or before it."""
+    the open counts as done on or before it. unknown: the round's itemized tasks open in the
+    data that the notice does not list, of which it cannot say which became done."""
     need -= sum(g.count for g in groups if g.status_at(cutoff) in DONE_STATUSES)
     if need < 0:
         raise NoticeError(2, f"{written}已完成数比数据仓库中截至同日的少 {-need} 项", "E503")
@@ -141,5 +160,8 @@ def complete_by(groups: list[CountedTasks], need: int, cutoff: date, written: st
         rest = [group.model_copy(update={"count": group.count - take})] if group.count > take else []
         groups[index : index + 1] = rest + [done]
     if need:
-        raise NoticeError(2, f"{written}已完成数比数据仓库中能对应的多 {need} 项", "E503")
+        message = f"{written}已完成数比数据仓库中能对应的多 {need} 项"
+        if unknown:
+            message += f";公告没有列出这一轮次的任务,无法判断其中未完成的 {'、'.join(unknown)} 哪些已完成"
+        raise NoticeError(2, message, "E503")
     return groups

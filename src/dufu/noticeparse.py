@@ -147,7 +147,10 @@ def _misplaced(line: str, sections: int) -> str:
     if header := _HEADER.fullmatch(line):
         return f"任务编号应为{expected}(任务从“一、”起依次编号),而这里是“{header[1]}、”"
     if sections:
-        return f"无法识别这一行:它在第 {sections} 项的措施之后,却既不是下一条措施(“N.”开头),也不是第 {sections + 1} 项({expected}开头)"
+        return (
+            f"无法识别这一行:它在第 {sections} 项的措施之后,"
+            f"却既不是下一条措施(“N.”开头),也不是第 {sections + 1} 项({expected}开头)"
+        )
     return f"无法识别这一行:导语之后应是第 1 项任务({expected}开头)"
 
 
