@@ -58,6 +58,7 @@ BAD = {
     "an attachment line before the issuers": (lambda t: t.replace("\n中共三明市委", "\n附件:整改台账\n中共三明市委"), 46, "E502"),
     "a paragraph after a task's measures": (lambda t: t.replace("\n二、", "\n下一步,将持续推进整改。\n二、"), 14, "E502"),
     "tasks numbered from 二": (lambda t: t.replace("\n一、思想", "\n二、思想").replace("\n二、法治", "\n三、法治"), 3, "E502"),
+    "measures numbered 1、": (lambda t: t.replace("\n1.深入学习", "\n1、深入学习"), 9, "E502"),
     "wrong punctuation for the style": (
         lambda t: t.replace("牵头单位:市委办公室", "牵头单位：市委办公室", 1),
         4,
@@ -98,7 +99,18 @@ def test_a_cut_off_not_written_as_dufu_writes_it_is_named_as_such(cli, fresh, tm
     # a cut-off as dufu writes it, before a summary that is not: the summary is what is wrong
     notice.write_text(SEED.replace("均已完成整改", "已全部完成整改"), encoding="utf-8")
     result = run_import(cli, fresh, notice).stderr
-    assert "E502 第二行应含汇总句" in result and "截至日期" not in result
+    assert "E502 汇总句“第一轮中央生态环境保护督察整改任务17项,已全部完成整改”不是 dufu 公告的写法" in result
+    assert "截至日期" not in result
+
+
+def test_a_summary_in_another_form_is_quoted_with_the_forms_dufu_writes(cli, fresh, tmp_path):
+    notice = tmp_path / "notice.txt"
+    notice.write_text(SEED.replace("剩余4项正在推进", "基本完成1项,剩余3项正在推进"), encoding="utf-8")
+    result = run_import(cli, fresh, notice).stderr
+    assert "汇总句“第一轮中央生态环境保护督察整改任务17项,均已完成整改" not in result  # the one not read
+    assert "已完成整改7项,基本完成1项,剩余3项正在推进”不是 dufu 公告的写法" in result
+    notice.write_text(SEED.replace("截至2024年5月底", "截止2024年5月底"), encoding="utf-8")
+    assert "第二行应含汇总句(“截止”应为“截至”)" in run_import(cli, fresh, notice).stderr
 
 
 def test_a_tally_that_does_not_add_up_is_named_with_its_numbers(cli, fresh, tmp_path):
@@ -248,6 +260,8 @@ def test_what_stands_where_the_issuers_do_is_named_for_what_it_is(cli, fresh, tm
     assert "它在第 1 项的措施之后,却既不是下一条措施" in run_import(cli, fresh, notice).stderr
     notice.write_text(SEED.replace("\n一、思想", "\n二、思想").replace("\n二、法治", "\n三、法治"), encoding="utf-8")
     assert "任务编号应为“一、”(任务从“一、”起依次编号),而这里是“二、”" in run_import(cli, fresh, notice).stderr
+    notice.write_text(SEED.replace("\n2.严格落实", "\n2、严格落实"), encoding="utf-8")
+    assert "10:1: E502 措施编号应写作“2.”,而这里是“2、”" in run_import(cli, fresh, notice).stderr
 
 
 def test_a_notice_indented_and_aligned_with_blanks_is_read_without_them(cli, fresh, tmp_path):

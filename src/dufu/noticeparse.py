@@ -19,8 +19,10 @@ from .words import LABELS, PUNCTUATION, TASK_FIELDS, Punctuation, read_summary, 
 _FOOTER = re.compile(r"扫一扫|手机上查看|打印本页|关闭窗口|【打印】|【关闭】|分享到")
 _CUTOFF = re.compile(r"截至(\d{4}年\d{1,2}月(?:底|\d{1,2}日))([,，])")
 _LOOSE_CUTOFF = re.compile(r"截至(\d{4}年\d{1,2}月[^,，。]{0,4})[,，]")
+_TALLY = re.compile(r"[^。]*?整改任务[0-9０-９零一二三四五六七八九十百千]+项[^。]*")  # a round's phrase, any form
 _HEADER = re.compile(r"([零一二三四五六七八九十百千]+)、(.+)")
 _MEASURE = re.compile(r"(\d+)\.(.*)")
+_OTHER_MEASURE = re.compile(r"(\d+)[、．]")
 # An issuer line names an authority: a sentence's punctuation means it is something else
 _SENTENCE_MARK = re.compile(r"[。，,：:；;！!？?]")
 _MAX_ISSUER = 40
@@ -164,12 +166,14 @@ def _opening(title: str, line: str) -> ParsedNotice:
         rounds, intro = read_summary(line[match.end() :], PUNCTUATION[style])
         _refuse_unread(unread_phrase(intro, PUNCTUATION[style]))
         if rounds:
+            if tally := _TALLY.match(intro):  # a round's phrase in another form: not the intro
+                raise NoticeError(2, _unwritten(tally[0], match[2]))
             break
     else:
         loose = _LOOSE_CUTOFF.search(line)
         if loose is not None and _CUTOFF.search(line) is None:  # 截至2024年11月末, 截至2024年11月30号
             raise NoticeError(2, f"截至日期“{loose[1]}”无法原样重现:月末写作“X月底”,其他日子写作“X月X日”")
-        raise NoticeError(2, "第二行应含汇总句,如“截至2024年5月底,第一轮……整改任务17项,均已完成整改。”")
+        raise NoticeError(2, _no_summary(line))
     cutoff = parse_zh_cutoff(match[1])
     if cutoff is None:
         raise NoticeError(2, f"截至日期“{match[1]}”无法原样重现:月末写作“X月底”,其他日子写作“X月X日”")
@@ -181,6 +185,22 @@ def _opening(title: str, line: str) -> ParsedNotice:
             else "缺少列出任务前的引言:导语、汇总句和引言(“现将……公开如下:”)应在同一段,即第二行",
         )
     return ParsedNotice("", style, title, line[: match.start()], cutoff, rounds, intro)
+
+
+def _no_summary(line: str) -> str:
+    """Why line 2 holds no summary dufu reads: the sentence after 截至… quoted, with the forms."""
+    match = _CUTOFF.search(line)
+    if match is None:
+        typo = "(“截止”应为“截至”)" if "截止" in line else ""
+        return f"第二行应含汇总句{typo},如“截至2024年5月底,第一轮……整改任务17项,均已完成整改。”"
+    return _unwritten(line[match.end() :].split("。")[0], match[2])
+
+
+def _unwritten(sentence: str, c: str) -> str:
+    return (
+        f"汇总句“{sentence[:60]}”不是 dufu 公告的写法:每个轮次写作“……整改任务N项中{c}已完成整改X项{c}剩余Y项正在推进。”"
+        f"或“……整改任务N项{c}均已完成整改。”"
+    )
 
 
 def _refuse_unread(phrase: re.Match[str] | None) -> None:
@@ -214,6 +234,9 @@ def _section(lines: list[str], index: int, title: str, p: Punctuation) -> tuple[
             raise NoticeError(index + 2, f"措施编号应为“{len(measures) + 1}.”,而这里是“{match[1]}.”")
         measures.append(_measure(match[2], index + 2))
         index += 1
+    following = lines[index + 1] if index + 1 < len(lines) else ""
+    if other := _OTHER_MEASURE.match(following):  # 1、 or 1．: numbered as dufu does not number
+        raise NoticeError(index + 2, f"措施编号应写作“{other[1]}.”,而这里是“{other[0]}”")
     if not measures:
         raise NoticeError(index + 2, f"整改进展下应有编号的措施“1.……”(第 {start} 行开始的任务不完整)")
     return ParsedSection(start, title, fields, measures), index + 1
