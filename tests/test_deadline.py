@@ -26,6 +26,8 @@ from dufu.deadline import parse_day, parse_deadline
         ("２０２４年１２月底前", date(2024, 12, 31), False, False),
         ("2023年6月30日前完成", date(2023, 6, 30), False, False),
         ("2025年底前基本完成整改,长期坚持", date(2025, 12, 31), False, True),
+        ("2025年底前完成并长期坚持", date(2025, 12, 31), False, True),
+        ("2025年6月底前完成并持续推进", date(2025, 6, 30), False, True),
     ],
 )
 def test_deadline_forms(text, due, immediate, ongoing):
