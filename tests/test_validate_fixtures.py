@@ -239,3 +239,16 @@ def test_an_unknown_field_of_a_record_under_a_key_is_told_that_records_field(cli
     result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
     (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "E202"]
     assert (problem["field"], problem["hint"]) == ("totals.r2.finished", "是不是“done”?")
+
+
+def test_a_huge_task_number_is_a_gap_said_in_runs_in_bounded_work(cli, tmp_path):
+    # set(range(1, number + 1)) took 2.7 GB for 20240531 (a date typed as a number): MemoryError beyond
+    root = tmp_path / "timeline"
+    shutil.copytree(PROJECT / "tests/fixtures/timeline/data", root / "data")
+    rounds = root / "data/rounds/r3.yaml"
+    rounds.write_text(rounds.read_text(encoding="utf-8").replace("total: 8\n", ""), encoding="utf-8")
+    task = root / "data/tasks/r3-04.yaml"
+    task.write_text(task.read_text(encoding="utf-8").replace("number: 4\n", "number: 1000000000000\n"), encoding="utf-8")
+    result = cli("validate", "-C", str(root), "--today", TODAY, "--format", "json")
+    found = [(p["code"], p["message"]) for p in json.loads(result.stdout)["problems"]]
+    assert ("E341", "任务序号不连续,缺少 4、9–999999999999(共 999999999992 个)") in found, found

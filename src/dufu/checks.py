@@ -160,15 +160,29 @@ def _check_round(data: Dataset, rnd: Round, out: Collector) -> None:
         if limit is not None and task.number > limit:
             out.add(data.where(task), ("number",), "E340", f"序号 {task.number} 超过{what}")
     if not rnd.counted and numbers:
-        missing = sorted(set(range(1, max(numbers) + 1)) - numbers)
-        if missing:
-            out.add(
-                rel,
-                ("id",),
-                "E341",
-                f"任务序号不连续,缺少 {'、'.join(map(str, missing))}",
-                "序号应从 1 开始连续编排",
-            )
+        gaps = _gaps(numbers)
+        if gaps:
+            out.add(rel, ("id",), "E341", f"任务序号不连续,缺少 {_said(gaps)}", "序号应从 1 开始连续编排")
+
+
+def _gaps(numbers: set[int]) -> list[tuple[int, int]]:
+    """The runs (first, last) of numbers from 1 up to the largest that are missing: work by
+    the numbers there are, never by their size (a date typed as a number: 20240531)."""
+    gaps, expected = [], 1
+    for number in sorted(numbers):
+        if number > expected:
+            gaps.append((expected, number - 1))
+        expected = max(expected, number + 1)
+    return gaps
+
+
+def _said(gaps: list[tuple[int, int]]) -> str:
+    """Missing numbers one by one when few (4、7), else as runs (5–20240530), at most ten."""
+    if sum(last - first + 1 for first, last in gaps) <= 20:
+        return "、".join(str(n) for first, last in gaps for n in range(first, last + 1))
+    shown = "、".join(str(first) if first == last else f"{first}–{last}" for first, last in gaps[:10])
+    more = f" 等 {len(gaps)} 段" if len(gaps) > 10 else ""
+    return f"{shown}{more}(共 {sum(last - first + 1 for first, last in gaps)} 个)"
 
 
 def _check_bulletin(data: Dataset, bulletin: Bulletin, out: Collector, templates: dict[str, str | None]) -> None:
