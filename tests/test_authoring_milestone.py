@@ -42,6 +42,15 @@ def test_milestones_are_added_before_progress_and_appended_after_that(cli, timel
     assert {t["id"]: t["pace"] for t in record}["r3-07"] == "ahead"  # a goal due later is already met
 
 
+def test_a_milestone_whose_done_on_is_written_empty_gets_the_date_there(cli, timeline):
+    path = timeline / "data/tasks/r3-04.yaml"
+    goal = "  - due: 2025-08-31\n    goal: 完成管网改造40公里\n"
+    path.write_text(path.read_text(encoding="utf-8").replace(goal, goal + "    done_on:\n"), encoding="utf-8")
+    result = cli("milestone", "done", "r3-04", "--due", "2025-08-31", "--on", "2025-08-25", "-C", str(timeline), *DAY)
+    assert result.exit_code == 0, result.output
+    assert goal + "    done_on: 2025-08-25\nprogress:\n" in path.read_text(encoding="utf-8")
+
+
 def test_a_stage_of_a_staged_deadline_is_marked_as_a_milestone(cli, timeline):
     assert behind(cli, timeline, "2026-01-01") == ["r3-03", "r3-04", "r3-05"]
     result = cli("milestone", "done", "r3-05", "--due", "2025-12-31", "--on", "2025-08-31", "-C", str(timeline), *DAY)

@@ -80,12 +80,21 @@ def set_fields(text: str, rel: str, values: dict[str, object], order: tuple[str,
         if node is not None:
             if not isinstance(node, yaml.ScalarNode) or node.start_mark.line != node.end_mark.line:
                 raise SpliceError(f"{rel} 中 {key} 的值不是单行文字,无法自动修改")
-            text = text[: node.start_mark.index] + written + text[node.end_mark.index :]
+            text = _replaced(text, node, written)
             continue
         text = text if text.endswith("\n") else text + "\n"
         at = _insert_point(text, top_mapping(text, rel), key, order)
         text = text[:at] + f"{key}: {written}\n" + text[at:]
     return text
+
+
+def _replaced(text: str, node: yaml.ScalarNode, written: str) -> str:
+    """text with a one-line scalar's value replaced where it stands; an empty one (``key:``
+    and nothing after it) is given the space a value needs after the colon."""
+    start, end = node.start_mark.index, node.end_mark.index
+    if start == end and text[start - 1 : start] == ":":
+        written = " " + written
+    return text[:start] + written + text[end:]
 
 
 def _insert_point(text: str, mapping: yaml.MappingNode, key: str, order: tuple[str, ...]) -> int:
@@ -131,7 +140,7 @@ def replace_scalar(text: str, rel: str, path: tuple[str, ...], value: object) ->
         node = field_node(node, key) if isinstance(node, yaml.MappingNode) else None
     if not isinstance(node, yaml.ScalarNode) or node.start_mark.line != node.end_mark.line:
         raise SpliceError(f"{rel} 中没有可修改的 {'.'.join(path)}")
-    return text[: node.start_mark.index] + scalar(value) + text[node.end_mark.index :]
+    return _replaced(text, node, scalar(value))
 
 
 @_keeping_line_ends
@@ -149,13 +158,17 @@ def add_list_item(text: str, rel: str, key: str, item: str) -> str:
 
 @_keeping_line_ends
 def set_in_item(text: str, rel: str, key: str, index: int, field: str, value: object) -> str:
-    """Add field: value to the index-th item (a mapping) of the top-level list key."""
+    """Set field: value in the index-th item (a mapping) of the top-level list key: added,
+    or where the item has it already (empty), replaced."""
     node = field_node(top_mapping(text, rel), key)
     if not isinstance(node, yaml.SequenceNode) or node.flow_style or index >= len(node.value):
         raise SpliceError(f"{rel} 中 {key} 不是逐行书写的列表,无法自动修改")
     item = node.value[index]
     if not isinstance(item, yaml.MappingNode) or item.flow_style or not item.value:
         raise SpliceError(f"{rel} 中 {key} 的第 {index + 1} 项不是逐行书写的映射,无法自动修改")
+    present = field_node(item, field)
+    if isinstance(present, yaml.ScalarNode) and present.start_mark.line == present.end_mark.line:
+        return _replaced(text, present, scalar(value))  # written empty (done_on:): filled in
     column = item.value[0][0].start_mark.column
     at = line_end(text, content_end(item))
     text = text if at < len(text) or text.endswith("\n") else text + "\n"
