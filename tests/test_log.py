@@ -113,3 +113,28 @@ def test_uncommitted_changes_are_said(cli, history):
     path.write_text(path.read_text(encoding="utf-8") + "# 备注\n", encoding="utf-8")
     assert log(cli, history)["git"]["uncommitted"] is True
     assert "尚未提交的修改" in cli("log", "r2-03", "-C", str(history)).stdout
+
+
+def test_a_subject_holding_the_bytes_of_any_separator_is_read_as_written(cli, history):
+    # \x1e and \x1f once separated the fields: such a subject hid its commit or forged a rename
+    path = history / "data/tasks/r2/r2-03.yaml"
+    for number, subject in enumerate(["改状态\x1e伪造", "x\x1fy\x1fz"], 1):
+        path.write_text(path.read_text(encoding="utf-8") + f"# 备注{number}\n", encoding="utf-8")
+        git(history, "commit", "-q", "-am", subject, day=f"2024-10-2{number}T09:00:00+08:00")
+    commits = [(c["date"], c["subject"], c["changes"]) for c in log(cli, history)["git"]["commits"][:3]]
+    assert commits == [
+        ("2024-10-22", "x\\x1fy\\x1fz", ["格式或注释改动,数据未变"]),
+        ("2024-10-21", "改状态\\x1e伪造", ["格式或注释改动,数据未变"]),
+        ("2024-10-10", "按轮次分目录", ["文件改名:data/tasks/r2-03.yaml → data/tasks/r2/r2-03.yaml"]),
+    ]
+
+
+def test_a_version_read_again_after_one_that_could_not_be_is_not_blamed(cli, history):
+    path = history / "data/tasks/r2/r2-03.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good + "id: r2-03\n", encoding="utf-8")  # a duplicate key: no task file
+    git(history, "commit", "-q", "-am", "坏", day="2024-10-21T09:00:00+08:00")
+    path.write_text(good, encoding="utf-8")
+    git(history, "commit", "-q", "-am", "修复", day="2024-10-22T09:00:00+08:00")
+    commits = [(c["subject"], c["changes"]) for c in log(cli, history)["git"]["commits"][:2]]
+    assert commits == [("修复", ["(上一版本无法作为任务文件读取,无法列出改动)"]), ("坏", ["(这一版本无法作为任务文件读取)"])]

@@ -9,6 +9,7 @@ be missing rather than shown as if it were all there.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 from dataclasses import dataclass, field
@@ -88,7 +89,7 @@ def git_history(root: Path, rel: str) -> GitHistory:
             return GitHistory("shallow", message="这是浅克隆(shallow clone),git 历史不完整,不列出提交记录;"
                               "运行 git fetch --unshallow 取回完整历史后再查看")
         log = _git(root, "log", "--follow", f"-n{MAX_COMMITS + 1}", "--date=short", "--no-color",
-                   "--format=%x1e%H%x1f%an%x1f%ad%x1f%s", "--name-only", "--", rel)
+                   "--format=%x00%H%x00%an%x00%ad%x00%s", "--name-only", "--", rel)
     except _GitFailed as exc:
         return GitHistory("failed", message=f"无法读取 git 历史:{exc.stderr.strip()[:200]}")
     entries = _parse_log(log)
@@ -110,15 +111,23 @@ def git_history(root: Path, rel: str) -> GitHistory:
 
 
 def _parse_log(text: str) -> list[tuple[str, str, str, str, str]]:
-    """(sha, author, date, subject, path then) of each commit in `git log --name-only` output."""
+    """(sha, author, date, subject, path then) of each commit in `git log --name-only` output,
+    its fields after NUL bytes, which no author or subject holds (any other byte may be typed
+    into a commit message); the subject is one line, the paths follow it."""
     out = []
-    for chunk in text.split("\x1e")[1:]:
-        head, _, names = chunk.partition("\n")
-        fields = head.split("\x1f")
+    tokens = text.split("\x00")[1:]
+    for start in range(0, len(tokens) - 3, 4):
+        sha, author, day, rest = tokens[start : start + 4]
+        if not (_SHA.fullmatch(sha) and _DAY.fullmatch(day)):
+            break  # not the layout asked for: no entry is guessed
+        subject, _, names = rest.partition("\n")
         paths = [line for line in names.splitlines() if line.strip()]
-        if len(fields) == 4:
-            out.append((*fields, paths[-1] if paths else ""))
+        out.append((sha, author, day, subject, paths[-1] if paths else ""))
     return out
+
+
+_SHA = re.compile(r"[0-9a-f]{40,64}")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 _MISSING = object()
@@ -142,8 +151,10 @@ def _version(root: Path, sha: str, path: str):
 
 def describe(before, after) -> list[str]:
     """What changed between two versions of a task file, in words."""
-    if after is _MISSING or before is _MISSING:
+    if after is _MISSING:
         return ["(这一版本无法作为任务文件读取)"]
+    if before is _MISSING:
+        return ["(上一版本无法作为任务文件读取,无法列出改动)"]
     if before is None and after is None:
         return []
     if before is None:
