@@ -252,3 +252,24 @@ def test_a_huge_task_number_is_a_gap_said_in_runs_in_bounded_work(cli, tmp_path)
     result = cli("validate", "-C", str(root), "--today", TODAY, "--format", "json")
     found = [(p["code"], p["message"]) for p in json.loads(result.stdout)["problems"]]
     assert ("E341", "任务序号不连续,缺少 4、9–999999999999(共 999999999992 个)") in found, found
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new"),
+    [
+        ("data/tasks/r2-04.yaml", "title: 保护区管控不力问题", 'title: "  "'),
+        ("data/tasks/r2-04.yaml", "title: 保护区管控不力问题", 'title: "\\u3000"'),
+        ("data/tasks/r2-04.yaml", "title: 保护区管控不力问题", 'title: "\\xa0"'),
+        ("data/tasks/r2-04.yaml", "- heading: 严格考核监督落实。", '- heading: " "'),
+        ("data/bulletins/2024-06-24.yaml", "title: 三明市中央生态环境保护督察整改情况", 'title: " "'),
+    ],
+)
+def test_text_of_blanks_alone_is_refused_as_empty_text_is(cli, repo, rel, old, new):
+    # render printed a blank title line, or a heading with no words (一、　)
+    path = repo / rel
+    assert old in path.read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    problems = [(p["path"], p["code"], p["message"]) for p in json.loads(result.stdout)["problems"] if p["code"] == "E205"]
+    assert result.exit_code == 1 and len(problems) == 1 and problems[0][0] == rel
+    assert problems[0][2].startswith("只有空白,没有文字")

@@ -40,7 +40,8 @@ def _date_from_text(value: object) -> object:
 
 
 Day = Annotated[date, BeforeValidator(_date_from_text)]
-Text = Annotated[str, Field(min_length=1)]
+BLANK_PATTERN = r"\S"  # text must hold something besides blanks
+Text = Annotated[str, Field(min_length=1, pattern=BLANK_PATTERN)]
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 ID_MAX = 64
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX)]

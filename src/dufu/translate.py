@@ -7,7 +7,7 @@ import functools
 import re
 import typing
 
-from .models import KINDS
+from .models import BLANK_PATTERN, KINDS
 from .problems import Problem, format_field
 from .textsafety import explain_value
 from .yamlload import locate
@@ -126,6 +126,8 @@ def _pydantic_problem(rel: str, node, error: dict, data: object = None, model=No
         template, hint = _braces(explained[0]), explained[1]
     if kind == "value_error":
         ctx["error"] = str(ctx.get("error", error["msg"]))
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == BLANK_PATTERN:
+        template = "只有空白,没有文字"
     try:
         message = template.format(**ctx)
     except (KeyError, IndexError):
