@@ -273,3 +273,13 @@ def test_text_of_blanks_alone_is_refused_as_empty_text_is(cli, repo, rel, old, n
     problems = [(p["path"], p["code"], p["message"]) for p in json.loads(result.stdout)["problems"] if p["code"] == "E205"]
     assert result.exit_code == 1 and len(problems) == 1 and problems[0][0] == rel
     assert problems[0][2].startswith("只有空白,没有文字")
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+def test_a_line_separator_typed_into_text_is_named_where_it_is(cli, repo, char):
+    # YAML ends a line there: it was said to be a colon with no space after it (E103)
+    path = repo / "data/tasks/r2-04.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("保护区管控不力", f"保护区管控{char}不力", 1), encoding="utf-8")
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["path"] == "data/tasks/r2-04.yaml"]
+    assert (problem["line"], problem["column"], problem["code"]) == (5, 13, "E207"), problem

@@ -16,6 +16,7 @@ import yaml
 
 from .files import MAX_FILE_BYTES  # noqa: F401  (re-exported: its old home)
 from .problems import Problem
+from .textsafety import describe_char
 
 try:  # libyaml is in every PyYAML wheel; the pure parser accepts a slightly different language
     _BaseLoader = yaml.CSafeLoader
@@ -324,6 +325,12 @@ def _colon_slip(lines: list[bytes], line: int) -> tuple[int, int, re.Match] | No
 
 
 def _yaml_error_problem(path: str, raw: bytes, exc: yaml.YAMLError) -> Problem:
+    found = [(raw.find(other), other) for other in _OTHER_BREAKS[1:] if other in raw]
+    if found:  # YAML ends a line at U+2028, U+2029 or NEL: the text it was typed into is what broke
+        at, other = min(found)
+        line, col = _line_col(raw, at)
+        char = describe_char(other.decode("utf-8"))
+        return Problem(path, line, col, "E207", f"文字中有换行符 {char}:每段文字只能写在一行内", hint="删除这个字符")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context = getattr(exc, "context", None) or ""
     if context in ("while scanning a quoted scalar", "while scanning a simple key") and exc.context_mark is not None:
