@@ -283,3 +283,15 @@ def test_a_line_separator_typed_into_text_is_named_where_it_is(cli, repo, char):
     result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
     (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["path"] == "data/tasks/r2-04.yaml"]
     assert (problem["line"], problem["column"], problem["code"]) == (5, 13, "E207"), problem
+
+
+@pytest.mark.parametrize(("name", "said"), [("市住建局(", "括号“(”没有配对"), ("市住建局,市城管局", "含有“,”")])
+def test_a_unit_name_no_unit_line_could_name_is_refused_in_the_units_file_as_by_units_add(cli, repo, name, said):
+    # units add refused these names; written into units.yaml by hand, they validated, and E312
+    # then suggested the broken name itself
+    path = repo / "data/units.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + f"  - name: {name}\n", encoding="utf-8")
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    problems = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "E308"]
+    assert result.exit_code == 1 and len(problems) == 1 and said in problems[0]["message"]
+    assert problems[0]["path"] == "data/units.yaml"

@@ -18,7 +18,7 @@ from .progress_text import ProgressTextError, parse_measures
 from .repo import Dataset
 from .schedule import checkpoint_goal, checkpoints
 from .textsafety import visible
-from .units import SEPARATORS, separator_in
+from .units import name_problem
 from .words import LABELS
 from .writer import Change, change_file
 from .yamlload import MAX_FILE_BYTES
@@ -158,11 +158,9 @@ def add_units(root: Path, data: Dataset, names: list[str], aliases: list[str]) -
     if len(names) != 1 and aliases:
         raise UsageError("--alias 只能和一个单位名称一起使用")
     for name in [*names, *aliases]:
-        separator = separator_in(name)
-        if separator is not None and separator in SEPARATORS:  # a unit line is split there: no line could name it
-            raise UsageError(f"单位名称“{visible(name)}”含有“{separator}”:单位行用它分隔单位,这个名称永远不会被认出")
-        if separator is not None:
-            raise UsageError(f"单位名称“{visible(name)}”中的括号“{separator}”没有配对:单位行会把它后面的单位也算进来")
+        problem = name_problem(name)
+        if problem is not None:
+            raise UsageError(visible(problem))
         known = data.units.resolve(name)
         if known is not None:
             raise DufuError(f"单位名录中已有“{name}”" + (f"(即“{known}”)" if known != name else ""))

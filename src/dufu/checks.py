@@ -17,6 +17,7 @@ from .problems import Problem
 from .repo import DATA_DIR, UNITS_FILE, Dataset
 from .templates import find_template, template_problem
 from .textsafety import find_lookalike, fold, lookalike_note
+from .units import name_problem
 
 
 def cross_facts(task: Task, days: list) -> list:
@@ -136,6 +137,9 @@ def _check_units(data: Dataset, out: Collector) -> None:
                 out.add(data.where(data.units_file), loc, "E306", f"单位名称{note},与另一个单位混淆")
             seen.setdefault(form, index)
             folded.setdefault(fold(form), (form, index))
+            problem = name_problem(form)
+            if problem is not None:
+                out.add(data.where(data.units_file), loc, "E308", problem, "单位名称中不要用“、”“,”“;”,括号要配对")
 
 
 def _check_round(data: Dataset, rnd: Round, out: Collector) -> None:

@@ -60,6 +60,17 @@ def separator_in(name: str) -> str | None:
     return next((char for char in name[name.find(first) + len(first) :] if char in SEPARATORS), None)
 
 
+def name_problem(name: str) -> str | None:
+    """Why no unit line could name this unit (a separator, a bracket that does not pair), or
+    None."""
+    separator = separator_in(name)
+    if separator is None:
+        return None
+    if separator in SEPARATORS:
+        return f"单位名称“{name}”含有“{separator}”:单位行用它分隔单位,这个名称永远不会被认出"
+    return f"单位名称“{name}”中的括号“{separator}”没有配对:单位行会把它后面的单位也算进来"
+
+
 def split_unit_line(text: str) -> list[list[str]]:
     """Split a unit line into groups of names, ignoring separators inside brackets."""
     groups: list[list[str]] = [[]]
