@@ -358,3 +358,20 @@ def test_more_than_a_ledger_holds_is_refused(tmp_path, cli, edits, message):
     assert result.exit_code == 1
     assert message in result.stderr and "内部错误" not in result.stderr
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [("①", "序号“①”不是正整数"), ("²", "序号“²”不是正整数"), ("20240531", "序号“20240531”过大"), (1e300, "序号“1e+300”不是正整数")],
+)
+def test_a_number_cell_that_is_no_task_number_is_named_at_its_cell(tmp_path, cli, number, said):
+    # "①" and "²" pass str.isdigit(): int() then refused them in English; 1e300 made a file
+    # name too long for the file system
+    root = make_fresh_repo(tmp_path / "fresh")
+    rows = [list(r) if r else r for r in ROWS]
+    rows[0][0] = number
+    before = snapshot(root)
+    result = cli("import", "ledger", str(office_ledger(tmp_path / "台账.xlsx", rows)), "--round", "r2", "--as-of", "2024-05-31", "-C", str(root))
+    assert result.exit_code == 1 and snapshot(root) == before
+    assert f"台账.xlsx:4:1: E530 工作表“第二轮”第 4 行(第二轮!A4):{said}" in result.stderr, result.stderr
+    assert "invalid literal" not in result.stderr and "too long" not in result.stderr

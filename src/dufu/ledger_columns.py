@@ -124,10 +124,16 @@ def read_status(value: object) -> str:
     return status
 
 
+_MAX_NUMBER = 999_999  # a task number; more is a date or an id typed into the column
+
+
 def read_number(value: object) -> int:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) <= _MAX_NUMBER:
         value = int(value)
     text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
-        raise ValueError(f"序号“{text}”不是正整数")
+    # ASCII digits only: "①".isdigit() and "²".isdigit() are true, and int() refuses them
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or not text.strip("0"):
+        raise ValueError(f"序号“{text[:20]}”不是正整数")
+    if len(text.lstrip("0")) > len(str(_MAX_NUMBER)) or int(text) > _MAX_NUMBER:
+        raise ValueError(f"序号“{text[:20]}”过大(最大 {_MAX_NUMBER})")
     return int(text)
