@@ -295,3 +295,13 @@ def test_a_unit_name_no_unit_line_could_name_is_refused_in_the_units_file_as_by_
     problems = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "E308"]
     assert result.exit_code == 1 and len(problems) == 1 and said in problems[0]["message"]
     assert problems[0]["path"] == "data/units.yaml"
+
+
+def test_a_full_width_space_as_indent_is_named_on_its_own_line(cli, repo):
+    # it was blamed on the line after, as a field not aligned
+    path = repo / "data/tasks/r2-04.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("\n  - as_of: 2024-05-31", "\n\u3000- as_of: 2024-05-31"), encoding="utf-8")
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["path"] == "data/tasks/r2-04.yaml"]
+    assert (problem["line"], problem["column"], problem["code"]) == (12, 1, "E103")
+    assert "全角空格" in problem["message"]

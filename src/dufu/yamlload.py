@@ -270,6 +270,7 @@ _SYNTAX_MESSAGES = [
 
 
 # libyaml ends a line at CR, NEL, LS and PS too; an editor (and dufu's quoting) only at LF
+_FULL_WIDTH_INDENT = re.compile(r" *\u3000")
 _OTHER_BREAKS = (b"\r", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
 
 
@@ -324,20 +325,38 @@ def _colon_slip(lines: list[bytes], line: int) -> tuple[int, int, re.Match] | No
     return before, key.start(1) + 1, key
 
 
+def _broken_by_separator(path: str, raw: bytes, line: int) -> Problem | None:
+    """A U+2028, U+2029 or NEL typed into a line at or just before where YAML failed (libyaml
+    ends a line there), or None."""
+    start = 0
+    for _ in range(max(line - 2, 0)):
+        start = raw.find(b"\n", start) + 1
+    end = raw.find(b"\n", raw.find(b"\n", start) + 1)
+    window = raw[start : len(raw) if end < 0 else end]
+    found = [(window.find(other), other) for other in _OTHER_BREAKS[1:] if other in window]
+    if not found:
+        return None
+    at, other = min(found)
+    char = describe_char(other.decode("utf-8"))
+    line, col = _line_col(raw, start + at)
+    return Problem(path, line, col, "E207", f"文字中有换行符 {char}:每段文字只能写在一行内", hint="删除这个字符")
+
+
 def _yaml_error_problem(path: str, raw: bytes, exc: yaml.YAMLError) -> Problem:
-    found = [(raw.find(other), other) for other in _OTHER_BREAKS[1:] if other in raw]
-    if found:  # YAML ends a line at U+2028, U+2029 or NEL: the text it was typed into is what broke
-        at, other = min(found)
-        line, col = _line_col(raw, at)
-        char = describe_char(other.decode("utf-8"))
-        return Problem(path, line, col, "E207", f"文字中有换行符 {char}:每段文字只能写在一行内", hint="删除这个字符")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None and (broken := _broken_by_separator(path, raw, _where(mark, raw)[0])) is not None:
+        return broken
     context = getattr(exc, "context", None) or ""
     if context in ("while scanning a quoted scalar", "while scanning a simple key") and exc.context_mark is not None:
         mark = exc.context_mark  # where the quote opened, where the key began: not where libyaml gave up
     line, col = _where(mark, raw) if mark is not None else (1, 1)
     what = getattr(exc, "problem", None) or str(exc)
     text_lines = raw.split(b"\n")
+    for number in range(min(line, len(text_lines)), max(line - 3, 0), -1):  # it breaks a line or two on
+        indent = _FULL_WIDTH_INDENT.match(text_lines[number - 1].decode("utf-8", "replace"))
+        if indent:
+            message = "行首有全角空格(U+3000):YAML 只认半角空格缩进"
+            return Problem(path, number, indent.end(), "E103", message, hint="把全角空格换成半角空格")
     source = text_lines[line - 1] if line <= len(text_lines) else b""
     key = _KEY_START.match(source.decode("utf-8", "replace"))
     hint = None
