@@ -236,6 +236,9 @@ def test_the_fast_build_gives_what_pyyamls_constructor_gives():
         ('title: "\\UFFFFFFFF"\n', "转义不是有效的字符"),
         ("%FOO bar\n--- \ntitle: x\n", "不认识的指令"),
         ("a: - b\n", "列表项“- ”的位置不对"),
+        ("title: !!map 思想\n", "标签 !!map 要求映射"),
+        ("title: !!seq 思想\n", "标签 !!seq 要求列表"),
+        ("title: !!str [1]\n", "标签要求单个值"),
     ],
 )
 def test_libyaml_messages_are_said_in_chinese(text, words):

@@ -83,7 +83,7 @@ def _scalar_constructor(tag: str, convert, what: str):
 
 _CONVERT = {
     _INT: (int, "整数"),
-    _FLOAT: (float, "数字"),
+    _FLOAT: (float, "小数(如 1.5)"),
     _BOOL: (lambda value: value[0] in "tT", "布尔值(true 或 false)"),
     _NULL: (lambda value: None, "空值(null)"),
 }
@@ -262,6 +262,9 @@ _SYNTAX_MESSAGES = [
     ("did not find expected alphabetic or numeric character", "& 或 * 之后应是名字;文字以 & 或 * 开头时请加引号"),
     ("found unknown directive name", "不认识的指令(以 % 开头的行);文字以 % 开头时请加引号"),
     ("found incompatible YAML document", "不支持这个 YAML 版本声明(%YAML),请删除这一行"),
+    ("expected a mapping node", "标签 !!map 要求映射(字段: 值),而它的值不是;不要给值加标签"),
+    ("expected a sequence node", "标签 !!seq 要求列表,而它的值不是;不要给值加标签"),
+    ("expected a scalar node", "标签要求单个值,而它的值是列表或映射;不要给值加标签"),
     ("did not find expected node content", "这里缺少值,或多了一个符号(如 - [ { ,)"),
     ("expected a comment or a line break", "引号结束之后这一行还有文字,请把整段文字放进引号里"),
     ("mapping keys are not allowed here", "这里不能写“字段: ”,请检查缩进"),
