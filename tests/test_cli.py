@@ -165,6 +165,16 @@ def test_relative_files_to_validate_are_taken_from_the_directory_given(cli, repo
     assert result.exit_code == 0 and json.loads(result.stdout)["files"] == 4, result.output
 
 
+def test_a_file_outside_the_repository_given_before_the_command_is_said_to_be_outside(cli, repo, tmp_path, monkeypatch):
+    # it was said that no repository was found where the file is, and to use -C, which was given
+    _elsewhere(tmp_path, monkeypatch)
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("id: r9\n", encoding="utf-8")
+    for args in (("-C", str(repo), "validate", str(outside)), ("validate", str(outside), "-C", str(repo))):
+        result = cli(*args)
+        assert result.exit_code == 2 and f"{outside} 不在数据仓库 {repo} 中" in result.output, result.output
+
+
 def test_relative_outputs_are_written_in_the_directory_given(cli, repo, tmp_path, monkeypatch):
     _elsewhere(tmp_path, monkeypatch)
     for args in (

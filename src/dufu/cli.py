@@ -544,7 +544,7 @@ def validate(
         from .validate import validate_repository
 
         paths = [_at(directory, path) for path in paths] if paths else None
-        root = _root(directory or _common_folder(paths))
+        root = _root(directory or _global_directory() or _common_folder(paths))
         result = validate_repository(root, _today(today), paths or None, keep_text=False, cache=not no_cache, need_data=False)
         _report(root, result, fmt)
         if result.errors or (strict and result.warnings):
