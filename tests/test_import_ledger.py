@@ -375,3 +375,13 @@ def test_a_number_cell_that_is_no_task_number_is_named_at_its_cell(tmp_path, cli
     assert result.exit_code == 1 and snapshot(root) == before
     assert f"台账.xlsx:4:1: E530 工作表“第二轮”第 4 行(第二轮!A4):{said}" in result.stderr, result.stderr
     assert "invalid literal" not in result.stderr and "too long" not in result.stderr
+
+
+def test_a_round_named_in_a_repository_without_rounds_says_there_are_none(tmp_path, cli):
+    # it said "没有轮次“第二轮”(已有:)", an empty list
+    root = tmp_path / "empty"
+    assert cli("init", str(root)).exit_code == 0
+    rows = [["轮次", *HEADER]] + [[("第二轮" if row[0] != "合计" else None), *row] if row else row for row in ROWS]
+    ledger = office_ledger(tmp_path / "台账.xlsx", rows[1:], header=rows[0])
+    result = cli("import", "ledger", str(ledger), "--as-of", "2024-05-31", "-C", str(root))
+    assert result.exit_code == 1 and "没有轮次“第二轮”(数据仓库中还没有轮次,先建 data/rounds/ 中的轮次文件)" in result.stderr, result.stderr

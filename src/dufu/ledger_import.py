@@ -279,9 +279,9 @@ class _Plan:
         for rnd in self.data.rounds.values():
             if written in (rnd.id, rnd.name, rnd.short_name):
                 return rnd.id
-        raise RowRejected(
-            self._col("round"), f"没有轮次“{written}”(已有:{'、'.join(r.name for r in self.data.rounds.values())})"
-        )
+        known = "、".join(r.name for r in self.data.rounds.values())
+        have = f"已有:{known}" if known else "数据仓库中还没有轮次,先建 data/rounds/ 中的轮次文件"
+        raise RowRejected(self._col("round"), f"没有轮次“{written}”({have})")
 
     def _state(self, values: dict) -> dict:
         status = self._read("status", values, lc.read_status) if "status" in values else None
