@@ -303,3 +303,33 @@ def test_the_open_tasks_of_a_round_the_summary_calls_all_done_are_done_by_the_cu
     run_import(cli, root, NOTICES / "qingshan-2024-12-10.txt")
     result = run_import(cli, root, _written(tmp_path, partial))
     assert result.exit_code == 1 and "无法判断其中未完成的 r2-01、r2-02、r2-03 哪些已完成" in result.stderr
+
+
+def test_when_the_intro_names_no_round_and_two_could_be_listed_round_says_which(cli, fresh, tmp_path):
+    # both r2 (3 open) and r3 (11 open) could hold the three tasks listed: it was the last, a guess
+    summary = (
+        "第二轮中央生态环境保护督察整改任务9项中,已完成整改6项,剩余3项正在推进。"
+        "第三轮督察整改任务12项中,已完成整改1项,剩余11项正在推进。现将正在推进的"
+    )
+    notice = _written(tmp_path, QINGSHAN.replace(QINGSHAN_SUMMARY, summary))
+    before = snapshot(fresh)
+    refused = run_import(cli, fresh, notice)
+    assert refused.exit_code == 1 and snapshot(fresh) == before
+    assert "引言没有写明列出的是哪一轮次的任务,而第二轮中央生态环境保护督察、第三轮督察都可能是" in refused.stderr
+    assert "--round" in refused.stderr
+    assert "不是汇总句中的轮次" in run_import(cli, fresh, notice, "--round", "r9").stderr
+    assert run_import(cli, fresh, notice, "--round", "第二轮中央生态环境保护督察").exit_code == 0
+    assert _listed_round(fresh, "2024-12-10") == "r2" and render(cli, fresh, "2024-12-10") == notice.read_bytes()
+
+
+def test_when_the_intro_names_no_round_the_one_holding_a_listed_task_is_listed(cli, fresh, tmp_path):
+    summary = (
+        "第二轮中央生态环境保护督察整改任务9项中,已完成整改6项,剩余3项正在推进。"
+        "第三轮督察整改任务12项中,已完成整改1项,剩余11项正在推进。现将正在推进的"
+    )
+    first = _written(tmp_path, QINGSHAN.replace(QINGSHAN_SUMMARY, summary))
+    assert run_import(cli, fresh, first, "--round", "r2").exit_code == 0
+    later = tmp_path / "later.txt"
+    later.write_text(first.read_text(encoding="utf-8").replace("2024年12月10日", "2024年12月11日"), encoding="utf-8")
+    assert run_import(cli, fresh, later).exit_code == 0  # its tasks are r2's: no --round needed
+    assert _listed_round(fresh, "2024-12-11") == "r2"

@@ -724,6 +724,10 @@ def import_notice(
     file: Annotated[Path, typer.Argument(metavar="文件", help="已发布的整改情况公告(纯文本)")],
     directory: Directory = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只显示将要写入的修改,不写入")] = False,
+    listed: Annotated[
+        Optional[str],
+        typer.Option("--round", help="列出的任务所属的轮次(编号或名称;引言没有写明而有几个轮次未完成时需要)", metavar="轮次"),
+    ] = None,
     today: Today = None,
 ) -> None:
     """导入一期已发布的公告:单位、轮次、任务及其进展、公告本身;重新生成的公告与原文逐字节相同。"""
@@ -732,7 +736,7 @@ def import_notice(
 
         file = _at(directory, file)
         with _naming_the_day(today):
-            diff, trimmed = import_notice_file(_root(directory), file, _today(today), dry_run=dry_run)
+            diff, trimmed = import_notice_file(_root(directory), file, _today(today), dry_run=dry_run, listed=listed)
         _echo(diff)
         files = diff.count("\n+++ b/") + diff.startswith("+++ b/")
         if trimmed:

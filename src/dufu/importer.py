@@ -53,6 +53,7 @@ class Plan:
     new_units: list[str] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)  # round -> tasks created
     unlisted: dict[str, list[Task]] = field(default_factory=dict)  # round -> open tasks not listed
+    listed: str | None = None  # the round of the tasks listed, as --round gives it (id or name)
 
     def text(self, rel: str) -> str:
         if rel not in self.files:
@@ -60,15 +61,18 @@ class Plan:
         return self.files[rel]
 
 
-def import_notice_file(root: Path, file: Path, today: date, *, dry_run: bool = False) -> tuple[str, int]:
+def import_notice_file(
+    root: Path, file: Path, today: date, *, dry_run: bool = False, listed: str | None = None
+) -> tuple[str, int]:
     """Import one notice; the diff of what was (or, with dry_run, would be) written, and how
-    many of its lines had blanks before or after them, which the notice recorded leaves out."""
+    many of its lines had blanks before or after them, which the notice recorded leaves out.
+    listed: the round whose tasks the notice lists, when its intro does not say (--round)."""
     from .validate import load_for_writing
 
     raw = _read_notice(file)
     try:
         notice = parse_notice(raw)
-        plan = Plan(root, load_for_writing(root, today), notice)
+        plan = Plan(root, load_for_writing(root, today), notice, listed=listed)
         bulletin_id = plan_import(plan)
     except NoticeError as exc:
         raise ImportRefused(file.name, exc) from None

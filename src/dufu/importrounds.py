@@ -82,6 +82,13 @@ def listing_round(plan: Plan, round_ids: list[str]) -> str | None:
     notice = plan.notice
     if not notice.sections:
         return None
+    if plan.listed is not None:  # --round: by id, or by the name the summary writes
+        for rid, (written, _, _) in zip(round_ids, notice.rounds):
+            rnd = plan.data.rounds[rid]
+            if plan.listed in (rid, written, rnd.name, rnd.short_name):
+                return rid
+        names = "、".join(f"{rid}({written})" for rid, (written, _, _) in zip(round_ids, notice.rounds))
+        raise NoticeError(2, f"--round 给出的“{plan.listed}”不是汇总句中的轮次(汇总句中有:{names})", "E503")
     # the round whose name (or short name) the intro writes; the longest written wins, as
     # 第一轮中央生态环境保护督察“回头看” names the 回头看, not the first round
     named = [
@@ -95,7 +102,17 @@ def listing_round(plan: Plan, round_ids: list[str]) -> str | None:
     open_rounds = [rid for rid, (_, total, done) in zip(round_ids, notice.rounds) if total > done]
     if not open_rounds:
         raise NoticeError(2, "公告逐项列出了任务,但汇总句说各轮次任务均已完成", "E503")
-    return open_rounds[-1]
+    if len(open_rounds) > 1:  # the intro names none: the one that has a listed task, or room for them all
+        titles = {section.title for section in notice.sections}
+        known = [rid for rid in open_rounds if any(t.title in titles for t in plan.data.tasks_of(rid))]
+        room = [rid for rid, (_, total, done) in zip(round_ids, notice.rounds) if total - done >= len(titles)]
+        open_rounds = known or [rid for rid in open_rounds if rid in room]
+    if len(open_rounds) != 1:
+        names = "、".join(plan.notice.rounds[round_ids.index(rid)][0] for rid in open_rounds) or "各轮次"
+        raise NoticeError(
+            2, f"引言没有写明列出的是哪一轮次的任务,而{names}都可能是:无法判断,请用 --round 指定", "E503"
+        )
+    return open_rounds[0]
 
 
 def first_counts(written: str, total: int, done: int, listed: int, comma: str) -> list[CountedTasks]:
