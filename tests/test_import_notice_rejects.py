@@ -59,6 +59,8 @@ BAD = {
     "a paragraph after a task's measures": (lambda t: t.replace("\n二、", "\n下一步,将持续推进整改。\n二、"), 14, "E502"),
     "tasks numbered from 二": (lambda t: t.replace("\n一、思想", "\n二、思想").replace("\n二、法治", "\n三、法治"), 3, "E502"),
     "measures numbered 1、": (lambda t: t.replace("\n1.深入学习", "\n1、深入学习"), 9, "E502"),
+    "a cut-off that does not exist": (lambda t: t.replace("截至2024年5月底", "截至2024年13月底"), 2, "E502"),
+    "a date that does not exist": (lambda t: t.replace("\n2024年6月24日", "\n2024年2月30日"), 48, "E502"),
     "wrong punctuation for the style": (
         lambda t: t.replace("牵头单位:市委办公室", "牵头单位：市委办公室", 1),
         4,
@@ -277,3 +279,13 @@ def test_a_notice_indented_and_aligned_with_blanks_is_read_without_them(cli, fre
     assert "公告有 48 行行首或行尾有空白" in result.stderr
     rendered = cli("render", "2024-06-24", "-C", str(fresh), "--today", TODAY)
     assert rendered.stdout_bytes == SEED.encode("utf-8")
+
+
+def test_a_day_no_calendar_has_is_said_not_to_exist(cli, fresh, tmp_path):
+    notice = tmp_path / "notice.txt"
+    notice.write_text(SEED.replace("截至2024年5月底", "截至2024年2月30日"), encoding="utf-8")
+    assert "E502 截至日期“2024年2月30日”不存在" in run_import(cli, fresh, notice).stderr
+    notice.write_text(SEED.replace("截至2024年5月底", "截至2024年13月底"), encoding="utf-8")
+    assert "E502 截至日期“2024年13月底”不存在" in run_import(cli, fresh, notice).stderr
+    notice.write_text(SEED.replace("\n2024年6月24日", "\n2024年2月30日"), encoding="utf-8")
+    assert "E502 成文日期“2024年2月30日”不存在" in run_import(cli, fresh, notice).stderr

@@ -117,6 +117,8 @@ def parse_notice(raw: bytes) -> ParsedNotice:
         notice.sections.append(section)
     day = parse_zh_date(lines[-1])
     if day is None:
+        if _no_such_day(lines[-1]):
+            raise NoticeError(len(lines), f"成文日期“{lines[-1]}”不存在")
         raise NoticeError(len(lines), f"最后一行应是成文日期,如 2024年6月24日,而这里是“{lines[-1][:30]}”")
     if any(_task_like(line) for line in lines[index:-1]):
         raise NoticeError(index + 1, _misplaced(lines[index], len(notice.sections)))
@@ -175,6 +177,8 @@ def _opening(title: str, line: str) -> ParsedNotice:
             raise NoticeError(2, f"截至日期“{loose[1]}”无法原样重现:月末写作“X月底”,其他日子写作“X月X日”")
         raise NoticeError(2, _no_summary(line))
     cutoff = parse_zh_cutoff(match[1])
+    if cutoff is None and _no_such_day(match[1]):
+        raise NoticeError(2, f"截至日期“{match[1]}”不存在")
     if cutoff is None:
         raise NoticeError(2, f"截至日期“{match[1]}”无法原样重现:月末写作“X月底”,其他日子写作“X月X日”")
     if not match.start() or not intro:
@@ -185,6 +189,21 @@ def _opening(title: str, line: str) -> ParsedNotice:
             else "缺少列出任务前的引言:导语、汇总句和引言(“现将……公开如下:”)应在同一段,即第二行",
         )
     return ParsedNotice("", style, title, line[: match.start()], cutoff, rounds, intro)
+
+
+def _no_such_day(text: str) -> bool:
+    """Whether text is a date written as dufu writes one, of a day no calendar has (2月30日,
+    13月底)."""
+    if month_end := re.fullmatch(r"[1-9]\d{3}年([1-9]\d?)月底", text):
+        return not 1 <= int(month_end[1]) <= 12
+    match = re.fullmatch(r"([1-9]\d{3})年([1-9]\d?)月([1-9]\d?)日", text)
+    if match is None:
+        return False
+    try:
+        date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return True
+    return False
 
 
 def _no_summary(line: str) -> str:
