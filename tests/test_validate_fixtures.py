@@ -305,3 +305,15 @@ def test_a_full_width_space_as_indent_is_named_on_its_own_line(cli, repo):
     (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["path"] == "data/tasks/r2-04.yaml"]
     assert (problem["line"], problem["column"], problem["code"]) == (12, 1, "E103")
     assert "全角空格" in problem["message"]
+
+
+def test_a_number_past_the_total_its_round_states_is_found_when_the_file_alone_is_checked(cli, tmp_path):
+    # the pre-commit check of one file left it to the full run
+    root = tmp_path / "timeline"
+    shutil.copytree(PROJECT / "tests/fixtures/timeline/data", root / "data")
+    task = root / "data/tasks/r3-04.yaml"
+    task.write_text(task.read_text(encoding="utf-8").replace("number: 4\n", "number: 20240531\n"), encoding="utf-8")
+    for cache in (["--no-cache"], [], []):  # cold, then building the index, then using it
+        result = cli("validate", str(task), "-C", str(root), "--format", "json", "--today", TODAY, *cache)
+        found = [(p["path"], p["code"], p["message"]) for p in json.loads(result.stdout)["problems"]]
+        assert found == [("data/tasks/r3-04.yaml", "E340", "序号 20240531 超过本轮次任务总数 8")], found

@@ -42,6 +42,9 @@ def check_dataset(data: Dataset) -> list[Problem]:
         if task.round not in data.rounds and data.where(task) not in data.peeked:
             _unknown_ref(data, out, task, ("round",), "轮次", task.round, data.rounds)
     if data.peeked:  # only some task files were named: the checks over the whole set wait
+        for rnd in data.rounds.values():  # but a number past a total the round file states is the file's own
+            named = [task for task in data.tasks_of(rnd.id) if data.where(task) not in data.peeked]
+            _past_total(data, named, rnd.total, f"本轮次任务总数 {rnd.total}", out)
         return problems + out.problems()
     templates: dict[str, str | None] = {}  # each template parsed once, however many bulletins name it
     for bulletin in data.bulletins.values():
@@ -160,13 +163,17 @@ def _check_round(data: Dataset, rnd: Round, out: Collector) -> None:
     else:  # no total written: the tasks the round has (a gap without counted ones is E341's)
         limit = counted + len(tasks) if rnd.counted else None
         what = f"本轮次的任务数 {limit}(逐项录入 {len(tasks)} 项加仅有数量的 {counted} 项,轮次文件没有写总数)"
-    for task in tasks:
-        if limit is not None and task.number > limit:
-            out.add(data.where(task), ("number",), "E340", f"序号 {task.number} 超过{what}")
+    _past_total(data, tasks, limit, what, out)
     if not rnd.counted and numbers:
         gaps = _gaps(numbers)
         if gaps:
             out.add(rel, ("id",), "E341", f"任务序号不连续,缺少 {_said(gaps)}", "序号应从 1 开始连续编排")
+
+
+def _past_total(data: Dataset, tasks: list[Task], limit: int | None, what: str, out: Collector) -> None:
+    for task in tasks:
+        if limit is not None and task.number > limit:
+            out.add(data.where(task), ("number",), "E340", f"序号 {task.number} 超过{what}")
 
 
 def _gaps(numbers: set[int]) -> list[tuple[int, int]]:
