@@ -333,3 +333,21 @@ def test_when_the_intro_names_no_round_the_one_holding_a_listed_task_is_listed(c
     later.write_text(first.read_text(encoding="utf-8").replace("2024年12月10日", "2024年12月11日"), encoding="utf-8")
     assert run_import(cli, fresh, later).exit_code == 0  # its tasks are r2's: no --round needed
     assert _listed_round(fresh, "2024-12-11") == "r2"
+
+
+def test_a_provincial_round_published_the_same_day_is_a_round_and_a_notice_of_its_own(cli, fresh, tmp_path):
+    # 第二轮省级… was taken for the central 第二轮督察 (same ordinal), and a second notice of a
+    # day was refused as "another notice with this id"
+    provincial = _written(tmp_path, QINGSHAN.replace("中央", "省级"))
+    assert run_import(cli, fresh, NOTICES / "qingshan-2024-12-10.txt").exit_code == 0
+    result = run_import(cli, fresh, provincial)
+    assert result.exit_code == 0, result.output
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    assert sorted((r.id, r.name, r.short_name) for r in data.rounds.values()) == [
+        ("r2", "第二轮中央生态环境保护督察", "第二轮督察"),
+        ("r2x", "第二轮省级生态环境保护督察", "第二轮省级生态环境保护督察"),
+    ]
+    assert render(cli, fresh, "2024-12-10-2") == provincial.read_bytes()
+    assert render(cli, fresh, "2024-12-10") == (NOTICES / "qingshan-2024-12-10.txt").read_bytes()
+    again = run_import(cli, fresh, provincial)
+    assert again.exit_code == 0 and "没有修改" in again.stderr

@@ -9,6 +9,7 @@ and, here, that the imported bulletin renders back to the notice byte for byte.
 from __future__ import annotations
 
 import difflib
+import itertools
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -304,12 +305,14 @@ def _plan_units(plan: Plan) -> None:
 
 def _plan_bulletin(plan: Plan, round_ids: list[str], listing: str, task_ids: list[str]) -> str:
     notice = plan.notice
-    bulletin_id = notice.date.isoformat()
-    existing = plan.data.bulletins.get(bulletin_id)
-    if existing is not None:
-        if _renders_as(plan, existing, notice.text):
-            return bulletin_id
-        raise NoticeError(len(notice.text.splitlines()), f"已有编号为 {bulletin_id} 的另一期公告", "E505")
+    bulletin_id = notice.date.isoformat()  # another notice of that day: 2024-12-10-2, -3…
+    for suffix in itertools.count(2):
+        existing = plan.data.bulletins.get(bulletin_id)
+        if existing is None and not (plan.root / f"data/bulletins/{bulletin_id}.yaml").exists():
+            break
+        if existing is not None and _renders_as(plan, existing, notice.text):
+            return bulletin_id  # imported before
+        bulletin_id = f"{notice.date.isoformat()}-{suffix}"
     totals = "".join(
         f"  {rid}: {{total: {total}, done: {done}}}\n" for rid, (_, total, done) in zip(round_ids, notice.rounds)
     )

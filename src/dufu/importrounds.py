@@ -52,7 +52,7 @@ def plan_round(plan: Plan, index: int) -> str:
             raise NoticeError(2, f"{written}的任务总数是 {total} 项,而数据仓库中的{rnd.id}是 {rnd.total} 项", "E505")
         return rnd.id
     for rnd in rounds:  # a known round, written as dufu's notice does not write it in this place
-        if written in (rnd.name, rnd.short_name) or (index == 0 and short == rnd.short_name):
+        if written in (rnd.name, rnd.short_name):
             form = f"全称“{rnd.name}”" if index == 0 else f"简称“{rnd.short_name}”"
             raise NoticeError(
                 2,
@@ -60,6 +60,8 @@ def plan_round(plan: Plan, index: int) -> str:
                 "无法原样重现(同一轮次的写法与已导入的公告不同)",
                 "E505",
             )
+    if any(short == rnd.short_name for rnd in rounds):  # 第二轮督察 is another round's (a central one's)
+        short = name  # the guess from the ordinal would make two rounds one in later notices
     ordinal = _ORDINAL.match(written)
     number = parse_zh_number(ordinal[1]) if ordinal else None
     round_id = f"r{number}" if number else f"r{index + 1}"
