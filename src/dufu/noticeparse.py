@@ -96,7 +96,9 @@ def notice_lines(text: str) -> list[str]:
         raise NoticeError(len(lines), "公告太短:至少应有标题、正文、发文机关和日期")
     for number, line in enumerate(lines, 1):
         if not line.strip():
-            raise NoticeError(number, "公告中间有空行:dufu 生成的公告每段一行,段与段之间没有空行;空行只是排版(网页复制的文字常有),删去后再导入")
+            raise NoticeError(
+                number, "公告中间有空行:dufu 生成的公告段与段之间没有空行;空行只是排版(网页复制的文字常有),删去后再导入"
+            )
     return lines
 
 
