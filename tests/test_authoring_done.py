@@ -191,7 +191,7 @@ def test_a_date_field_written_empty_is_filled_where_it_stands(repo, cli):
     # `completed_on:` with nothing after it is valid YAML (null): the date goes after its colon
     path = repo / TASK
     path.write_text(
-        path.read_text(encoding="utf-8").replace("status: 正在推进\n", "status: 正在推进\ncompleted_on:\nclosed_on:   # 待验收\n"),
+        path.read_text(encoding="utf-8").replace("status: 正在推进\n", "status: 正在推进\ncompleted_on: \nclosed_on:   # 待验收\n"),
         encoding="utf-8",
     )
     assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
@@ -199,4 +199,4 @@ def test_a_date_field_written_empty_is_filled_where_it_stands(repo, cli):
     result = cli("close", "r2-04", "--on", "2024-07-01", "-C", str(repo), "--today", TODAY)
     assert result.exit_code == 0, result.output
     text = path.read_text(encoding="utf-8")
-    assert "status: 已销号\ncompleted_on: 2024-06-10\nclosed_on: 2024-07-01   # 待验收\n" in text
+    assert "status: 已销号\ncompleted_on: 2024-06-10\nclosed_on: 2024-07-01  # 待验收\n" in text

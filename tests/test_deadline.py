@@ -46,3 +46,9 @@ def test_parse_day_accepts_only_iso_dates():
     for text in ("20240531", "2024/05/31", "2024-5-31", "2024-02-30"):
         with pytest.raises(ValueError):
             parse_day(text)
+
+
+def test_a_word_holding_bing_is_not_split_there():
+    # 并 joins a date and an ongoing duty only after 完成 or 前: "合并长期坚持" is quoted whole
+    with pytest.raises(ValueError, match="“合并长期坚持”"):
+        parse_deadline("合并长期坚持")

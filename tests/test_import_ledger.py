@@ -385,3 +385,13 @@ def test_a_round_named_in_a_repository_without_rounds_says_there_are_none(tmp_pa
     ledger = office_ledger(tmp_path / "台账.xlsx", rows[1:], header=rows[0])
     result = cli("import", "ledger", str(ledger), "--as-of", "2024-05-31", "-C", str(root))
     assert result.exit_code == 1 and "没有轮次“第二轮”(数据仓库中还没有轮次,先建 data/rounds/ 中的轮次文件)" in result.stderr, result.stderr
+
+
+def test_a_number_typed_in_full_width_digits_is_the_number(tmp_path, cli):
+    root = make_fresh_repo(tmp_path / "fresh")
+    rows = [list(r) if r else r for r in ROWS]
+    rows[0][0], rows[1][0] = "１", "２"
+    ledger = office_ledger(tmp_path / "台账.xlsx", rows)
+    result = cli("import", "ledger", str(ledger), "--round", "r2", "--as-of", "2024-05-31", "-C", str(root))
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in (root / "data/tasks").iterdir()} >= {"r2-01.yaml", "r2-02.yaml"}

@@ -351,3 +351,29 @@ def test_a_provincial_round_published_the_same_day_is_a_round_and_a_notice_of_it
     assert render(cli, fresh, "2024-12-10") == (NOTICES / "qingshan-2024-12-10.txt").read_bytes()
     again = run_import(cli, fresh, provincial)
     assert again.exit_code == 0 and "没有修改" in again.stderr
+
+
+def test_an_intro_that_counts_the_tasks_it_lists_is_an_intro(cli, fresh, tmp_path):
+    # "整改任务11项" in it was taken for a round's tally written in another form
+    intro = "现将三明市第二轮中央生态环境保护督察正在整改任务进展情况公开如下:"
+    counted = "现将第二轮督察整改任务11项中尚未完成的4项整改任务进展情况公开如下:"
+    seed = (NOTICES / "sanming-2024-06-24.txt").read_text(encoding="utf-8")
+    notice = _written(tmp_path, seed.replace(intro, counted))
+    assert run_import(cli, fresh, notice).exit_code == 0
+    assert render(cli, fresh, "2024-06-24") == notice.read_bytes()
+
+
+def test_a_round_after_a_huitoukan_written_first_is_not_named_a_huitoukan(cli, fresh, tmp_path):
+    summary = (
+        "第一轮中央生态环境保护督察“回头看”整改任务40项,均已完成整改。第二轮督察整改任务9项中,已完成整改6项,"
+        "剩余3项正在推进。现将正在推进的"
+    )
+    notice = _written(tmp_path, QINGSHAN.replace(QINGSHAN_SUMMARY, summary))
+    assert run_import(cli, fresh, notice).exit_code == 0
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    names = sorted((r.name, r.short_name) for r in data.rounds.values())
+    assert names == [
+        ("第一轮中央生态环境保护督察“回头看”", "第一轮督察“回头看”"),
+        ("第二轮中央生态环境保护督察", "第二轮督察"),
+    ]
+    assert render(cli, fresh, "2024-12-10") == notice.read_bytes()

@@ -62,7 +62,7 @@ def test_a_circled_number_inside_an_item_is_warned_at_it(cli, repo):
     assert (found["line"], found["column"]) == (16, 17) and "分项中有圈号“③”" in found["message"]
 
 
-@pytest.mark.parametrize("space", ["\xa0", "\u2002", "\u2003"])
+@pytest.mark.parametrize("space", ["\xa0", "\u2002", "\u2003", "\u2007", "\u2009", "\u202f"])
 def test_a_no_break_or_typographic_space_between_chinese_is_a_stray_space_named(space):
     # web pages carry these where a space was typed: unseen, and not warned of before
     assert check_text(f"工作机制{space}组织开展") == [("W402", f"中文之间有多余的空格,是 {describe_char(space)}", 4)]

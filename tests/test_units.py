@@ -53,6 +53,8 @@ def test_a_place_character_inside_a_word_is_no_prefix():
     assert implied_name("市农业农村局", "乡村振兴局") == "市乡村振兴局"
     assert implied_name("市住建局", "城乡规划局") == "市城乡规划局"
     assert implied_name("三明市林业局", "永安市林业局") == "永安市林业局"  # its own place
+    for city in ("成都市", "盐城市", "晋城市"):  # 都市 and 城市 end these places' names
+        assert implied_name(f"{city}生态环境局", "林业局") == f"{city}林业局"
     registry = UnitRegistry([Unit(name="市生态环境局"), Unit(name="市城市管理局")])
     assert registry.read_line("市生态环境局、城市管理局") == (["市生态环境局", "市城市管理局"], [])
 

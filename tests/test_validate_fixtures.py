@@ -317,3 +317,13 @@ def test_a_number_past_the_total_its_round_states_is_found_when_the_file_alone_i
         result = cli("validate", str(task), "-C", str(root), "--format", "json", "--today", TODAY, *cache)
         found = [(p["path"], p["code"], p["message"]) for p in json.loads(result.stdout)["problems"]]
         assert found == [("data/tasks/r3-04.yaml", "E340", "序号 20240531 超过本轮次任务总数 8")], found
+
+
+def test_a_paragraph_indented_with_full_width_spaces_inside_text_is_no_indent_slip(cli, repo):
+    # a real slip two lines below was blamed on the paragraph's 　　
+    path = repo / "data/tasks/r2-01.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("target: ", "target: |\n  \u3000\u3000坚定不移。\n  第二段\n bad: x\nextra: ", 1), encoding="utf-8")
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["path"] == "data/tasks/r2-01.yaml"]
+    assert problem["line"] == 12 and "全角空格" not in problem["message"], problem

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from .textsafety import lookalike_note
 
-_SEPARATORS = re.compile(r"[、,，;；]|并(?=长期坚持|持续推进|持续整改)")  # …完成并长期坚持
+_SEPARATORS = re.compile(r"[、,，;；]|(?:(?<=完成)|(?<=前))并(?=长期坚持|持续推进|持续整改)")  # …完成并长期坚持
 _PHASE = re.compile(r"^(近期|短期|中期|远期|长期)(?:目标)?[:：]")
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _TENDAYS = {"上旬": 10, "中旬": 20}

@@ -34,11 +34,15 @@ def _round_names(plan: Plan, index: int) -> tuple[str, str]:
     written = plan.notice.rounds[index][0]
     first = plan.notice.rounds[0][0]
     ordinal = _ORDINAL.match(written)
-    if index == 0:
-        return written, (ordinal[0] + "督察" if ordinal and written.endswith("督察") else written)
+    if index == 0:  # 第一轮中央生态环境保护督察“回头看” is short 第一轮督察“回头看”
+        after = written[ordinal.end() :] if ordinal else ""
+        return written, (ordinal[0] + "督察" + after[after.index("督察") + 2 :] if "督察" in after else written)
     first_ordinal = _ORDINAL.match(first)
     if ordinal and first_ordinal and written.startswith(ordinal[0] + "督察"):  # 第二轮督察, 第一轮督察“回头看”
-        return ordinal[0] + first[first_ordinal.end() :] + written[ordinal.end() + 2 :], written
+        # the first round's words to its 督察 (not a “回头看” after them), then what follows 督察 here
+        rest = first[first_ordinal.end() :]
+        rest = rest[: rest.index("督察") + 2] if "督察" in rest else rest
+        return ordinal[0] + rest + written[ordinal.end() + 2 :], written
     return written, written
 
 

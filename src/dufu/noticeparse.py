@@ -170,7 +170,8 @@ def _opening(title: str, line: str) -> ParsedNotice:
         rounds, intro = read_summary(line[match.end() :], PUNCTUATION[style])
         _refuse_unread(unread_phrase(intro, PUNCTUATION[style]))
         if rounds:
-            if tally := _TALLY.match(intro):  # a round's phrase in another form: not the intro
+            tally = _TALLY.match(intro)  # a round's phrase in another form (a sentence, 。), not the intro (现将…:)
+            if tally and intro[tally.end() : tally.end() + 1] == "。" and not tally[0].startswith("现将"):
                 raise NoticeError(2, _unwritten(tally[0], match[2]))
             break
     else:

@@ -21,8 +21,8 @@ _PAIR = re.compile("|".join(re.escape(o + c) for o, c in _BRACKETS.items()))
 _FULL_WIDTH = re.compile("[" + "".join(full for _, full in _WIDTH_PAIRS) + "]")
 _HAN = "\u3400-\u9fff"
 _CJK_PUNCT = "\u3000-\u303f\uff00-\uffef"
-# spaces, with the no-break space and en and em spaces web pages carry (&nbsp; &ensp; &emsp;)
-_SPACES = " \t\xa0\u2002\u2003"
+# spaces, with the no-break, en, em, figure, thin and narrow no-break spaces web pages carry
+_SPACES = " \t\xa0\u2002\u2003\u2007\u2009\u202f"
 _STRAY_SPACE = re.compile(rf"(?<=[{_HAN}{_CJK_PUNCT},.;:!?])[{_SPACES}]+(?=[{_HAN}])|\u3000")
 
 

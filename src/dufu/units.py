@@ -21,9 +21,9 @@ SEPARATORS = _GROUP_SEPARATORS + _NAME_SEPARATOR  # what a unit line is split at
 _MAX_PREFIX = 3
 # A shared prefix ends with a place word: 市 (市林业局), 三明市 (三明市林业局), 省, 县…
 _PLACE_CHARS = "省市州盟县区旗镇乡"
-# ...unless the place word is part of another word: 市场监管局 and 城市管理局 carry no prefix
-_NOT_PLACE_AFTER = ("市场", "乡村", "区域", "县域")
-_NOT_PLACE_BEFORE = ("城市", "城乡", "都市")
+# ...unless a name starts with a word that holds one: 市场监管局 and 城市管理局 carry no prefix
+# (成都市林业局 and 盐城市林业局 do: their 都市 and 城市 end a place's name)
+_NOT_PLACE_WORDS = ("市场", "乡村", "区域", "县域", "城市", "城乡", "都市")
 
 
 def leading_prefix(name: str) -> str:
@@ -33,9 +33,7 @@ def leading_prefix(name: str) -> str:
         return ""
     for size in range(1, min(_MAX_PREFIX, len(name) - 1) + 1):
         at = size - 1
-        if name[at] in _PLACE_CHARS and not (
-            name.startswith(_NOT_PLACE_AFTER, at) or (at and name.startswith(_NOT_PLACE_BEFORE, at - 1))
-        ):
+        if name[at] in _PLACE_CHARS and not (at <= 1 and name.startswith(_NOT_PLACE_WORDS)):
             return name[:size]
     return ""
 

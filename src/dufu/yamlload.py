@@ -83,7 +83,7 @@ def _scalar_constructor(tag: str, convert, what: str):
 
 _CONVERT = {
     _INT: (int, "整数"),
-    _FLOAT: (float, "小数(如 1.5)"),
+    _FLOAT: (float, "带小数点的数(如 1.0)"),
     _BOOL: (lambda value: value[0] in "tT", "布尔值(true 或 false)"),
     _NULL: (lambda value: None, "空值(null)"),
 }
@@ -273,7 +273,7 @@ _SYNTAX_MESSAGES = [
 
 
 # libyaml ends a line at CR, NEL, LS and PS too; an editor (and dufu's quoting) only at LF
-_FULL_WIDTH_INDENT = re.compile(r" *\u3000")
+_FULL_WIDTH_INDENT = re.compile(r" *\u3000(?=[\u3000 ]*(?:- |[A-Za-z_][A-Za-z0-9_]*[:：]))")
 _OTHER_BREAKS = (b"\r", b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
 
 
@@ -342,7 +342,8 @@ def _broken_by_separator(path: str, raw: bytes, line: int) -> Problem | None:
     at, other = min(found)
     char = describe_char(other.decode("utf-8"))
     line, col = _line_col(raw, start + at)
-    return Problem(path, line, col, "E207", f"文字中有换行符 {char}:每段文字只能写在一行内", hint="删除这个字符")
+    message = f"这一行中有换行符 {char}:YAML 在它这里断行,每段文字只能写在一行内"
+    return Problem(path, line, col, "E207", message, hint="删除这个字符")
 
 
 def _yaml_error_problem(path: str, raw: bytes, exc: yaml.YAMLError) -> Problem:
@@ -355,9 +356,9 @@ def _yaml_error_problem(path: str, raw: bytes, exc: yaml.YAMLError) -> Problem:
     line, col = _where(mark, raw) if mark is not None else (1, 1)
     what = getattr(exc, "problem", None) or str(exc)
     text_lines = raw.split(b"\n")
-    for number in range(min(line, len(text_lines)), max(line - 3, 0), -1):  # it breaks a line or two on
+    for number in range(min(line, len(text_lines)), max(line - 2, 0), -1):  # it breaks this line or the next
         indent = _FULL_WIDTH_INDENT.match(text_lines[number - 1].decode("utf-8", "replace"))
-        if indent:
+        if indent:  # before a field or a list item: an indent (a paragraph's, inside text, is no slip)
             message = "行首有全角空格(U+3000):YAML 只认半角空格缩进"
             return Problem(path, number, indent.end(), "E103", message, hint="把全角空格换成半角空格")
     source = text_lines[line - 1] if line <= len(text_lines) else b""

@@ -94,6 +94,7 @@ def _replaced(text: str, node: yaml.ScalarNode, written: str) -> str:
     start, end = node.start_mark.index, node.end_mark.index
     if start == end and text[start - 1 : start] == ":":
         written = " " + written
+        end += text[end : end + 1] == " "  # `key: ` with a space left after it: the value takes its place
     return text[:start] + written + text[end:]
 
 
