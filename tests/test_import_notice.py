@@ -377,3 +377,9 @@ def test_a_round_after_a_huitoukan_written_first_is_not_named_a_huitoukan(cli, f
         ("第二轮中央生态环境保护督察", "第二轮督察"),
     ]
     assert render(cli, fresh, "2024-12-10") == notice.read_bytes()
+
+
+def test_a_round_given_against_the_one_the_intro_names_is_refused(cli, fresh, tmp_path):
+    result = run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt", "--round", "r1")
+    assert result.exit_code == 1 and "引言写明列出的是r2的任务,而 --round 给出的是 r1" in result.stderr
+    assert run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt", "--round", "第二轮督察").exit_code == 0

@@ -83,18 +83,11 @@ def plan_round(plan: Plan, index: int) -> str:
 
 
 def listing_round(plan: Plan, round_ids: list[str]) -> str | None:
-    """The round whose tasks are listed: named in the intro (in full or short), else the last
-    with open tasks."""
+    """The round whose tasks are listed: named in the intro (in full or short), or given by
+    --round (which must agree with the intro), else the one open round that can be."""
     notice = plan.notice
     if not notice.sections:
         return None
-    if plan.listed is not None:  # --round: by id, or by the name the summary writes
-        for rid, (written, _, _) in zip(round_ids, notice.rounds):
-            rnd = plan.data.rounds[rid]
-            if plan.listed in (rid, written, rnd.name, rnd.short_name):
-                return rid
-        names = "、".join(f"{rid}({written})" for rid, (written, _, _) in zip(round_ids, notice.rounds))
-        raise NoticeError(2, f"--round 给出的“{plan.listed}”不是汇总句中的轮次(汇总句中有:{names})", "E503")
     # the round whose name (or short name) the intro writes; the longest written wins, as
     # 第一轮中央生态环境保护督察“回头看” names the 回头看, not the first round
     named = [
@@ -103,6 +96,11 @@ def listing_round(plan: Plan, round_ids: list[str]) -> str | None:
         for form in (plan.data.rounds[rid].name, plan.data.rounds[rid].short_name)
         if form in notice.intro
     ]
+    if plan.listed is not None:  # --round: by id, or by the name the summary writes
+        given = _given_round(plan, round_ids)
+        if named and max(named)[2] != given:
+            raise NoticeError(2, f"引言写明列出的是{max(named)[2]}的任务,而 --round 给出的是 {given}", "E503")
+        return given
     if named:
         return max(named)[2]
     open_rounds = [rid for rid, (_, total, done) in zip(round_ids, notice.rounds) if total > done]
@@ -119,6 +117,15 @@ def listing_round(plan: Plan, round_ids: list[str]) -> str | None:
             2, f"引言没有写明列出的是哪一轮次的任务,而{names}都可能是:无法判断,请用 --round 指定", "E503"
         )
     return open_rounds[0]
+
+
+def _given_round(plan: Plan, round_ids: list[str]) -> str:
+    for rid, (written, _, _) in zip(round_ids, plan.notice.rounds):
+        rnd = plan.data.rounds[rid]
+        if plan.listed in (rid, written, rnd.name, rnd.short_name):
+            return rid
+    names = "、".join(f"{rid}({written})" for rid, (written, _, _) in zip(round_ids, plan.notice.rounds))
+    raise NoticeError(2, f"--round 给出的“{plan.listed}”不是汇总句中的轮次(汇总句中有:{names})", "E503")
 
 
 def first_counts(written: str, total: int, done: int, listed: int, comma: str) -> list[CountedTasks]:
