@@ -188,3 +188,16 @@ def test_the_writer_never_builds_a_change_outside_the_repository(repo):
     for rel in ("data/tasks/../../../x.yaml", "/tmp/x.yaml"):
         with pytest.raises(DufuError, match="不在数据仓库之内"):
             change_file(repo, rel, b"id: x\n")
+
+
+def test_a_listing_by_ids_is_carried_to_the_next_notice_without_the_tasks_done_since(repo, cli):
+    # an imported notice lists its tasks by id: the draft and the new notice listed a done one too
+    path = repo / "data/bulletins/2024-06-24.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("tasks: open", "tasks: [r2-01, r2-02, r2-03, r2-04]"), encoding="utf-8")
+    assert cli("done", "r2-01", "--on", "2024-07-15", "-C", str(repo), "--today", TODAY).exit_code == 0
+    draft = cli("render", "--as-of", "2024-07-31", "-C", str(repo), "--today", TODAY)
+    assert draft.exit_code == 0 and "剩余3项正在推进" in draft.stdout
+    assert "思想认识不够到位问题" not in draft.stdout and "\n三、保护区管控不力问题\n" in draft.stdout
+    result = cli("bulletin", "new", "--as-of", "2024-07-31", "--date", "2024-08-05", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert "  tasks: [r2-02, r2-03, r2-04]\n" in (repo / "data/bulletins/2024-08-05.yaml").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .models import Bulletin, Task
+from .models import DONE_STATUSES, Bulletin, Task
 from .notice import Notice, build_notice
 from .problems import RenderError, UsageError
 from .repo import Dataset
@@ -84,7 +84,20 @@ def _template_line(exc: BaseException) -> str:
 def draft_bulletin(data: Dataset, as_of: date, today: date, base_id: str | None = None) -> Bulletin:
     """The next notice as of a day, from the latest one's words, never written to data/."""
     base = get_bulletin(data, base_id)
-    return base.model_copy(update={"id": "draft", "as_of": as_of, "date": today, "totals": None})
+    listing = base.listing.model_copy(update={"tasks": carried_tasks(data, base, as_of)})
+    return base.model_copy(update={"id": "draft", "as_of": as_of, "date": today, "totals": None, "listing": listing})
+
+
+def carried_tasks(data: Dataset, last: Bulletin, as_of: date) -> list[str] | str:
+    """The tasks the next notice, as of a day, lists after last: "open" as it was, or the
+    tasks last listed by id but for those done by then (the notice lists the open ones)."""
+    if last.listing.tasks == "open":
+        return "open"
+    return [
+        task_id
+        for task_id in last.listing.tasks
+        if task_id not in data.tasks or data.tasks[task_id].status_at(as_of) not in DONE_STATUSES
+    ]
 
 
 def bulletin_before(data: Dataset, day: date) -> Bulletin | None:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from . import yamlwrite as yw
-from .bulletin import latest_bulletin
+from .bulletin import carried_tasks, latest_bulletin
 from .files import read_regular
 from .models import ID_MAX, STATUSES, Report, Unit, is_id
 from .problems import DufuError, UsageError
@@ -115,8 +115,8 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
             f"轮次 {'、'.join(short)} 的任务总数与逐项录入加仅有数量的任务数不符(E350):新一期公告的数字会与台账不符,"
             "请先补齐任务或改正任务总数"
         )
-    listing = last.listing
-    tasks = "open" if listing.tasks == "open" else f"[{', '.join(listing.tasks)}]"
+    listing, carried = last.listing, carried_tasks(data, last, as_of)
+    tasks = "open" if carried == "open" else f"[{', '.join(carried)}]"
     text = (
         yw.header("bulletin", 2)
         + yw.mapping([("id", bulletin_id), ("title", last.title), ("as_of", as_of), ("date", day)])
