@@ -166,7 +166,7 @@ def test_a_rewritten_task_in_a_notice_older_than_the_data_is_refused(cli, fresh,
     notice = tmp_path / "earlier.txt"
     earlier = (NOTICES / "sanming-2024-06-24.txt").read_text(encoding="utf-8")
     notice.write_text(earlier.replace("整改时限:立行立改、长期坚持", "整改时限:2025年12月底前", 1), encoding="utf-8")
-    _refused(cli, fresh, notice, 6, "E505")
+    _refused(cli, fresh, notice, 2, "E505")  # its cut-off is before the data's latest notice
 
 
 def test_a_later_notice_that_rewrites_a_task_records_an_adjustment(cli, fresh, tmp_path):
@@ -211,7 +211,23 @@ def test_done_grown_by_fewer_than_the_tasks_that_left_the_listing_is_refused(cli
 
 def test_an_older_notice_after_a_newer_one_is_refused(cli, fresh):
     assert run_import(cli, fresh, NOTICES / "sanming-2024-12-20.txt").exit_code == 0
-    _refused(cli, fresh, NOTICES / "sanming-2024-06-24.txt", 3, "E505")
+    _refused(cli, fresh, NOTICES / "sanming-2024-06-24.txt", 2, "E505")
+    result = run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt")
+    assert "已有截至 2024-11-30 的公告 2024-12-20,晚于这期的截至日期 2024-05-31:请按时间先后导入公告" in result.stderr
+
+
+def test_an_older_notice_that_leaves_a_task_done_later_is_refused_as_out_of_order(cli, fresh, tmp_path):
+    # it spliced a second completed_by into r2-03, refused as a duplicate key of the data file
+    later = NOTICES / "qingshan-2025-06-12.txt"
+    older = (NOTICES / "qingshan-2024-12-10.txt").read_text(encoding="utf-8")
+    older = older.replace("截至2024年11月底", "截至2025年3月底").replace("\n2024年12月10日", "\n2025年4月10日")
+    older = older.replace("已完成整改6项,剩余3项", "已完成整改7项,剩余2项")
+    older = older[: older.index("三、")] + older[older.index("青山市人民政府\n") :]
+    notice = tmp_path / "older.txt"
+    notice.write_text(older, encoding="utf-8")
+    assert run_import(cli, fresh, NOTICES / "qingshan-2024-12-10.txt").exit_code == 0
+    assert run_import(cli, fresh, later).exit_code == 0
+    _refused(cli, fresh, notice, 2, "E505")
 
 
 def test_a_notice_the_repository_template_cannot_reproduce(cli, fresh):

@@ -98,6 +98,15 @@ def _read_notice(file: Path) -> bytes:
 def plan_import(plan: Plan) -> str:
     """Fill plan.files; the id of the imported bulletin."""
     notice = plan.notice
+    same = _imported_before(plan)
+    if same is not None:
+        return same
+    later = [b for b in plan.data.bulletins.values() if b.as_of > notice.cutoff]
+    if later:  # its changes would land before what later notices already recorded
+        last = max(later, key=lambda b: (b.as_of, b.id))
+        raise NoticeError(
+            2, f"数据仓库中已有截至 {last.as_of} 的公告 {last.id},晚于这期的截至日期 {notice.cutoff}:请按时间先后导入公告", "E505"
+        )
     round_ids = [plan_round(plan, index) for index in range(len(notice.rounds))]
     listing = listing_round(plan, round_ids)
     if listing is not None:  # the tasks listed are open ones: no more than the summary leaves open
@@ -305,14 +314,7 @@ def _plan_units(plan: Plan) -> None:
 
 def _plan_bulletin(plan: Plan, round_ids: list[str], listing: str, task_ids: list[str]) -> str:
     notice = plan.notice
-    bulletin_id = notice.date.isoformat()  # another notice of that day: 2024-12-10-2, -3…
-    for suffix in itertools.count(2):
-        existing = plan.data.bulletins.get(bulletin_id)
-        if existing is None and not (plan.root / f"data/bulletins/{bulletin_id}.yaml").exists():
-            break
-        if existing is not None and _renders_as(plan, existing, notice.text):
-            return bulletin_id  # imported before
-        bulletin_id = f"{notice.date.isoformat()}-{suffix}"
+    bulletin_id = next(i for i in _ids_of_the_day(notice) if not _taken(plan, i))
     totals = "".join(
         f"  {rid}: {{total: {total}, done: {done}}}\n" for rid, (_, total, done) in zip(round_ids, notice.rounds)
     )
@@ -328,6 +330,27 @@ def _plan_bulletin(plan: Plan, round_ids: list[str], listing: str, task_ids: lis
     )
     plan.files[f"data/bulletins/{bulletin_id}.yaml"] = text
     return bulletin_id
+
+
+def _ids_of_the_day(notice: ParsedNotice):
+    """The ids a notice of its date may have: 2024-12-10, then (another that day) 2024-12-10-2…"""
+    yield notice.date.isoformat()
+    yield from (f"{notice.date.isoformat()}-{n}" for n in itertools.count(2))
+
+
+def _taken(plan: Plan, bulletin_id: str) -> bool:
+    return bulletin_id in plan.data.bulletins or (plan.root / f"data/bulletins/{bulletin_id}.yaml").exists()
+
+
+def _imported_before(plan: Plan) -> str | None:
+    """The id of the bulletin that already renders as this notice, or None."""
+    for bulletin_id in _ids_of_the_day(plan.notice):
+        if not _taken(plan, bulletin_id):
+            return None
+        existing = plan.data.bulletins.get(bulletin_id)
+        if existing is not None and _renders_as(plan, existing, plan.notice.text):
+            return bulletin_id
+    return None
 
 
 def _renders_as(plan: Plan, bulletin, text: str) -> bool:
