@@ -305,3 +305,15 @@ def test_a_day_no_calendar_has_is_said_not_to_exist(cli, fresh, tmp_path):
     assert "E502 截至日期“2024年13月底”不存在" in run_import(cli, fresh, notice).stderr
     notice.write_text(SEED.replace("\n2024年6月24日", "\n2024年2月30日"), encoding="utf-8")
     assert "E502 成文日期“2024年2月30日”不存在" in run_import(cli, fresh, notice).stderr
+
+
+def test_a_deadline_a_later_notice_rewrites_unreadably_is_named_at_its_line_of_the_notice(cli, fresh, tmp_path):
+    # it was E320 at a line of the task file the adjustment would have been written to
+    text = (NOTICES / "qingshan-2024-12-10.txt").read_text(encoding="utf-8")
+    later = text.replace("截至2024年11月底", "截至2025年1月底").replace("\n2024年12月10日", "\n2025年2月10日")
+    later = later.replace("\n整改时限:2025年底前\n", "\n整改时限:2025年底前(已申请延期)\n")
+    line = later.split("\n").index("整改时限:2025年底前(已申请延期)") + 1
+    notice = tmp_path / "later.txt"
+    notice.write_text(later, encoding="utf-8")
+    assert run_import(cli, fresh, NOTICES / "qingshan-2024-12-10.txt").exit_code == 0
+    _refused(cli, fresh, notice, line, "E502")

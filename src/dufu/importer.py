@@ -213,6 +213,8 @@ def _adjust(plan: Plan, task: Task, section: ParsedSection, changed: list[tuple[
     the old text). Only the newest notice may do so: the order of adjustments is the order of time."""
     cutoff, rel = plan.notice.cutoff, plan.data.where(task)
     line = section.line + 1 + TASK_FIELDS.index(changed[0][0])
+    if "deadline" in dict(changed):
+        _readable_deadline(section)
     if any(a.on >= cutoff for a in task.adjustments) or any(r.as_of > cutoff for r in task.progress):
         raise NoticeError(line, f"任务 {task.id}({rel})的{LABELS[changed[0][0]]}与已有数据不同,且已有更晚的记录:请按时间先后导入公告", "E505")
     item = yw.adjustment_item(cutoff, changed, f"{zh_date(plan.notice.date)}公告所载")
@@ -222,13 +224,18 @@ def _adjust(plan: Plan, task: Task, section: ParsedSection, changed: list[tuple[
         raise NoticeError(line, f"无法在 {rel} 中记下调整:{exc}", "E505") from None
 
 
-def _new_task(plan: Plan, round_id: str, number: int, section: ParsedSection) -> Task:
+def _readable_deadline(section: ParsedSection) -> None:
+    """A listed task's 整改时限 as dufu reads deadlines, or E502 at its line of the notice."""
     from .deadline import parse_deadline
 
     try:
         parse_deadline(section.fields["deadline"])
     except ValueError as exc:
-        raise NoticeError(section.line + 3, f"整改时限无法识别:{exc}", "E502") from None
+        raise NoticeError(section.line + 1 + TASK_FIELDS.index("deadline"), f"整改时限无法识别:{exc}", "E502") from None
+
+
+def _new_task(plan: Plan, round_id: str, number: int, section: ParsedSection) -> Task:
+    _readable_deadline(section)
     task_id = f"{round_id}-{number:02d}"
     while task_id in plan.data.tasks or (plan.root / f"data/tasks/{task_id}.yaml").exists():
         task_id += "x"  # a hand-made repository may use another id scheme
