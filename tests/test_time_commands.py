@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, edit
+from conftest import PROJECT, TODAY, edit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOTICES = FIXTURES / "notices"
@@ -265,7 +265,7 @@ def test_the_sanming_notices_differ_by_exactly_four_reports_and_four_rewritten_t
         "r2-04": (None, ["2024-11-30"], [("text", 2, 0)]),  # 待批复 -> 已获批复
     }
     assert record["newly_done"] == [] and record["summary"] == (
-        "较上期没有新增完成整改的任务。截至2024年11月30日,第一轮督察整改任务17项,均已完成整改;"
+        "较上期没有新增完成整改的任务。截至2024年11月底,第一轮督察整改任务17项,均已完成整改;"
         "第二轮督察整改任务11项,已完成整改7项,剩余4项正在推进。另有4项任务报告了新的整改进展。"
     )
 
@@ -276,3 +276,16 @@ def test_units_the_registry_lacks_are_counted_as_written_when_e312_is_off(cli, t
     rows = {u["unit"]: u for u in run_json(cli, "status", "-C", str(timeline), "--by", "unit", "--as-of", "2025-07-15")["units"]}
     assert rows["市外事办"]["tasks"] == 1 and rows["市外事办"]["lead"] == 1
     assert rows["市生态环境局"]["tasks"] == 5  # still counted once for r3-06
+
+
+def test_between_two_notices_only_the_rounds_the_later_one_prints_are_compared(cli, tmp_path):
+    # the 2025-06-12 notice is the first to print 第三轮: a comparison up to an earlier notice
+    # listed it, with counts only known later
+    root = tmp_path / "qingshan"
+    cli("init", str(root))
+    for name in ("qingshan-2024-12-10.txt", "qingshan-2025-06-12.txt"):
+        notice = PROJECT / "tests/fixtures/notices" / name
+        assert cli("import", "notice", str(notice), "-C", str(root), "--today", TODAY).exit_code == 0
+    record = run_json(cli, "diff", "2024-10-31", "2024-12-10", "-C", str(root))
+    assert [r["id"] for r in record["rounds"]] == ["r2"]
+    assert "第三轮" not in record["summary"]

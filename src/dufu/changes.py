@@ -18,7 +18,7 @@ from .ledger import RoundTally, tally_all
 from .models import ADJUSTABLE, DONE_STATUSES, Bulletin, Measure, Report, Task
 from .problems import UsageError
 from .repo import Dataset
-from .templates import circled, zh_date
+from .templates import circled, zh_cutoff
 from .words import PUNCTUATION
 
 
@@ -98,6 +98,9 @@ def compare(data: Dataset, before: Side, after: Side) -> Changes:
     if after.day < before.day:
         raise UsageError(f"比较的两端颠倒了:{before.day} 晚于 {after.day}")
     rounds = list(zip(tally_all(data, before.day), tally_all(data, after.day)))
+    if after.bulletin is not None:  # the rounds that notice prints (a round first published later is not yet)
+        printed = {*after.bulletin.summary_rounds, after.bulletin.listing.round}
+        rounds = [(old, new) for old, new in rounds if new.round.id in printed]
     tasks = []
     for round_id in data.rounds:
         for task in data.tasks_of(round_id):
@@ -174,7 +177,7 @@ def _item_changes(old: Measure, new: Measure, number: int) -> list[TextChange]:
 
 def cover_note(changes: Changes) -> str:
     """A short paragraph for the cover note: 较上期新增完成整改N项……, counts from the data."""
-    since = "较上期" if changes.before.bulletin else f"较{zh_date(changes.before.day)}"
+    since = "较上期" if changes.before.bulletin else f"较{zh_cutoff(changes.before.day)}"  # as notices write a cut-off
     p = PUNCTUATION[_punctuation(changes)]
     done = changes.newly_done
     count = sum(new.done - old.done for old, new in changes.rounds)  # tasks known only by count too
@@ -189,11 +192,11 @@ def cover_note(changes: Changes) -> str:
         if new.done == new.total:
             phrase += f"{p.comma}均已完成整改"
         else:
-            was = f"上期{old.done}项" if changes.before.bulletin else f"{zh_date(changes.before.day)}为{old.done}项"
+            was = f"上期{old.done}项" if changes.before.bulletin else f"{zh_cutoff(changes.before.day)}为{old.done}项"
             was = f"({was})" if p.name == "半角" else f"（{was}）"
             phrase += f"{p.comma}已完成整改{new.done}项{was if old.done != new.done else ''}{p.comma}剩余{new.open}项正在推进"
         phrases.append(phrase)
-    text += f"截至{zh_date(changes.after.day)}{p.comma}" + (";" if p.name == "半角" else "；").join(phrases) + "。" if phrases else ""
+    text += f"截至{zh_cutoff(changes.after.day)}{p.comma}" + (";" if p.name == "半角" else "；").join(phrases) + "。" if phrases else ""
     return text + _other_changes(changes, p.comma)
 
 
