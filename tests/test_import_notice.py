@@ -383,3 +383,15 @@ def test_a_round_given_against_the_one_the_intro_names_is_refused(cli, fresh, tm
     result = run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt", "--round", "r1")
     assert result.exit_code == 1 and "引言写明列出的是r2的任务,而 --round 给出的是 r1" in result.stderr
     assert run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt", "--round", "第二轮督察").exit_code == 0
+
+
+def test_a_cut_off_at_a_month_end_written_as_its_day_is_kept_as_written(cli, fresh, tmp_path):
+    # 截至2024年11月30日 was refused: dufu wrote a month's last day only as 11月底
+    notice = _written(tmp_path, QINGSHAN.replace("截至2024年11月底", "截至2024年11月30日"))
+    assert run_import(cli, fresh, notice).exit_code == 0
+    assert "month_end: 日\n" in (fresh / "data/bulletins/2024-12-10.yaml").read_text(encoding="utf-8")
+    assert render(cli, fresh, "2024-12-10") == notice.read_bytes()
+    draft = cli("render", "--as-of", "2024-12-31", "-C", str(fresh), "--today", TODAY)
+    assert "截至2024年12月31日," in draft.stdout  # the next notice writes it the same way
+    made = cli("bulletin", "new", "--as-of", "2024-12-31", "--date", "2025-01-10", "-C", str(fresh), "--today", TODAY)
+    assert made.exit_code == 0 and "month_end: 日\n" in (fresh / "data/bulletins/2025-01-10.yaml").read_text(encoding="utf-8")

@@ -41,7 +41,7 @@ BAD = {
     "a count written with a leading zero": (lambda t: t.replace("已完成整改7项", "已完成整改07项"), 2, "E502"),
     "a cut-off written 月末": (lambda t: t.replace("截至2024年5月底", "截至2024年5月末"), 2, "E502"),
     "blank line inside": (lambda t: t.replace("\n二、", "\n\n二、"), 14, "E502"),
-    "cut-off not as dufu writes it": (lambda t: t.replace("截至2024年5月底", "截至2024年5月31日"), 2, "E502"),
+    "cut-off not as dufu writes it": (lambda t: t.replace("截至2024年5月底", "截至2024年05月31日"), 2, "E502"),
     "no summary sentence": (lambda t: t.replace("截至2024年5月底,", ""), 2, "E502"),
     "no date line": (lambda t: t.replace("2024年6月24日\n", "六月二十四日\n"), 48, "E502"),
     "measure numbering skips": (lambda t: t.replace("\n2.严格落实", "\n3.严格落实"), 10, "E502"),

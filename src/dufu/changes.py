@@ -196,7 +196,8 @@ def cover_note(changes: Changes) -> str:
             was = f"({was})" if p.name == "半角" else f"（{was}）"
             phrase += f"{p.comma}已完成整改{new.done}项{was if old.done != new.done else ''}{p.comma}剩余{new.open}项正在推进"
         phrases.append(phrase)
-    text += f"截至{zh_cutoff(changes.after.day)}{p.comma}" + (";" if p.name == "半角" else "；").join(phrases) + "。" if phrases else ""
+    month_end = changes.after.bulletin.month_end if changes.after.bulletin else "底"
+    text += f"截至{zh_cutoff(changes.after.day, month_end)}{p.comma}" + (";" if p.name == "半角" else "；").join(phrases) + "。" if phrases else ""
     return text + _other_changes(changes, p.comma)
 
 

@@ -332,6 +332,7 @@ def _plan_bulletin(plan: Plan, round_ids: list[str], listing: str, task_ids: lis
         + f"summary_rounds: [{', '.join(round_ids)}]\n"
         + f"listing:\n  round: {listing}\n  tasks: [{', '.join(task_ids)}]\n  intro: {yw.scalar(notice.intro)}\n"
         + yw.mapping([("issuers", notice.issuers), ("punctuation", notice.punctuation)])
+        + ("month_end: 日\n" if notice.month_end == "日" else "")
         + "totals:\n"
         + totals
     )

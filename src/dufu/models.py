@@ -324,6 +324,13 @@ class Bulletin(_Model):
             description="dufu 在文字之间加的标点:半角(, :,如网页版公告)或全角(， ：,如正式公文)",
         ),
     ] = "半角"
+    month_end: Annotated[
+        Literal["底", "日"],
+        Field(
+            title="月末截至日期的写法",
+            description="截至日期是月末时:底(截至2024年5月底)或日(截至2024年5月31日),照已发布的公告",
+        ),
+    ] = "底"
     totals: Annotated[dict[Id, Totals] | None, Field(title="已公布的数字", description="用于核对的各轮次任务数")] = None
 
 

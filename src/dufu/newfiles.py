@@ -126,5 +126,6 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
         + yw.mapping([("issuers", list(last.issuers))])
         + (f"template: {yw.scalar(last.template)}\n" if last.template != "bulletin.txt.j2" else "")
         + (f"punctuation: {last.punctuation}\n" if last.punctuation != "半角" else "")
+        + (f"month_end: {last.month_end}\n" if last.month_end != "底" else "")
     )
     return change_file(root, f"data/bulletins/{bulletin_id}.yaml", text.encode("utf-8"))

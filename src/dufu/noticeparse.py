@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .problems import Problem
-from .templates import circled, parse_zh_cutoff, parse_zh_date, parse_zh_number, zh_number
+from .templates import circled, is_month_end, parse_zh_cutoff, parse_zh_date, parse_zh_number, zh_number
 from .words import LABELS, PUNCTUATION, TASK_FIELDS, Punctuation, read_summary, unread_phrase
 
 # What web pages put after a notice: "扫一扫在手机上查看当前页面", 【打印】【关闭】…
@@ -56,6 +56,7 @@ class ParsedNotice:
     issuers: list[str] = field(default_factory=list)
     date: date | None = None
     trimmed: int = 0  # lines whose blanks before or after were left out
+    month_end: str = "底"  # how the cut-off writes a month's last day: 底 or 日
 
 
 class NoticeError(Exception):
@@ -179,7 +180,9 @@ def _opening(title: str, line: str) -> ParsedNotice:
         if loose is not None and _CUTOFF.search(line) is None:  # 截至2024年11月末, 截至2024年11月30号
             raise NoticeError(2, f"截至日期“{loose[1]}”无法原样重现:月末写作“X月底”,其他日子写作“X月X日”")
         raise NoticeError(2, _no_summary(line))
-    cutoff = parse_zh_cutoff(match[1])
+    cutoff, month_end = parse_zh_cutoff(match[1]), "底"
+    if cutoff is None and (day := parse_zh_date(match[1])) is not None and is_month_end(day):
+        cutoff, month_end = day, "日"  # 截至2025年6月30日: a month's end written as its day
     if cutoff is None and _no_such_day(match[1]):
         raise NoticeError(2, f"截至日期“{match[1]}”不存在")
     if cutoff is None:
@@ -191,7 +194,7 @@ def _opening(title: str, line: str) -> ParsedNotice:
             if not match.start()
             else "缺少列出任务前的引言:导语、汇总句和引言(“现将……公开如下:”)应在同一段,即第二行",
         )
-    return ParsedNotice("", style, title, line[: match.start()], cutoff, rounds, intro)
+    return ParsedNotice("", style, title, line[: match.start()], cutoff, rounds, intro, month_end=month_end)
 
 
 def _no_such_day(text: str) -> bool:

@@ -115,11 +115,16 @@ def zh_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def zh_cutoff(day: date) -> str:
-    """A month's last day reads 2024年5月底, any other day 2024年5月20日."""
-    if day.day == calendar.monthrange(day.year, day.month)[1]:
+def zh_cutoff(day: date, month_end: str = "底") -> str:
+    """A month's last day reads 2024年5月底 (month_end "日": 2024年5月31日, as some notices
+    write it), any other day 2024年5月20日."""
+    if month_end == "底" and is_month_end(day):
         return f"{day.year}年{day.month}月底"
     return zh_date(day)
+
+
+def is_month_end(day: date) -> bool:
+    return day.day == calendar.monthrange(day.year, day.month)[1]
 
 
 def parse_zh_number(text: str) -> int | None:
