@@ -130,3 +130,20 @@ def test_a_workbook_in_another_format_is_told_to_be_saved_as_xlsx(repo, cli, tmp
         (tmp_path / name).write_bytes(content)
         result = cli("import", "ledger", str(tmp_path / name), "-C", str(repo), "--today", TODAY)
         assert result.exit_code == 1 and "另存为 .xlsx" in result.stderr, result.stderr
+
+
+def test_a_task_is_exported_as_it_stood_on_the_day_its_adjustments_in_effect(cli, tmp_path):
+    # the plan's deadline and lead unit were exported after an adjustment had changed them
+    import shutil
+
+    from conftest import PROJECT
+
+    root = tmp_path / "timeline"
+    shutil.copytree(PROJECT / "tests/fixtures/timeline/data", root / "data")
+    listed = {t["id"]: t for t in json.loads(cli("list", "--as-of", "2025-09-01", "-C", str(root), "--format", "json").stdout)}
+    book, _ = export(cli, root, tmp_path, "2025-09-01")
+    rows = {row[0]: row for row in list(book["整改任务"].iter_rows(values_only=True))[1:]}
+    for number in (7, 8):  # r3-07: a deadline adjusted; r3-08: a lead unit adjusted
+        task = listed[f"r3-0{number}"]
+        assert (rows[number][3], rows[number][5]) == (task["lead_units"], task["deadline"])
+    assert rows[7][5] == "2025年12月底前" and rows[8][3] == "市住建局"

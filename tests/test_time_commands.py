@@ -289,3 +289,12 @@ def test_between_two_notices_only_the_rounds_the_later_one_prints_are_compared(c
     record = run_json(cli, "diff", "2024-10-31", "2024-12-10", "-C", str(root))
     assert [r["id"] for r in record["rounds"]] == ["r2"]
     assert "第三轮" not in record["summary"]
+
+
+def test_a_completion_after_the_day_asked_about_is_not_shown_on_it(cli, timeline):
+    # r3-02 was done on 2024-10-15: on 2024-10-01 it was open, with no completion date yet
+    record = {t["id"]: t for t in run_json(cli, "list", "--as-of", "2024-10-01", "-C", str(timeline))}
+    assert record["r3-02"]["status"] == "正在推进" and record["r3-02"]["completed_on"] is None
+    shown = cli("show", "r3-02", "--as-of", "2024-10-01", "-C", str(timeline)).stdout
+    assert "完成日期" not in shown
+    assert "完成日期" in cli("show", "r3-02", "--as-of", "2024-10-15", "-C", str(timeline)).stdout

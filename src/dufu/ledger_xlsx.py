@@ -89,7 +89,8 @@ def _deterministic(raw: bytes, day: date) -> bytes:
 
 
 def _task_row(data: Dataset, task: Task, day: date) -> list:
-    report = task.report_at(day)
+    """The task as it stood on day: its adjustments in effect then, its completion by then."""
+    report, now = task.report_at(day), task.at(day)
     completed = task.completed_on if task.completed_on and task.completed_on <= day else None
     if completed is None and task.completed_by is not None and task.completed_by <= day:
         completed = f"{task.completed_by.isoformat()}{BEFORE}"
@@ -102,7 +103,7 @@ def _task_row(data: Dataset, task: Task, day: date) -> list:
         "completed_on": completed,
         "closed_on": task.closed_on if task.closed_on and task.closed_on <= day else None,
     }
-    return [values[f] if f in values else getattr(task, f) for f, _ in COLUMNS]
+    return [values[f] if f in values else getattr(now, f) for f, _ in COLUMNS]
 
 
 def _style_status(sheet, row: int, task: Task, day: date, due_soon_days: int) -> None:

@@ -169,11 +169,11 @@ def task_detail(task: Task, round_name: str, day: date, window: int = DUE_SOON_D
         rows.append(("节点", f"{zh_date(due)}:{checkpoint_goal(task, day, due)}({mark})"))
     for adjustment in (a for a in task.adjustments if a.on <= day):
         rows.append(("调整", adjustment_words(adjustment)))
-    if task.completed_on:
+    if task.completed_on and task.completed_on <= day:  # as it stood on day: not what came after
         rows.append(("完成日期", zh_date(task.completed_on)))
-    if task.completed_by:
+    if task.completed_by and task.completed_by <= day:
         rows.append(("完成日期", f"不晚于{zh_date(task.completed_by)}"))
-    if task.closed_on:
+    if task.closed_on and task.closed_on <= day:
         rows.append(("销号日期", zh_date(task.closed_on)))
     for label, value in rows:
         facts.add_row(label, WrappedText(value) if isinstance(value, str) else value)
@@ -215,7 +215,7 @@ def task_record(task: Task, day: date, window: int = DUE_SOON_DAYS) -> dict:
         "responsible_units": now.responsible_units,
         "deadline": now.deadline,
         "due_date": t.due.isoformat() if t.due else None,
-        "completed_on": task.completed_on.isoformat() if task.completed_on else None,
+        "completed_on": task.completed_on.isoformat() if task.completed_on and task.completed_on <= day else None,
         "last_report": report.as_of.isoformat() if report else None,
     }
 
