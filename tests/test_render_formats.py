@@ -126,3 +126,11 @@ def test_docx_grid_is_22_lines_of_28_characters(repo: Path, cli, tmp_path: Path)
     assert children.index("spacing") < children.index("sz")  # schema order inside w:rPr
     pitch = 16 + int(body.find(qn("w:spacing")).get(qn("w:val"))) / 20
     assert int(width // pitch) == 28
+
+
+def test_markdown_shows_entities_and_tildes_in_data_as_text(repo: Path, cli) -> None:
+    # &rlm; and &ZeroWidthSpace; became invisible marks (past E209), ~~ a strikethrough
+    bulletin = next((repo / "data" / "bulletins").glob("*.yaml"))
+    edit(bulletin, "title: 三明市", "title: abc&rlm;def&ZeroWidthSpace;&amp;~~删除~~三明市")
+    md = cli("-C", str(repo), "render", "--format", "md").output
+    assert r"abc\&rlm;def\&ZeroWidthSpace;\&amp;\~\~删除\~\~三明市" in md

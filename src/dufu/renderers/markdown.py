@@ -6,7 +6,7 @@ import re
 
 from ..notice import Notice, NoticeMeasure
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~])")  # escaped, & keeps an entity (&rlm;) text, ~ no strikethrough
 
 
 def _esc(text: str) -> str:
