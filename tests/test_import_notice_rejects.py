@@ -58,6 +58,7 @@ BAD = {
     "an attachment line before the issuers": (lambda t: t.replace("\n中共三明市委", "\n附件:整改台账\n中共三明市委"), 46, "E502"),
     "a paragraph after a task's measures": (lambda t: t.replace("\n二、", "\n下一步,将持续推进整改。\n二、"), 14, "E502"),
     "tasks numbered from 二": (lambda t: t.replace("\n一、思想", "\n二、思想").replace("\n二、法治", "\n三、法治"), 3, "E502"),
+    "a measure numbered with a full-width digit": (lambda t: t.replace("\n2.严格落实", "\n２.严格落实"), 10, "E502"),
     "measures numbered 1、": (lambda t: t.replace("\n1.深入学习", "\n1、深入学习"), 9, "E502"),
     "a cut-off that does not exist": (lambda t: t.replace("截至2024年5月底", "截至2024年13月底"), 2, "E502"),
     "a date that does not exist": (lambda t: t.replace("\n2024年6月24日", "\n2024年2月30日"), 48, "E502"),

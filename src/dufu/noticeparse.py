@@ -255,7 +255,7 @@ def _section(lines: list[str], index: int, title: str, p: Punctuation) -> tuple[
         raise NoticeError(index + 1, f"应为“{LABELS['progress']}{p.colon}”(第 {start} 行开始的任务不完整)")
     measures = []
     while index + 1 < len(lines) and (match := _MEASURE.fullmatch(lines[index + 1])):
-        if int(match[1]) != len(measures) + 1:
+        if not match[1].isascii() or int(match[1]) != len(measures) + 1:
             raise NoticeError(index + 2, f"措施编号应为“{len(measures) + 1}.”,而这里是“{match[1]}.”")
         measures.append(_measure(match[2], index + 2))
         index += 1

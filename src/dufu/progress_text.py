@@ -55,6 +55,8 @@ def parse_measures(text: str) -> list[Measure]:
         match = _MEASURE.fullmatch(line)
         if match is None:
             raise ProgressTextError(number, f"应以措施编号“{len(measures) + 1}.”开头,而这里是“{line[:20]}”")
+        if not match[1].isascii():  # １. with a full-width digit: the notice writes 1.
+            raise ProgressTextError(number, f"措施编号应写作半角数字“{len(measures) + 1}.”,而这里是“{match[1]}.”")
         if int(match[1]) != len(measures) + 1:
             raise ProgressTextError(number, f"措施编号应为“{len(measures) + 1}.”,而这里是“{match[1]}.”")
         measures.append(_read_line(match[2], number, line, raw.lstrip("\ufeff").index(line)))
@@ -97,9 +99,12 @@ def _read_line(rest: str, number: int, line: str, indent: int) -> Measure:
     except ValidationError:
         raise ProgressTextError(number, "无法分出措施的标题和内容") from None
     stray = _stray_circled(line) if any(c in _CIRCLED for part in parsed.items or [] for c in part) else None
+    after = "不接着上一个编号"
+    if parsed.items is None:  # no ①: a circled number here is one that does not start at ①
+        stray, after = next((at for at, char in enumerate(line) if char in _CIRCLED), None), "之前没有①"
     if stray is not None:
         column = indent + stray + 1
-        raise ProgressTextError(number, f"分项编号“{line[stray]}”不接着上一个编号:分项应依次编为①②③……", column=column)
+        raise ProgressTextError(number, f"分项编号“{line[stray]}”{after}:分项应依次编为①②③……", column=column)
     if format_measure(int(line.split(".", 1)[0]), measure) != line:
         raise ProgressTextError(number, "这一行无法原样写回(分项编号须为①②③……依次排列)")
     return measure
