@@ -114,6 +114,9 @@ def test_units_add_appends_to_the_registry(tmp_path, cli):
     )
     again = cli("units", "add", "市住建局", "-C", str(root))
     assert again.exit_code == 1 and "已有“市住建局”(即“市住房和城乡建设局”)" in again.output
+    for args in (("市新局", "--alias", "市新", "--alias", "市新"), ("市新局", "--alias", "市新局")):  # were written twice
+        twice = cli("units", "add", *args, "-C", str(root))
+        assert twice.exit_code == 2 and "给了两次" in twice.output, twice.output
 
 
 @pytest.mark.parametrize(

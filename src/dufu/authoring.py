@@ -157,10 +157,13 @@ def add_units(root: Path, data: Dataset, names: list[str], aliases: list[str]) -
     """`dufu units add`: one unit (with its short forms) at the end of data/units.yaml."""
     if len(names) != 1 and aliases:
         raise UsageError("--alias 只能和一个单位名称一起使用")
-    for name in [*names, *aliases]:
+    given = [*names, *aliases]
+    for index, name in enumerate(given):
         problem = name_problem(name)
         if problem is not None:
             raise UsageError(visible(problem))
+        if name in given[:index]:
+            raise UsageError(f"“{visible(name)}”给了两次(名称和简称不能重复)")
         known = data.units.resolve(name)
         if known is not None:
             raise DufuError(f"单位名录中已有“{name}”" + (f"(即“{known}”)" if known != name else ""))
