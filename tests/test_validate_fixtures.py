@@ -327,3 +327,11 @@ def test_a_paragraph_indented_with_full_width_spaces_inside_text_is_no_indent_sl
     result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
     (problem,) = [p for p in json.loads(result.stdout)["problems"] if p["path"] == "data/tasks/r2-01.yaml"]
     assert problem["line"] == 12 and "全角空格" not in problem["message"], problem
+
+
+def test_a_short_form_written_twice_in_one_unit_is_a_duplicate(cli, repo):
+    path = repo / "data/units.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - name: 市新局\n    aliases: [市新, 市新局]\n", encoding="utf-8")
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    problems = [(p["code"], p["message"]) for p in json.loads(result.stdout)["problems"] if p["severity"] == "error"]
+    assert problems == [("E305", "单位名称“市新局”在名录中重复出现")], problems

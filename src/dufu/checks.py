@@ -130,9 +130,10 @@ def _check_units(data: Dataset, out: Collector) -> None:
     seen: dict[str, int] = {}
     folded: dict[str, tuple[str, int]] = {}
     for index, unit in enumerate(data.units_file.units):
-        for alias_index, form in enumerate((unit.name, *unit.aliases)):
+        forms = (unit.name, *unit.aliases)
+        for alias_index, form in enumerate(forms):
             loc = ("units", index, "name") if alias_index == 0 else ("units", index, "aliases", alias_index - 1)
-            if form in seen and seen[form] != index:
+            if form in seen and (seen[form] != index or form in forms[:alias_index]):  # twice in one unit too
                 out.add(data.where(data.units_file), loc, "E305", f"单位名称“{form}”在名录中重复出现")
             elif form not in seen and folded.get(fold(form), (form, index))[1] != index:
                 other = folded[fold(form)][0]
