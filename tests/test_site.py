@@ -62,3 +62,16 @@ def test_site_unit_table_resolves_names_through_the_registry(repo: Path, cli, tm
     # led in r2-01 and r2-02, responsible (as 发改委) in r2-04: one row, three tasks
     assert ("市发展和改革委员会", "3") in rows and ("市委办公室", "4") in rows
     assert not [name for name, _ in rows if name in ("市发改委", "发展和改革委员会")]
+
+
+def test_a_site_as_of_a_day_shows_no_notice_published_after_it(repo: Path, cli, tmp_path: Path) -> None:
+    # it linked a later notice and compared "the last two" notices, both after the day
+    later = repo / "data/bulletins/2024-12-20.yaml"
+    text = (repo / "data/bulletins/2024-06-24.yaml").read_text(encoding="utf-8")
+    later.write_text(text.replace("2024-06-24", "2024-12-20").replace("as_of: 2024-05-31", "as_of: 2024-11-30").split("totals:")[0], encoding="utf-8")
+    out = tmp_path / "site"
+    assert cli("-C", str(repo), "site", "-o", str(out), "--as-of", "2024-07-01", "--today", "2025-01-01").exit_code == 0
+    assert [p.name for p in out.glob("notice-*.html")] == ["notice-2024-06-24.html"]
+    assert "2024-12-20" not in (out / "index.html").read_text(encoding="utf-8")
+    assert cli("-C", str(repo), "site", "-o", str(out), "--today", "2025-01-01").exit_code == 0
+    assert sorted(p.name for p in out.glob("notice-*.html")) == ["notice-2024-06-24.html", "notice-2024-12-20.html"]

@@ -89,8 +89,13 @@ def _page(title: str, body: str) -> bytes:
     return _ENV.from_string(_BASE).render(title=title, style=Markup(_STYLE), body=Markup(body)).encode("utf-8")
 
 
-def _changes(data: Dataset) -> tuple[list[dict] | None, str, str]:
-    ordered = sorted(data.bulletins.values(), key=lambda b: (b.as_of, b.id))
+def _published(data: Dataset, today: date) -> list:
+    """The notices out by today (the site as of a day shows no later one)."""
+    return [b for b in data.bulletins.values() if b.date <= today]
+
+
+def _changes(data: Dataset, today: date) -> tuple[list[dict] | None, str, str]:
+    ordered = sorted(_published(data, today), key=lambda b: (b.as_of, b.id))
     if len(ordered) < 2:
         return None, "", ""
     before, after = ordered[-2], ordered[-1]
@@ -111,10 +116,10 @@ def _open_row(task: Task, today: date, window: int) -> dict:
 def _dashboard(data: Dataset, today: date, window: int) -> bytes:
     tasks = sorted(data.tasks.values(), key=lambda t: (t.round, t.number))
     open_tasks = [_open_row(t, today, window) for t in tasks if t.status_at(today) not in DONE_STATUSES]
-    changes, previous, latest = _changes(data)
+    changes, previous, latest = _changes(data, today)
     bulletins = [
         {"title": b.title, "date": b.date, "date_zh": zh_date(b.date), "page": page_name("notice", b.id)}
-        for b in sorted(data.bulletins.values(), key=lambda b: (b.date, b.id), reverse=True)
+        for b in sorted(_published(data, today), key=lambda b: (b.date, b.id), reverse=True)
     ]
     body = _ENV.from_string(_DASHBOARD).render(
         today=today, today_zh=zh_date(today), tallies=[tally_round(data, r, today) for r in data.rounds],
@@ -126,7 +131,7 @@ def _dashboard(data: Dataset, today: date, window: int) -> bytes:
 def build_site(data: Dataset, today: date, window: int = DUE_SOON_DAYS) -> dict[str, bytes]:
     """Every page of the site by file name, as things stood on today."""
     pages = {"index.html": _dashboard(data, today, window), MARKER: b"dufu site\n"}
-    for bulletin in data.bulletins.values():
+    for bulletin in _published(data, today):
         pages[page_name("notice", bulletin.id)] = render_html(build_notice(data, bulletin)).encode("utf-8")
     for task in data.tasks.values():
         adjustments = [adjustment_words(a) for a in task.adjustments if a.on <= today]
