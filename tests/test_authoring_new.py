@@ -180,6 +180,8 @@ def test_an_id_that_is_not_an_id_is_refused_before_any_path_is_built(tmp_path, c
     assert result.exit_code == 2 and "公告编号" in result.stderr and "无效" in result.stderr, result.output
     assert snapshot(root) == before and snapshot(repo) == before_repo
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh", "repo"]
+    named = cli("new", "task", *OPTIONS, "--id", "r2-09.yaml", "-C", str(root), "--today", TODAY)  # wrote r2-09.yaml.yaml
+    assert named.exit_code == 2 and "不要带文件扩展名(写 r2-09)" in named.stderr and snapshot(root) == before
 
 
 def test_the_writer_never_builds_a_change_outside_the_repository(repo):

@@ -44,6 +44,8 @@ def check_id(value: str | None, what: str, example: str) -> None:
             f"{what}编号“{visible(value)}”无效:只能由英文字母、数字和 _ . - 组成,"
             f"以字母或数字开头,至多 {ID_MAX} 个字符(如 {example})"
         )
+    if value is not None and value.lower().endswith((".yaml", ".yml")):  # a file name: r4-01.yaml.yaml
+        raise UsageError(f"{what}编号“{visible(value)}”不要带文件扩展名(写 {value.rsplit('.', 1)[0]})")
 
 
 def task_text(fields: list[tuple[str, object]], reports: list[Report]) -> str:
