@@ -69,6 +69,18 @@ def test_progress_add_appends_a_report(repo, cli, tmp_path):
     assert "开展宣讲12场" in shown.stdout
 
 
+def test_progress_text_saved_as_gbk_with_crlf_is_read_as_a_notice_is(repo, cli, tmp_path):
+    # Windows' Notepad may save GBK: import notice read it, progress add refused it
+    (tmp_path / "p.txt").write_bytes(SNIPPET.replace("\n", "\r\n").encode("gb18030"))
+    args = ("progress", "add", "r2-04", "--as-of", "2024-06-30", "--from", str(tmp_path / "p.txt"))
+    result = cli(*args, "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert "          - 开展宣讲12场。\n" in (repo / "data/tasks/r2-04.yaml").read_text(encoding="utf-8")
+    (tmp_path / "p.txt").write_bytes(b"1.\xff\xfe\xfa\n")
+    refused = cli("progress", "add", "r2-04", "--as-of", "2024-07-31", "--from", str(tmp_path / "p.txt"), "-C", str(repo), "--today", TODAY)
+    assert refused.exit_code == 2 and "既不是 UTF-8 也不是 GB18030/GBK 编码的文本(第 1 行" in refused.stderr
+
+
 def test_progress_add_follows_the_files_own_indentation(repo, cli, tmp_path):
     path = repo / "data/tasks/r2-04.yaml"
     text = path.read_text(encoding="utf-8")

@@ -937,11 +937,13 @@ def _progress_source(data, task_id: str, source: Optional[Path], use_editor: boo
     if source is not None:
         from .authoring import read_input
 
+        from .noticeparse import NoticeError, decode_notice
+
         raw = sys.stdin.buffer.read() if str(source) == "-" else read_input(source, 1024 * 1024)
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UsageError(f"{source} 不是 UTF-8 编码的文本") from None
+        try:  # UTF-8 (BOM or not) or GB18030/GBK, as Windows' Notepad may save it: read as a notice is
+            return decode_notice(raw)
+        except NoticeError as exc:
+            raise UsageError(f"{source} 既不是 UTF-8 也不是 GB18030/GBK 编码的文本(第 {exc.line} 行有无法识别的字节)") from None
     from .ledger import find_task
     from .progress_text import format_measures
 
