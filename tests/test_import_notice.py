@@ -241,6 +241,12 @@ QINGSHAN = (NOTICES / "qingshan-2024-12-10.txt").read_text(encoding="utf-8")
 QINGSHAN_SUMMARY = "第二轮中央生态环境保护督察整改任务9项中,已完成整改6项,剩余3项正在推进。现将正在推进的"
 
 
+TWO_OPEN_ROUNDS = (  # r2 and r3 both open; the intro names neither
+    "第二轮中央生态环境保护督察整改任务9项中,已完成整改6项,剩余3项正在推进。"
+    "第三轮督察整改任务12项中,已完成整改1项,剩余11项正在推进。现将正在推进的"
+)
+
+
 def _written(tmp_path: Path, text: str) -> Path:
     notice = tmp_path / "notice.txt"
     notice.write_text(text, encoding="utf-8")
@@ -269,7 +275,8 @@ def test_a_huitoukan_round_named_in_full_in_the_intro_is_the_one_listed(cli, fre
         "剩余3项正在推进。现将第一轮中央生态环境保护督察“回头看”正在推进的"
     )
     notice = _written(tmp_path, QINGSHAN.replace(QINGSHAN_SUMMARY, summary))
-    assert run_import(cli, fresh, notice).exit_code == 0, run_import(cli, fresh, notice).output
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 0, result.output
     data = load_valid(fresh, date.fromisoformat(TODAY))
     listed = data.rounds[data.bulletins["2024-12-10"].listing.round]
     assert (listed.name, listed.short_name) == ("第一轮中央生态环境保护督察“回头看”", "第一轮督察“回头看”")
@@ -307,10 +314,7 @@ def test_the_open_tasks_of_a_round_the_summary_calls_all_done_are_done_by_the_cu
 
 def test_when_the_intro_names_no_round_and_two_could_be_listed_round_says_which(cli, fresh, tmp_path):
     # both r2 (3 open) and r3 (11 open) could hold the three tasks listed: it was the last, a guess
-    summary = (
-        "第二轮中央生态环境保护督察整改任务9项中,已完成整改6项,剩余3项正在推进。"
-        "第三轮督察整改任务12项中,已完成整改1项,剩余11项正在推进。现将正在推进的"
-    )
+    summary = TWO_OPEN_ROUNDS
     notice = _written(tmp_path, QINGSHAN.replace(QINGSHAN_SUMMARY, summary))
     before = snapshot(fresh)
     refused = run_import(cli, fresh, notice)
@@ -323,10 +327,7 @@ def test_when_the_intro_names_no_round_and_two_could_be_listed_round_says_which(
 
 
 def test_when_the_intro_names_no_round_the_one_holding_a_listed_task_is_listed(cli, fresh, tmp_path):
-    summary = (
-        "第二轮中央生态环境保护督察整改任务9项中,已完成整改6项,剩余3项正在推进。"
-        "第三轮督察整改任务12项中,已完成整改1项,剩余11项正在推进。现将正在推进的"
-    )
+    summary = TWO_OPEN_ROUNDS
     first = _written(tmp_path, QINGSHAN.replace(QINGSHAN_SUMMARY, summary))
     assert run_import(cli, fresh, first, "--round", "r2").exit_code == 0
     later = tmp_path / "later.txt"
