@@ -396,3 +396,34 @@ def test_a_cut_off_at_a_month_end_written_as_its_day_is_kept_as_written(cli, fre
     assert "截至2024年12月31日," in draft.stdout  # the next notice writes it the same way
     made = cli("bulletin", "new", "--as-of", "2024-12-31", "--date", "2025-01-10", "-C", str(fresh), "--today", TODAY)
     assert made.exit_code == 0 and "month_end: 日\n" in (fresh / "data/bulletins/2025-01-10.yaml").read_text(encoding="utf-8")
+
+
+def test_a_provincial_round_imported_first_does_not_take_the_central_ones_short_name(cli, fresh, tmp_path):
+    # its short name was guessed 第二轮督察: a central notice's 第二轮督察 then matched it
+    provincial = _written(tmp_path, QINGSHAN.replace("中央", "省级"))
+    assert run_import(cli, fresh, provincial).exit_code == 0
+    central = (NOTICES / "sanming-2024-12-20.txt").read_text(encoding="utf-8").replace("三明", "青山")
+    assert run_import(cli, fresh, _written(tmp_path, central)).exit_code == 0
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    assert sorted((r.id, r.short_name) for r in data.rounds.values()) == [
+        ("r1", "第一轮督察"), ("r2", "第二轮省级生态环境保护督察"), ("r2x", "第二轮督察")
+    ]
+    assert {t.round for t in data.tasks.values() if "法治观念" in t.title} == {"r2x"}
+
+
+def test_a_known_round_written_without_its_level_word_is_refused_not_made_a_new_round(cli, fresh, tmp_path):
+    # 第二轮生态环境保护督察 for 第二轮中央生态环境保护督察: a new round r2x kept r2's tasks open for good
+    assert run_import(cli, fresh, NOTICES / "qingshan-2024-12-10.txt").exit_code == 0
+    later = (NOTICES / "qingshan-2025-06-12.txt").read_text(encoding="utf-8").replace("第二轮中央生态", "第二轮生态")
+    result = run_import(cli, fresh, _written(tmp_path, later))
+    assert result.exit_code == 1 and "汇总句中的“第二轮生态环境保护督察”是数据中的轮次 r2" in result.stderr
+
+
+def test_an_older_notice_of_other_rounds_is_not_out_of_order(cli, fresh, tmp_path):
+    # a provincial notice cut off before the central one imported: they share no round
+    assert run_import(cli, fresh, NOTICES / "qingshan-2024-12-10.txt").exit_code == 0
+    provincial = QINGSHAN.replace("中央", "省级").replace("截至2024年11月底", "截至2024年10月底")
+    provincial = provincial.replace("\n2024年12月10日", "\n2024年11月10日")
+    notice = _written(tmp_path, provincial)
+    assert run_import(cli, fresh, notice).exit_code == 0
+    assert render(cli, fresh, "2024-11-10") == notice.read_bytes()

@@ -318,3 +318,14 @@ def test_a_deadline_a_later_notice_rewrites_unreadably_is_named_at_its_line_of_t
     notice.write_text(later, encoding="utf-8")
     assert run_import(cli, fresh, NOTICES / "qingshan-2024-12-10.txt").exit_code == 0
     _refused(cli, fresh, notice, line, "E502")
+
+
+def test_a_round_tally_joined_to_the_intro_by_a_comma_is_not_taken_for_the_intro(cli, fresh, tmp_path):
+    # "…剩余3项正在推进,现将…" was kept as the intro and the round left out
+    notice = tmp_path / "notice.txt"
+    notice.write_text(
+        SEED.replace("剩余4项正在推进。现将", "剩余4项正在推进。第三轮督察整改任务5项中,已完成整改2项,剩余3项正在推进,现将"),
+        encoding="utf-8",
+    )
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 1 and "汇总句“第三轮督察整改任务5项中,已完成整改2项,剩余3项正在推进,现将" in result.stderr

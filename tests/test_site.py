@@ -75,3 +75,12 @@ def test_a_site_as_of_a_day_shows_no_notice_published_after_it(repo: Path, cli, 
     assert "2024-12-20" not in (out / "index.html").read_text(encoding="utf-8")
     assert cli("-C", str(repo), "site", "-o", str(out), "--today", "2025-01-01").exit_code == 0
     assert sorted(p.name for p in out.glob("notice-*.html")) == ["notice-2024-06-24.html", "notice-2024-12-20.html"]
+
+
+def test_a_site_as_of_a_day_shows_no_report_after_it(repo: Path, cli, tmp_path: Path) -> None:
+    path = repo / "data/tasks/r2-02.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - as_of: 2025-03-31\n    measures:\n      - heading: 后来的进展。\n", encoding="utf-8")
+    out = tmp_path / "site"
+    assert cli("-C", str(repo), "site", "-o", str(out), "--as-of", "2024-06-30", "--today", "2025-06-01").exit_code == 0
+    page = (out / "task-r2-02.html").read_text(encoding="utf-8")
+    assert "截至2024年5月31日" in page and "2025年3月31日" not in page and "后来的进展" not in page

@@ -298,3 +298,19 @@ def test_a_completion_after_the_day_asked_about_is_not_shown_on_it(cli, timeline
     shown = cli("show", "r3-02", "--as-of", "2024-10-01", "-C", str(timeline)).stdout
     assert "完成日期" not in shown
     assert "完成日期" in cli("show", "r3-02", "--as-of", "2024-10-15", "-C", str(timeline)).stdout
+
+
+def test_between_two_notices_only_the_tasks_of_the_rounds_the_later_one_prints_are_compared(cli, tmp_path):
+    # a central task done showed in a diff of two provincial notices, and the cover note counted its report
+    root = tmp_path / "city"
+    cli("init", str(root))
+    central = PROJECT / "tests/fixtures/notices/qingshan-2024-12-10.txt"
+    provincial = tmp_path / "provincial.txt"
+    provincial.write_text(central.read_text(encoding="utf-8").replace("中央", "省级"), encoding="utf-8")
+    for notice in (central, provincial):
+        assert cli("import", "notice", str(notice), "-C", str(root), "--today", TODAY).exit_code == 0
+    assert cli("done", "r2-03", "--on", "2024-12-20", "-C", str(root), "--today", TODAY).exit_code == 0
+    made = cli("bulletin", "new", "--as-of", "2025-01-31", "--date", "2025-02-10", "-C", str(root), "--today", TODAY)
+    assert made.exit_code == 0 and "summary_rounds: [r2x]" in made.stdout, made.output
+    record = run_json(cli, "diff", "2024-12-10-2", "2025-02-10", "-C", str(root))
+    assert [r["id"] for r in record["rounds"]] == ["r2x"] and record["tasks"] == [] and record["newly_done"] == []

@@ -98,11 +98,12 @@ def compare(data: Dataset, before: Side, after: Side) -> Changes:
     if after.day < before.day:
         raise UsageError(f"比较的两端颠倒了:{before.day} 晚于 {after.day}")
     rounds = list(zip(tally_all(data, before.day), tally_all(data, after.day)))
+    printed = list(data.rounds)
     if after.bulletin is not None:  # the rounds that notice prints (a round first published later is not yet)
-        printed = {*after.bulletin.summary_rounds, after.bulletin.listing.round}
+        printed = [rid for rid in printed if rid in {*after.bulletin.summary_rounds, after.bulletin.listing.round}]
         rounds = [(old, new) for old, new in rounds if new.round.id in printed]
     tasks = []
-    for round_id in data.rounds:
+    for round_id in printed:
         for task in data.tasks_of(round_id):
             found = task_changes(task, before.day, after.day)
             if found:

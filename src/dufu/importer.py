@@ -101,13 +101,13 @@ def plan_import(plan: Plan) -> str:
     same = _imported_before(plan)
     if same is not None:
         return same
-    later = [b for b in plan.data.bulletins.values() if b.as_of > notice.cutoff]
-    if later:  # its changes would land before what later notices already recorded
+    round_ids = [plan_round(plan, index) for index in range(len(notice.rounds))]
+    later = [b for b in plan.data.bulletins.values() if b.as_of > notice.cutoff and set(b.summary_rounds) & set(round_ids)]
+    if later:  # its changes would land before what later notices of its rounds already recorded
         last = max(later, key=lambda b: (b.as_of, b.id))
         raise NoticeError(
             2, f"数据仓库中已有截至 {last.as_of} 的公告 {last.id},晚于这期的截至日期 {notice.cutoff}:请按时间先后导入公告", "E505"
         )
-    round_ids = [plan_round(plan, index) for index in range(len(notice.rounds))]
     listing = listing_round(plan, round_ids)
     if listing is not None:  # the tasks listed are open ones: no more than the summary leaves open
         written, total, done = notice.rounds[round_ids.index(listing)]

@@ -26,6 +26,23 @@ if TYPE_CHECKING:
     from .importer import Plan
 
 _ORDINAL = re.compile(r"第([零一二三四五六七八九十百]+)轮")
+_CENTRAL = "中央生态环境保护"
+_LEVEL = re.compile(r"省|自治区|市|州|盟|县|区|旗")  # a round of another level: 第二轮省级生态环境保护督察
+
+
+def _same_level_and_ordinal(written: str, known: str) -> bool:
+    """Whether two names of rounds are, most likely, one round written two ways: the same
+    ordinal (第二轮) and the same level (中央, unless a province's, a city's…)."""
+    a, b = _ORDINAL.match(written), _ORDINAL.match(known)
+    if a is None or b is None or a[0] != b[0] or "回头看" in written[a.end() :] + known[b.end() :]:
+        return False
+    return _level(written[a.end() :]) == _level(known[b.end() :])
+
+
+def _level(words: str) -> str | None:
+    """The level a round's words name (省, 市…), or None for the central inspection's."""
+    found = _LEVEL.search(words.replace(_CENTRAL, ""))
+    return found[0] if found else None
 
 
 def _round_names(plan: Plan, index: int) -> tuple[str, str]:
@@ -34,9 +51,11 @@ def _round_names(plan: Plan, index: int) -> tuple[str, str]:
     written = plan.notice.rounds[index][0]
     first = plan.notice.rounds[0][0]
     ordinal = _ORDINAL.match(written)
-    if index == 0:  # 第一轮中央生态环境保护督察“回头看” is short 第一轮督察“回头看”
+    if index == 0:  # 第一轮中央生态环境保护督察“回头看” is short 第一轮督察“回头看”; no other level's is guessed
         after = written[ordinal.end() :] if ordinal else ""
-        return written, (ordinal[0] + "督察" + after[after.index("督察") + 2 :] if "督察" in after else written)
+        if "督察" not in after or _level(after[: after.index("督察")]):
+            return written, written
+        return written, ordinal[0] + after[after.index("督察") :]
     first_ordinal = _ORDINAL.match(first)
     if ordinal and first_ordinal and written.startswith(ordinal[0] + "督察"):  # 第二轮督察, 第一轮督察“回头看”
         # the first round's words to its 督察 (not a “回头看” after them), then what follows 督察 here
@@ -56,7 +75,7 @@ def plan_round(plan: Plan, index: int) -> str:
             raise NoticeError(2, f"{written}的任务总数是 {total} 项,而数据仓库中的{rnd.id}是 {rnd.total} 项", "E505")
         return rnd.id
     for rnd in rounds:  # a known round, written as dufu's notice does not write it in this place
-        if written in (rnd.name, rnd.short_name):
+        if written in (rnd.name, rnd.short_name) or (index == 0 and _same_level_and_ordinal(written, rnd.name)):
             form = f"全称“{rnd.name}”" if index == 0 else f"简称“{rnd.short_name}”"
             raise NoticeError(
                 2,
@@ -111,8 +130,10 @@ def listing_round(plan: Plan, round_ids: list[str]) -> str | None:
         known = [rid for rid in open_rounds if any(t.title in titles for t in plan.data.tasks_of(rid))]
         room = [rid for rid, (_, total, done) in zip(round_ids, notice.rounds) if total - done >= len(titles)]
         open_rounds = known or [rid for rid in open_rounds if rid in room]
-    if len(open_rounds) != 1:
-        names = "、".join(plan.notice.rounds[round_ids.index(rid)][0] for rid in open_rounds) or "各轮次"
+    if not open_rounds:
+        raise NoticeError(2, f"引言没有写明列出的是哪一轮次的任务,而没有一个轮次剩余的任务有 {len(notice.sections)} 项", "E503")
+    if len(open_rounds) > 1:
+        names = "、".join(plan.notice.rounds[round_ids.index(rid)][0] for rid in open_rounds)
         raise NoticeError(
             2, f"引言没有写明列出的是哪一轮次的任务,而{names}都可能是:无法判断,请用 --round 指定", "E503"
         )

@@ -71,7 +71,7 @@ _TASK = """<dl><dt>编号</dt><dd>{{ task.id }}</dd><dt>牵头单位</dt><dd>{{ 
 <dt>责任单位</dt><dd>{{ now.responsible_units }}</dd><dt>整改时限</dt><dd>{{ now.deadline }}</dd>
 <dt>整改目标</dt><dd>{{ now.target }}</dd><dt>状态</dt><dd{% if timing.warning %} class="{{ timing.warning }}"{% endif %}>{{ status }}{% if timing.note %}({{ timing.note }}){% endif %}</dd>
 {% for a in adjustments %}<dt>调整</dt><dd>{{ a }}</dd>{% endfor %}</dl>
-<section><h2>整改进展</h2>{% for r in task.progress %}<article><h3><time datetime="{{ r.as_of }}">截至{{ zh(r.as_of) }}</time>{% if r.status %}({{ r.status }}){% endif %}</h3>
+<section><h2>整改进展</h2>{% for r in reports %}<article><h3><time datetime="{{ r.as_of }}">截至{{ zh(r.as_of) }}</time>{% if r.status %}({{ r.status }}){% endif %}</h3>
 {% for m in r.measures %}<p>{{ loop.index }}.{{ m.heading }}</p>{% if m.items %}<ol>{% for i in m.items %}<li>{{ i }}</li>{% endfor %}</ol>{% endif %}{% if m.text %}<p>{{ m.text }}</p>{% endif %}
 {% endfor %}</article>{% else %}<p>尚无整改进展记录。</p>{% endfor %}</section>
 """
@@ -136,7 +136,8 @@ def build_site(data: Dataset, today: date, window: int = DUE_SOON_DAYS) -> dict[
     for task in data.tasks.values():
         adjustments = [adjustment_words(a) for a in task.adjustments if a.on <= today]
         body = _ENV.from_string(_TASK).render(
-            task=task, now=task.at(today), status=task.status_at(today), timing=timing(task, today, window), adjustments=adjustments, zh=zh_date
+            task=task, now=task.at(today), status=task.status_at(today), timing=timing(task, today, window), adjustments=adjustments, zh=zh_date,
+            reports=[r for r in task.progress if r.as_of <= today],  # as things stood on the day
         )
         pages[page_name("task", task.id)] = _page(task.title, body)
     return pages
