@@ -427,3 +427,73 @@ def test_an_older_notice_of_other_rounds_is_not_out_of_order(cli, fresh, tmp_pat
     notice = _written(tmp_path, provincial)
     assert run_import(cli, fresh, notice).exit_code == 0
     assert render(cli, fresh, "2024-11-10") == notice.read_bytes()
+
+
+SANMING = (NOTICES / "sanming-2024-06-24.txt").read_text(encoding="utf-8")
+SANMING_ROUNDS = "第一轮中央生态环境保护督察整改任务17项,均已完成整改。第二轮督察整改任务11项中,已完成整改7项,剩余4项正在推进。"
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "现公开第二轮督察剩余整改任务4项进展情况如下:",
+        "现就第二轮督察整改任务4项进展情况公示如下:",
+        "其中正在推进的整改任务4项进展情况公开如下:",
+        "第二轮督察未完成的整改任务4项进展情况如下:",
+    ],
+)
+def test_an_intro_in_other_words_that_counts_its_tasks_is_an_intro(cli, fresh, tmp_path, intro):
+    # refused as a round tally written in another form: only intros starting 现将 were let through
+    notice = _written(tmp_path, SANMING.replace("现将三明市第二轮中央生态环境保护督察正在整改任务进展情况公开如下:", intro))
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 0, result.output
+    assert render(cli, fresh, "2024-06-24") == notice.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "tally",
+    ["第三轮督察整改任务共10项,已完成整改3项,剩余7项正在推进。", "第三轮督察反馈问题10个,已完成整改3个,剩余7个正在推进。"],
+)
+def test_a_round_tally_in_another_wording_is_not_kept_as_the_intro(cli, fresh, tmp_path, tally):
+    notice = _written(tmp_path, SANMING.replace(SANMING_ROUNDS, SANMING_ROUNDS + tally))
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 1 and f"汇总句“{tally[:-1]}”不是 dufu 公告的写法" in result.stderr, result.stderr
+
+
+def test_a_second_round_after_a_provincial_first_round_is_the_provinces(cli, fresh, tmp_path):
+    # 第二轮督察 after 第一轮省级… took the central round's short name and tasks
+    assert run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt").exit_code == 0
+    provincial = SANMING.replace("第一轮中央生态环境保护督察整改任务17项", "第一轮省级生态环境保护督察整改任务10项")
+    provincial = provincial.replace("截至2024年5月底", "截至2024年11月底").replace("\n2024年6月24日", "\n2024年12月10日")
+    provincial = provincial.replace("法治观念淡薄问题", "省级问题甲").replace("思想认识不够到位问题", "省级问题乙")
+    provincial = provincial.replace("突出生态环境问题重视不够问题", "省级问题丙").replace("保护区管控不力问题", "省级问题丁")
+    provincial = provincial.replace("现将三明市第二轮中央生态环境保护督察", "现将三明市第二轮省级生态环境保护督察")
+    notice = _written(tmp_path, provincial)
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 0, result.output
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    assert {t.round for t in data.tasks.values() if t.title.startswith("省级问题")} == {"r2x"}
+    assert data.rounds["r2x"].name == "第二轮省级生态环境保护督察" and data.rounds["r2x"].short_name == "第二轮督察"
+    assert render(cli, fresh, "2024-12-10") == notice.read_bytes()
+    assert render(cli, fresh, "2024-06-24") == (NOTICES / "sanming-2024-06-24.txt").read_bytes()
+
+
+def test_a_known_round_written_another_way_after_the_first_is_refused_too(cli, fresh, tmp_path):
+    # 第二轮生态环境保护督察 in the second place made r2x, copies of r2's tasks
+    assert run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt").exit_code == 0
+    later = (NOTICES / "sanming-2024-12-20.txt").read_text(encoding="utf-8").replace("第二轮督察整改任务", "第二轮生态环境保护督察整改任务")
+    result = run_import(cli, fresh, _written(tmp_path, later))
+    assert result.exit_code == 1 and "汇总句中的“第二轮生态环境保护督察”是数据中的轮次 r2" in result.stderr, result.stderr
+
+
+def test_a_bingtuan_round_is_not_the_central_one(cli, fresh, tmp_path):
+    # 兵团 has no 省/市/县 in it: it was taken for the central round
+    bingtuan = QINGSHAN.replace("第二轮中央生态环境保护督察整改任务9项中", "第二轮兵团生态环境保护督察整改任务9项中")
+    assert run_import(cli, fresh, _written(tmp_path, bingtuan)).exit_code == 0
+    central = _written(tmp_path, (NOTICES / "qingshan-2025-06-12.txt").read_text(encoding="utf-8"))
+    result = run_import(cli, fresh, central)
+    assert result.exit_code == 0, result.output
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    assert sorted(r.name for r in data.rounds.values()) == [
+        "第三轮中央生态环境保护督察", "第二轮中央生态环境保护督察", "第二轮兵团生态环境保护督察"
+    ]

@@ -26,23 +26,25 @@ if TYPE_CHECKING:
     from .importer import Plan
 
 _ORDINAL = re.compile(r"第([零一二三四五六七八九十百]+)轮")
-_CENTRAL = "中央生态环境保护"
-_LEVEL = re.compile(r"省|自治区|市|州|盟|县|区|旗")  # a round of another level: 第二轮省级生态环境保护督察
+# the words every central inspection's name may hold; what is left names another (省级, 兵团, “回头看”)
+_GENERIC = ("中央", "生态环境保护", "环境保护", "环保", "督察", "“", "”", '"')
 
 
-def _same_level_and_ordinal(written: str, known: str) -> bool:
+def _same_round_by_name(a: str, b: str) -> bool:
     """Whether two names of rounds are, most likely, one round written two ways: the same
-    ordinal (第二轮) and the same level (中央, unless a province's, a city's…)."""
-    a, b = _ORDINAL.match(written), _ORDINAL.match(known)
-    if a is None or b is None or a[0] != b[0] or "回头看" in written[a.end() :] + known[b.end() :]:
-        return False
-    return _level(written[a.end() :]) == _level(known[b.end() :])
+    ordinal (第二轮) and the same qualifier (none for the central inspection; 省级, 兵团,
+    “回头看” for others). Names without an ordinal must be the same text."""
+    x, y = _ORDINAL.match(a), _ORDINAL.match(b)
+    if x is None or y is None:
+        return a == b
+    return x[0] == y[0] and _level(a[x.end() :]) == _level(b[y.end() :])
 
 
 def _level(words: str) -> str | None:
-    """The level a round's words name (省, 市…), or None for the central inspection's."""
-    found = _LEVEL.search(words.replace(_CENTRAL, ""))
-    return found[0] if found else None
+    """What a round's words say besides the central inspection's (省级, 兵团, 回头看…), or None."""
+    for generic in _GENERIC:
+        words = words.replace(generic, "")
+    return words or None
 
 
 def _round_names(plan: Plan, index: int) -> tuple[str, str]:
@@ -53,7 +55,7 @@ def _round_names(plan: Plan, index: int) -> tuple[str, str]:
     ordinal = _ORDINAL.match(written)
     if index == 0:  # 第一轮中央生态环境保护督察“回头看” is short 第一轮督察“回头看”; no other level's is guessed
         after = written[ordinal.end() :] if ordinal else ""
-        if "督察" not in after or _level(after[: after.index("督察")]):
+        if "督察" not in after or _level(after[: after.index("督察")]) is not None:
             return written, written
         return written, ordinal[0] + after[after.index("督察") :]
     first_ordinal = _ORDINAL.match(first)
@@ -69,13 +71,16 @@ def plan_round(plan: Plan, index: int) -> str:
     name, short = _round_names(plan, index)
     written, total, _ = plan.notice.rounds[index]
     rounds = plan.data.rounds.values()
-    rnd = next((rnd for rnd in rounds if written == (rnd.name if index == 0 else rnd.short_name)), None)
+    if index == 0:  # written in full
+        rnd = next((rnd for rnd in rounds if rnd.name == written), None)
+    else:  # by the short name, of the round its full name would be (第二轮督察 after 第一轮省级…: a provincial one)
+        rnd = next((rnd for rnd in rounds if rnd.short_name == written and _same_round_by_name(name, rnd.name)), None)
     if rnd is not None:
         if rnd.total is not None and rnd.total != total:
             raise NoticeError(2, f"{written}的任务总数是 {total} 项,而数据仓库中的{rnd.id}是 {rnd.total} 项", "E505")
         return rnd.id
     for rnd in rounds:  # a known round, written as dufu's notice does not write it in this place
-        if written in (rnd.name, rnd.short_name) or (index == 0 and _same_level_and_ordinal(written, rnd.name)):
+        if _same_round_by_name(name, rnd.name):
             form = f"全称“{rnd.name}”" if index == 0 else f"简称“{rnd.short_name}”"
             raise NoticeError(
                 2,
@@ -83,8 +88,8 @@ def plan_round(plan: Plan, index: int) -> str:
                 "无法原样重现(同一轮次的写法与已导入的公告不同)",
                 "E505",
             )
-    if any(short == rnd.short_name for rnd in rounds):  # 第二轮督察 is another round's (a central one's)
-        short = name  # the guess from the ordinal would make two rounds one in later notices
+    if index == 0 and any(short == rnd.short_name for rnd in rounds):  # a guess another round has
+        short = name  # (a notice writing it after the first prints it as it is written)
     ordinal = _ORDINAL.match(written)
     number = parse_zh_number(ordinal[1]) if ordinal else None
     round_id = f"r{number}" if number else f"r{index + 1}"

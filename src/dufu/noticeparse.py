@@ -19,7 +19,9 @@ from .words import LABELS, PUNCTUATION, TASK_FIELDS, Punctuation, read_summary, 
 _FOOTER = re.compile(r"扫一扫|手机上查看|打印本页|关闭窗口|【打印】|【关闭】|分享到")
 _CUTOFF = re.compile(r"截至(\d{4}年\d{1,2}月(?:底|\d{1,2}日))([,，])")
 _LOOSE_CUTOFF = re.compile(r"截至(\d{4}年\d{1,2}月[^,，。]{0,4})[,，]")
-_TALLY = re.compile(r"[^。,，]*?整改任务[0-9０-９零一二三四五六七八九十百千]+项")  # a round's phrase, any form
+# a round's tally in any wording (整改任务9项中,已完成… / 共10项,… / 15项整改任务中,剩余…), not an
+# intro (现将第二轮督察整改任务4项进展情况公开如下:): a count, then a comma, then what became of them
+_TALLY = re.compile(r"[^。,，]*?[0-9０-９零一二三四五六七八九十百千]+(?:项|个)[^。,，]{0,6}[,，](?:已完成|均已|基本完成|剩余|其余|正在)")
 _HEADER = re.compile(r"([零一二三四五六七八九十百千]+)、(.+)")
 _MEASURE = re.compile(r"(\d+)\.(.*)")
 _OTHER_MEASURE = re.compile(r"(\d+)[、．]")
@@ -171,8 +173,7 @@ def _opening(title: str, line: str) -> ParsedNotice:
         rounds, intro = read_summary(line[match.end() :], PUNCTUATION[style])
         _refuse_unread(unread_phrase(intro, PUNCTUATION[style]))
         if rounds:
-            # a round's phrase in another form where the intro (现将……公开如下:) should start
-            if _TALLY.match(intro) and not intro.startswith("现将"):
+            if _TALLY.match(intro):  # a round's phrase in another form where the intro should start
                 raise NoticeError(2, _unwritten(intro.split("。")[0], match[2]))
             break
     else:
