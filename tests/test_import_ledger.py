@@ -384,7 +384,7 @@ def test_a_round_named_in_a_repository_without_rounds_says_there_are_none(tmp_pa
     rows = [["轮次", *HEADER]] + [[("第二轮" if row[0] != "合计" else None), *row] if row else row for row in ROWS]
     ledger = office_ledger(tmp_path / "台账.xlsx", rows[1:], header=rows[0])
     result = cli("import", "ledger", str(ledger), "--as-of", "2024-05-31", "-C", str(root))
-    assert result.exit_code == 1 and "没有轮次“第二轮”(数据仓库中还没有轮次,先建 data/rounds/ 中的轮次文件)" in result.stderr, result.stderr
+    assert result.exit_code == 1 and "没有轮次“第二轮”(数据仓库中还没有轮次,先照 examples/round.yaml 在 data/rounds/ 中建轮次文件)" in result.stderr, result.stderr
 
 
 def test_a_number_typed_in_full_width_digits_is_the_number(tmp_path, cli):
@@ -395,3 +395,13 @@ def test_a_number_typed_in_full_width_digits_is_the_number(tmp_path, cli):
     result = cli("import", "ledger", str(ledger), "--round", "r2", "--as-of", "2024-05-31", "-C", str(root))
     assert result.exit_code == 0, result.output
     assert {p.name for p in (root / "data/tasks").iterdir()} >= {"r2-01.yaml", "r2-02.yaml"}
+
+
+def test_round_given_by_name_is_the_round_and_an_unknown_one_is_named(tmp_path, cli):
+    # --round 第二轮中央生态环境保护督察 was taken for an id: Pydantic's English pattern message
+    root = make_fresh_repo(tmp_path / "fresh")
+    ledger = office_ledger(tmp_path / "台账.xlsx")
+    args = ("import", "ledger", str(ledger), "--as-of", "2024-05-31", "-C", str(root), "--dry-run")
+    assert cli(*args, "--round", "第二轮中央生态环境保护督察").exit_code == 0
+    unknown = cli(*args, "--round", "第九轮督察")
+    assert unknown.exit_code == 2 and "没有轮次“第九轮督察”(已有:r1(第一轮中央生态环境保护督察)、r2(" in unknown.stderr

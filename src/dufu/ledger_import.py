@@ -90,7 +90,7 @@ def import_ledger_file(
     missing = [lc.HEADER_WORDS[f][0] for f in lc.REQUIRED if f not in columns.values()]
     if missing:
         raise DufuError(f"工作表“{sheet.title}”缺少这些列:{'、'.join(missing)}(列名不同时用 --map 表头=字段)")
-    plan = _Plan(file.name, root, data, sheet, columns, round_id, as_of)
+    plan = _Plan(file.name, root, data, sheet, columns, _given_round(data, round_id), as_of)
     plan.read_rows(header_row)
     if plan.problems:
         raise _refused(sheet.title, plan.problems)
@@ -132,6 +132,18 @@ def _refused(sheet: str, problems: list[Problem]) -> InvalidData:
     refused = InvalidData(problems)
     refused.args = (f"工作表“{sheet}”有 {len(problems)} 行无法导入(见上),没有写入任何文件",)
     return refused
+
+
+def _given_round(data: Dataset, given: str | None) -> str | None:
+    """The id of the round --round names (by id, name or short name), or a usage error."""
+    if given is None:
+        return None
+    for rnd in data.rounds.values():
+        if given in (rnd.id, rnd.name, rnd.short_name):
+            return rnd.id
+    known = "、".join(f"{r.id}({r.name})" for r in data.rounds.values())
+    have = f"已有:{known}" if known else "数据仓库中还没有轮次,先照 examples/round.yaml 在 data/rounds/ 中建轮次文件"
+    raise UsageError(f"没有轮次“{given}”({have})")
 
 
 class _Plan:
@@ -280,7 +292,7 @@ class _Plan:
             if written in (rnd.id, rnd.name, rnd.short_name):
                 return rnd.id
         known = "、".join(r.name for r in self.data.rounds.values())
-        have = f"已有:{known}" if known else "数据仓库中还没有轮次,先建 data/rounds/ 中的轮次文件"
+        have = f"已有:{known}" if known else "数据仓库中还没有轮次,先照 examples/round.yaml 在 data/rounds/ 中建轮次文件"
         raise RowRejected(self._col("round"), f"没有轮次“{written}”({have})")
 
     def _state(self, values: dict) -> dict:
