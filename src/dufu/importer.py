@@ -102,7 +102,9 @@ def plan_import(plan: Plan) -> str:
     if same is not None:
         return same
     round_ids = [plan_round(plan, index) for index in range(len(notice.rounds))]
-    later = [b for b in plan.data.bulletins.values() if b.as_of > notice.cutoff and set(b.summary_rounds) & set(round_ids)]
+    later = [
+        b for b in plan.data.bulletins.values() if b.as_of > notice.cutoff and {*b.summary_rounds, b.listing.round} & {*round_ids}
+    ]
     if later:  # its changes would land before what later notices of its rounds already recorded
         last = max(later, key=lambda b: (b.as_of, b.id))
         raise NoticeError(
