@@ -262,7 +262,7 @@ def _section(lines: list[str], index: int, title: str, p: Punctuation) -> tuple[
         index += 1
     following = lines[index + 1] if index + 1 < len(lines) else ""
     if other := _OTHER_MEASURE.match(following):  # 1、 or 1．: numbered as dufu does not number
-        raise NoticeError(index + 2, f"措施编号应写作“{other[1]}.”,而这里是“{other[0]}”")
+        raise NoticeError(index + 2, f"措施编号应写作“{int(other[1])}.”,而这里是“{other[0]}”")
     if not measures:
         raise NoticeError(index + 2, f"整改进展下应有编号的措施“1.……”(第 {start} 行开始的任务不完整)")
     return ParsedSection(start, title, fields, measures), index + 1
