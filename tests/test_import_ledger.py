@@ -405,3 +405,15 @@ def test_round_given_by_name_is_the_round_and_an_unknown_one_is_named(tmp_path, 
     assert cli(*args, "--round", "第二轮中央生态环境保护督察").exit_code == 0
     unknown = cli(*args, "--round", "第九轮督察")
     assert unknown.exit_code == 2 and "没有轮次“第九轮督察”(已有:r1(第一轮中央生态环境保护督察)、r2(" in unknown.stderr
+
+
+def test_a_round_name_two_rounds_share_is_refused_as_ambiguous(tmp_path, cli):
+    # a central and a provincial 第二轮督察: the first was taken without a word
+    rounds = {
+        "r2": "id: r2\nname: 第二轮中央生态环境保护督察\nshort_name: 第二轮督察\n",
+        "r2x": "id: r2x\nname: 第二轮省级生态环境保护督察\nshort_name: 第二轮督察\n",
+    }
+    root = make_fresh_repo(tmp_path / "fresh", rounds)
+    ledger = office_ledger(tmp_path / "台账.xlsx")
+    result = cli("import", "ledger", str(ledger), "--round", "第二轮督察", "--as-of", "2024-05-31", "-C", str(root))
+    assert result.exit_code == 2 and "“第二轮督察”可以指 r2、r2x 中的任一个:请用轮次编号" in result.stderr, result.stderr

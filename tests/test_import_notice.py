@@ -440,6 +440,9 @@ SANMING_ROUNDS = "第一轮中央生态环境保护督察整改任务17项,均�
         "现就第二轮督察整改任务4项进展情况公示如下:",
         "其中正在推进的整改任务4项进展情况公开如下:",
         "第二轮督察未完成的整改任务4项进展情况如下:",
+        "现将第二轮督察整改任务11项中,正在推进的4项进展情况公开如下:",
+        "现将第二轮督察反馈的11个问题中,剩余4个问题整改进展情况公开如下:",
+        "下一步将持续推进整改。现将第二轮督察正在整改任务进展情况公开如下:",  # prose before it, no count
     ],
 )
 def test_an_intro_in_other_words_that_counts_its_tasks_is_an_intro(cli, fresh, tmp_path, intro):
@@ -452,7 +455,12 @@ def test_an_intro_in_other_words_that_counts_its_tasks_is_an_intro(cli, fresh, t
 
 @pytest.mark.parametrize(
     "tally",
-    ["第三轮督察整改任务共10项,已完成整改3项,剩余7项正在推进。", "第三轮督察反馈问题10个,已完成整改3个,剩余7个正在推进。"],
+    [
+        "第三轮督察整改任务共10项,已完成整改3项,剩余7项正在推进。",
+        "第三轮督察反馈问题10个,已完成整改3个,剩余7个正在推进。",
+        "第三轮督察整改任务15项,目前已完成整改11项,剩余4项正在推进。",
+        "第三轮督察整改任务15项,11项已完成整改,4项正在推进。",
+    ],
 )
 def test_a_round_tally_in_another_wording_is_not_kept_as_the_intro(cli, fresh, tmp_path, tally):
     notice = _written(tmp_path, SANMING.replace(SANMING_ROUNDS, SANMING_ROUNDS + tally))
@@ -497,3 +505,32 @@ def test_a_bingtuan_round_is_not_the_central_one(cli, fresh, tmp_path):
     assert sorted(r.name for r in data.rounds.values()) == [
         "第三轮中央生态环境保护督察", "第二轮中央生态环境保护督察", "第二轮兵团生态环境保护督察"
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("第二轮省委生态环境保护督察", "第二轮省级生态环境保护督察"),
+        ("第二轮自治区生态环境保护督察", "第二轮自治区党委生态环境保护督察"),
+        ("第二轮中央生态环境保护督察", "第二轮中央生态环境保护例行督察"),
+    ],
+)
+def test_one_round_written_with_other_words_of_its_level_is_refused_not_duplicated(cli, fresh, tmp_path, first, then):
+    # 省委, 省级 and 省 were three levels: the second notice made r2x with copies of the tasks
+    one = _written(tmp_path, QINGSHAN.replace("第二轮中央生态环境保护督察", first))
+    assert run_import(cli, fresh, one).exit_code == 0
+    later = QINGSHAN.replace("第二轮中央生态环境保护督察", then).replace("\n2024年12月10日", "\n2024年12月11日")
+    result = run_import(cli, fresh, _written(tmp_path, later))
+    assert result.exit_code == 1 and f"汇总句中的“{then}”是数据中的轮次 r2" in result.stderr, result.stderr
+
+
+def test_a_short_name_after_a_first_round_of_a_batch_is_the_round_not_a_batch_of_it(cli, fresh, tmp_path):
+    # 第二轮督察 after 第三轮第一批…: derived 第二轮第一批…, a new round with copies of r2's tasks
+    assert run_import(cli, fresh, NOTICES / "sanming-2024-06-24.txt").exit_code == 0
+    later = (NOTICES / "sanming-2024-12-20.txt").read_text(encoding="utf-8").replace(
+        "第一轮中央生态环境保护督察整改任务17项", "第三轮第一批中央生态环境保护督察整改任务9项"
+    ).replace("均已完成整改。第二轮督察", "均已完成整改。第二轮督察", 1)
+    result = run_import(cli, fresh, _written(tmp_path, later))
+    assert result.exit_code == 0, result.output
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    assert sorted(data.rounds) == ["r1", "r2", "r3"] and len(data.tasks_of("r2")) == 4

@@ -328,4 +328,4 @@ def test_a_round_tally_joined_to_the_intro_by_a_comma_is_not_taken_for_the_intro
         encoding="utf-8",
     )
     result = run_import(cli, fresh, notice)
-    assert result.exit_code == 1 and "汇总句“第三轮督察整改任务5项中,已完成整改2项,剩余3项正在推进,现将" in result.stderr
+    assert result.exit_code == 1 and "汇总句“第三轮督察整改任务5项中,已完成整改2项,剩余3项正在推进,”不是" in result.stderr

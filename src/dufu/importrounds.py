@@ -26,25 +26,29 @@ if TYPE_CHECKING:
     from .importer import Plan
 
 _ORDINAL = re.compile(r"第([零一二三四五六七八九十百]+)轮")
-# the words every central inspection's name may hold; what is left names another (省级, 兵团, “回头看”)
-_GENERIC = ("中央", "生态环境保护", "环境保护", "环保", "督察", "“", "”", '"')
+_BATCH = re.compile(r"第[零一二三四五六七八九十百]+批")  # 第一批: a batch within a round, not another round
 
 
 def _same_round_by_name(a: str, b: str) -> bool:
     """Whether two names of rounds are, most likely, one round written two ways: the same
-    ordinal (第二轮) and the same qualifier (none for the central inspection; 省级, 兵团,
-    “回头看” for others). Names without an ordinal must be the same text."""
+    ordinal (第二轮) and the same level (中央, 省, 兵团…), both 回头看 or neither. Other words
+    (省委 or 省级, 例行, 第一批) do not make another round. Names without an ordinal must be
+    the same text."""
     x, y = _ORDINAL.match(a), _ORDINAL.match(b)
     if x is None or y is None:
         return a == b
     return x[0] == y[0] and _level(a[x.end() :]) == _level(b[y.end() :])
 
 
-def _level(words: str) -> str | None:
-    """What a round's words say besides the central inspection's (省级, 兵团, 回头看…), or None."""
-    for generic in _GENERIC:
-        words = words.replace(generic, "")
-    return words or None
+def _level(words: str) -> tuple[str, bool]:
+    """The level a round's words name (中央 unless 兵团, 省 or 自治区, 市, 县 or 区 or 旗) and
+    whether it is a 回头看."""
+    before = words.split("督察")[0]
+    level = next((kind for kind, marks in _LEVELS if any(mark in before for mark in marks)), "中央")
+    return level, "回头看" in words
+
+
+_LEVELS = (("兵团", ("兵团",)), ("省", ("省", "自治区")), ("市", ("市", "州", "盟")), ("县", ("县", "区", "旗")))
 
 
 def _round_names(plan: Plan, index: int) -> tuple[str, str]:
@@ -55,13 +59,13 @@ def _round_names(plan: Plan, index: int) -> tuple[str, str]:
     ordinal = _ORDINAL.match(written)
     if index == 0:  # 第一轮中央生态环境保护督察“回头看” is short 第一轮督察“回头看”; no other level's is guessed
         after = written[ordinal.end() :] if ordinal else ""
-        if "督察" not in after or _level(after[: after.index("督察")]) is not None:
+        if "督察" not in after or _level(after)[0] != "中央":
             return written, written
         return written, ordinal[0] + after[after.index("督察") :]
     first_ordinal = _ORDINAL.match(first)
     if ordinal and first_ordinal and written.startswith(ordinal[0] + "督察"):  # 第二轮督察, 第一轮督察“回头看”
         # the first round's words to its 督察 (not a “回头看” after them), then what follows 督察 here
-        rest = first[first_ordinal.end() :]
+        rest = _BATCH.sub("", first[first_ordinal.end() :])  # 第三轮第一批…: 第二轮 is no batch of it
         rest = rest[: rest.index("督察") + 2] if "督察" in rest else rest
         return ordinal[0] + rest + written[ordinal.end() + 2 :], written
     return written, written

@@ -138,10 +138,14 @@ def _given_round(data: Dataset, given: str | None) -> str | None:
     """The id of the round --round names (by id, name or short name), or a usage error."""
     if given is None:
         return None
-    for rnd in data.rounds.values():
-        if given in (rnd.id, rnd.name, rnd.short_name):
-            return rnd.id
+    if given in data.rounds:
+        return given
+    found = [rnd.id for rnd in data.rounds.values() if given in (rnd.name, rnd.short_name)]
+    if len(found) == 1:
+        return found[0]
     known = "、".join(f"{r.id}({r.name})" for r in data.rounds.values())
+    if found:  # 第二轮督察: a central round's short name and a provincial one's
+        raise UsageError(f"“{given}”可以指 {'、'.join(found)} 中的任一个:请用轮次编号(已有:{known})")
     have = f"已有:{known}" if known else "数据仓库中还没有轮次,先照 examples/round.yaml 在 data/rounds/ 中建轮次文件"
     raise UsageError(f"没有轮次“{given}”({have})")
 

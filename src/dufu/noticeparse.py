@@ -19,9 +19,7 @@ from .words import LABELS, PUNCTUATION, TASK_FIELDS, Punctuation, read_summary, 
 _FOOTER = re.compile(r"扫一扫|手机上查看|打印本页|关闭窗口|【打印】|【关闭】|分享到")
 _CUTOFF = re.compile(r"截至(\d{4}年\d{1,2}月(?:底|\d{1,2}日))([,，])")
 _LOOSE_CUTOFF = re.compile(r"截至(\d{4}年\d{1,2}月[^,，。]{0,4})[,，]")
-# a round's tally in any wording (整改任务9项中,已完成… / 共10项,… / 15项整改任务中,剩余…), not an
-# intro (现将第二轮督察整改任务4项进展情况公开如下:): a count, then a comma, then what became of them
-_TALLY = re.compile(r"[^。,，]*?[0-9０-９零一二三四五六七八九十百千]+(?:项|个)[^。,，]{0,6}[,，](?:已完成|均已|基本完成|剩余|其余|正在)")
+_COUNT = re.compile(r"[0-9０-９零一二三四五六七八九十百千]+(?:项|个)")  # 15项, 10个: a round's tally counts
 _HEADER = re.compile(r"([零一二三四五六七八九十百千]+)、(.+)")
 _MEASURE = re.compile(r"(\d+)\.(.*)")
 _OTHER_MEASURE = re.compile(r"(\d+)[、．]")
@@ -173,8 +171,8 @@ def _opening(title: str, line: str) -> ParsedNotice:
         rounds, intro = read_summary(line[match.end() :], PUNCTUATION[style])
         _refuse_unread(unread_phrase(intro, PUNCTUATION[style]))
         if rounds:
-            if _TALLY.match(intro):  # a round's phrase in another form where the intro should start
-                raise NoticeError(2, _unwritten(intro.split("。")[0], match[2]))
+            if (unread := _before_intro(intro)) and _COUNT.search(unread):  # a round's tally in another form
+                raise NoticeError(2, _unwritten(unread.split("。")[0], match[2]))
             break
     else:
         loose = _LOOSE_CUTOFF.search(line)
@@ -196,6 +194,15 @@ def _opening(title: str, line: str) -> ParsedNotice:
             else "缺少列出任务前的引言:导语、汇总句和引言(“现将……公开如下:”)应在同一段,即第二行",
         )
     return ParsedNotice("", style, title, line[: match.start()], cutoff, rounds, intro, month_end=month_end)
+
+
+def _before_intro(rest: str) -> str:
+    """What stands before the intro proper in the text after the round phrases read: the
+    sentences before its last, and in that one what comes before a 现将 that does not start it
+    (…剩余3项正在推进,现将…). Prose there is the intro's; a count there is a tally not read."""
+    *sentences, last = rest.split("。")
+    at = last.find("现将")
+    return "。".join([*sentences, last[:at] if at > 0 else ""]).strip("。")
 
 
 def _no_such_day(text: str) -> bool:
