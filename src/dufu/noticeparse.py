@@ -199,8 +199,11 @@ def _opening(title: str, line: str) -> ParsedNotice:
 def _before_intro(rest: str) -> str:
     """What stands before the intro proper in the text after the round phrases read: the
     sentences before its last, and in that one what comes before a 现将 that does not start it
-    (…剩余3项正在推进,现将…). Prose there is the intro's; a count there is a tally not read."""
-    *sentences, last = rest.split("。")
+    (…剩余3项正在推进,现将…); all of it when its last sentence is no intro (that ends in a
+    colon). Prose there is the intro's; a count there is a tally not read."""
+    *sentences, last = rest.rstrip("。").split("。")
+    if not last.endswith((":", "：")):  # no intro ends here (it ends in a colon): all of it is unread
+        return rest
     at = last.find("现将")
     return "。".join([*sentences, last[:at] if at > 0 else ""]).strip("。")
 
