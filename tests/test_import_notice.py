@@ -443,6 +443,9 @@ SANMING_ROUNDS = "第一轮中央生态环境保护督察整改任务17项,均�
         "现将第二轮督察整改任务11项中,正在推进的4项进展情况公开如下:",
         "现将第二轮督察反馈的11个问题中,剩余4个问题整改进展情况公开如下:",
         "下一步将持续推进整改。现将第二轮督察正在整改任务进展情况公开如下:",  # prose before it, no count
+        "现将第二轮督察剩余2项整改任务进展情况公布如下。",  # no colon
+        "按照“一个问题、一套方案”要求推进。现将整改任务进展情况公开如下:",  # 一个: no count of tasks
+        "今年以来,全市累计实施整改项目45个。现将整改任务进展情况公开如下:",  # a count, of no round
     ],
 )
 def test_an_intro_in_other_words_that_counts_its_tasks_is_an_intro(cli, fresh, tmp_path, intro):
@@ -460,6 +463,8 @@ def test_an_intro_in_other_words_that_counts_its_tasks_is_an_intro(cli, fresh, t
         "第三轮督察反馈问题10个,已完成整改3个,剩余7个正在推进。",
         "第三轮督察整改任务15项,目前已完成整改11项,剩余4项正在推进。",
         "第三轮督察整改任务15项,11项已完成整改,4项正在推进。",
+        "第三轮督察整改任务已完成两项,其余正在推进。",
+        "第三轮督察整改任务均已完成。",
     ],
 )
 def test_a_round_tally_in_another_wording_is_not_kept_as_the_intro(cli, fresh, tmp_path, tally):

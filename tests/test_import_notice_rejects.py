@@ -328,7 +328,7 @@ def test_a_round_tally_joined_to_the_intro_by_a_comma_is_not_taken_for_the_intro
         encoding="utf-8",
     )
     result = run_import(cli, fresh, notice)
-    assert result.exit_code == 1 and "汇总句“第三轮督察整改任务5项中,已完成整改2项,剩余3项正在推进,”不是" in result.stderr
+    assert result.exit_code == 1 and "汇总句“第三轮督察整改任务5项中,已完成整改2项,剩余3项正在推进,现将" in result.stderr
 
 
 def test_a_round_tally_where_the_intro_should_be_is_not_taken_for_it(cli, fresh, tmp_path):
@@ -338,3 +338,12 @@ def test_a_round_tally_where_the_intro_should_be_is_not_taken_for_it(cli, fresh,
     notice.write_text(SEED.replace(tail, "剩余4项正在推进。第三轮督察整改任务10项中,已完成整改3项,剩余7项正在推进"), encoding="utf-8")
     result = run_import(cli, fresh, notice)
     assert result.exit_code == 1 and "汇总句“第三轮督察整改任务10项中,已完成整改3项,剩余7项正在推进”不是" in result.stderr
+
+
+def test_a_round_tally_in_the_intros_own_sentence_is_not_taken_for_the_intro(cli, fresh, tmp_path):
+    # no 现将 in it: the tally before the intro's clause was kept, and round r3 never made
+    intro = "现将三明市第二轮中央生态环境保护督察正在整改任务进展情况公开如下:"
+    notice = tmp_path / "notice.txt"
+    notice.write_text(SEED.replace(intro, "第三轮督察整改任务6项,已完成4项,第二轮督察剩余任务进展情况公开如下:"), encoding="utf-8")
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 1 and "汇总句“第三轮督察整改任务6项,已完成4项,第二轮督察剩余任务进展情况公开如下:”不是" in result.stderr

@@ -19,7 +19,9 @@ from .words import LABELS, PUNCTUATION, TASK_FIELDS, Punctuation, read_summary, 
 _FOOTER = re.compile(r"扫一扫|手机上查看|打印本页|关闭窗口|【打印】|【关闭】|分享到")
 _CUTOFF = re.compile(r"截至(\d{4}年\d{1,2}月(?:底|\d{1,2}日))([,，])")
 _LOOSE_CUTOFF = re.compile(r"截至(\d{4}年\d{1,2}月[^,，。]{0,4})[,，]")
-_COUNT = re.compile(r"[0-9０-９零一二三四五六七八九十百千]+(?:项|个)")  # 15项, 10个: a round's tally counts
+# a round's tally names the round (第三轮, 回头看) and counts its tasks or says what became of them
+_ROUND_NAMED = re.compile(r"第[零一二三四五六七八九十百]+轮|回头看")
+_TALLIED = re.compile(r"[0-9０-９零一二两三四五六七八九十百千]+(?:项|个)|已完成|均已|剩余|其余|正在推进")
 _HEADER = re.compile(r"([零一二三四五六七八九十百千]+)、(.+)")
 _MEASURE = re.compile(r"(\d+)\.(.*)")
 _OTHER_MEASURE = re.compile(r"(\d+)[、．]")
@@ -171,8 +173,8 @@ def _opening(title: str, line: str) -> ParsedNotice:
         rounds, intro = read_summary(line[match.end() :], PUNCTUATION[style])
         _refuse_unread(unread_phrase(intro, PUNCTUATION[style]))
         if rounds:
-            if (unread := _before_intro(intro)) and _COUNT.search(unread):  # a round's tally in another form
-                raise NoticeError(2, _unwritten(unread.split("。")[0], match[2]))
+            if (tally := _unread_tally(intro)) is not None:  # a round's tally in another form
+                raise NoticeError(2, _unwritten(tally, match[2]))
             break
     else:
         loose = _LOOSE_CUTOFF.search(line)
@@ -196,16 +198,19 @@ def _opening(title: str, line: str) -> ParsedNotice:
     return ParsedNotice("", style, title, line[: match.start()], cutoff, rounds, intro, month_end=month_end)
 
 
-def _before_intro(rest: str) -> str:
-    """What stands before the intro proper in the text after the round phrases read: the
-    sentences before its last, and in that one what comes before a 现将 that does not start it
-    (…剩余3项正在推进,现将…); all of it when its last sentence is no intro (that ends in a
-    colon). Prose there is the intro's; a count there is a tally not read."""
-    *sentences, last = rest.rstrip("。").split("。")
-    if not last.endswith((":", "：")):  # no intro ends here (it ends in a colon): all of it is unread
-        return rest
+def _unread_tally(rest: str) -> str | None:
+    """A round's tally in the text after the round phrases read, where only the intro should
+    be: in a sentence before the intro's, or in the intro's before its own clause (before a
+    现将 that does not start it, or before its last clause). None when there is none: prose
+    there (下一步……, 按照“一个问题、一套方案”……) and an intro that counts its tasks
+    (现将第二轮督察整改任务11项中……) are the intro's."""
+    *before, last = [sentence for sentence in rest.split("。") if sentence] or [""]
     at = last.find("现将")
-    return "。".join([*sentences, last[:at] if at > 0 else ""]).strip("。")
+    head = last[:at] if at > 0 else "" if at == 0 else last[: max(last.rfind(mark) for mark in ",，;；") + 1]
+    for sentence, looked_at in [*((b, b) for b in before), (last, head)]:
+        if _ROUND_NAMED.search(looked_at) and _TALLIED.search(looked_at):
+            return sentence  # quoted whole, as written
+    return None
 
 
 def _no_such_day(text: str) -> bool:
