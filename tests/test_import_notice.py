@@ -539,3 +539,15 @@ def test_a_short_name_after_a_first_round_of_a_batch_is_the_round_not_a_batch_of
     assert result.exit_code == 0, result.output
     data = load_valid(fresh, date.fromisoformat(TODAY))
     assert sorted(data.rounds) == ["r1", "r2", "r3"] and len(data.tasks_of("r2")) == 4
+
+
+def test_a_special_inspection_of_a_round_is_a_round_of_its_own(cli, fresh, tmp_path):
+    # 专项 is no other wording of the routine round: it was refused as r2 written another way
+    assert run_import(cli, fresh, NOTICES / "qingshan-2024-12-10.txt").exit_code == 0
+    special = QINGSHAN.replace("第二轮中央生态环境保护督察", "第二轮中央生态环境保护专项督察")
+    special = special.replace("\n2024年12月10日", "\n2024年12月11日")
+    assert run_import(cli, fresh, _written(tmp_path, special)).exit_code == 0
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    assert sorted((r.id, r.short_name) for r in data.rounds.values()) == [
+        ("r2", "第二轮督察"), ("r2x", "第二轮中央生态环境保护专项督察")
+    ]

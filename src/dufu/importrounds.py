@@ -31,8 +31,8 @@ _BATCH = re.compile(r"第[零一二三四五六七八九十百]+批")  # 第一�
 
 def _same_round_by_name(a: str, b: str) -> bool:
     """Whether two names of rounds are, most likely, one round written two ways: the same
-    ordinal (第二轮) and the same level (中央, 省, 兵团…), both 回头看 or neither. Other words
-    (省委 or 省级, 例行, 第一批) do not make another round. Names without an ordinal must be
+    ordinal (第二轮) and the same level (中央, 省, 兵团…), both 回头看 or neither, both 专项 or
+    neither. Other words (省委 or 省级, 例行, 第一批) do not make another round. Names without an ordinal must be
     the same text."""
     x, y = _ORDINAL.match(a), _ORDINAL.match(b)
     if x is None or y is None:
@@ -40,12 +40,12 @@ def _same_round_by_name(a: str, b: str) -> bool:
     return x[0] == y[0] and _level(a[x.end() :]) == _level(b[y.end() :])
 
 
-def _level(words: str) -> tuple[str, bool]:
-    """The level a round's words name (中央 unless 兵团, 省 or 自治区, 市, 县 or 区 or 旗) and
-    whether it is a 回头看."""
+def _level(words: str) -> tuple[str, bool, bool]:
+    """The level a round's words name (中央 unless 兵团, 省 or 自治区, 市, 县 or 区 or 旗), and
+    whether it is a 回头看 and whether a 专项 (special) inspection, each another round."""
     before = words.split("督察")[0]
     level = next((kind for kind, marks in _LEVELS if any(mark in before for mark in marks)), "中央")
-    return level, "回头看" in words
+    return level, "回头看" in words, "专项" in before
 
 
 _LEVELS = (("兵团", ("兵团",)), ("省", ("省", "自治区")), ("市", ("市", "州", "盟")), ("县", ("县", "区", "旗")))
@@ -59,7 +59,7 @@ def _round_names(plan: Plan, index: int) -> tuple[str, str]:
     ordinal = _ORDINAL.match(written)
     if index == 0:  # 第一轮中央生态环境保护督察“回头看” is short 第一轮督察“回头看”; no other level's is guessed
         after = written[ordinal.end() :] if ordinal else ""
-        if "督察" not in after or _level(after)[0] != "中央":
+        if "督察" not in after or _level(after) != ("中央", "回头看" in after, False):  # no 省级, no 专项
             return written, written
         return written, ordinal[0] + after[after.index("督察") :]
     first_ordinal = _ORDINAL.match(first)
