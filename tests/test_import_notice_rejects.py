@@ -320,30 +320,25 @@ def test_a_deadline_a_later_notice_rewrites_unreadably_is_named_at_its_line_of_t
     _refused(cli, fresh, notice, line, "E502")
 
 
-def test_a_round_tally_joined_to_the_intro_by_a_comma_is_not_taken_for_the_intro(cli, fresh, tmp_path):
-    # "…剩余3项正在推进,现将…" was kept as the intro and the round left out
+INTRO = "现将三明市第二轮中央生态环境保护督察正在整改任务进展情况公开如下:"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "quoted"),
+    [
+        # joined to the intro by a comma: kept as the intro, the round left out
+        ("剩余4项正在推进。现将", "剩余4项正在推进。第三轮督察整改任务5项中,已完成整改2项,剩余3项正在推进,现将",
+         "第三轮督察整改任务5项中,已完成整改2项,剩余3项正在推进,现将"),
+        # where the intro should be (no intro at all), a tally without its 。
+        ("剩余4项正在推进。" + INTRO, "剩余4项正在推进。第三轮督察整改任务10项中,已完成整改3项,剩余7项正在推进",
+         "第三轮督察整改任务10项中,已完成整改3项,剩余7项正在推进”"),
+        # in the intro's own sentence, without 现将
+        (INTRO, "第三轮督察整改任务6项,已完成4项,第二轮督察剩余任务进展情况公开如下:",
+         "第三轮督察整改任务6项,已完成4项,第二轮督察剩余任务进展情况公开如下:”"),
+    ],
+)
+def test_a_round_tally_where_the_intro_should_be_is_not_taken_for_the_intro(cli, fresh, tmp_path, old, new, quoted):
     notice = tmp_path / "notice.txt"
-    notice.write_text(
-        SEED.replace("剩余4项正在推进。现将", "剩余4项正在推进。第三轮督察整改任务5项中,已完成整改2项,剩余3项正在推进,现将"),
-        encoding="utf-8",
-    )
+    notice.write_text(SEED.replace(old, new), encoding="utf-8")
     result = run_import(cli, fresh, notice)
-    assert result.exit_code == 1 and "汇总句“第三轮督察整改任务5项中,已完成整改2项,剩余3项正在推进,现将" in result.stderr
-
-
-def test_a_round_tally_where_the_intro_should_be_is_not_taken_for_it(cli, fresh, tmp_path):
-    # no intro (it ends in a colon), a second round's tally without its 。: kept as the intro
-    tail = "剩余4项正在推进。现将三明市第二轮中央生态环境保护督察正在整改任务进展情况公开如下:"
-    notice = tmp_path / "notice.txt"
-    notice.write_text(SEED.replace(tail, "剩余4项正在推进。第三轮督察整改任务10项中,已完成整改3项,剩余7项正在推进"), encoding="utf-8")
-    result = run_import(cli, fresh, notice)
-    assert result.exit_code == 1 and "汇总句“第三轮督察整改任务10项中,已完成整改3项,剩余7项正在推进”不是" in result.stderr
-
-
-def test_a_round_tally_in_the_intros_own_sentence_is_not_taken_for_the_intro(cli, fresh, tmp_path):
-    # no 现将 in it: the tally before the intro's clause was kept, and round r3 never made
-    intro = "现将三明市第二轮中央生态环境保护督察正在整改任务进展情况公开如下:"
-    notice = tmp_path / "notice.txt"
-    notice.write_text(SEED.replace(intro, "第三轮督察整改任务6项,已完成4项,第二轮督察剩余任务进展情况公开如下:"), encoding="utf-8")
-    result = run_import(cli, fresh, notice)
-    assert result.exit_code == 1 and "汇总句“第三轮督察整改任务6项,已完成4项,第二轮督察剩余任务进展情况公开如下:”不是" in result.stderr
+    assert result.exit_code == 1 and f"汇总句“{quoted}" in result.stderr, result.stderr
