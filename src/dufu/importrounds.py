@@ -45,7 +45,7 @@ def _level(words: str) -> tuple[str, bool, bool]:
     whether it is a 回头看 and whether a 专项 (special) inspection, each another round."""
     before = words.split("督察")[0]
     level = next((kind for kind, marks in _LEVELS if any(mark in before for mark in marks)), "中央")
-    return level, "回头看" in words, "专项" in before
+    return level, "回头看" in words, "专项" in words
 
 
 _LEVELS = (("兵团", ("兵团",)), ("省", ("省", "自治区")), ("市", ("市", "州", "盟")), ("县", ("县", "区", "旗")))
