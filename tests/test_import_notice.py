@@ -551,3 +551,15 @@ def test_a_special_inspection_of_a_round_is_a_round_of_its_own(cli, fresh, tmp_p
     assert sorted((r.id, r.short_name) for r in data.rounds.values()) == [
         ("r2", "第二轮督察"), ("r2x", "第二轮中央生态环境保护专项督察")
     ]
+
+
+def test_a_mid_month_notice_keeps_the_way_the_notice_before_it_wrote_a_month_end(cli, fresh, tmp_path):
+    # its own cut-off does not say: it was recorded 底, and bulletin new drafted 截至…月底 again
+    first = _written(tmp_path, QINGSHAN.replace("截至2024年11月底", "截至2024年11月30日"))
+    assert run_import(cli, fresh, first).exit_code == 0
+    mid = QINGSHAN.replace("截至2024年11月底", "截至2024年12月20日").replace("\n2024年12月10日", "\n2024年12月28日")
+    later = tmp_path / "mid.txt"
+    later.write_text(mid, encoding="utf-8")
+    assert run_import(cli, fresh, later).exit_code == 0
+    assert "month_end: 日\n" in (fresh / "data/bulletins/2024-12-28.yaml").read_text(encoding="utf-8")
+    assert render(cli, fresh, "2024-12-28") == later.read_bytes()

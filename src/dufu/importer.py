@@ -334,12 +334,24 @@ def _plan_bulletin(plan: Plan, round_ids: list[str], listing: str, task_ids: lis
         + f"summary_rounds: [{', '.join(round_ids)}]\n"
         + f"listing:\n  round: {listing}\n  tasks: [{', '.join(task_ids)}]\n  intro: {yw.scalar(notice.intro)}\n"
         + yw.mapping([("issuers", notice.issuers), ("punctuation", notice.punctuation)])
-        + ("month_end: 日\n" if notice.month_end == "日" else "")
+        + ("month_end: 日\n" if _month_end(plan) == "日" else "")
         + "totals:\n"
         + totals
     )
     plan.files[f"data/bulletins/{bulletin_id}.yaml"] = text
     return bulletin_id
+
+
+def _month_end(plan: Plan) -> str:
+    """How the notice writes a month-end cut-off: as read, when its own cut-off is one; else
+    as the latest notice before it did (a mid-month notice does not say, and the next notice
+    bulletin new drafts from it should write the city's way)."""
+    from .templates import is_month_end
+
+    if is_month_end(plan.notice.cutoff):
+        return plan.notice.month_end
+    earlier = [b for b in plan.data.bulletins.values() if b.as_of < plan.notice.cutoff]
+    return max(earlier, key=lambda b: (b.as_of, b.date, b.id)).month_end if earlier else "底"
 
 
 def _ids_of_the_day(notice: ParsedNotice):
