@@ -63,3 +63,11 @@ def test_a_name_for_each_of_many_places_shares_no_prefix():
     first = "各县(市、区)党委和人民政府"
     assert implied_name(first, "青山经济技术开发区管委会") == "青山经济技术开发区管委会"
     assert implied_name("市委", "各县(市、区)政府") == "各县(市、区)政府"
+
+
+def test_a_department_after_a_party_committees_department_is_the_committees():
+    # 市委宣传部、组织部 registered 市组织部
+    assert implied_name("市委宣传部", "组织部") == "市委组织部"
+    assert implied_name("市委组织部", "人社局") == "市人社局"  # a bureau of the government
+    registry = UnitRegistry([Unit(name="市委宣传部"), Unit(name="市委组织部")])
+    assert registry.read_line("市委宣传部、组织部") == (["市委宣传部", "市委组织部"], [])

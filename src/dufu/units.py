@@ -40,10 +40,15 @@ def leading_prefix(name: str) -> str:
 
 def implied_name(first: str, written: str) -> str:
     """The full name of a name written after 、 in a group whose first name is first:
-    生态环境局 after 市林业局 is 市生态环境局; a name that carries its own prefix, or one
-    for each of many places (各…), stays as written."""
+    生态环境局 after 市林业局 is 市生态环境局, 组织部 after 市委宣传部 is 市委组织部 (a
+    department of the party committee); a name that carries its own prefix, or one for each
+    of many places (各…), stays as written."""
     prefix = leading_prefix(first)
-    return written if not prefix or written.startswith("各") or leading_prefix(written) else prefix + written
+    if not prefix or written.startswith("各") or leading_prefix(written):
+        return written
+    if first.startswith(prefix + "委") and written.endswith("部"):  # 市委宣传部、组织部: the party's 市委组织部
+        return prefix + "委" + written
+    return prefix + written
 
 
 def separator_in(name: str) -> str | None:
