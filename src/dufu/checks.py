@@ -190,11 +190,12 @@ def _gaps(numbers: set[int]) -> list[tuple[int, int]]:
 
 def _said(gaps: list[tuple[int, int]]) -> str:
     """Missing numbers one by one when few (4、7), else as runs (5–20240530), at most ten."""
-    if sum(last - first + 1 for first, last in gaps) <= 20:
+    missing = sum(last - first + 1 for first, last in gaps)
+    if missing <= 20:
         return "、".join(str(n) for first, last in gaps for n in range(first, last + 1))
     shown = "、".join(str(first) if first == last else f"{first}–{last}" for first, last in gaps[:10])
     more = f" 等 {len(gaps)} 段" if len(gaps) > 10 else ""
-    return f"{shown}{more}(共 {sum(last - first + 1 for first, last in gaps)} 个)"
+    return f"{shown}{more}(共 {missing} 个)"
 
 
 def _check_bulletin(data: Dataset, bulletin: Bulletin, out: Collector, templates: dict[str, str | None]) -> None:

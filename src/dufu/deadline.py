@@ -31,7 +31,7 @@ _DATE_FORMS = [
     # 2024年6月中旬前
     (re.compile(rf"^(\d{{4}})年(\d{{1,2}})月(上旬|中旬|下旬){_BY}$"), "tendays"),
 ]
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 _ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -111,7 +111,7 @@ def parse_deadline(text: str) -> Deadline:
         raise ValueError("整改时限是空的")
     for raw in parts:
         phase = _PHASE.match(raw)
-        part = raw[phase.end() :].translate(_FULL_WIDTH_DIGITS) if phase else raw.translate(_FULL_WIDTH_DIGITS)
+        part = raw[phase.end() :].translate(FULL_WIDTH_DIGITS) if phase else raw.translate(FULL_WIDTH_DIGITS)
         if part in ("立行立改", "立即整改"):
             immediate = True
             continue

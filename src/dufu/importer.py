@@ -346,12 +346,13 @@ def _month_end(plan: Plan) -> str:
     """How the notice writes a month-end cut-off: as read, when its own cut-off is one; else
     as the latest notice before it did (a mid-month notice does not say, and the next notice
     bulletin new drafts from it should write the city's way)."""
+    from .bulletin import bulletin_before
     from .templates import is_month_end
 
     if is_month_end(plan.notice.cutoff):
         return plan.notice.month_end
-    earlier = [b for b in plan.data.bulletins.values() if b.as_of < plan.notice.cutoff]
-    return max(earlier, key=lambda b: (b.as_of, b.date, b.id)).month_end if earlier else "底"
+    earlier = bulletin_before(plan.data, plan.notice.cutoff)
+    return "底" if earlier is None else earlier.month_end
 
 
 def _ids_of_the_day(notice: ParsedNotice):

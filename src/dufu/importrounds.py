@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .importer import Plan
 
 _ORDINAL = re.compile(r"第([零一二三四五六七八九十百]+)轮")
+_LEVELS = (("兵团", ("兵团",)), ("省", ("省", "自治区")), ("市", ("市", "州", "盟")), ("县", ("县", "区", "旗")))
 _BATCH = re.compile(r"第[零一二三四五六七八九十百]+批")  # 第一批: a batch within a round, not another round
 
 
@@ -48,9 +49,6 @@ def _level(words: str) -> tuple[str, bool, bool]:
     return level, "回头看" in words, "专项" in words
 
 
-_LEVELS = (("兵团", ("兵团",)), ("省", ("省", "自治区")), ("市", ("市", "州", "盟")), ("县", ("县", "区", "旗")))
-
-
 def _round_names(plan: Plan, index: int) -> tuple[str, str]:
     """(name, short_name) of the index-th round of the summary: the first is written in full,
     the others by short name; the missing form follows the ordinal (第二轮…)."""
@@ -59,7 +57,8 @@ def _round_names(plan: Plan, index: int) -> tuple[str, str]:
     ordinal = _ORDINAL.match(written)
     if index == 0:  # 第一轮中央生态环境保护督察“回头看” is short 第一轮督察“回头看”; no other level's is guessed
         after = written[ordinal.end() :] if ordinal else ""
-        if "督察" not in after or _level(after) != ("中央", "回头看" in after, False):  # no 省级, no 专项
+        level, _, special = _level(after)
+        if "督察" not in after or level != "中央" or special:  # no 省级, no 专项
             return written, written
         return written, ordinal[0] + after[after.index("督察") :]
     first_ordinal = _ORDINAL.match(first)

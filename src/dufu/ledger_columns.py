@@ -12,6 +12,7 @@ import calendar
 import re
 from datetime import date, datetime
 
+from .deadline import FULL_WIDTH_DIGITS
 from .ledger_xlsx import BEFORE, EXTRA_LABELS
 from .models import STATUSES
 from .words import LABELS
@@ -124,14 +125,13 @@ def read_status(value: object) -> str:
     return status
 
 
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _MAX_NUMBER = 999_999  # a task number; more is a date or an id typed into the column
 
 
 def read_number(value: object) -> int:
     if isinstance(value, float) and value.is_integer() and abs(value) <= _MAX_NUMBER:
         value = int(value)
-    text = str(value).strip().translate(_FULL_WIDTH_DIGITS)  # １２ typed with a Chinese input method
+    text = str(value).strip().translate(FULL_WIDTH_DIGITS)  # １２ typed with a Chinese input method
     # ASCII digits only: "①".isdigit() and "²".isdigit() are true, and int() refuses them
     if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or not text.strip("0"):
         raise ValueError(f"序号“{text[:20]}”不是正整数")

@@ -134,6 +134,9 @@ def _refused(sheet: str, problems: list[Problem]) -> InvalidData:
     return refused
 
 
+_NO_ROUNDS = "数据仓库中还没有轮次,先照 examples/round.yaml 在 data/rounds/ 中建轮次文件"
+
+
 def _given_round(data: Dataset, given: str | None) -> str | None:
     """The id of the round --round names (by id, name or short name), or a usage error."""
     if given is None:
@@ -146,7 +149,7 @@ def _given_round(data: Dataset, given: str | None) -> str | None:
     known = "、".join(f"{r.id}({r.name})" for r in data.rounds.values())
     if found:  # 第二轮督察: a central round's short name and a provincial one's
         raise UsageError(f"“{given}”可以指 {'、'.join(found)} 中的任一个:请用轮次编号(已有:{known})")
-    have = f"已有:{known}" if known else "数据仓库中还没有轮次,先照 examples/round.yaml 在 data/rounds/ 中建轮次文件"
+    have = f"已有:{known}" if known else _NO_ROUNDS
     raise UsageError(f"没有轮次“{given}”({have})")
 
 
@@ -296,7 +299,7 @@ class _Plan:
             if written in (rnd.id, rnd.name, rnd.short_name):
                 return rnd.id
         known = "、".join(r.name for r in self.data.rounds.values())
-        have = f"已有:{known}" if known else "数据仓库中还没有轮次,先照 examples/round.yaml 在 data/rounds/ 中建轮次文件"
+        have = f"已有:{known}" if known else _NO_ROUNDS
         raise RowRejected(self._col("round"), f"没有轮次“{written}”({have})")
 
     def _state(self, values: dict) -> dict:
