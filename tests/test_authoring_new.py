@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from conftest import TODAY
+
+from conftest import TODAY, edit
 from freshrepo import make_fresh_repo
+
+REFERENCE = Path(__file__).parent / "golden" / "sanming-2024-06-24.txt"  # the published notice, byte for byte
 
 OPTIONS = (
     "--round",
@@ -154,9 +159,26 @@ def test_bulletin_new_carries_over_the_latest_notice(repo, cli):
     old = (repo / "data/bulletins/2024-06-24.yaml").read_text(encoding="utf-8")
     assert text == old.split("totals:")[0].replace("id: 2024-06-24", "id: 2024-07-20").replace(
         "as_of: 2024-05-31\ndate: 2024-06-24", "as_of: 2024-06-30\ndate: 2024-07-20"
-    )
+    ) + "basic_done: 单列\n"  # a new notice counts tasks 基本完成 apart (the imported one never did)
     rendered = cli("render", "2024-07-20", "-C", str(repo), "--today", TODAY)
     assert rendered.exit_code == 0 and "截至2024年6月底," in rendered.stdout
+
+
+def test_tasks_basically_done_are_counted_apart_in_a_new_notice_only(repo, cli):
+    # r2-01 reports 基本完成 by 2024-05-31: the published notice (no basic_done) keeps its
+    # words; a new one, and a draft, count it apart
+    edit(repo / "data/tasks/r2-01.yaml", "  - as_of: 2024-05-31\n", "  - as_of: 2024-05-31\n    status: 基本完成\n")
+    published = cli("render", "-C", str(repo), "--today", TODAY)
+    assert published.exit_code == 0, published.output
+    assert published.stdout == REFERENCE.read_text(encoding="utf-8")
+    draft = cli("render", "--as-of", "2024-06-30", "-C", str(repo), "--today", TODAY)
+    assert "第二轮督察整改任务11项中,已完成整改7项,基本完成1项,剩余3项正在推进。" in draft.stdout
+    assert cli("bulletin", "new", "--as-of", "2024-06-30", "--date", "2024-07-20", "-C", str(repo), "--today", TODAY).exit_code == 0
+    edit(repo / "data/bulletins/2024-07-20.yaml", "basic_done: 单列", "basic_done: 并入")
+    merged = cli("render", "2024-07-20", "-C", str(repo), "--today", TODAY)
+    assert "已完成整改7项,剩余4项正在推进。" in merged.stdout
+    assert cli("bulletin", "new", "--as-of", "2024-07-31", "--date", "2024-08-20", "-C", str(repo), "--today", TODAY).exit_code == 0
+    assert "basic_done: 并入\n" in (repo / "data/bulletins/2024-08-20.yaml").read_text(encoding="utf-8")  # carried over
 
 
 def test_bulletin_new_refuses_a_cutoff_that_is_not_later(repo, cli):

@@ -563,3 +563,30 @@ def test_a_mid_month_notice_keeps_the_way_the_notice_before_it_wrote_a_month_end
     assert run_import(cli, fresh, later).exit_code == 0
     assert "month_end: 日\n" in (fresh / "data/bulletins/2024-12-28.yaml").read_text(encoding="utf-8")
     assert render(cli, fresh, "2024-12-28") == later.read_bytes()
+
+
+def test_a_summary_counting_tasks_basically_done_apart_imports_once_the_data_says_which(cli, fresh, tmp_path):
+    # a notice may count tasks 基本完成 apart (DOMAIN.md); it does not say which they are
+    first = NOTICES / "sanming-2024-06-24.txt"
+    second = (NOTICES / "sanming-2024-12-20.txt").read_text(encoding="utf-8")
+    apart = "已完成整改7项,基本完成1项,剩余3项正在推进。"
+    notice = _written(tmp_path, second.replace("已完成整改7项,剩余4项正在推进。", apart, 1))
+    assert run_import(cli, fresh, first).exit_code == 0
+    before = snapshot(fresh)
+    refused = run_import(cli, fresh, notice)
+    assert refused.exit_code == 1 and "E503" in refused.stderr, refused.output
+    assert "第二轮督察基本完成 1 项,而数据中基本完成的有 0 项" in refused.stderr and snapshot(fresh) == before
+    task = fresh / "data" / "tasks" / "r2-02.yaml"
+    task.write_text(task.read_text(encoding="utf-8").replace("status: 正在推进", "status: 基本完成"), encoding="utf-8")
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 0, result.output
+    assert "basic_done: 单列\n" in (fresh / "data" / "bulletins" / "2024-12-20.yaml").read_text(encoding="utf-8")
+    assert render(cli, fresh, "2024-12-20") == notice.read_bytes()
+    assert render(cli, fresh, "2024-06-24") == first.read_bytes()  # counted it 正在推进, and still does
+
+
+def test_a_summary_whose_basically_done_count_does_not_add_up_is_named(cli, fresh, tmp_path):
+    notice = _written(tmp_path, SANMING.replace("剩余4项正在推进", "基本完成1项,剩余4项正在推进"))
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 1
+    assert "第二轮督察整改任务11项,但已完成7项加基本完成1项加剩余4项是12项" in result.stderr, result.stderr

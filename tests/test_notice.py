@@ -35,7 +35,7 @@ def test_shipped_notice_is_computed_with_numbering_and_tallies():
 
 
 def test_summary_sentence_in_both_styles():
-    rounds = [("第一轮中央生态环境保护督察", 17, 17), ("第二轮督察", 11, 7)]
+    rounds = [("第一轮中央生态环境保护督察", 17, 17, 0), ("第二轮督察", 11, 7, 0)]
     web = summary_sentence("2024年5月底", rounds, PUNCTUATION["半角"])
     official = summary_sentence("2024年5月底", rounds, PUNCTUATION["全角"])
     assert web == (
@@ -43,6 +43,16 @@ def test_summary_sentence_in_both_styles():
         "第二轮督察整改任务11项中,已完成整改7项,剩余4项正在推进。"
     )
     assert official == web.replace(",", "，")
+
+
+def test_summary_counts_tasks_basically_done_apart_only_when_there_are_some():
+    p = PUNCTUATION["半角"]
+    apart = [("第二轮督察", 11, 7, 2), ("第三轮督察", 5, 3, 2), ("第四轮督察", 4, 4, 0)]
+    assert summary_sentence("2024年5月底", apart, p) == (
+        "截至2024年5月底,第二轮督察整改任务11项中,已完成整改7项,基本完成2项,剩余2项正在推进。"
+        "第三轮督察整改任务5项中,已完成整改3项,基本完成2项。第四轮督察整改任务4项,均已完成整改。"
+    )
+    assert summary_sentence("2024年5月底", [("第二轮督察", 11, 7, 0)], p).endswith("已完成整改7项,剩余4项正在推进。")
 
 
 def test_full_width_style_changes_only_the_marks_dufu_writes(repo):

@@ -32,7 +32,8 @@ def test_forms_dufu_would_not_write_are_not_read():
 @pytest.mark.parametrize("style", sorted(PUNCTUATION))
 def test_summary_phrases_read_back(style):
     p = PUNCTUATION[style]
-    rounds = [("第一轮中央生态环境保护督察", 17, 17), ("第二轮督察", 11, 7), ("第三轮督察", 15, 0)]
+    rounds = [("第一轮中央生态环境保护督察", 17, 17, 0), ("第二轮督察", 11, 7, 0), ("第三轮督察", 15, 0, 0)]
+    rounds += [("第四轮督察", 9, 5, 1), ("第五轮督察", 6, 2, 4)]
     sentence = summary_sentence("2024年5月底", rounds, p)
     prefix = f"截至2024年5月底{p.comma}"
     assert read_summary(sentence[len(prefix) :] + "现将……", p) == (rounds, "现将……")

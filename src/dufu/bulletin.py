@@ -85,7 +85,8 @@ def draft_bulletin(data: Dataset, as_of: date, today: date, base_id: str | None 
     """The next notice as of a day, from the latest one's words, never written to data/."""
     base = get_bulletin(data, base_id)
     listing = base.listing.model_copy(update={"tasks": carried_tasks(data, base, as_of)})
-    return base.model_copy(update={"id": "draft", "as_of": as_of, "date": today, "totals": None, "listing": listing})
+    update = {"id": "draft", "as_of": as_of, "date": today, "totals": None, "listing": listing}
+    return base.model_copy(update={**update, "basic_done": base.basic_done or "单列"})  # as bulletin new writes
 
 
 def carried_tasks(data: Dataset, last: Bulletin, as_of: date) -> list[str] | str:

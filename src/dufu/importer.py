@@ -112,18 +112,19 @@ def plan_import(plan: Plan) -> str:
         )
     listing = listing_round(plan, round_ids)
     if listing is not None:  # the tasks listed are open ones: no more than the summary leaves open
-        written, total, done = notice.rounds[round_ids.index(listing)]
+        written, total, done, _ = notice.rounds[round_ids.index(listing)]
         if len(notice.sections) > total - done:
             raise NoticeError(
                 2, f"{written}剩余 {total - done} 项正在推进,但公告逐项列出了 {len(notice.sections)} 项", "E503"
             )
     task_ids = _plan_tasks(plan, listing) if listing is not None else []
-    for (_, total, done), round_id in zip(notice.rounds, round_ids, strict=True):
+    for (_, total, done, _), round_id in zip(notice.rounds, round_ids, strict=True):
         if round_id != listing and done == total:  # all done: so is each task it had open
             tasks = plan.data.tasks_of(round_id)
             plan.unlisted[round_id] = [t for t in tasks if t.status_at(notice.cutoff) not in DONE_STATUSES]
     for index, round_id in enumerate(round_ids):
         _plan_counts(plan, round_id, notice.rounds[index], listed=round_id == listing)
+        _check_basic(plan, round_id, notice.rounds[index], task_ids)
     _plan_units(plan)
     return _plan_bulletin(plan, round_ids, listing or round_ids[-1], task_ids)
 
@@ -262,10 +263,10 @@ def _mark_done_by(plan: Plan, task: Task, cutoff: date) -> None:
     plan.files[rel] = text
 
 
-def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int], listed: bool) -> None:
+def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int, int], listed: bool) -> None:
     """Make the round's counted tasks give the published totals at the cut-off (listed: the
     notice lists this round's open tasks)."""
-    written, total, done = tally
+    written, total, done, _ = tally
     cutoff, rnd = plan.notice.cutoff, plan.data.rounds[round_id]
     comma = PUNCTUATION[plan.notice.punctuation].comma
     tasks = plan.data.tasks_of(round_id)
@@ -285,11 +286,30 @@ def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int], listed:
         plan.files[rel] = yw.splice_counted(plan.text(rel), groups)
 
 
-def _left_listing(plan: Plan, round_id: str, tally: tuple[str, int, int], itemized_done: int) -> int:
+def _check_basic(plan: Plan, round_id: str, tally: tuple[str, int, int, int], listed: list[str]) -> None:
+    """A summary counting tasks 基本完成 apart: the data must say which they are (a notice
+    does not), by a task's status (what a listed task's new report, which has none, shows)
+    or by counted tasks'."""
+    written, _, _, basic = tally
+    if not basic:
+        return
+    cutoff = plan.notice.cutoff
+    known = sum((t.status if t.id in listed else t.status_at(cutoff)) == "基本完成" for t in plan.data.tasks_of(round_id))
+    known += sum(g.count for g in plan.data.rounds[round_id].counted if g.status_at(cutoff) == "基本完成")
+    if known != basic:
+        raise NoticeError(
+            2,
+            f"汇总句说{written}基本完成 {basic} 项,而数据中基本完成的有 {known} 项:公告没有写明是哪几项,"
+            "请先把这几项任务的 status 改为 基本完成,再导入",
+            "E503",
+        )
+
+
+def _left_listing(plan: Plan, round_id: str, tally: tuple[str, int, int, int], itemized_done: int) -> int:
     """Tasks that were open and left the listing: done on or before the cut-off when the done
     count grew by at least their number, still open (just not listed) when it did not grow;
     anything between cannot be told apart. How many were marked done."""
-    written, _, done = tally
+    written, _, done, _ = tally
     cutoff, unlisted = plan.notice.cutoff, plan.unlisted.get(round_id, [])
     counted_done = sum(g.count for g in plan.data.rounds[round_id].counted if g.status_at(cutoff) in DONE_STATUSES)
     grown = done - itemized_done - counted_done
@@ -325,7 +345,7 @@ def _plan_bulletin(plan: Plan, round_ids: list[str], listing: str, task_ids: lis
     notice = plan.notice
     bulletin_id = next(i for i in _ids_of_the_day(notice) if not _taken(plan, i))
     totals = "".join(
-        f"  {rid}: {{total: {total}, done: {done}}}\n" for rid, (_, total, done) in zip(round_ids, notice.rounds)
+        f"  {rid}: {{total: {total}, done: {done}}}\n" for rid, (_, total, done, _) in zip(round_ids, notice.rounds)
     )
     text = (
         yw.header("bulletin", 2)
@@ -335,6 +355,7 @@ def _plan_bulletin(plan: Plan, round_ids: list[str], listing: str, task_ids: lis
         + f"listing:\n  round: {listing}\n  tasks: [{', '.join(task_ids)}]\n  intro: {yw.scalar(notice.intro)}\n"
         + yw.mapping([("issuers", notice.issuers), ("punctuation", notice.punctuation)])
         + ("month_end: 日\n" if _month_end(plan) == "日" else "")
+        + ("basic_done: 单列\n" if any(basic for *_, basic in notice.rounds) else "")
         + "totals:\n"
         + totals
     )

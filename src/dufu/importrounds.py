@@ -72,7 +72,7 @@ def _round_names(plan: Plan, index: int) -> tuple[str, str]:
 
 def plan_round(plan: Plan, index: int) -> str:
     name, short = _round_names(plan, index)
-    written, total, _ = plan.notice.rounds[index]
+    written, total, *_ = plan.notice.rounds[index]
     rounds = plan.data.rounds.values()
     if index == 0:  # written in full
         rnd = next((rnd for rnd in rounds if rnd.name == written), None)
@@ -130,13 +130,13 @@ def listing_round(plan: Plan, round_ids: list[str]) -> str | None:
         return given
     if named:
         return max(named)[2]
-    open_rounds = [rid for rid, (_, total, done) in zip(round_ids, notice.rounds) if total > done]
+    open_rounds = [rid for rid, (_, total, done, _) in zip(round_ids, notice.rounds) if total > done]
     if not open_rounds:
         raise NoticeError(2, "公告逐项列出了任务,但汇总句说各轮次任务均已完成", "E503")
     if len(open_rounds) > 1:  # the intro names none: the one that has a listed task, or room for them all
         titles = {section.title for section in notice.sections}
         known = [rid for rid in open_rounds if any(t.title in titles for t in plan.data.tasks_of(rid))]
-        room = [rid for rid, (_, total, done) in zip(round_ids, notice.rounds) if total - done >= len(titles)]
+        room = [rid for rid, (_, total, done, _) in zip(round_ids, notice.rounds) if total - done >= len(titles)]
         open_rounds = known or [rid for rid in open_rounds if rid in room]
     if not open_rounds:
         raise NoticeError(2, f"引言没有写明列出的是哪一轮次的任务,而没有一个轮次剩余的任务有 {len(notice.sections)} 项", "E503")
@@ -149,11 +149,11 @@ def listing_round(plan: Plan, round_ids: list[str]) -> str | None:
 
 
 def _given_round(plan: Plan, round_ids: list[str]) -> str:
-    for rid, (written, _, _) in zip(round_ids, plan.notice.rounds):
+    for rid, (written, *_) in zip(round_ids, plan.notice.rounds):
         rnd = plan.data.rounds[rid]
         if plan.listed in (rid, written, rnd.name, rnd.short_name):
             return rid
-    names = "、".join(f"{rid}({written})" for rid, (written, _, _) in zip(round_ids, plan.notice.rounds))
+    names = "、".join(f"{rid}({written})" for rid, (written, *_) in zip(round_ids, plan.notice.rounds))
     raise NoticeError(2, f"--round 给出的“{plan.listed}”不是汇总句中的轮次(汇总句中有:{names})", "E503")
 
 

@@ -32,6 +32,11 @@ class RoundTally:
         return self.total - self.done
 
     @property
+    def basic(self) -> int:
+        """Open tasks 基本完成 (a notice may count them apart from those 正在推进)."""
+        return self.by_status.get("基本完成", 0)
+
+    @property
     def percent_done(self) -> float:
         return 100.0 * self.done / self.total if self.total else 100.0
 

@@ -331,6 +331,14 @@ class Bulletin(_Model):
             description="截至日期是月末时:底(截至2024年5月底)或日(截至2024年5月31日),照已发布的公告",
         ),
     ] = "底"
+    basic_done: Annotated[
+        Literal["单列", "并入"] | None,
+        Field(
+            title="基本完成的任务",
+            description="汇总句中基本完成的任务:单列(……已完成整改7项,基本完成2项,剩余2项正在推进。)"
+            "或并入正在推进的任务;不写时并入,照此前的公告",
+        ),
+    ] = None
     totals: Annotated[dict[Id, Totals] | None, Field(title="已公布的数字", description="用于核对的各轮次任务数")] = None
 
 

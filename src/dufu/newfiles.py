@@ -129,5 +129,6 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
         + (f"template: {yw.scalar(last.template)}\n" if last.template != "bulletin.txt.j2" else "")
         + (f"punctuation: {last.punctuation}\n" if last.punctuation != "半角" else "")
         + (f"month_end: {last.month_end}\n" if last.month_end != "底" else "")
+        + f"basic_done: {last.basic_done or '单列'}\n"
     )
     return change_file(root, f"data/bulletins/{bulletin_id}.yaml", text.encode("utf-8"))

@@ -107,7 +107,9 @@ def build_notice(data: Dataset, bulletin: Bulletin) -> Notice:
     summary = tuple(tally_round(data, round_id, bulletin.as_of) for round_id in bulletin.summary_rounds)
     names = [t.round.name if i == 0 else t.round.short_name for i, t in enumerate(summary)]
     cutoff = zh_cutoff(bulletin.as_of, bulletin.month_end)
-    sentence = summary_sentence(cutoff, [(n, t.total, t.done) for n, t in zip(names, summary, strict=True)], p)
+    apart = bulletin.basic_done == "单列"
+    counts = [(n, t.total, t.done, t.basic if apart else 0) for n, t in zip(names, summary, strict=True)]
+    sentence = summary_sentence(cutoff, counts, p)
     sections = tuple(_section(i, task, bulletin.as_of) for i, task in enumerate(listed_tasks(data, bulletin), 1))
     return Notice(
         bulletin=bulletin,

@@ -52,7 +52,7 @@ class ParsedNotice:
     title: str
     preamble: str
     cutoff: date
-    rounds: list[tuple[str, int, int]]  # (name as written, total, done)
+    rounds: list[tuple[str, int, int, int]]  # (name as written, total, done, basic)
     intro: str
     sections: list[ParsedSection] = field(default_factory=list)
     issuers: list[str] = field(default_factory=list)
@@ -240,7 +240,7 @@ def _no_summary(line: str) -> str:
 def _unwritten(sentence: str, c: str) -> str:
     return (
         f"汇总句“{sentence[:60]}”不是 dufu 公告的写法:每个轮次写作“……整改任务N项中{c}已完成整改X项{c}剩余Y项正在推进。”"
-        f"或“……整改任务N项{c}均已完成整改。”"
+        f"“……整改任务N项中{c}已完成整改X项{c}基本完成Y项{c}剩余Z项正在推进。”或“……整改任务N项{c}均已完成整改。”"
     )
 
 
@@ -249,11 +249,10 @@ def _refuse_unread(phrase: re.Match[str] | None) -> None:
     would otherwise end the summary, and the round seem missing)."""
     if phrase is None:
         return
-    total, done, rest = phrase["total"], phrase["done"], phrase["rest"]
-    if done is not None and int(done) + int(rest) != int(total):
-        raise NoticeError(
-            2, f"汇总句说{phrase['name']}整改任务{total}项,但已完成{done}项加剩余{rest}项是{int(done) + int(rest)}项", "E503"
-        )
+    total, done, basic, rest = (int(phrase[name] or 0) for name in ("total", "done", "basic", "rest"))
+    if (phrase["basic"] or phrase["rest"]) is not None and done + basic + rest != total:
+        parts = f"已完成{done}项" + (f"加基本完成{basic}项" if basic else "") + (f"加剩余{rest}项" if rest else "")
+        raise NoticeError(2, f"汇总句说{phrase['name']}整改任务{total}项,但{parts}是{done + basic + rest}项", "E503")
     raise NoticeError(2, f"汇总句“{phrase[0]}”无法原样重现(数字不补零;任务全部完成时写作“均已完成整改”)")
 
 

@@ -44,24 +44,33 @@ PUNCTUATION: dict[str, Punctuation] = {
 DEFAULT_PUNCTUATION = "半角"
 
 
-def round_phrase(name: str, total: int, done: int, p: Punctuation) -> str:
-    """One round's tally in a summary sentence."""
+def round_phrase(name: str, total: int, done: int, p: Punctuation, basic: int = 0) -> str:
+    """One round's tally in a summary sentence; basic: the open tasks counted apart as 基本完成
+    (0: they are among those 正在推进, as in notices that do not count them apart)."""
     if done == total:
         return f"{name}整改任务{total}项{p.comma}均已完成整改。"
-    return f"{name}整改任务{total}项中{p.comma}已完成整改{done}项{p.comma}剩余{total - done}项正在推进。"
+    rest = total - done - basic
+    if not basic:
+        return f"{name}整改任务{total}项中{p.comma}已完成整改{done}项{p.comma}剩余{rest}项正在推进。"
+    tail = f"{p.comma}剩余{rest}项正在推进。" if rest else "。"
+    return f"{name}整改任务{total}项中{p.comma}已完成整改{done}项{p.comma}基本完成{basic}项" + tail
 
 
-def summary_sentence(cutoff: str, rounds: list[tuple[str, int, int]], p: Punctuation) -> str:
-    """截至2024年5月底,第一轮…均已完成整改。第二轮…正在推进。 from (name, total, done) per round."""
-    return f"截至{cutoff}{p.comma}" + "".join(round_phrase(name, total, done, p) for name, total, done in rounds)
+def summary_sentence(cutoff: str, rounds: list[tuple[str, int, int, int]], p: Punctuation) -> str:
+    """截至2024年5月底,第一轮…均已完成整改。第二轮…正在推进。 from (name, total, done, basic)
+    per round."""
+    return f"截至{cutoff}{p.comma}" + "".join(
+        round_phrase(name, total, done, p, basic) for name, total, done, basic in rounds
+    )
 
 
 def _phrase_pattern(p: Punctuation) -> re.Pattern[str]:
-    """round_phrase read back: its two forms, with the round's name and numbers as groups."""
-    c = re.escape(p.comma)
+    """round_phrase read back: its forms, with the round's name and numbers as groups."""
+    c, n = re.escape(p.comma), "[0-9]{1,9}"  # ASCII digits, as round_phrase writes
     return re.compile(
-        rf"(?P<name>[^{c}。]+?)整改任务(?P<total>[0-9]{{1,9}})项"  # ASCII digits, as round_phrase writes
-        rf"(?:{c}均已完成整改。|中{c}已完成整改(?P<done>[0-9]{{1,9}})项{c}剩余(?P<rest>[0-9]{{1,9}})项正在推进。)"
+        rf"(?P<name>[^{c}。]+?)整改任务(?P<total>{n})项"
+        rf"(?:{c}均已完成整改。|中{c}已完成整改(?P<done>{n})项(?:{c}基本完成(?P<basic>{n})项)?"
+        rf"(?:{c}剩余(?P<rest>{n})项正在推进)?。)"
     )
 
 
@@ -71,18 +80,19 @@ def unread_phrase(text: str, p: Punctuation) -> re.Match[str] | None:
     return _phrase_pattern(p).match(text)
 
 
-def read_summary(text: str, p: Punctuation) -> tuple[list[tuple[str, int, int]], str]:
-    """The inverse of the round phrases of summary_sentence: (name, total, done) per round read
-    from the start of text (after 截至…,), and the text that follows them. Each phrase read
-    must write back to exactly what was read; reading stops at the first that does not."""
-    rounds: list[tuple[str, int, int]] = []
+def read_summary(text: str, p: Punctuation) -> tuple[list[tuple[str, int, int, int]], str]:
+    """The inverse of the round phrases of summary_sentence: (name, total, done, basic) per
+    round read from the start of text (after 截至…,), and the text that follows them. Each
+    phrase read must write back to exactly what was read; reading stops at the first that does not."""
+    rounds: list[tuple[str, int, int, int]] = []
     pattern = _phrase_pattern(p)
     position = 0
     while match := pattern.match(text, position):
         total = int(match["total"])
         done = total if match["done"] is None else int(match["done"])
-        if round_phrase(match["name"], total, done, p) != match[0]:
+        basic = int(match["basic"] or 0)
+        if round_phrase(match["name"], total, done, p, basic) != match[0]:
             break
-        rounds.append((match["name"], total, done))
+        rounds.append((match["name"], total, done, basic))
         position = match.end()
     return rounds, text[position:]
