@@ -159,9 +159,29 @@ def test_bulletin_new_carries_over_the_latest_notice(repo, cli):
     old = (repo / "data/bulletins/2024-06-24.yaml").read_text(encoding="utf-8")
     assert text == old.split("totals:")[0].replace("id: 2024-06-24", "id: 2024-07-20").replace(
         "as_of: 2024-05-31\ndate: 2024-06-24", "as_of: 2024-06-30\ndate: 2024-07-20"
-    ) + "basic_done: 单列\n"  # a new notice counts tasks 基本完成 apart (the imported one never did)
+    ) + "basic_done: 单列\ntotals:\n  r1: {total: 17, done: 17}\n  r2: {total: 11, done: 7}\n"
+    # a new notice counts tasks 基本完成 apart (the imported one never did), and records its numbers
     rendered = cli("render", "2024-07-20", "-C", str(repo), "--today", TODAY)
     assert rendered.exit_code == 0 and "截至2024年6月底," in rendered.stdout
+    # it says which listed tasks repeat the last notice's progress, as a draft does
+    assert "4 项任务上期公告 2024-06-24(截至2024年5月31日)以来没有新的整改进展,新一期公告沿用旧的进展" in result.stderr
+    assert "  r2-04 保护区管控不力问题\n" in result.stderr
+
+
+def test_a_hand_edit_that_changes_a_notice_bulletin_new_wrote_fails_validation(repo, cli):
+    assert cli("bulletin", "new", "--as-of", "2024-06-30", "--date", "2024-07-20", "-C", str(repo), "--today", TODAY).exit_code == 0
+    edit(repo / "data/tasks/r2-01.yaml", "status: 正在推进", "status: 已完成\ncompleted_on: 2024-06-15")
+    result = cli("validate", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 1
+    assert "E351 公告记载轮次 r2 共 11 项、已完成 7 项,但按任务数据截至 2024-06-30 共 11 项、已完成 8 项" in result.stdout
+
+
+@pytest.mark.parametrize(("as_of", "on", "said"), [("2024-06-30", "2026-01-02", "成文日期 2026-01-02 晚于今天"), ("2026-01-31", "2026-01-01", "截至日期 2026-01-31 晚于今天")])
+def test_bulletin_new_refuses_a_notice_not_yet_written(repo, cli, as_of, on, said):
+    # it was recorded, and every later write then refused as changing a published notice
+    result = cli("bulletin", "new", "--as-of", as_of, "--date", on, "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 1 and said in result.stderr and "dufu render --as-of" in result.stderr, result.output
+    assert sorted(p.name for p in (repo / "data/bulletins").iterdir()) == ["2024-06-24.yaml"]
 
 
 def test_tasks_basically_done_are_counted_apart_in_a_new_notice_only(repo, cli):

@@ -622,15 +622,18 @@ def render(
                 _say_stale(data, bulletin)
 
 
-def _say_stale(data, draft) -> None:
-    """On stderr: this is a draft, and which listed tasks have nothing new since the last notice."""
+def _say_stale(data, draft, drafted: bool = True) -> None:
+    """On stderr: this is a draft (drafted: not a new notice bulletin new wrote), and which
+    listed tasks have nothing new since the last notice."""
     from .bulletin import stale_tasks
     from .templates import zh_date
 
     previous, stale = stale_tasks(data, draft)
     err = _console(stderr=True)
     latest = max(data.bulletins.values(), key=lambda b: (b.as_of, b.date, b.id), default=None)
-    if latest is None or draft.as_of > latest.as_of:
+    if not drafted:
+        pass
+    elif latest is None or draft.as_of > latest.as_of:
         err.print(f"草稿:截至{zh_date(draft.as_of)}的下一期公告,没有写入公告记录(发布时用 dufu bulletin new)。", markup=False)
     else:  # not a next notice: an earlier day seen in the words of a later one
         err.print(
@@ -640,7 +643,8 @@ def _say_stale(data, draft) -> None:
         )
     if stale:
         since = f"上期公告 {previous.id}(截至{zh_date(previous.as_of)})以来" if previous else "截至日期前"
-        err.print(f"{len(stale)} 项任务{since}没有新的整改进展,草稿沿用旧的进展:", style="yellow", markup=False)
+        which = "草稿" if drafted else "新一期公告"
+        err.print(f"{len(stale)} 项任务{since}没有新的整改进展,{which}沿用旧的进展:", style="yellow", markup=False)
         for task in stale:
             err.print(f"  {task.id} {task.title}", markup=False)
 
@@ -783,9 +787,9 @@ def _naming_the_day(today: Optional[date]) -> Iterator[None]:
         raise
 
 
-def _write(directory: Optional[Path], build, today, dry_run: bool, accept: bool) -> None:
+def _write(directory: Optional[Path], build, today, dry_run: bool, accept: bool):
     """Load the repository, build the changes (build(root, data) -> list[Change]), commit them,
-    print the diff and say what was done."""
+    print the diff and say what was done; the data as loaded, before the changes."""
     from .writer import commit_changes
 
     root = _root(directory)
@@ -800,6 +804,7 @@ def _write(directory: Optional[Path], build, today, dry_run: bool, accept: bool)
         typer.echo(f"(--dry-run:以上 {files} 个文件的修改没有写入)", err=True)
     else:
         typer.echo(f"已写入 {files} 个文件。", err=True)
+    return data
 
 
 OnDay = Annotated[str, typer.Option("--on", help="日期(YYYY-MM-DD)", metavar="日期", callback=_required_day)]
@@ -1059,7 +1064,11 @@ def bulletin_new(
     with _errors_to_exit():
         from .newfiles import next_bulletin
 
-        _write(directory, lambda root, data: [next_bulletin(root, data, as_of, on, bulletin_id)], today, dry_run, False)
+        from .bulletin import draft_bulletin
+
+        day = _today(today)
+        data = _write(directory, lambda root, data: [next_bulletin(root, data, as_of, on, bulletin_id, day)], today, dry_run, False)
+        _say_stale(data, draft_bulletin(data, as_of, on), drafted=False)
 
 
 export_app = typer.Typer(help="把数据导出为其他格式。", no_args_is_help=True, rich_markup_mode=None)

@@ -9,6 +9,7 @@ from pathlib import Path
 from . import yamlwrite as yw
 from .bulletin import carried_tasks, latest_bulletin
 from .files import read_regular
+from .ledger import tally_round
 from .models import ID_MAX, STATUSES, Report, Unit, is_id
 from .problems import DufuError, UsageError
 from .repo import Dataset
@@ -98,9 +99,9 @@ def units_change(root: Path, data: Dataset, names: list[str]) -> Change | None:
     return change_file(root, rel, yw.splice_units(old, names).encode("utf-8"))
 
 
-def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id: str | None) -> Change:
+def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id: str | None, today: date) -> Change:
     """`dufu bulletin new`: the next notice, carrying over title, preamble, listing, issuers,
-    template and punctuation from the latest one; totals are recorded when it is published."""
+    template and punctuation from the latest one, with the totals it publishes."""
     check_id(bulletin_id, "公告", "2024-07-22")
     if not data.bulletins:
         raise DufuError("还没有任何一期公告可以沿用:请先用 dufu import notice 导入已发布的公告")
@@ -117,7 +118,11 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
             f"轮次 {'、'.join(short)} 的任务总数与逐项录入加仅有数量的任务数不符(E350):新一期公告的数字会与台账不符,"
             "请先补齐任务或改正任务总数"
         )
+    late = [f"{what} {day_} 晚于今天 {today}" for what, day_ in (("截至日期", as_of), ("成文日期", day)) if day_ > today]
+    if late:  # a notice is recorded once written; every write then keeps its words
+        raise DufuError(f"{'、'.join(late)}:公告成文后再记下;要先看看下一期公告,用 dufu render --as-of {as_of} 起草")
     listing, carried = last.listing, carried_tasks(data, last, as_of)
+    tallies = [tally_round(data, round_id, as_of) for round_id in last.summary_rounds]
     tasks = "open" if carried == "open" else f"[{', '.join(carried)}]"
     text = (
         yw.header("bulletin", 2)
@@ -130,5 +135,7 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
         + (f"punctuation: {last.punctuation}\n" if last.punctuation != "半角" else "")
         + (f"month_end: {last.month_end}\n" if last.month_end != "底" else "")
         + f"basic_done: {last.basic_done or '单列'}\n"
+        + "totals:\n"  # what it publishes: validate then names a later edit that changes it (E351)
+        + "".join(f"  {t.round.id}: {{total: {t.total}, done: {t.done}}}\n" for t in tallies)
     )
     return change_file(root, f"data/bulletins/{bulletin_id}.yaml", text.encode("utf-8"))
