@@ -126,6 +126,17 @@ def test_show_unknown_task(cli):
     assert "r2-04" in result.stderr
 
 
+def test_an_id_written_without_its_zero_is_taken_for_the_one_with_it(cli, repo):
+    # difflib finds r3-12 closer to r3-1 than r3-01 is, and r3-12 closer to r3-2
+    (repo / "data/rounds/r3.yaml").write_text("id: r3\nname: 第三轮中央生态环境保护督察\nshort_name: 第三轮督察\n", encoding="utf-8")
+    for number in range(1, 13):
+        task = (repo / "data/tasks/r2-01.yaml").read_text(encoding="utf-8").replace("r2-01", f"r3-{number:02}")
+        (repo / f"data/tasks/r3-{number:02}.yaml").write_text(task.replace("round: r2", "round: r3").replace("number: 1", f"number: {number}"), encoding="utf-8")
+    for written, meant in (("r3-1", "r3-01"), ("r3-2", "r3-02"), ("r3-012", "r3-12"), ("r3-02x", "r3-02")):
+        result = cli("show", written, "-C", str(repo), "--no-cache")
+        assert f"是不是“{meant}”?" in result.stderr, (written, result.stderr)
+
+
 def test_repository_is_found_by_walking_up(cli, repo, monkeypatch):
     monkeypatch.chdir(repo / "data" / "tasks")
     result = cli("list", "--format", "json")

@@ -5,7 +5,6 @@ Checks of one file alone live in ``filechecks`` and run while loading, in parall
 
 from __future__ import annotations
 
-import difflib
 import os
 import stat
 
@@ -16,7 +15,7 @@ from .notice import listed_tasks
 from .problems import Problem
 from .repo import DATA_DIR, UNITS_FILE, Dataset
 from .templates import find_template, template_problem
-from .textsafety import find_lookalike, fold, lookalike_note
+from .textsafety import closest_id, find_lookalike, fold, lookalike_note
 from .units import name_problem
 
 
@@ -76,8 +75,8 @@ def _unknown_ref(data: Dataset, out: Collector, model, loc: tuple, kind: str, va
     if lookalike is not None:  # say what differs, not "did you mean" the identical-looking id
         out.add(data.where(model), loc, "E310", f"引用了不存在的{kind}:{lookalike[1]}", f"改为“{lookalike[0]}”")
         return
-    close = difflib.get_close_matches(value, list(known), n=1)
-    hint = f"是不是“{close[0]}”?" if close else f"已有{kind}:{'、'.join(known) or '(无)'}"
+    close = closest_id(value, known)
+    hint = f"是不是“{close}”?" if close else f"已有{kind}:{'、'.join(known) or '(无)'}"
     out.add(data.where(model), loc, "E310", f"引用了不存在的{kind}“{value}”", hint)
 
 

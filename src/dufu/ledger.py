@@ -6,7 +6,6 @@ round knows only by count.
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +14,7 @@ from .models import DONE_STATUSES, STATUSES, Round, Task
 from .problems import UsageError
 from .repo import Dataset
 from .schedule import Timing, is_overdue, timing
+from .textsafety import closest_id
 
 
 @dataclass(frozen=True)
@@ -135,8 +135,8 @@ def find_task(data: Dataset, task_id: str) -> Task:
     try:
         return data.tasks[task_id]
     except KeyError:
-        close = difflib.get_close_matches(task_id, list(data.tasks), n=1)
-        hint = f"是不是“{close[0]}”?" if close else "用 dufu list 查看所有任务"
+        close = closest_id(task_id, data.tasks)
+        hint = f"是不是“{close}”?" if close else "用 dufu list 查看所有任务"
         raise UsageError(f"没有编号为“{task_id}”的任务。{hint}") from None
 
 

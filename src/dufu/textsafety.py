@@ -89,6 +89,23 @@ def find_lookalike(written: str, known) -> tuple[str, str] | None:
     return None
 
 
+def closest_id(written: str, known) -> str | None:
+    """The known id written most likely meant: the one its numbers, unpadded, name (r3-1 for
+    r3-01, not r3-12, which difflib finds closer), else the closest spelling, else None."""
+    import difflib  # only when an id is not found
+
+    known = list(known)
+    unpadded = [k for k in known if _unpad(k) == _unpad(written)]
+    if len(unpadded) == 1:
+        return unpadded[0]
+    close = difflib.get_close_matches(written, known, n=1)
+    return close[0] if close else None
+
+
+def _unpad(text: str) -> str:
+    return re.sub(r"\d+", lambda m: str(int(m[0])), text)
+
+
 def explain_value(kind: str, value: object, ctx: dict) -> tuple[str, str] | None:
     """(message, hint) when a value only looks right: a status with a trailing space, an id or
     a number in full-width characters; None otherwise."""
