@@ -72,3 +72,10 @@ def test_the_settings_files_parse(tmp_path):
     hooks = yaml.safe_load(files[".pre-commit-config.yaml"])["repos"][0]["hooks"]
     assert hooks[0]["entry"] == "dufu validate"
     assert tomllib.loads(files["dufu.toml"].decode()) == {"rules": {}}
+
+
+def test_status_of_a_repository_just_made_does_not_call_everything_done(cli, tmp_path):
+    root = tmp_path / "city"
+    assert cli("init", str(root)).exit_code == 0
+    result = cli("status", "-C", str(root))
+    assert result.exit_code == 0 and "还没有逐项录入的任务" in result.stdout and "均已完成" not in result.stdout

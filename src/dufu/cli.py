@@ -326,7 +326,7 @@ def status(
                 shown = (
                     lambda: views.status_record(tallies, open_tasks, day, window),
                     lambda: views.rounds_csv(tallies),
-                    lambda: views.status_view(tallies, open_tasks, day, limit, window),
+                    lambda: views.status_view(tallies, open_tasks, day, limit, window, bool(data.tasks)),
                 )
             failed = _failures(open_tasks, day, window, fail_on or [])
             if fmt is ListFormat.json:

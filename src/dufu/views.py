@@ -45,9 +45,15 @@ def _last_report(task: Task, day: date) -> Text:
 
 
 def status_view(
-    tallies: list[RoundTally], open_tasks: list[Task], day: date, limit: int = 0, window: int = DUE_SOON_DAYS
+    tallies: list[RoundTally],
+    open_tasks: list[Task],
+    day: date,
+    limit: int = 0,
+    window: int = DUE_SOON_DAYS,
+    itemized: bool = True,
 ) -> Group:
-    """The `dufu status` screen: per-round tallies, the warnings, then the open tasks."""
+    """The `dufu status` screen: per-round tallies, the warnings, then the open tasks
+    (itemized: whether any task is entered one by one)."""
     parts: list = [_ByWidth(lambda width: _rounds_table(tallies, day, width))]
     shown = open_tasks[:limit] if limit else open_tasks
     warnings = warning_counts(open_tasks, day, window)
@@ -61,8 +67,10 @@ def status_view(
         parts.append(line)
     if open_tasks:
         parts.append(task_table(shown, day, title="未完成的任务", window=window))
-    else:
+    elif itemized:
         parts.append(Text("所有逐项录入的任务均已完成。"))
+    else:  # a repository just made: nothing is done
+        parts.append(Text("还没有逐项录入的任务(dufu new task 录入一项,dufu import ledger 导入台账)。"))
     if len(shown) < len(open_tasks):
         parts.append(
             Text(f"另有 {len(open_tasks) - len(shown)} 项未完成的任务未列出:用 dufu list 查看全部,或加 --limit 0。")
