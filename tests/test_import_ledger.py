@@ -262,8 +262,11 @@ def test_a_round_column_merged_down_the_rows_and_a_repeated_header(tmp_path, cli
 def test_files_that_are_not_ledgers(tmp_path, cli):
     root = make_fresh_repo(tmp_path / "fresh")
     (tmp_path / "bad.xlsx").write_text("not a workbook", encoding="utf-8")
-    assert "不是可读取的 Excel 工作簿" in cli("import", "ledger", str(tmp_path / "bad.xlsx"), "-C", str(root)).stderr
-    assert "文件不存在" in cli("import", "ledger", str(tmp_path / "none.xlsx"), "-C", str(root)).stderr
+    assert "不是可读取的 Excel 工作簿(.xlsx):文件不是 zip 压缩包" in cli("import", "ledger", str(tmp_path / "bad.xlsx"), "-C", str(root)).stderr
+    missing = cli("import", "ledger", str(tmp_path / "none.xlsx"), "-C", str(root))
+    assert "文件不存在" in missing.stderr and missing.exit_code == 2  # a missing path is a usage error
+    missing = cli("progress", "add", "r2-01", "--as-of", "2024-06-30", "--from", str(tmp_path / "none.txt"), "-C", str(root))
+    assert "文件不存在" in missing.stderr and missing.exit_code == 2
     (tmp_path / "link.xlsx").symlink_to(tmp_path / "bad.xlsx")
     assert "是符号链接" in cli("import", "ledger", str(tmp_path / "link.xlsx"), "-C", str(root)).stderr
 

@@ -181,7 +181,7 @@ def read_input(path: Path, limit: int) -> bytes:
         return read_regular(path, limit)
     except NotRegularFile as exc:
         raise DufuError(f"{path} 是{exc.what},不是普通文件,不会读取") from None
-    except FileNotFoundError:
-        raise DufuError(f"文件不存在:{path}") from None
+    except FileNotFoundError:  # a missing path is a usage error (exit 2), as for every command
+        raise UsageError(f"文件不存在:{path}") from None
     except OSError as exc:
         raise DufuError(f"无法读取 {path}:{reason(exc)}") from None

@@ -108,7 +108,18 @@ def _reading(file: Path) -> Iterator[None]:
     except Exception as exc:
         other = Path(file).suffix.lower() in (".xls", ".csv", ".et", ".ods", ".wps")  # a format of its own
         hint = ";请在 Excel 或 WPS 中另存为 .xlsx 后再导入" if other else ""
-        raise DufuError(f"{file} 不是可读取的 Excel 工作簿(.xlsx):{type(exc).__name__}{hint}") from None
+        raise DufuError(f"{file} 不是可读取的 Excel 工作簿(.xlsx):{_what_failed(exc)}{hint}") from None
+
+
+def _what_failed(exc: Exception) -> str:
+    """What reading the workbook met, in plain words (its exception's name is no help)."""
+    if isinstance(exc, zipfile.BadZipFile):
+        return "文件不是 zip 压缩包(.xlsx 是)"
+    if isinstance(exc, KeyError):
+        return "缺少工作簿的组成部分"
+    if "ParseError" in type(exc).__name__ or "XML" in type(exc).__name__:
+        return "其中的 XML 无法解析"
+    return "文件内容无法解析"
 
 
 def _survey(file: Path, archive: zipfile.ZipFile) -> dict[str, list[tuple[int, int, int, int]]]:
