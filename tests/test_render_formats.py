@@ -62,15 +62,17 @@ def test_docx_layout_and_text(repo: Path, cli, tmp_path: Path) -> None:
     got = (section.page_width, section.page_height, section.top_margin, section.bottom_margin,
            section.left_margin, section.right_margin)
     assert [round(length.mm, 1) for length in got] == [210, 297, 37, 35, 28, 26]
-    assert [p.text for p in doc.paragraphs] == text
-    title, opening = doc.paragraphs[0], doc.paragraphs[1]
+    # the text's paragraphs, with a blank line after the title and before the signature
+    assert [p.text for p in doc.paragraphs] == [text[0], "", *text[1:-3], "", *text[-3:]]
+    title, opening = doc.paragraphs[0], doc.paragraphs[2]
     assert title.runs[0].font.size == Pt(22) and title.alignment == 1
     assert title.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     assert opening.runs[0].font.size == Pt(16) and opening.paragraph_format.first_line_indent == Pt(32)
     assert opening.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     heading = next(p for p in doc.paragraphs if p.text.startswith("一、"))
     assert heading.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
-    assert all(p.alignment == 2 for p in doc.paragraphs[-2:])
+    signature = doc.paragraphs[-3:]  # 2 issuers and the date: right-aligned, two characters from the edge
+    assert all(p.alignment == 2 and p.paragraph_format.right_indent == Pt(32) for p in signature)
     assert "PAGE" in section.footer._element.xml and "PAGE" in section.even_page_footer._element.xml
     assert section.footer.paragraphs[0].alignment == 2 and section.even_page_footer.paragraphs[0].alignment == 0
 

@@ -2,7 +2,8 @@
 
 A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; 22 lines of 28 characters;
 title 22 pt 方正小标宋简体 centred; body 16 pt 仿宋_GB2312 with a two-character first-line
-indent and a fixed line pitch; 一、 headings in 黑体; issuers and date right-aligned;
+indent and a fixed line pitch; 一、 headings in 黑体; a blank line after the title and
+before the signature; issuers and date right-aligned two characters from the right edge;
 page numbers "— 1 —" in 14 pt, odd pages right, even pages left. East-Asian fonts are set
 with w:eastAsia and a common fallback for machines without the official fonts."""
 
@@ -38,9 +39,13 @@ def _font(run, name: str, size) -> None:
     fonts.set(qn("w:hAnsi"), FALLBACK[name])
 
 
-def _paragraph(doc, text: str, font: str = BODY_FONT, size=BODY_SIZE, indent: bool = True, align=None):
+def _paragraph(doc, text: str, font: str = BODY_FONT, size=BODY_SIZE, indent: bool = True, align=None, right=0):
+    """A paragraph at the fixed line pitch; indent: two characters at its first line; right:
+    characters kept clear at the right edge."""
     para = doc.add_paragraph()
     fmt = para.paragraph_format
+    if right:
+        fmt.right_indent = Pt(size.pt * right)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = LINE_PITCH
     fmt.space_before = fmt.space_after = Pt(0)
@@ -111,15 +116,20 @@ def notice_paragraphs(notice: Notice) -> list[tuple[str, str]]:
 def render_docx(notice: Notice) -> bytes:
     doc = Document()
     _page_setup(doc)
+    previous = None
     for kind, text in notice_paragraphs(notice):
         if kind == "title":
             _paragraph(doc, text, TITLE_FONT, TITLE_SIZE, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+            _paragraph(doc, "", indent=False)  # GB/T 9704: a blank line between title and text
         elif kind == "heading":
             _paragraph(doc, text, HEADING_FONT)
         elif kind == "sign":
-            _paragraph(doc, text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+            if previous != "sign":  # a blank line after the text, then the signature
+                _paragraph(doc, "", indent=False)
+            _paragraph(doc, text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, right=2)
         else:
             _paragraph(doc, text)
+        previous = kind
     buffer = io.BytesIO()
     doc.save(buffer)
     return pinned_zip(buffer.getvalue())  # python-docx stamps the time of saving on every entry

@@ -20,7 +20,8 @@ body { max-width: 46em; margin: 0 auto; padding: 1em; line-height: 1.8;
 h1 { text-align: center; font-size: 1.5em; font-family: "方正小标宋简体", "Noto Serif CJK SC", serif; }
 h2 { font-size: 1.1em; font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans-serif; }
 p { text-indent: 2em; margin: 0.3em 0; overflow-wrap: anywhere; }
-footer p { text-align: right; text-indent: 0; }
+footer { margin-top: 1.8em; }
+footer p { text-align: right; text-indent: 0; padding-right: 2em; }
 @media print { body { max-width: none; padding: 0; } @page { size: A4; margin: 37mm 26mm 35mm 28mm; } }
 </style>
 </head>
