@@ -43,6 +43,8 @@ def test_items_and_plain_text():
         ("1.甲。①a。③b。\n", 1, "③"),
         ("1.甲。①a。\n2.乙。②b。\n", 2, "分项编号“②”之前没有①"),  # written as text, a W404 for validate --strict
         ("１.甲。正文。\n", 1, "措施编号应写作半角数字“1.”"),  # it said the circled numbers were out of order
+        ("1.甲。①a。\n2. 乙。正文。\n", 2, "措施编号后不留空格:写作“2.乙。正文。……”"),  # the heading began with the blank
+        ("1.\u3000甲。正文。\n", 1, "措施编号后不留空格"),
         ("\n\n", 1, "没有整改措施"),
     ],
 )

@@ -59,6 +59,10 @@ def parse_measures(text: str) -> list[Measure]:
             raise ProgressTextError(number, f"措施编号应写作半角数字“{len(measures) + 1}.”,而这里是“{match[1]}.”")
         if int(match[1]) != len(measures) + 1:
             raise ProgressTextError(number, f"措施编号应为“{len(measures) + 1}.”,而这里是“{match[1]}.”")
+        if match[2][:1].isspace():  # 1. 标题: the notice would print the blank
+            column = raw.lstrip("\ufeff").index(line) + match.start(2) + 1
+            heading = match[2].lstrip()[:10]
+            raise ProgressTextError(number, f"措施编号后不留空格:写作“{match[1]}.{heading}……”", "E520", column)
         measures.append(_read_line(match[2], number, line, raw.lstrip("\ufeff").index(line)))
     if not measures:
         raise ProgressTextError(1, "没有整改措施:每行写一条,如“1.强化宣传教育。①……②……”")
