@@ -46,6 +46,16 @@ def test_new_task_takes_the_next_number_and_writes_the_house_layout(tmp_path, cl
     assert [t["id"] for t in __import__("json").loads(listed.stdout)] == ["r2-01", "r2-02"]
 
 
+def test_new_task_refuses_a_problem_its_round_already_holds(tmp_path, cli):
+    # entered twice by mistake; import notice, which matches tasks by title, could not tell them apart
+    root = make_fresh_repo(tmp_path / "fresh")
+    assert cli("new", "task", *OPTIONS, "-C", str(root), "--today", TODAY).exit_code == 0
+    before = snapshot(root)
+    result = cli("new", "task", *OPTIONS, "-C", str(root), "--today", TODAY)
+    assert result.exit_code == 1 and "轮次 r2 已有问题相同的任务 r2-01(data/tasks/r2-01.yaml)" in result.stderr, result.output
+    assert snapshot(root) == before
+
+
 def test_new_task_without_a_terminal_names_the_missing_options(tmp_path, cli):
     root = make_fresh_repo(tmp_path / "fresh")
     before = snapshot(root)

@@ -64,6 +64,9 @@ def new_task(root: Path, data: Dataset, values: dict[str, str], status: str, num
         raise UsageError(f"没有轮次“{round_id}”。已有轮次:{'、'.join(data.rounds) or '(无)'}")
     if status not in STATUSES:
         raise UsageError(f"没有状态“{status}”。可用状态:{'、'.join(STATUSES)}")
+    same = next((t for t in data.tasks_of(round_id) if t.title == values["title"]), None)
+    if same is not None:  # a task entered twice (and import notice, matching by title, could not tell them apart)
+        raise DufuError(f"轮次 {round_id} 已有问题相同的任务 {same.id}({data.where(same)}):同一问题只录入一次")
     number = number or next_number(data, round_id)
     task_id = task_id or free_id(data, root, round_id, number)
     if task_id in data.tasks:
