@@ -67,6 +67,8 @@ def test_refused_milestones_write_nothing(cli, timeline):
         # a staged deadline's stages are checkpoints it takes too: named among them
         (["done", "r3-05", "--due", "2025-12-30", "--on", "2025-08-25"], 2, "已有节点:2024-12-31、2025-12-31"),
         (["done", "r3-04", "--due", "2025-08-31", "--on", "2099-01-01"], 1, "E333"),
+        # a single date is the deadline, not a stage: it was recorded as a milestone 阶段目标
+        (["done", "r3-07", "--due", "2025-06-30", "--on", "2025-06-20"], 2, "2025-06-30 是任务 r3-07 的整改时限,不是节点目标"),
         (["add", "r3-04", "--due", "2025-08-31", "--goal", "再来一个"], 1, "已有 2025-08-31 的节点目标"),
         (["add", "r3-04", "--due", "2025-08-31"], 2, "--goal"),
     ]

@@ -136,8 +136,11 @@ def checkpoint_goal(task: Task, day: date, due: date) -> str | None:
         if milestone.due == due:
             return milestone.goal
     deadline = task.at(day).due
-    stage = next((s for s in (deadline.stages if deadline else ()) if s.date == due), None)
-    return None if stage is None else f"{stage.label or '阶段'}目标"
+    stages = deadline.stages if deadline else ()
+    stage = next((s for s in stages if s.date == due), None)
+    if stage is None or (len(stages) == 1 and not task.milestones):  # the deadline itself, as checkpoints says
+        return None
+    return f"{stage.label or '阶段'}目标"
 
 
 def _pace(task: Task, day: date, status: str) -> str | None:
