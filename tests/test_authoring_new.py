@@ -258,3 +258,21 @@ def test_a_listing_by_ids_is_carried_to_the_next_notice_without_the_tasks_done_s
     result = cli("bulletin", "new", "--as-of", "2024-07-31", "--date", "2024-08-05", "-C", str(repo), "--today", TODAY)
     assert result.exit_code == 0, result.output
     assert "  tasks: [r2-02, r2-03, r2-04]\n" in (repo / "data/bulletins/2024-08-05.yaml").read_text(encoding="utf-8")
+
+
+def test_bulletin_new_names_a_round_with_open_tasks_its_summary_leaves_out(repo, cli):
+    (repo / "data/rounds/r3.yaml").write_text("id: r3\nname: 第三轮中央生态环境保护督察\nshort_name: 第三轮督察\n", encoding="utf-8")
+    assert cli("new", "task", "--round", "r3", *OPTIONS[2:], "-C", str(repo), "--today", TODAY).exit_code == 0
+    result = cli("bulletin", "new", "--as-of", "2024-06-30", "--date", "2024-07-20", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    said = "有未完成任务的轮次 r3 不在汇总句中(沿用上一期的 summary_rounds):要写入这期公告,在 data/bulletins/2024-07-20.yaml"
+    assert said in result.stderr
+    assert "summary_rounds: [r1, r2]\n" in (repo / "data/bulletins/2024-07-20.yaml").read_text(encoding="utf-8")
+
+
+def test_bulletin_new_without_a_notice_to_follow_points_at_the_example(tmp_path, cli):
+    root = make_fresh_repo(tmp_path / "fresh")
+    for path in (root / "data/bulletins").glob("*.yaml"):
+        path.unlink()
+    result = cli("bulletin", "new", "--as-of", "2024-06-30", "--date", "2024-07-20", "-C", str(root), "--today", TODAY)
+    assert result.exit_code == 1 and "把 examples/bulletin.yaml 复制到 data/bulletins/ 下写好第一期" in result.stderr, result.output

@@ -1065,10 +1065,19 @@ def bulletin_new(
         from .newfiles import next_bulletin
 
         from .bulletin import draft_bulletin
+        from .ledger import tally_round
 
         day = _today(today)
         data = _write(directory, lambda root, data: [next_bulletin(root, data, as_of, on, bulletin_id, day)], today, dry_run, False)
-        _say_stale(data, draft_bulletin(data, as_of, on), drafted=False)
+        draft = draft_bulletin(data, as_of, on)
+        _say_stale(data, draft, drafted=False)
+        left_out = [rid for rid in data.rounds if rid not in draft.summary_rounds and tally_round(data, rid, as_of).open]
+        if left_out:  # a round entered since, with tasks open: the words carried over do not name it
+            typer.echo(
+                f"有未完成任务的轮次 {'、'.join(left_out)} 不在汇总句中(沿用上一期的 summary_rounds):要写入这期公告,"
+                f"在 data/bulletins/{bulletin_id or on.isoformat()}.yaml 的 summary_rounds 中加上它",
+                err=True,
+            )
 
 
 export_app = typer.Typer(help="把数据导出为其他格式。", no_args_is_help=True, rich_markup_mode=None)

@@ -107,7 +107,10 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
     template and punctuation from the latest one, with the totals it publishes."""
     check_id(bulletin_id, "公告", "2024-07-22")
     if not data.bulletins:
-        raise DufuError("还没有任何一期公告可以沿用:请先用 dufu import notice 导入已发布的公告")
+        raise DufuError(
+            "还没有任何一期公告可以沿用:请先用 dufu import notice 导入已发布的公告;"
+            "还没有发布过公告的,把 examples/bulletin.yaml 复制到 data/bulletins/ 下写好第一期"
+        )
     last = latest_bulletin(data)
     bulletin_id = bulletin_id or day.isoformat()
     if bulletin_id in data.bulletins or (root / f"data/bulletins/{bulletin_id}.yaml").exists():
