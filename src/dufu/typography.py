@@ -7,6 +7,7 @@ the (usual) clean file, and only a file with something to report is looked at te
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .models import Bulletin, Task
 from .textsafety import describe_char
@@ -30,6 +31,10 @@ def _any_space(text: str) -> bool:
     """Whether text holds a space of either width (str's own search: a regex class is 3 to 7
     times slower over prose without one, and every task's prose is looked at)."""
     return any(space in text for space in _SPACES + "\u3000")
+
+# full-width digits and Latin letters: an input method left in full-width mode (GB/T 15835
+# writes Arabic numerals half-width)
+_FULL_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 
 _CIRCLED = re.compile("[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
 _HAND_NUMBER = re.compile(r"^\s*(?:\d+[.、．]|[(（]\d+[)）]|[一二三四五六七八九十]+、)")
@@ -55,6 +60,9 @@ def check_text(text: str) -> list[tuple[str, str, int]]:
             what = "" if odd is None else f",是 {describe_char(odd)}"
             found.append(("W402", f"中文之间有多余的空格{what}", m.start()))
     found.extend(_unbalanced(text))
+    if m := _FULL_ALNUM.search(text):
+        half = unicodedata.normalize("NFKC", m.group())
+        found.append(("W406", f"“{m.group()}”是全角数字或字母,应写作半角“{half}”", m.start()))
     return found
 
 
@@ -105,6 +113,7 @@ def check_texts(entries: list[tuple[tuple, str, str]]) -> list[Finding]:
         or _any_space(joined)
         or _CIRCLED.search(joined)
         or not _balanced("".join(_BRACKET_OR_SEP.findall(joined)))
+        or _FULL_ALNUM.search(joined)
     )
     findings: list[Finding] = []
     for loc, text, kind in entries if suspect else [e for e in entries if e[2] in _NUMBERED]:
@@ -116,7 +125,7 @@ def check_texts(entries: list[tuple[tuple, str, str]]) -> list[Finding]:
 
 def task_texts(task: Task) -> list[tuple[tuple, str, str]]:
     """(field path, text, kind) of every prose field of a task."""
-    entries = [(("title",), task.title, TITLE), (("target",), task.target, PROSE)]
+    entries = [(("title",), task.title, TITLE), (("deadline",), task.deadline, PROSE), (("target",), task.target, PROSE)]
     entries += [(("adjustments", i, "target"), a.target, PROSE) for i, a in enumerate(task.adjustments) if a.target]
     for r, report in enumerate(task.progress):
         for m, measure in enumerate(report.measures):
