@@ -183,6 +183,13 @@ def test_diff_on_the_shipped_data_shows_one_new_report_and_nothing_else(cli, rep
     assert note.startswith("较上期没有新增完成整改的任务。截至2024年10月1日,") and "另有1项任务报告了新的整改进展。" in note
 
 
+def test_the_cover_note_between_days_writes_as_the_notices_do(cli, repo):
+    # no notice on either side: it wrote 半角 and 月底 whatever the city's notices write
+    edit(repo / "data/bulletins/2024-06-24.yaml", "issuers:", "punctuation: 全角\nmonth_end: 日\nissuers:")
+    note = cli("diff", "2024-07-01", "2024-09-30", "-C", str(repo), "--format", "text").stdout
+    assert note.startswith("较2024年7月1日没有新增完成整改的任务。截至2024年9月30日，第一轮督察整改任务17项，均已完成整改；"), note
+
+
 def test_diff_without_changes_and_wrong_sides(cli, repo):
     record = run_json(cli, "diff", "2024-06-24", "2024-10-01", "-C", str(repo))
     assert record["tasks"] == [] and "另有" not in record["summary"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from .bulletin import bulletin_before
 from .deadline import parse_day
@@ -65,6 +65,7 @@ class Changes:
     after: Side
     rounds: list[tuple[RoundTally, RoundTally]]
     tasks: list[TaskChanges]
+    voice: Bulletin | None = None  # whose style the cover note writes in: a side's notice, else the latest by then
 
     @property
     def newly_done(self) -> list[TaskChanges]:
@@ -108,7 +109,8 @@ def compare(data: Dataset, before: Side, after: Side) -> Changes:
             found = task_changes(task, before.day, after.day)
             if found:
                 tasks.append(found)
-    return Changes(before, after, rounds, tasks)
+    voice = after.bulletin or before.bulletin or bulletin_before(data, after.day + timedelta(days=1))
+    return Changes(before, after, rounds, tasks, voice)
 
 
 def task_changes(task: Task, a: date, b: date) -> TaskChanges:
@@ -197,7 +199,7 @@ def cover_note(changes: Changes) -> str:
             was = f"({was})" if p.name == "半角" else f"（{was}）"
             phrase += f"{p.comma}已完成整改{new.done}项{was if old.done != new.done else ''}{p.comma}剩余{new.open}项正在推进"
         phrases.append(phrase)
-    month_end = changes.after.bulletin.month_end if changes.after.bulletin else "底"
+    month_end = changes.voice.month_end if changes.voice else "底"
     text += f"截至{zh_cutoff(changes.after.day, month_end)}{p.comma}" + (";" if p.name == "半角" else "；").join(phrases) + "。" if phrases else ""
     return text + _other_changes(changes, p.comma)
 
@@ -214,7 +216,4 @@ def _other_changes(changes: Changes, comma: str) -> str:
 
 
 def _punctuation(changes: Changes) -> str:
-    for side in (changes.after, changes.before):
-        if side.bulletin is not None:
-            return side.bulletin.punctuation
-    return "半角"
+    return changes.voice.punctuation if changes.voice else "半角"
