@@ -163,6 +163,37 @@ def test_sandbox_refuses_reaching_python_internals(repo):
         render(repo)
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        # pydantic's deprecated parse_raw unpickles: it ran a shell command as the user
+        """notice.bulletin.parse_raw("cos\\nsystem\\n(S'touch {marker}'\\ntR.", proto="pickle", allow_pickle=True)""",
+        """bulletin.parse_file("{marker}")""",
+        """listed[0].task.model_copy(update={{"title": "x"}}).model_dump_json()""",  # pydantic-core aborts on a huge one
+        """notice.sections[0].task.at(notice.bulletin.as_of)""",
+        """notice.summary[0].round.model_validate_json("{{}}")""",
+        """notice.bulletin|attr("parse_raw")""",
+    ],
+)
+def test_the_sandbox_refuses_every_method_of_dufus_and_pydantics_records(repo, tmp_path, call):
+    marker = tmp_path / "ran"
+    (repo / "templates").mkdir(exist_ok=True)
+    (repo / "templates/bulletin.txt.j2").write_text("{{ " + call.format(marker=marker) + " }}\n", encoding="utf-8")
+    with pytest.raises(RenderError, match="沙箱限制"):
+        render(repo)
+    assert not marker.exists()
+
+
+def test_templates_still_read_the_records_data_and_call_plain_values_methods(repo):
+    (repo / "templates").mkdir(exist_ok=True)
+    (repo / "templates/bulletin.txt.j2").write_text(
+        "{{ notice.summary[1].round.short_name }}{{ notice.summary[1].open }}{{ bulletin.as_of.isoformat() }}"
+        "{{ notice.title.replace('三明市', '') }}\n",
+        encoding="utf-8",
+    )
+    assert render(repo) == "第二轮督察42024-05-31中央生态环境保护督察整改情况\n"
+
+
 def test_the_sandbox_keeps_its_verdict_per_type_of_object_and_name(repo):
     """The verdicts it keeps are Jinja2's own: a name refused on one kind of object (a class's
     "mro") is still allowed on another that has it, and the other way round, in any order."""

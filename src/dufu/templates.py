@@ -202,6 +202,15 @@ class RenderLimit(Exception):
     """A template went past one of the bounds on a rendering; the message is for the user."""
 
 
+def _ours(obj) -> bool:
+    """Whether obj is one of dufu's records or pydantic's (a model, its class, a computed
+    notice): a template reads their data, never calls their methods. Pydantic's own
+    (parse_raw with pickle, parse_file, model_copy, model_dump_json…) would reach files, run
+    code or abort the process."""
+    module = type(obj).__module__ if not isinstance(obj, type) else obj.__module__
+    return module.split(".")[0] in ("dufu", "pydantic", "pydantic_core") or type(obj).__module__.startswith("pydantic")
+
+
 def make_environment(root: Path):
     """The single Jinja2 environment: sandboxed, StrictUndefined, None refused."""
     from jinja2 import StrictUndefined
@@ -227,7 +236,8 @@ def make_environment(root: Path):
             key = (type(obj), attr)
             verdict = self.verdicts.get(key)
             if verdict is None:
-                verdict = self.verdicts[key] = super().is_safe_attribute(obj, attr, value)
+                verdict = super().is_safe_attribute(obj, attr, value) and not (callable(value) and _ours(obj))
+                self.verdicts[key] = verdict
             return verdict
 
         def unsafe_undefined(self, obj, attribute):
