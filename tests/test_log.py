@@ -138,3 +138,59 @@ def test_a_version_read_again_after_one_that_could_not_be_is_not_blamed(cli, his
     git(history, "commit", "-q", "-am", "修复", day="2024-10-22T09:00:00+08:00")
     commits = [(c["subject"], c["changes"]) for c in log(cli, history)["git"]["commits"][:2]]
     assert commits == [("修复", ["(上一版本无法作为任务文件读取,无法列出改动)"]), ("坏", ["(这一版本无法作为任务文件读取)"])]
+
+
+def test_a_git_directory_committed_into_the_repository_runs_nothing(cli, repo, tmp_path):
+    # a stranger's pull request makes the data repository's folder a bare git directory whose
+    # config names a signature program; git log --show-signature ran it
+    marker = tmp_path / "ran"
+    program = tmp_path / "evil.sh"
+    program.write_text(f"#!/bin/sh\ntouch {marker}\n", encoding="utf-8")
+    program.chmod(0o755)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A", "data")
+    git(repo, "commit", "-q", "-m", "init")
+    for key, value in (("log.showSignature", "true"), ("gpg.program", str(program)), ("core.bare", "false"), ("core.worktree", ".")):
+        git(repo, "config", key, value)
+    (repo / "data/tasks/r2-01.yaml").write_text((repo / "data/tasks/r2-01.yaml").read_text(encoding="utf-8") + "# edit\n", encoding="utf-8")
+    git(repo, "add", "data/tasks/r2-01.yaml")  # a signed commit of the task's file: log checks its signature
+    head = git(repo, "rev-parse", "HEAD").strip()
+    tree = git(repo, "write-tree").strip()
+    signed = (
+        f"tree {tree}\nparent {head}\nauthor a <a@b> 1700000000 +0000\ncommitter a <a@b> 1700000000 +0000\n"
+        "gpgsig -----BEGIN PGP SIGNATURE-----\n \n AAAA\n -----END PGP SIGNATURE-----\n\nsigned\n"
+    )
+    commit = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], cwd=repo, input=signed,
+                            capture_output=True, text=True, check=True).stdout.strip()
+    git(repo, "update-ref", "HEAD", commit)
+    for part in (repo / ".git").iterdir():
+        part.rename(repo / part.name)
+    (repo / ".git").rmdir()
+    result = cli("log", "r2-01", "-C", str(repo))
+    assert result.exit_code == 0, result.output
+    assert not marker.exists()
+
+
+def test_a_file_name_is_a_path_not_a_pattern(cli, repo):
+    # r2-0*.yaml as a pathspec matched every task file: commits of others were listed as renames
+    (repo / "data/tasks/r2-01.yaml").rename(repo / "data/tasks/r2-0*.yaml")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "init")
+    add_report(repo, "r2-02")
+    git(repo, "commit", "-q", "-am", "r2-02 的进展", day="2024-10-08T09:00:00+08:00")
+    result = cli("log", "r2-01", "-C", str(repo), "--format", "json")
+    assert [c["subject"] for c in json.loads(result.stdout)["git"]["commits"]] == ["init"], result.output
+
+
+def test_a_file_name_with_a_line_break_keeps_its_history(cli, repo):
+    (repo / "data/tasks/r2-01.yaml").rename(repo / "data/tasks/r2\n01.yaml")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "init")
+    text = (repo / "data/tasks/r2\n01.yaml").read_text(encoding="utf-8")
+    (repo / "data/tasks/r2\n01.yaml").write_text(text.replace("status: 正在推进", "status: 达到序时进度"), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "状态", day="2024-10-08T09:00:00+08:00")
+    record = json.loads(cli("log", "r2-01", "-C", str(repo), "--format", "json").stdout)
+    commits = [(c["subject"], c["changes"]) for c in record["git"]["commits"]]
+    assert commits == [("状态", ["状态:正在推进 → 达到序时进度"]), ("init", ["新建文件"])], commits

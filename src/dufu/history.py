@@ -1,7 +1,8 @@
 """A task's history (`dufu log`): the dated facts in its file, and the git commits that changed it.
 
-Git runs as a plain subprocess (no shell, no pager, no external diff or textconv, fsmonitor
-off, a timeout that kills it, bounded output); each version of the file it gives back is read
+Git runs as a plain subprocess (no shell, no pager, no external diff, textconv, filter or
+signature program, fsmonitor off, no bare repository found inside the data repository, paths
+taken literally, a timeout that kills it, bounded output); each version of the file it gives back is read
 by dufu's own strict YAML loader. A shallow clone's history is incomplete: it is then said to
 be missing rather than shown as if it were all there.
 """
@@ -88,16 +89,13 @@ def git_history(root: Path, rel: str) -> GitHistory:
         if _git(root, "rev-parse", "--is-shallow-repository").strip() == "true":
             return GitHistory("shallow", message="这是浅克隆(shallow clone),git 历史不完整,不列出提交记录;"
                               "运行 git fetch --unshallow 取回完整历史后再查看")
-        log = _git(root, "log", "--follow", f"-n{MAX_COMMITS + 1}", "--date=short", "--no-color",
-                   "--format=%x00%H%x00%an%x00%ad%x00%s", "--name-only", "--", rel)
+        log = _git(root, "log", "--follow", f"-n{MAX_COMMITS + 1}", "--date=short", "--no-color", "--no-show-signature",
+                   "--no-ext-diff", "--no-textconv", "-z", "--format=%x00%H%x00%an%x00%ad%x00%s", "--name-only", "--", rel)
     except _GitFailed as exc:
         return GitHistory("failed", message=f"无法读取 git 历史:{exc.stderr.strip()[:200]}")
     entries = _parse_log(log)
     history = GitHistory("ok", more=len(entries) > MAX_COMMITS)
-    try:
-        history.uncommitted = bool(_git(root, "status", "--porcelain", "--untracked-files=all", "--", rel).strip())
-    except _GitFailed:
-        pass
+    history.uncommitted = _uncommitted(root, rel)
     entries = entries[: MAX_COMMITS + 1]
     versions = [_version(root, sha, path) for sha, *_, path in entries]
     for i, (sha, author, day, subject, path) in enumerate(entries[:MAX_COMMITS]):
@@ -110,18 +108,38 @@ def git_history(root: Path, rel: str) -> GitHistory:
     return history
 
 
+def _uncommitted(root: Path, rel: str) -> bool:
+    """Whether the file differs from the last commit (or is not in it): its blob as committed
+    against its bytes hashed as they are (`git status` would run the clean filters a
+    repository's config names)."""
+    try:
+        committed = _git(root, "rev-parse", "--verify", "--quiet", f"HEAD:{rel}").strip()
+        return committed != _git(root, "hash-object", "--no-filters", "--", rel).strip()
+    except _GitFailed:
+        return True  # no commit yet, or not in it
+
+
 def _parse_log(text: str) -> list[tuple[str, str, str, str, str]]:
-    """(sha, author, date, subject, path then) of each commit in `git log --name-only` output,
-    its fields after NUL bytes, which no author or subject holds (any other byte may be typed
-    into a commit message); the subject is one line, the paths follow it."""
+    """(sha, author, date, subject, path then) of each commit in `git log -z --name-only`
+    output: its fields after NUL bytes, which no author, subject or path holds (any other
+    byte may be typed into a commit message or a file name), then its paths, each ended by a
+    NUL, the first after a newline."""
     out = []
-    tokens = text.split("\x00")[1:]
-    for start in range(0, len(tokens) - 3, 4):
-        sha, author, day, rest = tokens[start : start + 4]
-        if not (_SHA.fullmatch(sha) and _DAY.fullmatch(day)):
-            break  # not the layout asked for: no entry is guessed
-        subject, _, names = rest.partition("\n")
-        paths = [line for line in names.splitlines() if line.strip()]
+    tokens = text.split("\x00")
+    i = 0
+    while i + 3 < len(tokens):
+        if not (_SHA.fullmatch(tokens[i]) and _DAY.fullmatch(tokens[i + 2])):
+            if out or tokens[i]:
+                break  # not the layout asked for: no entry is guessed
+            i += 1  # the NUL the format starts with
+            continue
+        sha, author, day, subject = tokens[i : i + 4]
+        i += 4
+        paths = []
+        while i < len(tokens) and not (_SHA.fullmatch(tokens[i]) and i + 2 < len(tokens) and _DAY.fullmatch(tokens[i + 2])):
+            if tokens[i]:
+                paths.append(tokens[i].removeprefix("\n") if not paths else tokens[i])
+            i += 1
         out.append((sha, author, day, subject, paths[-1] if paths else ""))
     return out
 
@@ -204,8 +222,12 @@ def _git(root: Path, *args: str) -> str:
 def _git_bytes(root: Path, *args: str) -> bytes:
     """Run git in root, safely: no shell, pager, prompt, fsmonitor or external diff; killed
     whole after GIT_TIMEOUT; output capped. FileNotFoundError when git is not installed."""
-    command = ["git", "-c", "core.fsmonitor=false", "-c", "core.quotepath=false", "--no-pager", *args]
+    # a bare repository committed inside the data repository is never taken for its git
+    # (its config could name a program: gpg.program, a filter); paths are paths, not patterns
+    safe = ["-c", "safe.bareRepository=explicit", "-c", "log.showSignature=false", "-c", "core.fsmonitor=false"]
+    command = ["git", *safe, "-c", "core.quotepath=false", "--no-pager", *args]
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+    env.update(GIT_LITERAL_PATHSPECS="1", GIT_NO_REPLACE_OBJECTS="1")
     with subprocess.Popen(
         command, cwd=root, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         env=env, start_new_session=True,
