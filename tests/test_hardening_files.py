@@ -496,3 +496,27 @@ def test_a_hidden_data_file_is_reported_not_passed_over(cli, repo):
         result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json", *cache)
         found = [(p["path"], p["code"]) for p in json.loads(result.stdout)["problems"] if p["severity"] == "error"]
         assert result.exit_code == 1 and found == [("data/tasks/.R2-06.YML", "E111"), ("data/tasks/.r2-05.yaml", "E111")]
+
+
+@pytest.mark.parametrize("name", ["r2-01\x1b[41m.yaml", "r2-01\n.yaml", "r2\u202e10.yaml"])
+def test_a_file_name_that_could_rewrite_a_terminal_is_refused_and_shown_escaped(cli, repo, name):
+    (repo / "data/tasks/r2-01.yaml").rename(repo / "data/tasks" / name)
+    for cache in ([], ["--no-cache"]):
+        result = cli("validate", "-C", str(repo), "--today", TODAY, *cache)
+        assert result.exit_code == 1 and "E117" in result.stdout, result.output
+        assert name not in result.stdout and "\x1b" not in result.stdout and "\u202e" not in result.stdout
+
+
+def test_a_message_quoting_a_template_is_shown_escaped(cli, repo):
+    (repo / "templates").mkdir(exist_ok=True)
+    (repo / "templates/bulletin.txt.j2").write_text('{% include "\x1b]2;PWNED\x1b\\\\" %}\n', encoding="utf-8")
+    result = cli("render", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 1 and "\x1b" not in result.stderr and "\\x1b]2;PWNED" in result.stderr, result.stderr
+
+
+def test_a_template_writing_a_control_character_is_refused(cli, repo):
+    (repo / "templates").mkdir(exist_ok=True)
+    (repo / "templates/bulletin.txt.j2").write_text('{{ notice.title }}\n{{ "\\x1b[2J" }}\n', encoding="utf-8")
+    result = cli("render", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 1 and result.stdout == "", result.output
+    assert "模板“bulletin.txt.j2”输出的公告第 2 行有控制字符或看不见的字符 U+001B" in result.stderr

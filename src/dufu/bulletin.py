@@ -6,12 +6,15 @@ regenerates byte for byte however the ledger has moved on since.
 
 from __future__ import annotations
 
+import re
+import sys
 from datetime import date
 
 from .models import DONE_STATUSES, Bulletin, Task
 from .notice import Notice, build_notice
 from .problems import RenderError, UsageError
 from .repo import Dataset
+from .textsafety import CONTROL, INVISIBLE_ASTRAL, INVISIBLE_BMP, LINE_BREAKS, describe_char
 
 
 def latest_bulletin(data: Dataset) -> Bulletin:
@@ -45,7 +48,7 @@ def render_text(notice: Notice, root) -> str:
     name = notice.bulletin.template
     context = dict(notice=notice, p=notice.p, bulletin=notice.bulletin, summary=notice.summary, listed=notice.sections)
     try:
-        return render_bounded(make_environment(root), name, context)
+        text = render_bounded(make_environment(root), name, context)
     except TemplateNotFound as exc:  # the bulletin's own template, or one it includes
         raise RenderError(f"{_template_line(exc)}找不到模板“{exc.name}”") from None
     except TemplateSyntaxError as exc:
@@ -62,6 +65,27 @@ def render_text(notice: Notice, root) -> str:
         raise RenderError(f"{_template_line(exc)}模板“{name}”嵌套或递归过深(模板包含自身,或宏调用自身)") from None
     except Exception as exc:  # 1/0, an overflow, a bad argument to a filter or method
         raise RenderError(f"{_template_line(exc)}模板渲染失败:{type(exc).__name__}: {exc}") from None
+    if found := _unprintable(text):  # written by the template itself: the data's text is checked
+        line = text.count("\n", 0, found.start()) + 1
+        raise RenderError(f"模板“{name}”输出的公告第 {line} 行有控制字符或看不见的字符 {describe_char(found.group())}")
+    return text
+
+
+# what no notice holds: a terminal control (ESC…), a line break but \n, an invisible or bidi character
+_UNPRINTABLE_BMP = re.compile("[" + CONTROL.pattern[1:-1] + LINE_BREAKS.replace("\n", "") + INVISIBLE_BMP + "]")
+_UNPRINTABLE_ASTRAL = re.compile(f"[{INVISIBLE_ASTRAL}]")
+
+
+def _unprintable(text: str) -> re.Match | None:
+    """The first character no notice holds. The class of the astral ones is 4 times slower
+    over a notice: it is searched only in a text that may hold one (Python stores a text
+    with a character past U+FFFF at 4 bytes a character)."""
+    found = _UNPRINTABLE_BMP.search(text)
+    if sys.getsizeof(text) >= 4 * len(text):
+        astral = _UNPRINTABLE_ASTRAL.search(text)
+        if astral is not None and (found is None or astral.start() < found.start()):
+            return astral
+    return found
 
 
 def render_bulletin(data: Dataset, bulletin: Bulletin) -> str:

@@ -179,6 +179,14 @@ def _keeping(warm, asked) -> Iterator[None]:
             keep(warm, key, result["stdout"])
 
 
+def _shown(text: str) -> str:
+    """A message safe on a terminal: its lines kept, any control or invisible character in
+    them shown as an escape."""
+    from .textsafety import visible
+
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
 @contextmanager
 def _errors_to_exit() -> Iterator[None]:
     """Map dufu's errors to a short message and an exit code; never a traceback."""
@@ -193,10 +201,10 @@ def _errors_to_exit() -> Iterator[None]:
         shown = [p for p in exc.problems if p.is_error][:20]
         for problem in shown:
             err.print(problem_headline(problem), style="red", markup=False)
-        err.print(f"错误:{exc}", style="bold red", markup=False)
+        err.print(f"错误:{_shown(str(exc))}", style="bold red", markup=False)
         raise typer.Exit(EXIT_ERRORS) from None
-    except DufuError as exc:
-        _console(stderr=True).print(f"错误:{exc}", style="bold red", markup=False)
+    except DufuError as exc:  # a message may quote a file name, a template's words: shown, never obeyed
+        _console(stderr=True).print(f"错误:{_shown(str(exc))}", style="bold red", markup=False)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:  # Ctrl-C: one line, no traceback, the shell's usual 130
         _console(stderr=True).print("已中断。", style="bold red", markup=False)
@@ -210,11 +218,11 @@ def _errors_to_exit() -> Iterator[None]:
         from .files import reason
 
         where = f" {exc.filename}" if exc.filename else ""
-        _console(stderr=True).print(f"错误:无法访问{where}:{reason(exc, writing=None)}", style="bold red", markup=False)
+        _console(stderr=True).print(f"错误:无法访问{_shown(where)}:{reason(exc, writing=None)}", style="bold red", markup=False)
         raise typer.Exit(EXIT_ERRORS) from None
     except Exception as exc:  # an internal error: say so, never a traceback
         _console(stderr=True).print(
-            f"内部错误:{type(exc).__name__}: {exc}\n这是 dufu 的缺陷,请附上命令和数据报告给维护者。",
+            f"内部错误:{type(exc).__name__}: {_shown(str(exc))}\n这是 dufu 的缺陷,请附上命令和数据报告给维护者。",
             style="bold red",
             markup=False,
         )

@@ -196,6 +196,7 @@ def _list_changes(before: dict, after: dict, key: str, by: str, words: str) -> l
         return {str(i.get(by)): i for i in value if isinstance(i, dict)} if isinstance(value, list) else {}
 
     old, new = items(before), items(after)
+    old, new = ({visible(k): v for k, v in side.items()} for side in (old, new))  # any version's text: never obeyed
     out = [f"新增{words.format(k)}" for k in new if k not in old]
     out += [f"修改{words.format(k)}" for k in new if k in old and new[k] != old[k]]
     out += [f"删去{words.format(k)}" for k in old if k not in new]
@@ -203,9 +204,13 @@ def _list_changes(before: dict, after: dict, key: str, by: str, words: str) -> l
 
 
 def _short(value) -> str:
+    """An old or new value, shown: one line of at most 40 characters (an old version's text
+    was never checked; its nesting may be deeper than repr goes)."""
     if value is None:
         return "(无)"
-    text = str(value)
+    if isinstance(value, (dict, list)):
+        return "(嵌套的值)"
+    text = visible(str(value))
     return text if len(text) <= 40 else text[:39] + "…"
 
 

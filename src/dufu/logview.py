@@ -10,10 +10,11 @@ from .cjkwrap import WrappedText
 from .history import Event, GitHistory
 from .models import Task
 from .templates import zh_date
+from .textsafety import visible
 
 
 def log_view(task: Task, rel: str, events: list[Event], history: GitHistory) -> Group:
-    parts: list = [Text(f"{task.id} {task.title}({rel})", style="bold"), Text("数据中的记录", style="bold")]
+    parts: list = [Text(f"{task.id} {task.title}({visible(rel)})", style="bold"), Text("数据中的记录", style="bold")]
     if events:
         table = Table.grid(padding=(0, 2))
         table.add_column(no_wrap=True)

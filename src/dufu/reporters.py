@@ -37,7 +37,8 @@ def excerpt(line: str, col: int) -> tuple[str, int]:
 
 
 def problem_headline(problem: Problem) -> str:
-    where = f"{problem.path}:{problem.line}:{problem.col}" if problem.line else problem.path
+    path = visible(problem.path)  # a file name is anyone's text
+    where = f"{path}:{problem.line}:{problem.col}" if problem.line else path
     return f"{where}: {problem.code} {problem.message}{_field_note(problem)}"
 
 

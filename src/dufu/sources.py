@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from .files import file_kind, reason
 from .problems import Problem, RepositoryNotFound
+from .textsafety import UNSAFE, visible
 
 DATA_DIR = "data"
 TEMPLATES_DIR = "templates"
@@ -103,7 +104,7 @@ def _walk(root: Path, top: str, data: list | None = None):
         if isinstance(info, OSError) or not stat.S_ISDIR(info.st_mode):
             continue
         parts = rel.split("/")
-        kind = FOLDERS.get(parts[1]) if data is not None and len(parts) > 1 else None
+        kind = FOLDERS.get(parts[1]) if data is not None and len(parts) > 1 and rel.isprintable() else None
         try:
             with os.scandir(base + rel) as entries:
                 for entry in entries:
@@ -114,7 +115,8 @@ def _walk(root: Path, top: str, data: list | None = None):
                         info = entry.stat(follow_symlinks=False)
                     except FileNotFoundError:  # removed since it was listed
                         continue
-                    if kind is not None and name.endswith(".yaml") and name[0] != "." and stat.S_ISREG(info.st_mode):
+                    plain = kind is not None and name.endswith(".yaml") and name[0] != "." and name.isprintable()
+                    if plain and stat.S_ISREG(info.st_mode):
                         stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
                         data.append(SourceFile(root, rel + "/" + name, kind, None, stamp))
                     else:
@@ -140,6 +142,8 @@ def _hidden_yaml(entry: os.DirEntry) -> bool:
 def _classify(root: Path, rel: str, info: os.stat_result, data_file: bool) -> SourceFile | None:
     mode = info.st_mode
     name = rel.rsplit("/", 1)[-1]
+    if not name.isprintable() and UNSAFE.search(name):  # a control, line break or invisible character: never read
+        return SourceFile(root, rel, None, ("E117", f"名称中有控制字符或看不见的字符({visible(name)}),不会读取:请改名"))
     if name.startswith(".") and data_file and stat.S_ISREG(mode):  # _walk passes only those named .yaml/.yml
         hidden = "是隐藏文件(名称以 . 开头),不会被读取;如是数据文件,请去掉开头的点"
         return SourceFile(root, rel, None, ("E111", hidden))
