@@ -520,3 +520,25 @@ def test_a_template_writing_a_control_character_is_refused(cli, repo):
     result = cli("render", "-C", str(repo), "--today", TODAY)
     assert result.exit_code == 1 and result.stdout == "", result.output
     assert "模板“bulletin.txt.j2”输出的公告第 2 行有控制字符或看不见的字符 U+001B" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["render"], ["export", "ledger"], ["site"]])
+def test_an_output_path_through_a_symlink_in_the_repository_is_refused(cli, repo, tmp_path, args):
+    # committed by a stranger: `render -o notice.txt` in CI wrote the notice over its target
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "file").write_text("mine\n", encoding="utf-8")
+    (repo / "out").symlink_to(victim)
+    (repo / "notice.xlsx").symlink_to(victim / "file")
+    for output in ("out/notice.xlsx", "notice.xlsx") if args != ["site"] else ("out",):
+        result = cli(*args, "-o", output, "-C", str(repo), "--today", TODAY)
+        assert result.exit_code == 1 and "是数据仓库中的符号链接,不会经由它写入" in result.stderr, result.output
+    assert sorted(p.name for p in victim.iterdir()) == ["file"] and (victim / "file").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_an_output_path_through_a_symlink_outside_the_repository_is_the_users_own(cli, repo, tmp_path):
+    target = tmp_path / "notice.txt"
+    target.write_text("old\n", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(target)
+    assert cli("render", "-o", str(tmp_path / "link.txt"), "-C", str(repo), "--today", TODAY).exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("三明市") and (tmp_path / "link.txt").is_symlink()

@@ -235,6 +235,17 @@ def _root(directory: Optional[Path]) -> Path:
     return find_root(directory or _global_directory() or Path.cwd())
 
 
+def _output(directory: Optional[Path], root: Path, path: Optional[Path]) -> Optional[Path]:
+    """An output path the user typed (_at), refused when a symlink inside the repository
+    would lead the write elsewhere."""
+    from .files import refuse_links_in
+
+    path = _at(directory, path)
+    if path is not None and str(path) != "-":
+        refuse_links_in(root, path)
+    return path
+
+
 def _at(directory: Optional[Path], path: Optional[Path]) -> Optional[Path]:
     """A path the user typed, taken as git takes it after -C: relative to the -C directory when
     one is given (to the command, else before it), else to the current directory. Absolute
@@ -600,7 +611,8 @@ def render(
     with _errors_to_exit():
         from .validate import load_valid
 
-        root, output = _root(directory), _at(directory, output)
+        root = _root(directory)
+        output = _output(directory, root, output)
         skip = no_cache or output is not None or fmt not in ("text", "md", "html")  # kept: what goes to stdout as text
         warm, asked = _answer(root, _today(today), skip, "render", bulletin_id, as_of, fmt)
         if _replayed(warm, asked):
@@ -689,7 +701,8 @@ def site(
         from .site import build_site, write_site
         from .validate import load_valid
 
-        root, output = _root(directory), _at(directory, output)
+        root = _root(directory)
+        output = _output(directory, root, output)
         data = load_valid(root, _today(today), cache=not no_cache)
         with_text(data, list(data.tasks.values()))
         write_site(build_site(data, as_of or _today(today), load_config(root).due_soon_days), output)
@@ -1109,7 +1122,8 @@ def export_ledger(
 
         from .problems import UsageError
 
-        root, output = _root(directory), _at(directory, output)
+        root = _root(directory)
+        output = _output(directory, root, output)
         if output.suffix and output.suffix.lower() != ".xlsx":  # x.csv, x.xls: xlsx bytes under another name
             raise UsageError(f"{output.name}:导出的是 Excel 工作簿,文件名应以 .xlsx 结尾(要 CSV 请用 dufu list --format csv)")
         data = load_valid(root, _today(today))

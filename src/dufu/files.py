@@ -164,6 +164,27 @@ def write_atomic(path: Path, content: bytes | Callable[[BinaryIO], None]) -> Non
     _replace(target, content, display=path)
 
 
+def refuse_links_in(root: Path, path: Path) -> None:
+    """DufuError when path, or a folder on the way to it, is a symlink inside the repository
+    root: a link there may come from a stranger's pull request and lead a write (`render -o
+    notice.txt` in CI) to any file outside. A link outside the repository is the user's own."""
+    base = Path(os.path.abspath(root))
+    try:
+        rel = Path(os.path.abspath(path)).relative_to(base)
+    except ValueError:
+        return
+    current = base
+    for part in rel.parts:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:  # absent (a new file), or unreadable: the write itself says why
+            return
+        if stat.S_ISLNK(mode):
+            where = current.relative_to(base).as_posix()
+            raise DufuError(f"无法写入 {path}:{where} 是数据仓库中的符号链接,不会经由它写入(它可能指向仓库之外)")
+
+
 def refuse_unless_plain(path: Path, folder: bool = False) -> None:
     """Raise DufuError unless path is absent or, not followed, a regular file (a folder, with
     folder). For what dufu names itself inside a repository, whose content may come from a
