@@ -542,3 +542,11 @@ def test_an_output_path_through_a_symlink_outside_the_repository_is_the_users_ow
     (tmp_path / "link.txt").symlink_to(target)
     assert cli("render", "-o", str(tmp_path / "link.txt"), "-C", str(repo), "--today", TODAY).exit_code == 0
     assert target.read_text(encoding="utf-8").startswith("三明市") and (tmp_path / "link.txt").is_symlink()
+
+
+def test_a_template_name_with_a_nul_is_a_template_not_found(cli, repo):
+    # the system refuses such a path with ValueError: every command was an internal error
+    edit(repo / "data/bulletins/2024-06-24.yaml", "issuers:", 'template: "a\\0b.j2"\nissuers:')
+    for command in (["validate"], ["status"], ["render"]):
+        result = cli(*command, "-C", str(repo), "--today", TODAY)
+        assert result.exit_code == 1 and "内部错误" not in result.output and "E354" in result.output, result.output

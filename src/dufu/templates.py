@@ -43,8 +43,8 @@ def template_dirs(root: Path) -> list[Path]:
 def find_template(root: Path, name: str) -> Path | None:
     """The file a template name resolves to, or None. Only a regular file reached without any
     symlink counts (a symlink in templates/ is reported by validation, never followed)."""
-    if "\\" in name or name.startswith("/") or ".." in Path(name).parts:
-        return None
+    if "\\" in name or "\0" in name or name.startswith("/") or ".." in Path(name).parts:
+        return None  # (a NUL is no file's name: the system refuses it with ValueError)
     for folder in template_dirs(root):
         if _regular_below(folder, name):
             return folder / name
