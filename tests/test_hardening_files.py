@@ -547,6 +547,6 @@ def test_an_output_path_through_a_symlink_outside_the_repository_is_the_users_ow
 def test_a_template_name_with_a_nul_is_a_template_not_found(cli, repo):
     # the system refuses such a path with ValueError: every command was an internal error
     edit(repo / "data/bulletins/2024-06-24.yaml", "issuers:", 'template: "a\\0b.j2"\nissuers:')
-    for command in (["validate"], ["status"], ["render"]):
-        result = cli(*command, "-C", str(repo), "--today", TODAY)
+    for command in (["validate", "--today", TODAY], ["status"], ["render", "--today", TODAY]):
+        result = cli(*command, "-C", str(repo))
         assert result.exit_code == 1 and "内部错误" not in result.output and "E354" in result.output, result.output
