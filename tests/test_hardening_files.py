@@ -550,3 +550,15 @@ def test_a_template_name_with_a_nul_is_a_template_not_found(cli, repo):
     for command in (["validate", "--today", TODAY], ["status"], ["render", "--today", TODAY]):
         result = cli(*command, "-C", str(repo))
         assert result.exit_code == 1 and "内部错误" not in result.output and "E354" in result.output, result.output
+
+
+@pytest.mark.parametrize("folder", ["templates", "data/tasks"])
+def test_a_deep_tree_of_empty_folders_is_walked_without_recursion(cli, repo, folder):
+    # os.walk and rglob recurse: 1,500 folders deep was an internal error (RecursionError) on 3.11
+    deep = repo / folder
+    for _ in range(1500):  # (os.makedirs recurses too)
+        deep = deep / "d"
+        deep.mkdir()
+    assert cli("status", "-C", str(repo)).exit_code == 0
+    result = cli("done", "r2-01", "--on", "2024-07-01", "--dry-run", "--accept-published-change", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0, result.output

@@ -164,6 +164,29 @@ def write_atomic(path: Path, content: bytes | Callable[[BinaryIO], None]) -> Non
     _replace(target, content, display=path)
 
 
+def walk_files(top: Path):
+    """(path, lstat result) of every entry below top that is not a folder, hidden ones too,
+    in name order, no symlink followed; iterative (os.walk and rglob recurse, and a deep
+    enough tree of folders exhausts Python 3.11's stack). Unreadable folders are passed over."""
+    todo = [str(top)]
+    while todo:
+        folder = todo.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name, reverse=True)
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                todo.append(entry.path)
+            else:
+                yield entry.path, info
+
+
 def refuse_links_in(root: Path, path: Path) -> None:
     """DufuError when path, or a folder on the way to it, is a symlink inside the repository
     root: a link there may come from a stranger's pull request and lead a write (`render -o

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import index as index_module
 from .collector import gc_paused
+from .files import walk_files
 from .index import Index, content_hash, open_index
 from .problems import Problem, decode_problem, encode_problem
 from .sources import TEMPLATES_DIR, SourceFile, discover, misplaced_problem
@@ -280,13 +281,7 @@ def _templates_state(root: Path) -> list:
     """Every file under templates/ with its stat data, the link itself for a symlink: mode,
     size, mtime, ctime and inode (a template moved away and back keeps the first three)."""
     out = []
-    for folder, dirs, files in os.walk(root / TEMPLATES_DIR):
-        dirs.sort()
-        for name in sorted(files):
-            try:
-                info = os.lstat(os.path.join(folder, name))
-            except OSError:
-                continue
-            rel = os.path.relpath(os.path.join(folder, name), root)
-            out.append([rel, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino])
-    return out
+    for path, info in walk_files(root / TEMPLATES_DIR):
+        rel = os.path.relpath(path, root)
+        out.append([rel, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino])
+    return sorted(out)

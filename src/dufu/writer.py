@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .files import NotRegularFile, read_regular, reason, write_atomic
+from .files import NotRegularFile, read_regular, reason, walk_files, write_atomic
 from .problems import DufuError, InvalidData, Problem, RenderError
 from .textsafety import visible
 
@@ -82,7 +82,7 @@ def _stage(root: Path, changes: list[Change], into: Path) -> None:
     sources = [root / name for name in _CONFIG_FILES if (root / name).is_file()]
     for folder in ("data", "templates"):
         if (root / folder).is_dir():
-            sources.extend(p for p in (root / folder).rglob("*") if stat.S_ISREG(p.lstat().st_mode))
+            sources.extend(Path(path) for path, info in walk_files(root / folder) if stat.S_ISREG(info.st_mode))
     for source in sources:
         rel = source.relative_to(root).as_posix()
         if rel in changed:
