@@ -555,10 +555,16 @@ def test_a_template_name_with_a_nul_is_a_template_not_found(cli, repo):
 @pytest.mark.parametrize("folder", ["templates", "data/tasks"])
 def test_a_deep_tree_of_empty_folders_is_walked_without_recursion(cli, repo, folder):
     # os.walk and rglob recurse: 1,500 folders deep was an internal error (RecursionError) on 3.11
-    deep = repo / folder
-    for _ in range(1500):  # (os.makedirs recurses too)
-        deep = deep / "d"
-        deep.mkdir()
-    assert cli("status", "-C", str(repo)).exit_code == 0
-    result = cli("done", "r2-01", "--on", "2024-07-01", "--dry-run", "--accept-published-change", "-C", str(repo), "--today", TODAY)
-    assert result.exit_code == 0, result.output
+    chain = [repo / folder / "d"]
+    for _ in range(1499):  # (os.makedirs recurses too)
+        chain.append(chain[-1] / "d")
+    for path in chain:
+        path.mkdir()
+    try:
+        assert cli("status", "-C", str(repo)).exit_code == 0
+        args = ("done", "r2-01", "--on", "2024-07-01", "--dry-run", "--accept-published-change")
+        result = cli(*args, "-C", str(repo), "--today", TODAY)
+        assert result.exit_code == 0, result.output
+    finally:  # removed here: pytest's clean-up of old temporary folders recurses too
+        for path in reversed(chain):
+            path.rmdir()

@@ -16,8 +16,8 @@ units: []
 """
 
 _ROUND = """\
-# yaml-language-server: $schema=../schemas/round.schema.json
-# 示例:复制到 data/rounds/r1.yaml 后修改。
+# yaml-language-server: $schema=../../schemas/round.schema.json
+# 示例:复制到 data/rounds/r1.yaml 后修改(上一行的路径按复制后的位置写好了)。
 id: r1
 name: 第一轮中央生态环境保护督察
 short_name: 第一轮督察
@@ -29,8 +29,8 @@ counted:
 """
 
 _TASK = """\
-# yaml-language-server: $schema=../schemas/task.schema.json
-# 示例:复制到 data/tasks/r1-01.yaml 后修改。
+# yaml-language-server: $schema=../../schemas/task.schema.json
+# 示例:复制到 data/tasks/r1-01.yaml 后修改(上一行的路径按复制后的位置写好了)。
 id: r1-01
 round: r1
 number: 1
@@ -52,8 +52,8 @@ progress:
 """
 
 _BULLETIN = """\
-# yaml-language-server: $schema=../schemas/bulletin.schema.json
-# 示例:复制到 data/bulletins/2025-04-10.yaml 后修改。
+# yaml-language-server: $schema=../../schemas/bulletin.schema.json
+# 示例:复制到 data/bulletins/2025-04-10.yaml 后修改(上一行的路径按复制后的位置写好了)。
 id: 2025-04-10
 title: 某某市中央生态环境保护督察整改情况
 as_of: 2025-03-31
