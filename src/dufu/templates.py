@@ -178,8 +178,9 @@ def _refuse_none(value):
 
 
 def template_problem(root: Path, name: str) -> str | None:
-    """Why a repository's own template cannot be used (a syntax error, not UTF-8, unreadable),
-    or None. Parsed only, never run; a packaged default is dufu's own, tested with it."""
+    """Why a repository's own template cannot be used (a syntax error, not UTF-8, unreadable,
+    past what Python compiles), or None. Compiled only, never run; a packaged default is
+    dufu's own, tested with it."""
     from jinja2 import TemplateError, TemplateSyntaxError
 
     path = find_template(root, name)
@@ -188,13 +189,13 @@ def template_problem(root: Path, name: str) -> str | None:
     env = make_environment(root)
     try:
         source, filename, _ = env.loader.get_source(env, name)
-        env.parse(source, name, filename)
+        env.compile(source, name, filename)  # Jinja's parse, then Python's compile of the code it makes
     except TemplateSyntaxError as exc:
         return f"模板“{name}”第 {exc.lineno} 行语法错误:{exc.message}"
     except TemplateError as exc:  # the loader's own words: not UTF-8, cannot be read
         return str(exc)
-    except RecursionError:
-        return f"模板“{name}”嵌套过深,无法解析"
+    except (RecursionError, SyntaxError, MemoryError, ValueError):  # too many nested blocks, a too deep expression
+        return f"模板“{name}”嵌套过深或表达式过长,无法编译"
     return None
 
 
