@@ -23,7 +23,7 @@ from dufu.typography import check_text
         ("印发《方案", "W403", 2),
         ("各县(市、区", "W403", 2),
         ("沿线５.3公里", "W406", 2),
-        ("完成ＰＭ2.5监测", "W406", 2),
+        ("完成ＰＭ２.５监测", "W406", 4),
     ],
 )
 def test_each_rule_with_its_position(text, code, offset):
@@ -37,7 +37,7 @@ def test_each_rule_with_its_position(text, code, offset):
         "以“6•5环境日”为契机,推出《中国绿都•最氧三明》。",
         "GB/T 9704 规定了公文格式",
         "共 17 项",
-        "河长＋网格员",  # a full-width sign is a style; only digits and letters are named
+        "河长＋网格员,ＧＢ/T 9704",  # full-width signs and letters are a style; only digits are named
     ],
 )
 def test_clean_text_has_no_warnings(text):
@@ -61,7 +61,7 @@ def test_a_full_width_digit_in_a_deadline_is_warned_at_it(cli, repo):
     result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
     assert result.exit_code == 0
     (found,) = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "W406"]
-    assert (found["line"], found["column"]) == (8, 11) and "“２０２６”是全角数字或字母,应写作半角“2026”" in found["message"]
+    assert (found["line"], found["column"]) == (8, 11) and "“２０２６”是全角数字,应写作半角“2026”" in found["message"]
 
 
 def test_a_circled_number_inside_an_item_is_warned_at_it(cli, repo):

@@ -195,7 +195,7 @@ RULES: dict[str, str] = {
     "W403": "引号或括号不配对",
     "W404": "手写了圈号",
     "W405": "手写了标题编号",
-    "W406": "全角数字或字母",
+    "W406": "全角数字",
     # dufu import notice: the notice (not a data file) is the source; nothing is written
     "E501": "公告的编码无法识别",
     "E502": "公告中有无法识别的行",

@@ -32,9 +32,14 @@ def _any_space(text: str) -> bool:
     times slower over prose without one, and every task's prose is looked at)."""
     return any(space in text for space in _SPACES + "\u3000")
 
-# full-width digits and Latin letters: an input method left in full-width mode (GB/T 15835
-# writes Arabic numerals half-width)
-_FULL_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+# full-width digits: an input method left in full-width mode (GB/T 15835 writes Arabic
+# numerals half-width); looked for with str's own search, ten times cheaper than a regex class
+_FULL_DIGITS = "０１２３４５６７８９"
+_FULL_DIGIT_RUN = re.compile(f"[{_FULL_DIGITS}]+")
+
+
+def _any_full_digit(text: str) -> bool:
+    return any(digit in text for digit in _FULL_DIGITS)
 
 _CIRCLED = re.compile("[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]")
 _HAND_NUMBER = re.compile(r"^\s*(?:\d+[.、．]|[(（]\d+[)）]|[一二三四五六七八九十]+、)")
@@ -60,9 +65,9 @@ def check_text(text: str) -> list[tuple[str, str, int]]:
             what = "" if odd is None else f",是 {describe_char(odd)}"
             found.append(("W402", f"中文之间有多余的空格{what}", m.start()))
     found.extend(_unbalanced(text))
-    if m := _FULL_ALNUM.search(text):
-        half = unicodedata.normalize("NFKC", m.group())
-        found.append(("W406", f"“{m.group()}”是全角数字或字母,应写作半角“{half}”", m.start()))
+    if _any_full_digit(text):
+        m = _FULL_DIGIT_RUN.search(text)
+        found.append(("W406", f"“{m.group()}”是全角数字,应写作半角“{unicodedata.normalize('NFKC', m.group())}”", m.start()))
     return found
 
 
@@ -113,7 +118,7 @@ def check_texts(entries: list[tuple[tuple, str, str]]) -> list[Finding]:
         or _any_space(joined)
         or _CIRCLED.search(joined)
         or not _balanced("".join(_BRACKET_OR_SEP.findall(joined)))
-        or _FULL_ALNUM.search(joined)
+        or _any_full_digit(joined)
     )
     findings: list[Finding] = []
     for loc, text, kind in entries if suspect else [e for e in entries if e[2] in _NUMBERED]:
