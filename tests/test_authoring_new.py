@@ -276,3 +276,11 @@ def test_bulletin_new_without_a_notice_to_follow_points_at_the_example(tmp_path,
         path.unlink()
     result = cli("bulletin", "new", "--as-of", "2024-06-30", "--date", "2024-07-20", "-C", str(root), "--today", TODAY)
     assert result.exit_code == 1 and "把 examples/bulletin.yaml 复制到 data/bulletins/ 下写好第一期" in result.stderr, result.output
+
+
+def test_a_refused_write_says_what_to_do_as_validate_does(tmp_path, cli):
+    # the hints were left out: only the problems' headlines were printed
+    root = make_fresh_repo(tmp_path / "fresh")
+    result = cli("new", "task", *OPTIONS[:4], "--lead", "市水务和海洋局", *OPTIONS[6:], "-C", str(root), "--today", TODAY)
+    assert result.exit_code == 1
+    assert "E312 单位“市水务和海洋局”不在单位名录中(lead_units)\n      提示:是新单位的话,用 dufu units add 市水务和海洋局 登记\n" in result.stderr, result.stderr

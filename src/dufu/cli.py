@@ -201,6 +201,8 @@ def _errors_to_exit() -> Iterator[None]:
         shown = [p for p in exc.problems if p.is_error][:20]
         for problem in shown:
             err.print(problem_headline(problem), style="red", markup=False)
+            if problem.hint:  # what to do, as validate says it
+                err.print(f"      提示:{_shown(problem.hint)}", markup=False)
         err.print(f"错误:{_shown(str(exc))}", style="bold red", markup=False)
         raise typer.Exit(EXIT_ERRORS) from None
     except DufuError as exc:  # a message may quote a file name, a template's words: shown, never obeyed

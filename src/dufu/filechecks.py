@@ -176,7 +176,7 @@ def _check_units(line: str, path: tuple, rel: str, units: UnitRegistry, out: Col
             out.add(rel, path, "E312", f"单位{lookalike[1]},不在单位名录中", hint, offset=at)
             continue
         guess = units.suggest(written)
-        hint = f"是不是“{guess}”?" if guess else "请在 data/units.yaml 中登记这个单位"
+        hint = f"是不是“{guess}”?" if guess else f"是新单位的话,用 dufu units add {written} 登记"
         out.add(rel, path, "E312", f"单位“{written}”不在单位名录中", hint, offset=at)
 
 
