@@ -140,6 +140,9 @@ def test_units_add_appends_to_the_registry(tmp_path, cli):
         *((name, "这个名称永远不会被认出") for name in ("市甲局、市乙局", "市甲局,市乙局", "市甲局,市乙局", "市甲局;市乙局")),
         # its brackets do not pair: it would swallow the units after it on every line naming it
         ("各乡(镇、街道办事处", "括号“(”没有配对"),
+        # registered beside 市甲局, looking the same: a unit line reads names without their blanks
+        ("市甲局 ", "前后有空格"),
+        ("\u3000市甲局", "前后有空格"),
     ],
 )
 def test_units_add_refuses_a_name_no_unit_line_could_name(tmp_path, cli, name, words):

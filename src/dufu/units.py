@@ -64,8 +64,10 @@ def separator_in(name: str) -> str | None:
 
 
 def name_problem(name: str) -> str | None:
-    """Why no unit line could name this unit (a separator, a bracket that does not pair), or
-    None."""
+    """Why no unit line could name this unit (a separator, a bracket that does not pair, a
+    blank at either end), or None."""
+    if name != name.strip():  # a line's names are read without the blanks around them
+        return f"单位名称“{name}”前后有空格:单位行读出的名称不含它们,这个名称永远不会被认出"
     separator = separator_in(name)
     if separator is None:
         return None
