@@ -287,3 +287,19 @@ def test_a_refused_write_says_what_to_do_as_validate_does(tmp_path, cli):
     result = cli("new", "task", *OPTIONS[:4], "--lead", "市水务和海洋局", *OPTIONS[6:], "-C", str(root), "--today", TODAY)
     assert result.exit_code == 1
     assert "E312 单位“市水务和海洋局”不在单位名录中(lead_units)\n      提示:是新单位的话,用 dufu units add 市水务和海洋局 登记\n" in result.stderr, result.stderr
+
+
+def test_a_notice_with_nothing_left_to_list_has_no_intro(repo, cli):
+    # it printed 现将……公开如下: with nothing after it
+    for task in ("r2-01", "r2-02", "r2-03", "r2-04"):
+        args = ("done", task, "--on", "2024-06-20", "--accept-published-change")
+        assert cli(*args, "-C", str(repo), "--today", TODAY).exit_code == 0
+    draft = cli("render", "--as-of", "2024-06-30", "-C", str(repo), "--today", TODAY)
+    assert draft.stdout.split("\n")[1].endswith("第二轮督察整改任务11项,均已完成整改。"), draft.stdout
+    result = cli("bulletin", "new", "--as-of", "2024-06-30", "--date", "2024-07-10", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0 and "没有要逐项公开的任务:这期公告只有汇总句,不写引言" in result.stderr, result.output
+    text = (repo / "data/bulletins/2024-07-10.yaml").read_text(encoding="utf-8")
+    assert "listing:\n  round: r2\n  tasks: open\nissuers:" in text
+    rendered = cli("render", "2024-07-10", "-C", str(repo), "--today", TODAY).stdout
+    assert rendered == draft.stdout.replace("2026年1月1日", "2024年7月10日")
+    assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0

@@ -11,7 +11,7 @@ import sys
 from datetime import date
 
 from .models import DONE_STATUSES, Bulletin, Task
-from .notice import Notice, build_notice
+from .notice import Notice, build_notice, listed_tasks
 from .problems import RenderError, UsageError
 from .repo import Dataset
 from .textsafety import CONTROL, INVISIBLE_ASTRAL, INVISIBLE_BMP, LINE_BREAKS, describe_char
@@ -110,7 +110,10 @@ def draft_bulletin(data: Dataset, as_of: date, today: date, base_id: str | None 
     base = get_bulletin(data, base_id)
     listing = base.listing.model_copy(update={"tasks": carried_tasks(data, base, as_of)})
     update = {"id": "draft", "as_of": as_of, "date": today, "totals": None, "listing": listing}
-    return base.model_copy(update={**update, "basic_done": base.basic_done or "单列"})  # as bulletin new writes
+    draft = base.model_copy(update={**update, "basic_done": base.basic_done or "单列"})  # as bulletin new writes
+    if not listed_tasks(data, draft):  # nothing left to list: no intro announcing a listing
+        draft = draft.model_copy(update={"listing": listing.model_copy(update={"intro": None})})
+    return draft
 
 
 def carried_tasks(data: Dataset, last: Bulletin, as_of: date) -> list[str] | str:
@@ -134,8 +137,6 @@ def bulletin_before(data: Dataset, day: date) -> Bulletin | None:
 def stale_tasks(data: Dataset, draft: Bulletin) -> tuple[Bulletin | None, list[Task]]:
     """The previous notice before a draft, and the tasks the draft lists that have no report
     dated after that notice's cut-off (the draft repeats their old progress)."""
-    from .notice import listed_tasks
-
     previous = bulletin_before(data, draft.as_of)
     since = previous.as_of if previous else date.min
     stale = [t for t in listed_tasks(data, draft) if not any(since < r.as_of <= draft.as_of for r in t.progress)]

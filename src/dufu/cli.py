@@ -1094,6 +1094,8 @@ def bulletin_new(
         data = _write(directory, lambda root, data: [next_bulletin(root, data, as_of, on, bulletin_id, day)], today, dry_run, False)
         draft = draft_bulletin(data, as_of, on)
         _say_stale(data, draft, drafted=False)
+        if draft.listing.intro is None:
+            typer.echo("截至这一天没有要逐项公开的任务:这期公告只有汇总句,不写引言。", err=True)
         left_out = [rid for rid in data.rounds if rid not in draft.summary_rounds and tally_round(data, rid, as_of).open]
         if left_out:  # a round entered since, with tasks open: the words carried over do not name it
             typer.echo(

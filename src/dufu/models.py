@@ -298,7 +298,10 @@ class Listing(_Model):
         Union[Literal["open"], list[Id]],
         Field(title="任务", description="open 表示截至日期时尚未完成的任务,或列出任务编号"),
     ] = "open"
-    intro: Annotated[Text, Field(title="引言", description="列出任务之前的一句话")]
+    intro: Annotated[
+        Text | None,
+        Field(title="引言", description="列出任务之前的一句话;不写时公告不印引言(没有要逐项公开的任务时)"),
+    ] = None
 
 
 class Bulletin(_Model):

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from . import yamlwrite as yw
-from .bulletin import carried_tasks, latest_bulletin
+from .bulletin import carried_tasks, draft_bulletin, latest_bulletin
 from .files import read_regular
 from .ledger import tally_round
 from .models import ID_MAX, STATUSES, Report, Unit, is_id
@@ -129,13 +129,15 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
         raise DufuError(f"{'、'.join(late)}:公告成文后再记下;要先看看下一期公告,用 dufu render --as-of {as_of} 起草")
     listing, carried = last.listing, carried_tasks(data, last, as_of)
     tallies = [tally_round(data, round_id, as_of) for round_id in last.summary_rounds]
+    intro = draft_bulletin(data, as_of, day).listing.intro  # none when nothing is listed
     tasks = "open" if carried == "open" else f"[{', '.join(carried)}]"
     text = (
         yw.header("bulletin", 2)
         + yw.mapping([("id", bulletin_id), ("title", last.title), ("as_of", as_of), ("date", day)])
         + yw.mapping([("preamble", last.preamble)])
         + f"summary_rounds: [{', '.join(last.summary_rounds)}]\n"
-        + f"listing:\n  round: {listing.round}\n  tasks: {tasks}\n  intro: {yw.scalar(listing.intro)}\n"
+        + f"listing:\n  round: {listing.round}\n  tasks: {tasks}\n"
+        + (f"  intro: {yw.scalar(intro)}\n" if intro else "")
         + yw.mapping([("issuers", list(last.issuers))])
         + (f"template: {yw.scalar(last.template)}\n" if last.template != "bulletin.txt.j2" else "")
         + (f"punctuation: {last.punctuation}\n" if last.punctuation != "半角" else "")

@@ -119,7 +119,7 @@ def build_notice(data: Dataset, bulletin: Bulletin) -> Notice:
         cutoff=cutoff,
         summary=summary,
         summary_sentence=sentence,
-        intro=bulletin.listing.intro,
+        intro=bulletin.listing.intro or "",
         sections=sections,
         issuers=tuple(bulletin.issuers),
         date=zh_date(bulletin.date),

@@ -147,5 +147,4 @@ def bulletin_texts(bulletin: Bulletin) -> list[tuple[tuple, str, str]]:
     return [
         (("title",), bulletin.title, PROSE),
         (("preamble",), bulletin.preamble, PROSE),
-        (("listing", "intro"), bulletin.listing.intro, PROSE),
-    ]
+    ] + ([(("listing", "intro"), bulletin.listing.intro, PROSE)] if bulletin.listing.intro else [])
