@@ -568,3 +568,16 @@ def test_a_deep_tree_of_empty_folders_is_walked_without_recursion(cli, repo, fol
     finally:  # removed here: pytest's clean-up of old temporary folders recurses too
         for path in reversed(chain):
             path.rmdir()
+
+
+def test_a_name_that_is_not_utf8_is_no_control_and_a_bad_folder_hides_nothing(cli, repo):
+    # a GBK name (an archive unzipped from Windows) is shown as \xb5…, not refused as E117
+    os.rename(repo / "data/tasks/r2-04.yaml", os.path.join(os.fsencode(repo / "data/tasks"), "第四项.yaml".encode("gbk")))
+    assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
+    # a folder refused as E117: the files in it are refused too, never read
+    bad = repo / "data/tasks/x\x1b[31m"
+    bad.mkdir()
+    (bad / "r2-09.yaml").write_text("id: [\n", encoding="utf-8")
+    result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
+    codes = sorted({p["code"] for p in json.loads(result.stdout)["problems"] if p["code"] != "W402"})
+    assert codes == ["E117"], result.stdout

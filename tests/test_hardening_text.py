@@ -133,11 +133,15 @@ def test_a_key_or_file_name_with_an_escape_never_reaches_the_terminal(cli, repo)
     edit(
         repo / "data/tasks/r2-01.yaml", "title: 思想认识不够到位问题", 'title: 思想认识不够到位问题\n"x\\e[2J\\x9b": 1'
     )
-    (repo / "data/tasks/r2-01.yaml").rename(repo / "data/tasks/r2-01\x1b[31m.yaml")
     for fmt in ("text", "github", "json", "sarif"):
         result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", fmt)
         assert result.exit_code == 1
         assert "E202" in result.stdout and not RAW_UNSAFE.search(result.stdout), fmt
+    (repo / "data/tasks/r2-01.yaml").rename(repo / "data/tasks/r2-01\x1b[31m.yaml")  # refused unread (E117), shown
+    for fmt in ("text", "github", "json", "sarif"):
+        result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", fmt)
+        assert result.exit_code == 1
+        assert "E117" in result.stdout and not RAW_UNSAFE.search(result.stdout), fmt
     result = cli("status", "-C", str(repo))
     assert result.exit_code == 1 and not RAW_UNSAFE.search(result.output)
 

@@ -121,7 +121,7 @@ def test_validate_reports_a_template_that_does_not_parse(cli, repo):
     for source in ("{% for a in [1] %}" * 25 + "x" + "{% endfor %}" * 25, "{{ " + "+".join(["1"] * 100000) + " }}"):
         template.write_text(source + "\n", encoding="utf-8")
         deep = cli("validate", "-C", str(repo), "--today", "2026-01-01")
-        assert deep.exit_code == 1 and "E355 模板“bulletin.txt.j2”嵌套过深或表达式过长,无法编译" in deep.stdout, deep.output
+        assert deep.exit_code == 1 and "E355 模板“bulletin.txt.j2”无法编译:嵌套过深、表达式过长或常量过大" in deep.stdout, deep.output
     template.unlink()
     assert cli("validate", "-C", str(repo), "--today", "2026-01-01").exit_code == 0
     assert "E355" in RULES

@@ -189,13 +189,16 @@ def template_problem(root: Path, name: str) -> str | None:
     env = make_environment(root)
     try:
         source, filename, _ = env.loader.get_source(env, name)
-        env.compile(source, name, filename)  # Jinja's parse, then Python's compile of the code it makes
+        # Jinja's parse, then Python's compile of the code it makes, within a rendering's bounds
+        # (Jinja evaluates constant output as it compiles: 'x'|center(3000000000))
+        with _memory(MAX_RENDER_MEMORY), _clock(MAX_RENDER_SECONDS):
+            env.compile(source, name, filename)
     except TemplateSyntaxError as exc:
         return f"模板“{name}”第 {exc.lineno} 行语法错误:{exc.message}"
     except TemplateError as exc:  # the loader's own words: not UTF-8, cannot be read
         return str(exc)
-    except (RecursionError, SyntaxError, MemoryError, ValueError):  # too many nested blocks, a too deep expression
-        return f"模板“{name}”嵌套过深或表达式过长,无法编译"
+    except (RecursionError, SyntaxError, MemoryError, ValueError, OverflowError, RenderLimit):
+        return f"模板“{name}”无法编译:嵌套过深、表达式过长或常量过大"
     return None
 
 
