@@ -172,7 +172,7 @@ def test_bulletin_new_carries_over_the_latest_notice(repo, cli):
     old = (repo / "data/bulletins/2024-06-24.yaml").read_text(encoding="utf-8")
     assert text == old.split("totals:")[0].replace("id: 2024-06-24", "id: 2024-07-20").replace(
         "as_of: 2024-05-31\ndate: 2024-06-24", "as_of: 2024-06-30\ndate: 2024-07-20"
-    ) + "basic_done: 单列\ntotals:\n  r1: {total: 17, done: 17}\n  r2: {total: 11, done: 7}\n"
+    ) + "basic_done: 单列\ntotals:\n  r1: {total: 17, done: 17, basic: 0}\n  r2: {total: 11, done: 7, basic: 0}\n"
     # a new notice counts tasks 基本完成 apart (the imported one never did), and records its numbers
     rendered = cli("render", "2024-07-20", "-C", str(repo), "--today", TODAY)
     assert rendered.exit_code == 0 and "截至2024年6月底," in rendered.stdout
@@ -186,7 +186,11 @@ def test_a_hand_edit_that_changes_a_notice_bulletin_new_wrote_fails_validation(r
     edit(repo / "data/tasks/r2-01.yaml", "status: 正在推进", "status: 已完成\ncompleted_on: 2024-06-15")
     result = cli("validate", "-C", str(repo), "--today", TODAY)
     assert result.exit_code == 1
-    assert "E351 公告记载轮次 r2 共 11 项、已完成 7 项,但按任务数据截至 2024-06-30 共 11 项、已完成 8 项" in result.stdout
+    assert "E351 公告记载轮次 r2 共 11 项、已完成 7 项、基本完成 0 项,但按任务数据截至 2024-06-30 共 11 项、已完成 8 项、基本完成 0 项" in result.stdout
+    # a task marked 基本完成 by hand changes the notice's 基本完成 count: named as well
+    edit(repo / "data/tasks/r2-01.yaml", "status: 已完成\ncompleted_on: 2024-06-15", "status: 基本完成")
+    result = cli("validate", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 1 and "已完成 7 项、基本完成 1 项" in result.stdout, result.stdout
 
 
 @pytest.mark.parametrize(("as_of", "on", "said"), [("2024-06-30", "2026-01-02", "成文日期 2026-01-02 晚于今天"), ("2026-01-31", "2026-01-01", "截至日期 2026-01-31 晚于今天")])

@@ -250,6 +250,13 @@ def _check_listed_twice(out: Collector, rel: str, loc: tuple, ids: list[str], ki
             seen[key] = index
 
 
+def published_counts(published, tally) -> list[tuple[str, int]]:
+    """(name, what the tasks give) of each number a bulletin's totals record for a round: the
+    基本完成 count only where it was recorded (a notice counting those tasks apart)."""
+    counts = [("total", tally.total), ("done", tally.done)]
+    return counts + [("basic", tally.basic)] if published.basic is not None else counts
+
+
 def _check_bulletin_totals(data: Dataset, bulletin: Bulletin, out: Collector) -> None:
     rel = data.where(bulletin)
     for round_id, published in (bulletin.totals or {}).items():
@@ -257,11 +264,14 @@ def _check_bulletin_totals(data: Dataset, bulletin: Bulletin, out: Collector) ->
             _unknown_ref(data, out, bulletin, ("totals", round_id), "轮次", round_id, data.rounds)
             continue
         tally = tally_round(data, round_id, bulletin.as_of)
-        if (published.total, published.done) != (tally.total, tally.done):
+        if any(getattr(published, name) != value for name, value in published_counts(published, tally)):
+            basic = published.basic is not None
             out.add(
                 rel,
                 ("totals", round_id),
                 "E351",
-                f"公告记载轮次 {round_id} 共 {published.total} 项、已完成 {published.done} 项,"
-                f"但按任务数据截至 {bulletin.as_of} 共 {tally.total} 项、已完成 {tally.done} 项",
+                f"公告记载轮次 {round_id} 共 {published.total} 项、已完成 {published.done} 项"
+                + (f"、基本完成 {published.basic} 项" if basic else "")
+                + f",但按任务数据截至 {bulletin.as_of} 共 {tally.total} 项、已完成 {tally.done} 项"
+                + (f"、基本完成 {tally.basic} 项" if basic else ""),
             )

@@ -344,8 +344,10 @@ def _plan_units(plan: Plan) -> None:
 def _plan_bulletin(plan: Plan, round_ids: list[str], listing: str, task_ids: list[str]) -> str:
     notice = plan.notice
     bulletin_id = next(i for i in _ids_of_the_day(notice) if not _taken(plan, i))
+    apart = any(basic for *_, basic in notice.rounds)  # its summary counts tasks 基本完成 apart
     totals = "".join(
-        f"  {rid}: {{total: {total}, done: {done}}}\n" for rid, (_, total, done, _) in zip(round_ids, notice.rounds)
+        f"  {rid}: {{total: {total}, done: {done}" + (f", basic: {basic}" if apart else "") + "}\n"
+        for rid, (_, total, done, basic) in zip(round_ids, notice.rounds)
     )
     text = (
         yw.header("bulletin", 2)
@@ -355,7 +357,7 @@ def _plan_bulletin(plan: Plan, round_ids: list[str], listing: str, task_ids: lis
         + f"listing:\n  round: {listing}\n  tasks: [{', '.join(task_ids)}]\n  intro: {yw.scalar(notice.intro)}\n"
         + yw.mapping([("issuers", notice.issuers), ("punctuation", notice.punctuation)])
         + ("month_end: 日\n" if _month_end(plan) == "日" else "")
-        + ("basic_done: 单列\n" if any(basic for *_, basic in notice.rounds) else "")
+        + ("basic_done: 单列\n" if apart else "")
         + "totals:\n"
         + totals
     )

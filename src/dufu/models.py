@@ -286,6 +286,9 @@ class Totals(_Model):
 
     total: Annotated[int, Field(ge=0, strict=True, title="任务总数")]
     done: Annotated[int, Field(ge=0, strict=True, title="已完成数")]
+    basic: Annotated[
+        int | None, Field(ge=0, strict=True, title="基本完成数", description="汇总句单列基本完成的任务时公布的数")
+    ] = None
 
 
 class Listing(_Model):

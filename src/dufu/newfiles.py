@@ -129,6 +129,11 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
         raise DufuError(f"{'、'.join(late)}:公告成文后再记下;要先看看下一期公告,用 dufu render --as-of {as_of} 起草")
     listing, carried = last.listing, carried_tasks(data, last, as_of)
     tallies = [tally_round(data, round_id, as_of) for round_id in last.summary_rounds]
+    apart = (last.basic_done or "单列") == "单列"  # the notice counts tasks 基本完成 apart: its numbers include them
+
+    def basic(tally) -> str:
+        return f", basic: {tally.basic}" if apart else ""
+
     intro = draft_bulletin(data, as_of, day).listing.intro  # none when nothing is listed
     tasks = "open" if carried == "open" else f"[{', '.join(carried)}]"
     text = (
@@ -144,6 +149,6 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
         + (f"month_end: {last.month_end}\n" if last.month_end != "底" else "")
         + f"basic_done: {last.basic_done or '单列'}\n"
         + "totals:\n"  # what it publishes: validate then names a later edit that changes it (E351)
-        + "".join(f"  {t.round.id}: {{total: {t.total}, done: {t.done}}}\n" for t in tallies)
+        + "".join(f"  {t.round.id}: {{total: {t.total}, done: {t.done}{basic(t)}}}\n" for t in tallies)
     )
     return change_file(root, f"data/bulletins/{bulletin_id}.yaml", text.encode("utf-8"))

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from .files import read_regular
+from .checks import published_counts
 from .ledger import tally_round
 from .yamlload import MAX_FILE_BYTES
 from .yamlsplice import replace_scalar
@@ -36,7 +37,7 @@ def restated_totals(root: Path, changes: list, today: date) -> list:
             if round_id not in data.rounds:
                 continue
             tally = tally_round(data, round_id, bulletin.as_of)
-            for name, value in (("total", tally.total), ("done", tally.done)):
+            for name, value in published_counts(published, tally):
                 if getattr(published, name) != value:
                     if text is None:
                         text = read_regular(root / rel, MAX_FILE_BYTES).decode("utf-8")

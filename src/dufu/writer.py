@@ -171,7 +171,7 @@ def check_changes(
         if added and all(p.code == "E351" for p in added):  # the totals a bulletin records as published
             ids = sorted({Path(p.path).stem for p in added})
             raise WriteRefused(
-                f"这次修改会改变已发布公告 {'、'.join(ids)} 的内容(公布的任务数、已完成数),没有写入任何文件。"
+                f"这次修改会改变已发布公告 {'、'.join(ids)} 的内容(公布的任务数、已完成数等),没有写入任何文件。"
                 "确需更正已发布的公告,请加 --accept-published-change",
                 added,
             )
