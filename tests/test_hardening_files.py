@@ -581,3 +581,19 @@ def test_a_name_that_is_not_utf8_is_no_control_and_a_bad_folder_hides_nothing(cl
     result = cli("validate", "-C", str(repo), "--today", TODAY, "--format", "json")
     codes = sorted({p["code"] for p in json.loads(result.stdout)["problems"] if p["code"] != "W402"})
     assert codes == ["E117"], result.stdout
+
+
+def test_no_way_round_the_symlink_rule_for_outputs(cli, repo, tmp_path):
+    # the repository reached through a link, a link followed by .., and -o - (a file named -)
+    victim = tmp_path / "outside"
+    victim.mkdir()
+    (repo / "evil.txt").symlink_to(victim / "target.txt")
+    (repo / "sub").symlink_to(victim)
+    (tmp_path / "rlink").symlink_to(repo)
+    for args in (["-C", str(tmp_path / "rlink"), "render", "-o", "evil.txt"], ["-C", str(repo), "render", "-o", "sub/../x.txt"],
+                 ["render", "-o", str(tmp_path / "rlink" / "evil.txt")]):
+        result = cli(*args, "--today", TODAY)
+        assert result.exit_code == 1 and "是数据仓库中的符号链接" in result.stderr, (args, result.output)
+    assert list(victim.iterdir()) == []
+    result = cli("-C", str(repo), "render", "-o", "-", "--today", TODAY)  # standard output, as - is for a path elsewhere
+    assert result.exit_code == 0 and result.stdout.startswith("三明市") and not (repo / "-").exists()

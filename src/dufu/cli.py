@@ -243,7 +243,7 @@ def _output(directory: Optional[Path], root: Path, path: Optional[Path]) -> Opti
     from .files import refuse_links_in
 
     path = _at(directory, path)
-    if path is not None and str(path) != "-":
+    if path is not None:
         refuse_links_in(root, path)
     return path
 
@@ -614,7 +614,7 @@ def render(
         from .validate import load_valid
 
         root = _root(directory)
-        output = _output(directory, root, output)
+        output = None if output is not None and str(output) == "-" else _output(directory, root, output)  # -: stdout
         skip = no_cache or output is not None or fmt not in ("text", "md", "html")  # kept: what goes to stdout as text
         warm, asked = _answer(root, _today(today), skip, "render", bulletin_id, as_of, fmt)
         if _replayed(warm, asked):

@@ -191,21 +191,26 @@ def refuse_links_in(root: Path, path: Path) -> None:
     """DufuError when path, or a folder on the way to it, is a symlink inside the repository
     root: a link there may come from a stranger's pull request and lead a write (`render -o
     notice.txt` in CI) to any file outside. A link outside the repository is the user's own."""
-    base = Path(os.path.abspath(root))
-    try:
-        rel = Path(os.path.abspath(path)).relative_to(base)
-    except ValueError:
-        return
-    current = base
-    for part in rel.parts:
-        current = current / part
+    base = Path(os.path.realpath(root))
+    current = Path("/")
+    # the path as the system will follow it, a component at a time: a link outside the
+    # repository (the user's own, or the way the repository itself was reached) is followed,
+    # one inside it refused, wherever it stands (sub/.. would pass a lexical check)
+    for part in (Path.cwd() / path).parts[1:]:  # (not abspath: it drops sub/.. unread)
+        if part == "..":
+            current = current.parent
+            continue
+        candidate = current / part
         try:
-            mode = os.lstat(current).st_mode
+            mode = os.lstat(candidate).st_mode
         except OSError:  # absent (a new file), or unreadable: the write itself says why
             return
         if stat.S_ISLNK(mode):
-            where = current.relative_to(base).as_posix()
-            raise DufuError(f"无法写入 {path}:{where} 是数据仓库中的符号链接,不会经由它写入(它可能指向仓库之外)")
+            if candidate.parent.is_relative_to(base):
+                where = candidate.relative_to(base).as_posix()
+                raise DufuError(f"无法写入 {path}:{where} 是数据仓库中的符号链接,不会经由它写入(它可能指向仓库之外)")
+            candidate = Path(os.path.realpath(candidate))
+        current = candidate
 
 
 def refuse_unless_plain(path: Path, folder: bool = False) -> None:
