@@ -591,7 +591,7 @@ def test_no_way_round_the_symlink_rule_for_outputs(cli, repo, tmp_path):
     (repo / "sub").symlink_to(victim)
     (tmp_path / "rlink").symlink_to(repo)
     for args in (["-C", str(tmp_path / "rlink"), "render", "-o", "evil.txt"], ["-C", str(repo), "render", "-o", "sub/../x.txt"],
-                 ["render", "-o", str(tmp_path / "rlink" / "evil.txt")]):
+                 ["-C", str(tmp_path / "rlink"), "render", "-o", str(tmp_path / "rlink" / "evil.txt")]):
         result = cli(*args, "--today", TODAY)
         assert result.exit_code == 1 and "是数据仓库中的符号链接" in result.stderr, (args, result.output)
     assert list(victim.iterdir()) == []
