@@ -216,3 +216,18 @@ def test_an_old_versions_text_is_shown_never_obeyed(cli, repo):
     result = cli("log", "r2-01", "-C", str(repo))
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.stdout and "\\x1b]2;PWNED" in result.stdout
+
+
+def test_a_data_repository_in_a_folder_of_the_git_repository_is_not_called_uncommitted(cli, repo, tmp_path):
+    # HEAD:<path> is read from the top of the git repository: every file looked uncommitted
+    top = tmp_path / "top"
+    top.mkdir()
+    repo.rename(top / "ledger")
+    git(top, "init", "-q")
+    git(top, "-c", "core.autocrlf=true", "add", "-A")
+    git(top, "commit", "-q", "-m", "init")
+    record = json.loads(cli("log", "r2-04", "-C", str(top / "ledger"), "--format", "json").stdout)
+    assert record["git"]["state"] == "ok" and record["git"]["uncommitted"] is False, record["git"]
+    (top / "ledger/data/tasks/r2-04.yaml").write_text((top / "ledger/data/tasks/r2-04.yaml").read_text(encoding="utf-8") + "# edit\n", encoding="utf-8")
+    record = json.loads(cli("log", "r2-04", "-C", str(top / "ledger"), "--format", "json").stdout)
+    assert record["git"]["uncommitted"] is True

@@ -1,8 +1,8 @@
 """A task's history (`dufu log`): the dated facts in its file, and the git commits that changed it.
 
-Git runs as a plain subprocess (no shell, no pager, no external diff, textconv, filter or
-signature program, fsmonitor off, no bare repository found inside the data repository, paths
-taken literally, a timeout that kills it, bounded output); each version of the file it gives back is read
+Git runs as a plain subprocess (no shell, no pager, no external diff, textconv or signature
+program, fsmonitor off, no bare repository found inside the data repository, so no config a
+stranger committed; paths taken literally, a timeout that kills it, bounded output); each version of the file it gives back is read
 by dufu's own strict YAML loader. A shallow clone's history is incomplete: it is then said to
 be missing rather than shown as if it were all there.
 """
@@ -109,14 +109,14 @@ def git_history(root: Path, rel: str) -> GitHistory:
 
 
 def _uncommitted(root: Path, rel: str) -> bool:
-    """Whether the file differs from the last commit (or is not in it): its blob as committed
-    against its bytes hashed as they are (`git status` would run the clean filters a
-    repository's config names)."""
+    """Whether the file differs from the last commit (or is not in git yet), as `git status`
+    tells it: line-end conversion, a data repository in a folder of the git repository. (The
+    clean filters it runs are named by the user's own git config: one committed inside the
+    data repository is never read, safe.bareRepository.)"""
     try:
-        committed = _git(root, "rev-parse", "--verify", "--quiet", f"HEAD:{rel}").strip()
-        return committed != _git(root, "hash-object", "--no-filters", "--", rel).strip()
+        return bool(_git(root, "status", "--porcelain", "--untracked-files=all", "--", rel).strip())
     except _GitFailed:
-        return True  # no commit yet, or not in it
+        return False
 
 
 def _parse_log(text: str) -> list[tuple[str, str, str, str, str]]:
