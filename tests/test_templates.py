@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import PROJECT
 
 from dufu.templates import circled, find_template, zh_cutoff, zh_date, zh_number
 
@@ -125,3 +126,12 @@ def test_validate_reports_a_template_that_does_not_parse(cli, repo):
     template.unlink()
     assert cli("validate", "-C", str(repo), "--today", "2026-01-01").exit_code == 0
     assert "E355" in RULES
+
+
+def test_a_template_saved_with_a_bom_renders_without_it(cli, repo):
+    # Notepad writes one: the notice began with U+FEFF (and then was refused as an invisible character)
+    (repo / "templates").mkdir(exist_ok=True)
+    packaged = (PROJECT / "src/dufu/templates/bulletin.txt.j2").read_bytes()
+    (repo / "templates/bulletin.txt.j2").write_bytes(b"\xef\xbb\xbf" + packaged)
+    result = cli("render", "-C", str(repo), "--today", "2026-01-01")
+    assert result.exit_code == 0 and result.stdout_bytes == (PROJECT / "tests/golden/sanming-2024-06-24.txt").read_bytes()

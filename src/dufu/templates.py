@@ -77,7 +77,7 @@ def _loader(root: Path):
             if path is None:
                 raise TemplateNotFound(template)
             try:
-                text = read_regular(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+                text = read_regular(path, MAX_TEMPLATE_BYTES).decode("utf-8-sig")  # Notepad's BOM is no text
             except UnicodeDecodeError:  # it exists: say what is wrong with it, not "not found"
                 raise TemplateError(f"模板“{template}”不是 UTF-8 编码") from None
             except OSError as exc:
