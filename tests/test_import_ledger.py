@@ -119,6 +119,17 @@ def test_an_office_ledger_is_imported(tmp_path, cli):
     assert units.endswith("  - name: 市林业局\n" + added)
 
 
+def test_a_blank_after_a_measures_number_in_a_cell_is_left_out(tmp_path, cli):
+    # typed by hand: the whole workbook was refused (progress add, where it is typed, refuses it where it stands)
+    root = make_fresh_repo(tmp_path / "fresh")
+    rows = [ROWS[0], [*ROWS[1][:6], "1. 开展排查。①完成排查12条。②建立清单。\n2.\u3000推进治理。已完工5条。", *ROWS[1][7:]]]
+    ledger = office_ledger(tmp_path / "台账.xlsx", rows=rows)
+    result = cli("import", "ledger", str(ledger), "--round", "r2", "--as-of", "2024-05-31", "-C", str(root), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    measures = load_valid(root, date(2026, 1, 1)).tasks["r2-02"].progress[0].measures
+    assert [m.heading for m in measures] == ["开展排查。", "推进治理。"]
+
+
 def test_a_ledger_is_imported_into_a_round_that_states_its_total(tmp_path, cli):
     # the round file written first, with the plan's total (E350 until its tasks are there)
     rounds = {"r2": "id: r2\nname: 第二轮中央生态环境保护督察\nshort_name: 第二轮督察\ntotal: 3\n"}

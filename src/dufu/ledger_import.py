@@ -329,6 +329,6 @@ class _Plan:
         if day is None:
             raise RowRejected(self._col("progress"), "有整改进展,但不知道截至哪天:请加“进展截至”列,或用 --as-of 指定")
         try:
-            return [Report(as_of=day, measures=parse_measures(text))]
+            return [Report(as_of=day, measures=parse_measures(text, loose=True))]
         except ProgressTextError as exc:
             raise RowRejected(self._col("progress"), f"整改进展第 {exc.line} 行:{exc.message}") from None

@@ -43,9 +43,11 @@ def format_measures(measures: list[Measure] | tuple[Measure, ...]) -> str:
     return "".join(format_measure(number, m) + "\n" for number, m in enumerate(measures, 1))
 
 
-def parse_measures(text: str) -> list[Measure]:
+def parse_measures(text: str, loose: bool = False) -> list[Measure]:
     """Measures from text in the notice's form; ProgressTextError naming the line otherwise.
-    Blank lines are skipped; every other line must be the next numbered measure."""
+    Blank lines are skipped; every other line must be the next numbered measure. loose: a
+    blank after a measure's number (1. 标题, as a ledger's cells are often typed) is left out
+    rather than refused."""
     measures: list[Measure] = []
     for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
         line = raw.strip().lstrip("\ufeff")
@@ -59,11 +61,15 @@ def parse_measures(text: str) -> list[Measure]:
             raise ProgressTextError(number, f"措施编号应写作半角数字“{len(measures) + 1}.”,而这里是“{match[1]}.”")
         if int(match[1]) != len(measures) + 1:
             raise ProgressTextError(number, f"措施编号应为“{len(measures) + 1}.”,而这里是“{match[1]}.”")
-        if match[2][:1].isspace():  # 1. 标题: the notice would print the blank
-            column = raw.lstrip("\ufeff").index(line) + match.start(2) + 1
-            heading = match[2].lstrip()[:10]
-            raise ProgressTextError(number, f"措施编号后不留空格:写作“{match[1]}.{heading}……”", "E520", column)
-        measures.append(_read_line(match[2], number, line, raw.lstrip("\ufeff").index(line)))
+        at = raw.lstrip("\ufeff").index(line)  # where the line starts, for columns
+        rest = match[2]
+        if rest[:1].isspace() and not loose:  # 1. 标题: the notice would print the blank
+            heading = rest.lstrip()[:10]
+            raise ProgressTextError(number, f"措施编号后不留空格:写作“{match[1]}.{heading}……”", "E520", at + match.start(2) + 1)
+        if rest[:1].isspace():  # (loose: a ledger's cell, whose errors are told by cell, not column)
+            rest = rest.lstrip()
+            line = match[1] + "." + rest
+        measures.append(_read_line(rest, number, line, at))
     if not measures:
         raise ProgressTextError(1, "没有整改措施:每行写一条,如“1.强化宣传教育。①……②……”")
     return measures
