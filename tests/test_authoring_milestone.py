@@ -69,6 +69,7 @@ def test_refused_milestones_write_nothing(cli, timeline):
         (["done", "r3-04", "--due", "2025-08-31", "--on", "2099-01-01"], 1, "E333"),
         # a single date is the deadline, not a stage: it was recorded as a milestone 阶段目标
         (["done", "r3-08", "--due", "2025-07-31", "--on", "2025-07-20"], 2, "2025-07-31 是任务 r3-08 的整改时限,不是节点目标"),
+        (["done", "r3-04", "--due", "2025-09-30", "--on", "2025-09-20"], 2, "2025-09-30 是任务 r3-04 的整改时限,不是节点目标"),  # milestones too
         (["add", "r3-04", "--due", "2025-08-31", "--goal", "再来一个"], 1, "已有 2025-08-31 的节点目标"),
         (["add", "r3-04", "--due", "2025-08-31"], 2, "--goal"),
     ]

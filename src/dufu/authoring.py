@@ -140,13 +140,13 @@ def mark_milestone(data: Dataset, task_id: str, due: date, day: date) -> Change:
     """`dufu milestone done`: the milestone due that day was met on day."""
     task = find_task(data, task_id)
     found = [i for i, m in enumerate(task.milestones) if m.due == due]
+    deadline = task.at(day).due
+    if not found and deadline is not None and [s.date for s in deadline.stages] == [due]:  # with milestones or not
+        raise UsageError(f"{due} 是任务 {task.id} 的整改时限,不是节点目标:任务完成时用 dufu done {task.id} --on 日期")
     stage_goal = None if found else checkpoint_goal(task, day, due)
     if stage_goal is not None:  # a stage of a staged deadline: recorded as a milestone met
         return add_milestone(data, task_id, due, stage_goal, day)
     if not found:  # the checkpoints it takes: milestones, and the stages of the deadline in effect on day
-        deadline = task.at(day).due
-        if deadline is not None and [s.date for s in deadline.stages] == [due]:
-            raise UsageError(f"{due} 是任务 {task.id} 的整改时限,不是节点目标:任务完成时用 dufu done {task.id} --on 日期")
         known = "、".join(str(point) for point, _ in checkpoints(task, day)) or "(无)"
         raise UsageError(f"任务 {task.id} 没有 {due} 的节点目标。已有节点:{known}")
     milestone = task.milestones[found[0]]
