@@ -188,6 +188,13 @@ def test_the_cover_note_between_days_writes_as_the_notices_do(cli, repo):
     edit(repo / "data/bulletins/2024-06-24.yaml", "issuers:", "punctuation: 全角\nmonth_end: 日\nissuers:")
     note = cli("diff", "2024-07-01", "2024-09-30", "-C", str(repo), "--format", "text").stdout
     assert note.startswith("较2024年7月1日没有新增完成整改的任务。截至2024年9月30日，第一轮督察整改任务17项，均已完成整改；"), note
+    # the cut-off before written the notice's way too, and tasks 基本完成 counted apart as it counts them
+    edit(repo / "data/bulletins/2024-06-24.yaml", "issuers:", "basic_done: 单列\nissuers:")
+    edit(repo / "data/tasks/r2-01.yaml", "status: 正在推进", "status: 基本完成")
+    add_report(repo, "r2-02")
+    note = cli("diff", "2024-05-31", "2024-09-30", "-C", str(repo), "--format", "text").stdout
+    assert note.startswith("较2024年5月31日没有新增完成整改的任务。"), note
+    assert "第二轮督察整改任务11项，已完成整改7项，基本完成1项，剩余3项正在推进。" in note, note
 
 
 def test_diff_without_changes_and_wrong_sides(cli, repo):

@@ -180,7 +180,11 @@ def _item_changes(old: Measure, new: Measure, number: int) -> list[TextChange]:
 
 def cover_note(changes: Changes) -> str:
     """A short paragraph for the cover note: 较上期新增完成整改N项……, counts from the data."""
-    since = "较上期" if changes.before.bulletin else f"较{zh_cutoff(changes.before.day)}"  # as notices write a cut-off
+    voice = changes.voice
+    month_end = voice.month_end if voice else "底"
+    apart = voice is not None and voice.basic_done == "单列"  # tasks 基本完成 counted apart, as the notice does
+    before = zh_cutoff(changes.before.day, month_end)
+    since = "较上期" if changes.before.bulletin else f"较{before}"  # as notices write a cut-off
     p = PUNCTUATION[_punctuation(changes)]
     done = changes.newly_done
     count = sum(new.done - old.done for old, new in changes.rounds)  # tasks known only by count too
@@ -195,11 +199,13 @@ def cover_note(changes: Changes) -> str:
         if new.done == new.total:
             phrase += f"{p.comma}均已完成整改"
         else:
-            was = f"上期{old.done}项" if changes.before.bulletin else f"{zh_cutoff(changes.before.day)}为{old.done}项"
+            was = f"上期{old.done}项" if changes.before.bulletin else f"{before}为{old.done}项"
             was = f"({was})" if p.name == "半角" else f"（{was}）"
-            phrase += f"{p.comma}已完成整改{new.done}项{was if old.done != new.done else ''}{p.comma}剩余{new.open}项正在推进"
+            phrase += f"{p.comma}已完成整改{new.done}项{was if old.done != new.done else ''}"
+            basic = new.basic if apart else 0
+            phrase += f"{p.comma}基本完成{basic}项" if basic else ""
+            phrase += f"{p.comma}剩余{new.open - basic}项正在推进" if new.open - basic else ""
         phrases.append(phrase)
-    month_end = changes.voice.month_end if changes.voice else "底"
     text += f"截至{zh_cutoff(changes.after.day, month_end)}{p.comma}" + (";" if p.name == "半角" else "；").join(phrases) + "。" if phrases else ""
     return text + _other_changes(changes, p.comma)
 
