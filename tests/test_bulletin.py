@@ -170,7 +170,7 @@ def test_sandbox_refuses_reaching_python_internals(repo):
         """notice.bulletin.parse_raw("cos\\nsystem\\n(S'touch {marker}'\\ntR.", proto="pickle", allow_pickle=True)""",
         """bulletin.parse_file("{marker}")""",
         """listed[0].task.model_copy(update={{"title": "x"}}).model_dump_json()""",  # pydantic-core aborts on a huge one
-        """notice.sections[0].task.at(notice.bulletin.as_of)""",
+        """notice.sections[0].task.model_dump()""",
         """notice.summary[0].round.model_validate_json("{{}}")""",
         """notice.bulletin|attr("parse_raw")""",
     ],
@@ -188,10 +188,11 @@ def test_templates_still_read_the_records_data_and_call_plain_values_methods(rep
     (repo / "templates").mkdir(exist_ok=True)
     (repo / "templates/bulletin.txt.j2").write_text(
         "{{ notice.summary[1].round.short_name }}{{ notice.summary[1].open }}{{ bulletin.as_of.isoformat() }}"
-        "{{ notice.title.replace('三明市', '') }}\n",
+        "{{ notice.title.replace('三明市', '') }}{% set t = notice.sections[0].task %}"
+        "{{ t.status_at(bulletin.as_of) }}{{ t.at(bulletin.as_of).deadline }}{{ t.report_at(bulletin.as_of).as_of }}\n",
         encoding="utf-8",
     )
-    assert render(repo) == "第二轮督察42024-05-31中央生态环境保护督察整改情况\n"
+    assert render(repo) == "第二轮督察42024-05-31中央生态环境保护督察整改情况正在推进立行立改、长期坚持2024-05-31\n"
 
 
 def test_the_sandbox_keeps_its_verdict_per_type_of_object_and_name(repo):

@@ -206,6 +206,11 @@ class RenderLimit(Exception):
     """A template went past one of the bounds on a rendering; the message is for the user."""
 
 
+# the methods of dufu's records a template may call: a task as it stood on a day (reading its
+# own data, nothing else)
+TEMPLATE_METHODS = frozenset({"status_at", "at", "report_at"})
+
+
 def _ours(obj) -> bool:
     """Whether obj is one of dufu's records or pydantic's (a model, its class, a computed
     notice): a template reads their data, never calls their methods. Pydantic's own
@@ -240,7 +245,9 @@ def make_environment(root: Path):
             key = (type(obj), attr)
             verdict = self.verdicts.get(key)
             if verdict is None:
-                verdict = super().is_safe_attribute(obj, attr, value) and not (callable(value) and _ours(obj))
+                verdict = super().is_safe_attribute(obj, attr, value) and not (
+                    callable(value) and _ours(obj) and attr not in TEMPLATE_METHODS
+                )
                 self.verdicts[key] = verdict
             return verdict
 
