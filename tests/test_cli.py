@@ -132,7 +132,7 @@ def test_an_id_written_without_its_zero_is_taken_for_the_one_with_it(cli, repo):
     for number in range(1, 13):
         task = (repo / "data/tasks/r2-01.yaml").read_text(encoding="utf-8").replace("r2-01", f"r3-{number:02}")
         (repo / f"data/tasks/r3-{number:02}.yaml").write_text(task.replace("round: r2", "round: r3").replace("number: 1", f"number: {number}"), encoding="utf-8")
-    for written, meant in (("r3-1", "r3-01"), ("r3-2", "r3-02"), ("r3-012", "r3-12"), ("r3-02x", "r3-02")):
+    for written, meant in (("r3-1", "r3-01"), ("r3-2", "r3-02"), ("r3-012", "r3-12"), ("r3-02x", "r3-02"), ("r3-" + "0" * 4400 + "1", "r3-01")):
         result = cli("show", written, "-C", str(repo), "--no-cache")
         assert f"是不是“{meant}”?" in result.stderr, (written, result.stderr)
 

@@ -103,7 +103,7 @@ def closest_id(written: str, known) -> str | None:
 
 
 def _unpad(text: str) -> str:
-    return re.sub(r"\d+", lambda m: str(int(m[0])), text)
+    return re.sub(r"\d+", lambda m: m[0].lstrip("0") or "0", text)  # (not int: 4,300 digits are its limit)
 
 
 def explain_value(kind: str, value: object, ctx: dict) -> tuple[str, str] | None:
