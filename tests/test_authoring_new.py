@@ -273,6 +273,7 @@ def test_bulletin_new_names_a_round_with_open_tasks_its_summary_leaves_out(repo,
     result = cli("bulletin", "new", "--as-of", "2024-06-30", "--date", "2024-07-20", "-C", str(repo), "--today", TODAY)
     assert result.exit_code == 0, result.output
     said = "有未完成任务的轮次 r3 不在汇总句中(沿用上一期的 summary_rounds):要写入这期公告,在 data/bulletins/2024-07-20.yaml"
+    assert "并在 totals 中照 dufu status --as-of 2024-06-30 记下它的数" in result.stderr
     assert said in result.stderr
     assert "summary_rounds: [r1, r2]\n" in (repo / "data/bulletins/2024-07-20.yaml").read_text(encoding="utf-8")
 

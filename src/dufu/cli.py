@@ -1100,7 +1100,8 @@ def bulletin_new(
         if left_out:  # a round entered since, with tasks open: the words carried over do not name it
             typer.echo(
                 f"有未完成任务的轮次 {'、'.join(left_out)} 不在汇总句中(沿用上一期的 summary_rounds):要写入这期公告,"
-                f"在 data/bulletins/{bulletin_id or on.isoformat()}.yaml 的 summary_rounds 中加上它",
+                f"在 data/bulletins/{bulletin_id or on.isoformat()}.yaml 的 summary_rounds 中加上它,"
+                f"并在 totals 中照 dufu status --as-of {as_of} 记下它的数",
                 err=True,
             )
 
