@@ -590,3 +590,20 @@ def test_a_summary_whose_basically_done_count_does_not_add_up_is_named(cli, fres
     result = run_import(cli, fresh, notice)
     assert result.exit_code == 1
     assert "第二轮督察整改任务11项,但已完成7项加基本完成1项加剩余4项是12项" in result.stderr, result.stderr
+
+
+def test_tasks_basically_done_of_a_round_not_listed_are_counted(cli, fresh, tmp_path):
+    # none of its tasks is listed: the 基本完成 ones are among those known by count
+    notice = _written(tmp_path, (NOTICES / "jiangchuan-2025-04-08.txt").read_text(encoding="utf-8").replace(
+        "第二轮督察整改任务14项，均已完成整改。", "第二轮督察整改任务14项中，已完成整改12项，基本完成2项。", 1))
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 0, result.output
+    assert render(cli, fresh, "2025-04-08") == notice.read_bytes()
+    assert "  - status: 基本完成\n    count: 2\n" in (fresh / "data/rounds/r2.yaml").read_text(encoding="utf-8")
+
+
+def test_tasks_basically_done_of_a_listed_round_not_yet_entered_say_how_to_enter_them(cli, fresh, tmp_path):
+    notice = _written(tmp_path, (NOTICES / "jiangchuan-2025-04-08.txt").read_text(encoding="utf-8").replace(
+        "已完成整改2项，剩余13项正在推进", "已完成整改2项，基本完成1项，剩余12项正在推进", 1))
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 1 and "这一轮的任务还没有录入:请先用 dufu import ledger 或 dufu new task --status 基本完成" in result.stderr, result.output

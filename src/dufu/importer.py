@@ -18,7 +18,7 @@ from pathlib import Path
 from . import yamlwrite as yw
 from .files import FileTooLarge, NotRegularFile, read_regular, reason
 from .importrounds import complete_by, first_counts, listing_round, plan_round, take_open
-from .models import DONE_STATUSES, Measure, Report, Task, Unit
+from .models import DONE_STATUSES, CountedTasks, Measure, Report, Task, Unit
 from .noticeparse import NoticeError, ParsedNotice, ParsedSection, parse_notice
 from .problems import DufuError, InvalidData, UsageError
 from .repo import Dataset
@@ -123,8 +123,8 @@ def plan_import(plan: Plan) -> str:
             tasks = plan.data.tasks_of(round_id)
             plan.unlisted[round_id] = [t for t in tasks if t.status_at(notice.cutoff) not in DONE_STATUSES]
     for index, round_id in enumerate(round_ids):
-        _plan_counts(plan, round_id, notice.rounds[index], listed=round_id == listing)
-        _check_basic(plan, round_id, notice.rounds[index], task_ids)
+        groups = _plan_counts(plan, round_id, notice.rounds[index], listed=round_id == listing)
+        _check_basic(plan, round_id, notice.rounds[index], task_ids, groups)
     _plan_units(plan)
     return _plan_bulletin(plan, round_ids, listing or round_ids[-1], task_ids)
 
@@ -263,17 +263,17 @@ def _mark_done_by(plan: Plan, task: Task, cutoff: date) -> None:
     plan.files[rel] = text
 
 
-def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int, int], listed: bool) -> None:
+def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int, int], listed: bool) -> list[CountedTasks]:
     """Make the round's counted tasks give the published totals at the cut-off (listed: the
     notice lists this round's open tasks)."""
-    written, total, done, _ = tally
+    written, total, done, basic = tally
     cutoff, rnd = plan.notice.cutoff, plan.data.rounds[round_id]
     comma = PUNCTUATION[plan.notice.punctuation].comma
     tasks = plan.data.tasks_of(round_id)
     created = plan.created.get(round_id, 0)
     itemized_done = sum(t.status_at(cutoff) in DONE_STATUSES for t in tasks)
     if not rnd.counted and not tasks:  # a round met for the first time
-        groups = first_counts(written, total, done, len(tasks) + created, comma)
+        groups = first_counts(written, total, done, len(tasks) + created, comma, basic)
     else:
         itemized_done += _left_listing(plan, round_id, tally, itemized_done)
         groups = take_open(list(rnd.counted), created, _unentered(plan, round_id), cutoff, written)
@@ -284,25 +284,29 @@ def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int, int], li
         if rel not in plan.files:
             rel = plan.data.where(rnd)
         plan.files[rel] = yw.splice_counted(plan.text(rel), groups)
+    return groups
 
 
-def _check_basic(plan: Plan, round_id: str, tally: tuple[str, int, int, int], listed: list[str]) -> None:
+def _check_basic(
+    plan: Plan, round_id: str, tally: tuple[str, int, int, int], listed: list[str], groups: list[CountedTasks]
+) -> None:
     """A summary counting tasks 基本完成 apart: the data must say which they are (a notice
     does not), by a task's status (what a listed task's new report, which has none, shows)
-    or by counted tasks'."""
+    or by the round's counted tasks (groups, as the import leaves them)."""
     written, _, _, basic = tally
     if not basic:
         return
     cutoff = plan.notice.cutoff
     known = sum((t.status if t.id in listed else t.status_at(cutoff)) == "基本完成" for t in plan.data.tasks_of(round_id))
-    known += sum(g.count for g in plan.data.rounds[round_id].counted if g.status_at(cutoff) == "基本完成")
+    known += sum(g.count for g in groups if g.status_at(cutoff) == "基本完成")
     if known != basic:
-        raise NoticeError(
-            2,
-            f"汇总句说{written}基本完成 {basic} 项,而数据中基本完成的有 {known} 项:公告没有写明是哪几项,"
-            "请先把这几项任务的 status 改为 基本完成,再导入",
-            "E503",
+        entered = plan.data.tasks_of(round_id)
+        how = (
+            "请先把这几项任务的 status 改为 基本完成,再导入"
+            if entered
+            else "这一轮的任务还没有录入:请先用 dufu import ledger 或 dufu new task --status 基本完成 录入这几项,再导入"
         )
+        raise NoticeError(2, f"汇总句说{written}基本完成 {basic} 项,而数据中基本完成的有 {known} 项:公告没有写明是哪几项,{how}", "E503")
 
 
 def _left_listing(plan: Plan, round_id: str, tally: tuple[str, int, int, int], itemized_done: int) -> int:

@@ -157,15 +157,20 @@ def _given_round(plan: Plan, round_ids: list[str]) -> str:
     raise NoticeError(2, f"--round 给出的“{plan.listed}”不是汇总句中的轮次(汇总句中有:{names})", "E503")
 
 
-def first_counts(written: str, total: int, done: int, listed: int, comma: str) -> list[CountedTasks]:
+def first_counts(written: str, total: int, done: int, listed: int, comma: str, basic: int = 0) -> list[CountedTasks]:
+    """The counted tasks of a round met for the first time: done, then open ones not listed
+    (those 基本完成 apart, when none of its tasks is listed: then they are among these)."""
     open_unlisted = total - done - listed
+    basic = basic if not listed else 0
     if open_unlisted < 0:
         raise NoticeError(2, f"{written}剩余 {total - done} 项正在推进,但公告逐项列出了 {listed} 项", "E503")
     out = []
     if done:
         out.append(CountedTasks(status="已完成", count=done, note=f"已完成整改{comma}未逐项录入本台账"))
-    if open_unlisted:
-        out.append(CountedTasks(status="正在推进", count=open_unlisted, note=f"正在推进{comma}公告未逐项列出"))
+    if basic:
+        out.append(CountedTasks(status="基本完成", count=basic, note=f"基本完成{comma}公告未逐项列出"))
+    if open_unlisted - basic:
+        out.append(CountedTasks(status="正在推进", count=open_unlisted - basic, note=f"正在推进{comma}公告未逐项列出"))
     return out
 
 
