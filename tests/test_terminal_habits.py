@@ -69,8 +69,13 @@ def test_list_round_says_how_many_are_known_only_by_count(cli):
     result = cli("list", "-C", str(PROJECT), "--round", "r1")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "共 0 项任务(另有 17 项只知数量、未逐项录入,不在此列)\n"  # and no empty table
+    # only those the filters could have listed: of the status asked for, and none for a unit or a deadline
     nothing = cli("list", "-C", str(PROJECT), "--status", "尚未启动")
-    assert (nothing.exit_code, nothing.stdout) == (0, "共 0 项任务(另有 24 项只知数量、未逐项录入,不在此列)\n")
+    assert (nothing.exit_code, nothing.stdout) == (0, "共 0 项任务\n")
+    done = cli("list", "-C", str(PROJECT), "--status", "已完成")
+    assert done.stdout.startswith("共 0 项任务(另有 24 项只知数量、未逐项录入,不在此列)"), done.stdout
+    unit = cli("list", "-C", str(PROJECT), "--unit", "市生态环境局")
+    assert unit.stdout.split("\n")[0].strip() == "共 2 项任务", unit.stdout
 
 
 def test_csv_starts_with_a_utf8_bom(cli):

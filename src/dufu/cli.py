@@ -438,7 +438,10 @@ def list_tasks(
             else:
                 from .views import task_table
 
-                counted = sum(g.count for rid in ([round_id] if round_id else data.rounds) for g in data.rounds[rid].counted)
+                # tasks known by count that the filters could have listed: they have no unit or deadline
+                groups = [g for rid in ([round_id] if round_id else data.rounds) for g in data.rounds[rid].counted]
+                matching = not (unit or overdue or due_within is not None or behind)
+                counted = sum(g.count for g in groups if matching and (status_ is None or g.status_at(day) == status_))
                 title = f"共 {len(tasks)} 项任务" + (f"(另有 {counted} 项只知数量、未逐项录入,不在此列)" if counted else "")
                 if not tasks:  # the line says it all: no empty table under it
                     _console().print(title, markup=False)
