@@ -193,3 +193,15 @@ def test_progress_add_in_the_editor_starts_from_the_latest_report(repo, cli, tmp
     assert result.exit_code == 0, result.output
     assert seen.read_text(encoding="utf-8") == format_measures(latest.measures)
     assert "+          - 开展宣讲12场。" in result.stdout
+
+
+def test_a_report_without_a_status_after_one_with_says_what_it_changes(repo, cli, tmp_path):
+    # 未达到序时进度 then a routine report: the task read 正在推进 again, and diff showed it as progress
+    (tmp_path / "p.txt").write_text(SNIPPET, encoding="utf-8")
+    args = ("progress", "add", "r2-04", "--from", str(tmp_path / "p.txt"), "-C", str(repo), "--today", TODAY)
+    assert cli(*args, "--as-of", "2024-06-30", "--status", "未达到序时进度").exit_code == 0
+    result = cli(*args, "--as-of", "2024-07-31")
+    assert result.exit_code == 0
+    assert "上一次进展(截至2024-06-30)的状态是“未达到序时进度”;这次没有写 --status,状态按任务本身的“正在推进”计" in result.stderr
+    again = cli(*args, "--as-of", "2024-08-31", "--status", "达到序时进度")
+    assert "上一次进展" not in again.stderr

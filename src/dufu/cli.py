@@ -957,7 +957,16 @@ def progress_add(
             name = "进展" if source is None or str(source) == "-" else str(source)
             return [add_progress(data, task_id, as_of, text, status_, name)]
 
-        _write(directory, build, today, dry_run, accept_published_change)
+        data = _write(directory, build, today, dry_run, accept_published_change)
+        task = data.tasks.get(task_id)
+        before = task.report_at(as_of) if task is not None and status_ is None else None
+        if before is not None and before.status is not None and task.status != before.status:
+            # a report without a status shows the task's own: say what the one before said
+            typer.echo(
+                f"上一次进展(截至{before.as_of})的状态是“{before.status}”;这次没有写 --status,"
+                f"状态按任务本身的“{task.status}”计",
+                err=True,
+            )
 
 
 def _progress_source(data, task_id: str, source: Optional[Path], use_editor: bool) -> str:
