@@ -38,8 +38,8 @@ class Cli:
     def __init__(self) -> None:
         self.runner = CliRunner()
 
-    def __call__(self, *args: str):
-        return self.runner.invoke(app, list(args), env={"COLUMNS": "160", "NO_COLOR": "1", "TERM": "dumb"})
+    def __call__(self, *args: str, input: str | None = None):
+        return self.runner.invoke(app, list(args), input=input, env={"COLUMNS": "160", "NO_COLOR": "1", "TERM": "dumb"})
 
 
 @pytest.fixture

@@ -308,3 +308,13 @@ def test_a_notice_with_nothing_left_to_list_has_no_intro(repo, cli):
     rendered = cli("render", "2024-07-10", "-C", str(repo), "--today", TODAY).stdout
     assert rendered == draft.stdout.replace("2026年1月1日", "2024年7月10日")
     assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
+
+
+def test_new_task_asks_on_a_terminal_naming_the_rounds_there_are(tmp_path, cli, monkeypatch):
+    root = make_fresh_repo(tmp_path / "fresh")
+    monkeypatch.setattr("dufu.cli._interactive", lambda: True)
+    answers = "r2\n矿山生态修复不到位问题\n市林业局\n市生态环境局\n2025年12月底前\n完成修复\n"
+    result = cli("new", "task", "-C", str(root), "--today", TODAY, input=answers)
+    assert result.exit_code == 0, result.output
+    assert "轮次(已有:r1、r2): r2\n问题: " in result.output
+    assert "title: 矿山生态修复不到位问题" in (root / "data/tasks/r2-01.yaml").read_text(encoding="utf-8")

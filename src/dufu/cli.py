@@ -1043,23 +1043,35 @@ def new_task(
 
         given = {"round": round_id, "title": title, "lead_units": lead_units, "responsible_units": responsible_units}
         given.update(deadline=deadline, target=target)
-        values = _ask_missing({name: given[name] for name in TASK_INPUTS})
+        values = _ask_missing({name: given[name] for name in TASK_INPUTS}, directory)
         _write(directory, lambda root, data: [build_task(root, data, values, status_, number, task_id)], today, dry_run, False)
 
 
-def _ask_missing(values: dict) -> dict:
-    """Prompt for each missing value on a terminal; elsewhere name the options to give."""
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _ask_missing(values: dict, directory: Optional[Path] = None) -> dict:
+    """Prompt for each missing value on a terminal (the round's with the rounds there are);
+    elsewhere name the options to give."""
     from .problems import UsageError
     from .words import LABELS
 
     flags = {"round": "--round", "title": "--title", "lead_units": "--lead", "responsible_units": "--responsible"}
     missing = [name for name, value in values.items() if not (value or "").strip()]
-    if missing and not sys.stdin.isatty():
+    if missing and not _interactive():
         names = "、".join(f"{flags.get(n, '--' + n)}({LABELS[n]})" for n in missing)
         raise UsageError(f"缺少 {names}:不在终端上运行时,请用选项给出")
     for name in missing:
+        label = LABELS[name]
+        if name == "round":
+            from .completion import candidates
+            from .textsafety import visible
+
+            rounds = candidates("rounds", "", directory or _global_directory())
+            label += f"(已有:{'、'.join(visible(r) for r in rounds)})" if rounds else ""
         while not (values[name] or "").strip():
-            values[name] = typer.prompt(LABELS[name])
+            values[name] = typer.prompt(label)
     return {name: value.strip() for name, value in values.items()}
 
 
