@@ -656,11 +656,9 @@ def _say_stale(data, draft, drafted: bool = True) -> None:
     previous, stale = stale_tasks(data, draft)
     err = _console(stderr=True)
     latest = max(data.bulletins.values(), key=lambda b: (b.as_of, b.date, b.id), default=None)
-    if not drafted:
-        pass
-    elif latest is None or draft.as_of > latest.as_of:
+    if drafted and (latest is None or draft.as_of > latest.as_of):
         err.print(f"草稿:截至{zh_date(draft.as_of)}的下一期公告,没有写入公告记录(发布时用 dufu bulletin new)。", markup=False)
-    else:  # not a next notice: an earlier day seen in the words of a later one
+    elif drafted:  # not a next notice: an earlier day seen in the words of a later one
         err.print(
             f"草稿:截至{zh_date(draft.as_of)}的公告,没有写入公告记录;它不晚于最新一期公告 {latest.id}"
             f"(截至{zh_date(latest.as_of)}),不是下一期。",
@@ -1109,10 +1107,9 @@ def bulletin_new(
 ) -> None:
     """新建下一期公告:标题、导语、引言、发文机关沿用最近一期,统计截至新的日期。"""
     with _errors_to_exit():
-        from .newfiles import next_bulletin
-
         from .bulletin import draft_bulletin
         from .ledger import tally_round
+        from .newfiles import next_bulletin
 
         day = _today(today)
         data = _write(directory, lambda root, data: [next_bulletin(root, data, as_of, on, bulletin_id, day)], today, dry_run, False)
