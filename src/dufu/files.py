@@ -173,18 +173,20 @@ def walk_files(top: Path):
         folder = todo.pop()
         try:
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name, reverse=True)
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError:
             continue
+        folders = []
         for entry in entries:
             try:
                 info = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
             if stat.S_ISDIR(info.st_mode):
-                todo.append(entry.path)
+                folders.append(entry.path)
             else:
                 yield entry.path, info
+        todo.extend(reversed(folders))  # the first folder is walked next
 
 
 def refuse_links_in(root: Path, path: Path) -> None:

@@ -2,8 +2,8 @@
 
 Git runs as a plain subprocess (no shell, no pager, no external diff, textconv or signature
 program, fsmonitor off, no bare repository found inside the data repository, so no config a
-stranger committed; paths taken literally, a timeout that kills it, bounded output); each version of the file it gives back is read
-by dufu's own strict YAML loader. A shallow clone's history is incomplete: it is then said to
+stranger committed; paths taken literally, a timeout that kills it, bounded output); each
+version of the file it gives back is read by dufu's own strict YAML loader. A shallow clone's history is incomplete: it is then said to
 be missing rather than shown as if it were all there.
 """
 
