@@ -296,11 +296,10 @@ def _check_basic(
     written, _, _, basic = tally
     if not basic:
         return
-    cutoff = plan.notice.cutoff
-    known = sum((t.status if t.id in listed else t.status_at(cutoff)) == "基本完成" for t in plan.data.tasks_of(round_id))
+    cutoff, entered = plan.notice.cutoff, plan.data.tasks_of(round_id)
+    known = sum((t.status if t.id in listed else t.status_at(cutoff)) == "基本完成" for t in entered)
     known += sum(g.count for g in groups if g.status_at(cutoff) == "基本完成")
     if known != basic:
-        entered = plan.data.tasks_of(round_id)
         how = (
             "请先把这几项任务的 status 改为 基本完成,再导入"
             if entered

@@ -129,10 +129,10 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
         raise DufuError(f"{'、'.join(late)}:公告成文后再记下;要先看看下一期公告,用 dufu render --as-of {as_of} 起草")
     listing, carried = last.listing, carried_tasks(data, last, as_of)
     tallies = [tally_round(data, round_id, as_of) for round_id in last.summary_rounds]
-    apart = (last.basic_done or "单列") == "单列"  # the notice counts tasks 基本完成 apart: its numbers include them
+    basic_done = last.basic_done or "单列"  # a notice written before the choice existed: a new one counts them apart
 
-    def basic(tally) -> str:
-        return f", basic: {tally.basic}" if apart else ""
+    def basic(tally) -> str:  # counted apart, the 基本完成 count is published too
+        return f", basic: {tally.basic}" if basic_done == "单列" else ""
 
     intro = draft_bulletin(data, as_of, day).listing.intro  # none when nothing is listed
     tasks = "open" if carried == "open" else f"[{', '.join(carried)}]"
@@ -147,7 +147,7 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
         + (f"template: {yw.scalar(last.template)}\n" if last.template != "bulletin.txt.j2" else "")
         + (f"punctuation: {last.punctuation}\n" if last.punctuation != "半角" else "")
         + (f"month_end: {last.month_end}\n" if last.month_end != "底" else "")
-        + f"basic_done: {last.basic_done or '单列'}\n"
+        + f"basic_done: {basic_done}\n"
         + "totals:\n"  # what it publishes: validate then names a later edit that changes it (E351)
         + "".join(f"  {t.round.id}: {{total: {t.total}, done: {t.done}{basic(t)}}}\n" for t in tallies)
     )

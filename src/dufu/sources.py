@@ -8,8 +8,8 @@ name; nothing here follows, opens or reads them.
 from __future__ import annotations
 
 import operator
-import re
 import os
+import re
 import stat
 from pathlib import Path
 from typing import NamedTuple
