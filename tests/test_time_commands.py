@@ -127,6 +127,9 @@ def test_show_tells_milestones_adjustments_and_pace(cli, timeline):
     staged = cli("show", "r3-05", "-C", str(timeline), "--as-of", "2025-07-15").stdout
     assert "2024年12月31日:完成10个废弃矿山复绿(2024年12月15日达成)" in staged
     assert "2025年12月31日:中期目标(未到期)" in staged and "序时进度  达到序时进度" in staged
+    # a deadline of one date beside milestones is a checkpoint named as such (it read 阶段目标)
+    single = cli("show", "r3-04", "-C", str(timeline), "--as-of", "2025-09-01").stdout
+    assert "2025年9月30日:整改时限(未到期)" in single and "阶段目标" not in single
 
 
 def test_render_as_of_drafts_without_writing_and_names_stale_tasks(cli, repo):

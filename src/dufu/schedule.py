@@ -131,7 +131,8 @@ def checkpoints(task: Task, day: date) -> list[tuple[date, date | None]]:
 
 def checkpoint_goal(task: Task, day: date, due: date) -> str | None:
     """What the checkpoint due that day asks: its milestone's goal, or for a stage of the
-    deadline in effect on day, 短期目标, 中期目标 … (阶段目标 for a stage without a label)."""
+    deadline in effect on day, 短期目标, 中期目标 … (阶段目标 for a stage without a label;
+    整改时限 for a deadline of one date, a checkpoint beside milestones)."""
     for milestone in task.milestones:
         if milestone.due == due:
             return milestone.goal
@@ -140,6 +141,8 @@ def checkpoint_goal(task: Task, day: date, due: date) -> str | None:
     stage = next((s for s in stages if s.date == due), None)
     if stage is None or (len(stages) == 1 and not task.milestones):  # the deadline itself, as checkpoints says
         return None
+    if len(stages) == 1 and stage.label is None:
+        return "整改时限"
     return f"{stage.label or '阶段'}目标"
 
 
