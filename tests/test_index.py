@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -987,3 +988,20 @@ def test_models_made_from_the_index_share_one_set_of_given_fields_and_copy_it_be
     assert first.model_dump(exclude_unset=True) == first.model_dump()
     partial = construct(Report, {"as_of": date(2024, 5, 31), "measures": []})  # not every field: its own set
     assert partial.__pydantic_fields_set__ == {"as_of", "measures"} and shared == {"as_of", "status", "measures"}
+
+
+def test_problems_are_placed_in_the_bytes_loaded_not_in_the_file_read_again(repo):
+    # a file rewritten during a run (one line lower) had its problems placed by the new version
+    # and kept with the old one's hash: the index quoted the wrong line from then on
+    from dufu.load import LoadOptions, _load_one
+    from dufu.sources import SourceFile
+
+    rel = "data/tasks/r2-02.yaml"
+    loaded = (repo / rel).read_bytes()
+    (repo / rel).write_bytes(b"# a comment line\n" + loaded)  # the file as it is now
+    source = SourceFile(repo, rel, "task")
+    found = _load_one(source, LoadOptions(repo, date(2026, 1, 1), None), loaded).problems
+    assert [(p.code, p.line, p.col) for p in found] == [("W402", 25, 27)]
+    broken = loaded.replace(b"status: \xe6\xad\xa3\xe5\x9c\xa8\xe6\x8e\xa8\xe8\xbf\x9b", "status: 坏".encode())
+    found = _load_one(source, LoadOptions(repo, date(2026, 1, 1), None), broken).problems
+    assert [(p.code, p.line) for p in found if p.code == "E203"] == [("E203", broken.count(b"\n", 0, broken.index("status: 坏".encode())) + 1)]

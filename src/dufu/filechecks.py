@@ -22,10 +22,13 @@ from .yamlload import MAX_FILE_BYTES, compose, locate
 
 
 class Collector:
-    """Problems found by the checks, located lazily (one compose per file with problems)."""
+    """Problems found by the checks, located lazily (one compose per file with problems): in
+    raw, the bytes a file was loaded from, when given (read again, a file rewritten meanwhile
+    would place its problems by another version than the one hashed and kept)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, raw: dict[str, bytes] | None = None):
         self.root = root
+        self.raw = raw or {}
         self._pending: list[tuple[str, tuple, str, str, str | None, int]] = []
         self._counts: dict[tuple[str, str], int] = {}
 
@@ -43,15 +46,19 @@ class Collector:
         out = []
         for rel, loc, code, message, hint, offset in self._pending:
             if rel not in nodes:
-                nodes[rel] = compose(read_or_empty(self.root / rel, MAX_FILE_BYTES))
+                text = self.raw.get(rel)
+                nodes[rel] = compose(text if text is not None else read_or_empty(self.root / rel, MAX_FILE_BYTES))
             line, col = locate(nodes[rel], loc, offset=offset)
             out.append(Problem(rel, line, col, code, message, field=format_field(loc), hint=hint))
         return out
 
 
-def check_file(model, rel: str, today: date, units: UnitRegistry | None, root: Path) -> list[Problem]:
-    """Problems of one loaded file that need no other file (but the units registry)."""
-    out = Collector(root)
+def check_file(
+    model, rel: str, today: date, units: UnitRegistry | None, root: Path, raw: bytes | None = None
+) -> list[Problem]:
+    """Problems of one loaded file that need no other file (but the units registry), placed in
+    raw (the bytes it was loaded from) when given."""
+    out = Collector(root, None if raw is None else {rel: raw})
     if isinstance(model, Task):
         check_task_file(model, rel, today, units, out)
     elif isinstance(model, Bulletin):
@@ -106,7 +113,7 @@ def check_strings(data: object, rel: str, root: Path, raw: bytes | None = None) 
     texts = list(_strings(data))
     if not re.search(_ANY_UNSAFE, "\t".join(text for _, text in texts)):
         return []
-    out = Collector(root)
+    out = Collector(root, None if raw is None else {rel: raw})
     for loc, text in texts:
         for regexp, code, message, hint in UNSAFE_TEXT:
             found = regexp.search(text)

@@ -51,7 +51,7 @@ def _parse(source: SourceFile, raw: bytes | None = None) -> tuple[object, tuple[
     return loaded.data, loaded.problems, raw
 
 
-def _validate(source: SourceFile, data: object) -> LoadedFile:
+def _validate(source: SourceFile, data: object, raw: bytes | None = None) -> LoadedFile:
     """Turn parsed data into a model; pydantic errors are located by composing the file again."""
     if not isinstance(data, dict):
         what = "列表" if isinstance(data, list) else "单个值"
@@ -62,13 +62,14 @@ def _validate(source: SourceFile, data: object) -> LoadedFile:
     except ValidationError as exc:
         errors = exc.errors(include_input=False, include_url=False)
         del exc
-        return LoadedFile(source, None, tuple(_pydantic_problems(source, errors, data)))
+        return LoadedFile(source, None, tuple(_pydantic_problems(source, errors, data, raw)))
 
 
-def _pydantic_problems(source: SourceFile, errors: list[dict], data: object) -> list[Problem]:
+def _pydantic_problems(source: SourceFile, errors: list[dict], data: object, raw: bytes | None = None) -> list[Problem]:
     """The problems of a failed validation, at most MAX_PER_CODE of a code, then a count line:
-    a file of 20,000 empty entries makes 40,000 errors, not 40,000 Problems."""
-    node = compose(read_or_empty(source.path, MAX_FILE_BYTES))
+    a file of 20,000 empty entries makes 40,000 errors, not 40,000 Problems. Placed in raw,
+    the bytes the data was parsed from, when given."""
+    node = compose(raw if raw is not None else read_or_empty(source.path, MAX_FILE_BYTES))
     out, more = [], {}
     shown: dict[str, int] = {}
     for error in errors:
@@ -101,10 +102,10 @@ def _load_one(source: SourceFile, options: LoadOptions, raw: bytes | None = None
     if problems:
         return LoadedFile(source, None, problems)
     text_problems = check_strings(parsed, source.rel, options.root, raw)
-    item = _validate(source, parsed)
+    item = _validate(source, parsed, raw)
     if item.model is None:
         return LoadedFile(source, None, bound_problems(text_problems + list(item.problems)))
-    problems = text_problems + check_file(item.model, source.rel, options.today, options.units, options.root)
+    problems = text_problems + check_file(item.model, source.rel, options.today, options.units, options.root, raw)
     model = item.model if options.keep_text else _without_text(item.model)
     return LoadedFile(source, model, tuple(bound_problems(problems)))
 
