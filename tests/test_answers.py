@@ -130,6 +130,43 @@ def test_an_answer_is_not_kept_when_the_configuration_changed_during_the_run(cli
     assert cli(*args).stdout == cli(*args, "--no-cache").stdout
 
 
+@pytest.mark.parametrize("command", [("show", "r3-08", "--as-of", "2025-07-15"), ("status", "--format", "json", "--as-of", "2025-07-15")])
+@pytest.mark.parametrize("when", ["before it asks", "after it asks, and back"])
+def test_a_configuration_changed_during_the_run_is_never_kept_under_another(cli, tmp_path, settled, command, when):
+    """status read dufu.toml for its own options before asking its question, show after: an
+    answer made with one version was kept under another (found by a helper's race)."""
+    from dufu import answers
+
+    timeline = tmp_path / "timeline"
+    shutil.copytree(PROJECT / "tests" / "fixtures" / "timeline" / "data", timeline / "data")
+    config, thirty, five = timeline / "dufu.toml", "[deadlines]\ndue_soon_days = 30\n", "[deadlines]\ndue_soon_days = 5\n"
+    config.write_text(thirty, encoding="utf-8")
+    args = [*command, "-C", str(timeline)]
+    for _ in range(2):
+        cli(*args)
+    shutil.rmtree(timeline / ".dufu" / "answers")
+    real_ask, real_key = answers.ask, answers.answer_key
+
+    def ask(warm, parts):
+        if when == "before it asks":
+            config.write_text(five, encoding="utf-8")
+            return real_ask(warm, parts)
+        question = real_ask(warm, parts)
+        config.write_text(five, encoding="utf-8")
+        return question
+
+    def key(warm, question):
+        if when != "before it asks":
+            config.write_text(thirty, encoding="utf-8")  # back as it was when the run ends
+        return real_key(warm, question)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(answers, "ask", ask)
+        patch.setattr(answers, "answer_key", key)
+        cli(*args)
+    assert cli(*args).stdout == cli(*args, "--no-cache").stdout
+
+
 def test_an_answer_computed_from_files_read_again_is_kept_under_what_they_held(cli, repo, settled, monkeypatch):
     """The index vouched for the repository at the start, but its models file was gone, so the
     files were read again, one of them just edited: the answer is kept under the content

@@ -78,7 +78,8 @@ def answer_key(warm: Warm, question: Question) -> str | None:
     loaded (every data file's content hash as the index now holds it: the files the answer
     was computed from); None when a file has no hash, or when a template or the configuration
     changed during the run (the command may have read them again)."""
-    if _templates_content(warm) != question.templates or _configuration(warm.index.root) != question.configuration:
+    configuration = _configuration(warm.index.root, fresh=True)  # the file now, against what the command used
+    if _templates_content(warm) != question.templates or configuration != question.configuration:
         return None
     if warm.index.foreign:  # the units registry changed during the run
         return None
@@ -95,12 +96,13 @@ def _key(index, verdict: str, templates: list, parts: list) -> str:
     return hashlib.sha256(json.dumps(material, ensure_ascii=False, default=repr).encode("utf-8", "replace")).hexdigest()
 
 
-def _configuration(root: Path) -> str | None:
-    """The configuration as read now; None when it cannot be read (the command reports it)."""
+def _configuration(root: Path, fresh: bool = False) -> str | None:
+    """The configuration as the command reads it (fresh: as the file is now); None when it
+    cannot be read (the command reports it)."""
     from .config import load_config
 
     try:
-        return repr(load_config(root))
+        return repr(load_config(root, fresh))
     except DufuError:
         return None
 

@@ -190,10 +190,12 @@ def _shown(text: str) -> str:
 @contextmanager
 def _errors_to_exit() -> Iterator[None]:
     """Map dufu's errors to a short message and an exit code; never a traceback."""
+    from .config import one_reading
     from .problems import DufuError, InvalidData
 
     try:
-        yield
+        with one_reading():  # one version of dufu.toml for the whole command
+            yield
     except InvalidData as exc:
         from .reporters import problem_headline
 

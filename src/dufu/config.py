@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,8 +61,35 @@ def _read(path: Path) -> dict:
         raise UsageError(f"{path.name}: 配置文件嵌套过深") from None
 
 
-def load_config(root: Path) -> Config:
-    """The repository's configuration; defaults when it has none."""
+_read_once: dict[Path, Config] | None = None  # within one_reading: each repository's, as first read
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Within it, load_config reads a repository's configuration once and gives that reading
+    every time: a command that reads it in several places (its own options, the checks' rules,
+    the key of its kept answer) uses one version of it, whatever is written meanwhile."""
+    global _read_once
+    outer = _read_once
+    _read_once = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _read_once = outer
+
+
+def load_config(root: Path, fresh: bool = False) -> Config:
+    """The repository's configuration; defaults when it has none. fresh: as the file is now,
+    even within one_reading."""
+    if _read_once is None or fresh:
+        return _load_config(root)
+    key = Path(root)
+    if key not in _read_once:
+        _read_once[key] = _load_config(root)
+    return _read_once[key]
+
+
+def _load_config(root: Path) -> Config:
     own = root / "dufu.toml"
     if os.path.lexists(own):
         source, settings = own.name, _read(own)
