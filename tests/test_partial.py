@@ -78,3 +78,11 @@ def test_named_file_finds_its_repository_without_dash_c(cli, repo, monkeypatch, 
     monkeypatch.chdir(tmp_path)
     result = cli("validate", "--today", TODAY, str(repo / "data/tasks/r2-01.yaml"))
     assert result.exit_code == 0, result.output
+
+
+def test_a_file_in_a_hidden_folder_is_not_said_to_be_checked(cli, repo):
+    # dufu never reads it (hidden folders are passed over): "检查了 1 个文件,没有发现问题" was untrue
+    (repo / "data/tasks/.old").mkdir()
+    (repo / "data/tasks/.old/x.yaml").write_text("id: [\n", encoding="utf-8")
+    result = cli("validate", "-C", str(repo), "data/tasks/.old/x.yaml")
+    assert result.exit_code == 2 and "在隐藏目录 .old 中(名称以 . 开头),dufu 不读取其中的文件" in result.stderr, result.output

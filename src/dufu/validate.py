@@ -141,6 +141,9 @@ def _relative(root: Path, path: Path) -> str:
     rel = _inside(root, resolved, path)
     if rel.split("/")[0] != DATA_DIR or resolved.suffix.lower() not in (".yaml", ".yml"):
         raise UsageError(f"{path} 不是数据文件(应为 data/ 下的 .yaml 文件)")
+    hidden = next((part for part in rel.split("/")[1:-1] if part.startswith(".")), None)
+    if hidden is not None:  # never read: "checked, no problems" would be untrue
+        raise UsageError(f"{path} 在隐藏目录 {hidden} 中(名称以 . 开头),dufu 不读取其中的文件")
     return rel
 
 
