@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import operator
 import os
-import re
 import stat
 from pathlib import Path
 from typing import NamedTuple
 
 from .files import file_kind, reason
 from .problems import Problem, RepositoryNotFound
-from .textsafety import CONTROL, INVISIBLE, LINE_BREAK, visible
+from .textsafety import UNSAFE_IN_NAME, visible
 
 DATA_DIR = "data"
 TEMPLATES_DIR = "templates"
@@ -140,16 +139,11 @@ def _hidden_yaml(entry: os.DirEntry) -> bool:
     return entry.name.lower().endswith((".yaml", ".yml")) and entry.is_file(follow_symlinks=False)
 
 
-# what a name may not hold: a control, a line break, an invisible or bidi character, a tab (a
-# byte that is not UTF-8 is no such thing: it is shown as \xff)
-_UNSAFE_NAME = re.compile(f"{CONTROL.pattern}|{LINE_BREAK.pattern}|{INVISIBLE.pattern}|\t")
-
-
 def _classify(root: Path, rel: str, info: os.stat_result, data_file: bool) -> SourceFile | None:
     mode = info.st_mode
     name = rel.rsplit("/", 1)[-1]
-    if not rel.isprintable() and _UNSAFE_NAME.search(rel):  # a control, line break or invisible character: never read
-        part = next(part for part in rel.split("/") if _UNSAFE_NAME.search(part))  # its own name, or a folder's
+    if not rel.isprintable() and UNSAFE_IN_NAME.search(rel):  # a control, line break or invisible character: never read
+        part = next(part for part in rel.split("/") if UNSAFE_IN_NAME.search(part))  # its own name, or a folder's
         return SourceFile(root, rel, None, ("E117", f"名称中有控制字符或看不见的字符({visible(part)}),不会读取:请改名"))
     if name.startswith(".") and data_file and stat.S_ISREG(mode):  # _walk passes only those named .yaml/.yml
         hidden = "是隐藏文件(名称以 . 开头),不会被读取;如是数据文件,请去掉开头的点"

@@ -27,7 +27,9 @@ INVISIBLE_BMP = (
 INVISIBLE_ASTRAL = "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef"
 INVISIBLE = re.compile(f"[{INVISIBLE_BMP}{INVISIBLE_ASTRAL}]")
 SURROGATE = "\ud800-\udfff"  # a byte of a file name that is not UTF-8 (surrogateescape), never valid text
-UNSAFE = re.compile(f"{CONTROL.pattern}|{LINE_BREAK.pattern}|{INVISIBLE.pattern}|[\t{SURROGATE}]")
+# what a file or folder name may not hold (E117): a byte that is not UTF-8 is no such thing
+UNSAFE_IN_NAME = re.compile(f"{CONTROL.pattern}|{LINE_BREAK.pattern}|{INVISIBLE.pattern}|\t")
+UNSAFE = re.compile(f"{UNSAFE_IN_NAME.pattern}|[{SURROGATE}]")
 
 
 def _escape(match: re.Match) -> str:
