@@ -9,7 +9,7 @@ import os
 import stat
 
 from .filechecks import Collector
-from .ledger import tally_round
+from .ledger import published_counts, tally_round
 from .models import DONE_STATUSES, Bulletin, Round, Task
 from .notice import listed_tasks
 from .problems import Problem
@@ -248,13 +248,6 @@ def _check_listed_twice(out: Collector, rel: str, loc: tuple, ids: list[str], ki
             )
         else:
             seen[key] = index
-
-
-def published_counts(published, tally) -> list[tuple[str, int]]:
-    """(name, what the tasks give) of each number a bulletin's totals record for a round: the
-    基本完成 count only where it was recorded (a notice counting those tasks apart)."""
-    counts = [("total", tally.total), ("done", tally.done)]
-    return counts + [("basic", tally.basic)] if published.basic is not None else counts
 
 
 def _check_bulletin_totals(data: Dataset, bulletin: Bulletin, out: Collector) -> None:

@@ -65,6 +65,13 @@ def tally_round(data: Dataset, round_id: str, day: date) -> RoundTally:
     return RoundTally(rnd, sum(by_status.values()), done, overdue, by_status)
 
 
+def published_counts(published, tally) -> list[tuple[str, int]]:
+    """(name, what the tasks give) of each number a bulletin's totals record for a round: the
+    基本完成 count only where it was recorded (a notice counting those tasks apart)."""
+    counts = [("total", tally.total), ("done", tally.done)]
+    return counts + [("basic", tally.basic)] if published.basic is not None else counts
+
+
 def tally_all(data: Dataset, day: date) -> list[RoundTally]:
     return [tally_round(data, round_id, day) for round_id in data.rounds]
 

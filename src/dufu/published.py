@@ -12,8 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from .files import read_regular
-from .checks import published_counts
-from .ledger import tally_round
+from .ledger import published_counts, tally_round
 from .yamlload import MAX_FILE_BYTES
 from .yamlsplice import replace_scalar
 
