@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from . import yamlwrite as yw
-from .bulletin import carried_tasks, draft_bulletin, latest_bulletin
+from .bulletin import draft_bulletin, latest_bulletin
 from .files import read_regular
 from .ledger import tally_round
 from .models import ID_MAX, STATUSES, Report, Unit, is_id
@@ -127,27 +127,28 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
     late = [f"{what} {day_} 晚于今天 {today}" for what, day_ in (("截至日期", as_of), ("成文日期", day)) if day_ > today]
     if late:  # a notice is recorded once written; every write then keeps its words
         raise DufuError(f"{'、'.join(late)}:公告成文后再记下;要先看看下一期公告,用 dufu render --as-of {as_of} 起草")
-    listing, carried = last.listing, carried_tasks(data, last, as_of)
+    # as render --as-of drafts it: the listing without the tasks done since (and no intro when
+    # none is left), tasks 基本完成 counted apart unless the last notice merged them
+    draft = draft_bulletin(data, as_of, day)
+    listing = draft.listing
     tallies = [tally_round(data, round_id, as_of) for round_id in last.summary_rounds]
-    basic_done = last.basic_done or "单列"  # a notice written before the choice existed: a new one counts them apart
 
     def basic(tally) -> str:  # counted apart, the 基本完成 count is published too
-        return f", basic: {tally.basic}" if basic_done == "单列" else ""
+        return f", basic: {tally.basic}" if draft.basic_done == "单列" else ""
 
-    intro = draft_bulletin(data, as_of, day).listing.intro  # none when nothing is listed
-    tasks = "open" if carried == "open" else f"[{', '.join(carried)}]"
+    tasks = "open" if listing.tasks == "open" else f"[{', '.join(listing.tasks)}]"
     text = (
         yw.header("bulletin", 2)
         + yw.mapping([("id", bulletin_id), ("title", last.title), ("as_of", as_of), ("date", day)])
         + yw.mapping([("preamble", last.preamble)])
         + f"summary_rounds: [{', '.join(last.summary_rounds)}]\n"
         + f"listing:\n  round: {listing.round}\n  tasks: {tasks}\n"
-        + (f"  intro: {yw.scalar(intro)}\n" if intro else "")
+        + (f"  intro: {yw.scalar(listing.intro)}\n" if listing.intro else "")
         + yw.mapping([("issuers", list(last.issuers))])
         + (f"template: {yw.scalar(last.template)}\n" if last.template != "bulletin.txt.j2" else "")
         + (f"punctuation: {last.punctuation}\n" if last.punctuation != "半角" else "")
         + (f"month_end: {last.month_end}\n" if last.month_end != "底" else "")
-        + f"basic_done: {basic_done}\n"
+        + f"basic_done: {draft.basic_done}\n"
         + "totals:\n"  # what it publishes: validate then names a later edit that changes it (E351)
         + "".join(f"  {t.round.id}: {{total: {t.total}, done: {t.done}{basic(t)}}}\n" for t in tallies)
     )
