@@ -250,7 +250,7 @@ def _refuse_unread(phrase: re.Match[str] | None) -> None:
     if phrase is None:
         return
     total, done, basic, rest = (int(phrase[name] or 0) for name in ("total", "done", "basic", "rest"))
-    if (phrase["basic"] or phrase["rest"]) is not None and done + basic + rest != total:
+    if (phrase["basic"], phrase["rest"]) != (None, None) and done + basic + rest != total:
         parts = f"已完成{done}项" + (f"加基本完成{basic}项" if basic else "") + (f"加剩余{rest}项" if rest else "")
         raise NoticeError(2, f"汇总句说{phrase['name']}整改任务{total}项,但{parts}是{done + basic + rest}项", "E503")
     raise NoticeError(2, f"汇总句“{phrase[0]}”无法原样重现(数字不补零;任务全部完成时写作“均已完成整改”)")

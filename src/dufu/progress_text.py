@@ -63,11 +63,11 @@ def parse_measures(text: str, loose: bool = False) -> list[Measure]:
             raise ProgressTextError(number, f"措施编号应为“{len(measures) + 1}.”,而这里是“{match[1]}.”")
         at = raw.lstrip("\ufeff").index(line)  # where the line starts, for columns
         rest = match[2]
-        if rest[:1].isspace() and not loose:  # 1. 标题: the notice would print the blank
-            heading = rest.lstrip()[:10]
-            raise ProgressTextError(number, f"措施编号后不留空格:写作“{match[1]}.{heading}……”", "E520", at + match.start(2) + 1)
-        if rest[:1].isspace():  # (loose: a ledger's cell, whose errors are told by cell, not column)
-            rest = rest.lstrip()
+        if rest[:1].isspace():  # 1. 标题: the notice would print the blank
+            if not loose:
+                heading = rest.lstrip()[:10]
+                raise ProgressTextError(number, f"措施编号后不留空格:写作“{match[1]}.{heading}……”", "E520", at + match.start(2) + 1)
+            rest = rest.lstrip()  # (a ledger's cell, whose errors are told by cell, not column)
             line = match[1] + "." + rest
         measures.append(_read_line(rest, number, line, at))
     if not measures:

@@ -50,10 +50,9 @@ def round_phrase(name: str, total: int, done: int, p: Punctuation, basic: int = 
     if done == total:
         return f"{name}整改任务{total}项{p.comma}均已完成整改。"
     rest = total - done - basic
-    if not basic:
-        return f"{name}整改任务{total}项中{p.comma}已完成整改{done}项{p.comma}剩余{rest}项正在推进。"
-    tail = f"{p.comma}剩余{rest}项正在推进。" if rest else "。"
-    return f"{name}整改任务{total}项中{p.comma}已完成整改{done}项{p.comma}基本完成{basic}项" + tail
+    counted_apart = f"{p.comma}基本完成{basic}项" if basic else ""
+    remaining = f"{p.comma}剩余{rest}项正在推进" if rest or not basic else ""
+    return f"{name}整改任务{total}项中{p.comma}已完成整改{done}项{counted_apart}{remaining}。"
 
 
 def summary_sentence(cutoff: str, rounds: list[tuple[str, int, int, int]], p: Punctuation) -> str:
