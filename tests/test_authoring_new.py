@@ -134,6 +134,15 @@ def test_units_add_appends_to_the_registry(tmp_path, cli):
         assert twice.exit_code == 2 and "给了两次" in twice.output, twice.output
 
 
+def test_units_add_points_out_a_name_one_character_off_a_known_one(tmp_path, cli):
+    root = make_fresh_repo(tmp_path / "fresh")
+    typo = cli("units", "add", "市生态环竟局", "-C", str(root))
+    assert typo.exit_code == 0, typo.output
+    assert "注意:新登记的单位“市生态环竟局”与已有的“市生态环境局”只差一个字,是否写错?" in typo.stderr
+    for other in ("市农业局", "市交通运输局"):  # another unit, or one that differs in its kind or place
+        assert "只差一个字" not in cli("units", "add", other, "-C", str(root)).stderr
+
+
 @pytest.mark.parametrize(
     ("name", "words"),
     [

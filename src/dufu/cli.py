@@ -1091,7 +1091,8 @@ def units_add(
     with _errors_to_exit():
         from .authoring import add_units
 
-        _write(directory, lambda root, data: [add_units(root, data, names, alias or [])], today, dry_run, False)
+        data = _write(directory, lambda root, data: [add_units(root, data, names, alias or [])], today, dry_run, False)
+        _warn_typos(data, [*names, *(alias or [])])
 
 
 bulletin_app = typer.Typer(help="整改情况公告。", no_args_is_help=True, rich_markup_mode=None)
@@ -1189,10 +1190,15 @@ def import_ledger(
         what = f"工作表“{done.sheet}”:{len(done.tasks)} 项任务" + (f",新登记 {len(done.units)} 个单位" if done.units else "")
         what += f"(跳过 {done.skipped} 个空行、小计行或重复表头)" if done.skipped else ""
         typer.echo(("(--dry-run:没有写入)" if dry_run else "已导入") + what, err=True)
-        for name in done.units:  # a new unit one character off a known one is most likely a typo
-            twin = next((f for f in data.units.forms() if _typo_of(name, f)), None)
-            if twin is not None:
-                typer.echo(f"注意:新登记的单位“{name}”与已有的“{twin}”只差一个字,是否写错?", err=True)
+        _warn_typos(data, done.units)
+
+
+def _warn_typos(data, names: list[str]) -> None:
+    """A unit newly registered one character off a known one is most likely a typo: say so."""
+    for name in names:
+        twin = next((f for f in data.units.forms() if _typo_of(name, f)), None)
+        if twin is not None:
+            typer.echo(f"注意:新登记的单位“{_shown(name)}”与已有的“{_shown(twin)}”只差一个字,是否写错?", err=True)
 
 
 def _typo_of(name: str, known: str) -> bool:
