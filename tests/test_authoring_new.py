@@ -327,3 +327,37 @@ def test_new_task_asks_on_a_terminal_naming_the_rounds_there_are(tmp_path, cli, 
     assert result.exit_code == 0, result.output
     assert "轮次(已有:r1、r2): r2\n问题: " in result.output
     assert "title: 矿山生态修复不到位问题" in (root / "data/tasks/r2-01.yaml").read_text(encoding="utf-8")
+
+
+def test_new_task_on_a_terminal_asks_again_after_an_answer_it_cannot_take(tmp_path, cli, monkeypatch):
+    # it asked every question, then refused the whole task for one unknown unit
+    root = make_fresh_repo(tmp_path / "fresh")
+    monkeypatch.setattr("dufu.cli._interactive", lambda: True)
+    (root / "data/tasks").mkdir()
+    (root / "data/tasks/r2-01.yaml").write_text(
+        "id: r2-01\nround: r2\nnumber: 1\ntitle: 已有问题\nlead_units: 市林业局\nresponsible_units: 市林业局\n"
+        "deadline: 2025年12月底前\ntarget: 完成\nstatus: 正在推进\nprogress: []\n",
+        encoding="utf-8",
+    )
+    answers = "r9\nr2\n已有问题\n新问题\n市交通运输局\n市林业局\n市生态环竟局\n市生态环境局\n明年\n2025年12月底前\n完成修复\n"
+    result = cli("new", "task", "-C", str(root), "--today", TODAY, input=answers)
+    assert result.exit_code == 0, result.output
+    for said in (
+        "没有轮次“r9”。已有轮次:r1、r2,请重新输入",
+        "轮次 r2 已有问题相同的任务 r2-01(data/tasks/r2-01.yaml):同一问题只录入一次,请重新输入",
+        "单位“市交通运输局”不在单位名录中(是新单位的话,用 dufu units add 市交通运输局 登记),请重新输入",
+        "无法识别整改时限“明年”",
+        "单位“市生态环竟局”不在单位名录中(是不是“市生态环境局”?),请重新输入",
+    ):
+        assert said in result.stderr, result.stderr
+    text = (root / "data/tasks/r2-02.yaml").read_text(encoding="utf-8")
+    assert "title: 新问题\nlead_units: 市林业局\nresponsible_units: 市生态环境局\ndeadline: 2025年12月底前\n" in text
+    assert cli("validate", "-C", str(root), "--today", TODAY).exit_code == 0
+
+
+def test_new_task_on_a_terminal_stops_before_asking_when_an_option_is_wrong(tmp_path, cli, monkeypatch):
+    root = make_fresh_repo(tmp_path / "fresh")
+    monkeypatch.setattr("dufu.cli._interactive", lambda: True)
+    result = cli("new", "task", "--round", "r9", "-C", str(root), "--today", TODAY, input="问题\n")
+    assert result.exit_code == 2 and "没有轮次“r9”" in result.stderr and "问题:" not in result.output, result.output
+    assert not (root / "data/tasks").exists()

@@ -1041,20 +1041,28 @@ def new_task(
         from .newfiles import TASK_INPUTS
         from .newfiles import new_task as build_task
 
+        from .newfiles import task_answer_problem
+
         given = {"round": round_id, "title": title, "lead_units": lead_units, "responsible_units": responsible_units}
         given.update(deadline=deadline, target=target)
-        values = _ask_missing({name: given[name] for name in TASK_INPUTS}, directory)
-        _write(directory, lambda root, data: [build_task(root, data, values, status_, number, task_id)], today, dry_run, False)
+
+        def build(root: Path, data):
+            values = _ask_missing({name: given[name] for name in TASK_INPUTS}, data, task_answer_problem)
+            return [build_task(root, data, values, status_, number, task_id)]
+
+        _write(directory, build, today, dry_run, False)
 
 
 def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _ask_missing(values: dict, directory: Optional[Path] = None) -> dict:
-    """Prompt for each missing value on a terminal (the round's with the rounds there are);
-    elsewhere name the options to give."""
-    from .problems import UsageError
+def _ask_missing(values: dict, data, problem_of) -> dict:
+    """Prompt for each missing value on a terminal (the round's with the rounds there are),
+    asking again while problem_of(data, name, values so far) finds something wrong with the
+    answer; elsewhere name the options to give."""
+    from .problems import DufuError, UsageError
+    from .textsafety import visible
     from .words import LABELS
 
     flags = {"round": "--round", "title": "--title", "lead_units": "--lead", "responsible_units": "--responsible"}
@@ -1062,17 +1070,21 @@ def _ask_missing(values: dict, directory: Optional[Path] = None) -> dict:
     if missing and not _interactive():
         names = "、".join(f"{flags.get(n, '--' + n)}({LABELS[n]})" for n in missing)
         raise UsageError(f"缺少 {names}:不在终端上运行时,请用选项给出")
+    values = {name: (value or "").strip() for name, value in values.items()}
+    for name in values if missing else ():  # a value given wrong stops the command before any question
+        if name not in missing and (problem := problem_of(data, name, values)) is not None:
+            raise (UsageError if name == "round" else DufuError)(problem)
     for name in missing:
         label = LABELS[name]
-        if name == "round":
-            from .completion import candidates
-            from .textsafety import visible
-
-            rounds = candidates("rounds", "", directory or _global_directory())
-            label += f"(已有:{'、'.join(visible(r) for r in rounds)})" if rounds else ""
-        while not (values[name] or "").strip():
-            values[name] = typer.prompt(label)
-    return {name: value.strip() for name, value in values.items()}
+        if name == "round" and data.rounds:
+            label += f"(已有:{'、'.join(visible(r) for r in data.rounds)})"
+        while not values[name]:
+            values[name] = typer.prompt(label).strip()
+            problem = problem_of(data, name, values) if values[name] else None
+            if problem is not None:
+                typer.echo(_shown(problem) + ",请重新输入", err=True)
+                values[name] = ""
+    return values
 
 
 units_app = typer.Typer(help="单位名录。", no_args_is_help=True, rich_markup_mode=None)

@@ -187,6 +187,13 @@ def _check_units(line: str, path: tuple, rel: str, units: UnitRegistry, out: Col
         out.add(rel, path, "E312", f"单位“{written}”不在单位名录中", hint, offset=at)
 
 
+def unknown_units(line: str, units: UnitRegistry) -> list[tuple[str, str | None]]:
+    """(message, hint) for each unit a line names that the registry lacks, as E312 says it."""
+    out = Collector(Path("."))
+    _check_units(line, (), "", units, out)
+    return [(message, hint) for _, _, _, message, hint, _ in out._pending]
+
+
 def _offset_in(line: str, name: str, after: int) -> int:
     """Where in a unit line a name stands, from after on and as a whole unit (not inside a
     longer one): as written, or without the place prefix the line's first unit lent it

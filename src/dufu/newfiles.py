@@ -8,6 +8,8 @@ from pathlib import Path
 
 from . import yamlwrite as yw
 from .bulletin import draft_bulletin, latest_bulletin
+from .deadline import parse_deadline
+from .filechecks import unknown_units
 from .files import read_regular
 from .ledger import tally_round
 from .models import ID_MAX, STATUSES, Report, Unit, is_id
@@ -60,13 +62,12 @@ def new_task(root: Path, data: Dataset, values: dict[str, str], status: str, num
     """`dufu new task`: the Change that creates data/tasks/<id>.yaml."""
     check_id(task_id, "任务", "r2-05")
     round_id = values["round"]
-    if round_id not in data.rounds:
-        raise UsageError(f"没有轮次“{round_id}”。已有轮次:{'、'.join(data.rounds) or '(无)'}")
+    if (problem := task_answer_problem(data, "round", values)) is not None:
+        raise UsageError(problem)
     if status not in STATUSES:
         raise UsageError(f"没有状态“{status}”。可用状态:{'、'.join(STATUSES)}")
-    same = next((t for t in data.tasks_of(round_id) if t.title == values["title"]), None)
-    if same is not None:  # a task entered twice (and import notice, matching by title, could not tell them apart)
-        raise DufuError(f"轮次 {round_id} 已有问题相同的任务 {same.id}({data.where(same)}):同一问题只录入一次")
+    if (problem := task_answer_problem(data, "title", values)) is not None:
+        raise DufuError(problem)
     number = number or next_number(data, round_id)
     task_id = task_id or free_id(data, root, round_id, number)
     if task_id in data.tasks:
@@ -74,6 +75,29 @@ def new_task(root: Path, data: Dataset, values: dict[str, str], status: str, num
     fields = [("id", task_id), ("round", round_id), ("number", number), ("title", values["title"])]
     fields += [(name, values[name]) for name in TASK_FIELDS] + [("status", status)]
     return change_file(root, f"data/tasks/{task_id}.yaml", task_text(fields, []).encode("utf-8"))
+
+
+def task_answer_problem(data: Dataset, name: str, values: dict[str, str]) -> str | None:
+    """What is wrong with a new task's value of name, given the values before it, in words
+    (with what to do), or None: an unknown round, a problem its round already holds, a unit
+    the registry lacks, a deadline dufu cannot read. On a terminal the question is asked
+    again; the rest of what validation finds refuses the write as for any other."""
+    value = values[name]
+    if name == "round" and value not in data.rounds:
+        return f"没有轮次“{visible(value)}”。已有轮次:{'、'.join(data.rounds) or '(无)'}"
+    if name == "title" and values["round"] in data.rounds:
+        same = next((t for t in data.tasks_of(values["round"]) if t.title == value), None)
+        if same is not None:  # a task entered twice (and import notice, matching by title, could not tell them apart)
+            return f"轮次 {values['round']} 已有问题相同的任务 {same.id}({data.where(same)}):同一问题只录入一次"
+    if name in ("lead_units", "responsible_units") and data.units_file is not None:
+        found = unknown_units(value, data.units)
+        return "\n".join(message + (f"({hint})" if hint else "") for message, hint in found) or None
+    if name == "deadline":
+        try:
+            parse_deadline(value)
+        except ValueError as exc:
+            return str(exc)
+    return None
 
 
 def units_to_add(data: Dataset, lines: list[str]) -> list[str]:
