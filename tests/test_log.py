@@ -231,3 +231,35 @@ def test_a_data_repository_in_a_folder_of_the_git_repository_is_not_called_uncom
     (top / "ledger/data/tasks/r2-04.yaml").write_text((top / "ledger/data/tasks/r2-04.yaml").read_text(encoding="utf-8") + "# edit\n", encoding="utf-8")
     record = json.loads(cli("log", "r2-04", "-C", str(top / "ledger"), "--format", "json").stdout)
     assert record["git"]["uncommitted"] is True
+
+
+def test_a_commit_on_a_merged_branch_is_compared_with_its_own_parent(cli, history):
+    # each commit was compared with the next one listed: after a merge, another branch's, so
+    # a title changed on one branch showed as changed back by a commit on the other
+    path = history / "data/tasks/r2/r2-03.yaml"
+    git(history, "checkout", "-q", "-b", "branch")
+    path.write_text(path.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: 甲", 1), encoding="utf-8")
+    git(history, "commit", "-q", "-am", "支线改问题", day="2024-10-11T09:00:00+08:00")
+    git(history, "checkout", "-q", "main")
+    path.write_text(path.read_text(encoding="utf-8").replace("\ntarget: ", "\ntarget: 乙", 1), encoding="utf-8")
+    git(history, "commit", "-q", "-am", "主线改时限", day="2024-10-12T09:00:00+08:00")
+    git(history, "merge", "-q", "--no-edit", "branch", day="2024-10-13T09:00:00+08:00")
+    changes = {c["subject"]: c["changes"] for c in log(cli, history)["git"]["commits"]}
+    (main,) = changes["主线改时限"]
+    (branch,) = changes["支线改问题"]
+    assert main.startswith("整改目标:") and " → 乙" in main, main
+    assert branch.startswith("问题:") and " → 甲" in branch, branch
+    assert changes["按轮次分目录"] == ["文件改名:data/tasks/r2-03.yaml → data/tasks/r2/r2-03.yaml"]
+
+
+def test_a_long_text_changed_at_its_end_shows_where_it_changed(cli, history):
+    path = history / "data/tasks/r2/r2-03.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ntitle: ", "\ntitle: " + "很长的问题名称" * 8, 1), encoding="utf-8")
+    git(history, "commit", "-q", "-am", "长问题", day="2024-10-21T09:00:00+08:00")
+    path.write_text(path.read_text(encoding="utf-8").replace("问题\n", "问题(已修订)\n", 1), encoding="utf-8")
+    git(history, "commit", "-q", "-am", "改末尾", day="2024-10-22T09:00:00+08:00")
+    (change,) = log(cli, history)["git"]["commits"][0]["changes"]
+    old, new = change.removeprefix("问题:").split(" → ")
+    assert old.startswith("…") and new.startswith("…") and new.endswith("问题(已修订)"), change
+    assert len(old) <= 40 and len(new) <= 40

@@ -90,19 +90,28 @@ def git_history(root: Path, rel: str) -> GitHistory:
             return GitHistory("shallow", message="这是浅克隆(shallow clone),git 历史不完整,不列出提交记录;"
                               "运行 git fetch --unshallow 取回完整历史后再查看")
         log = _git(root, "log", "--follow", f"-n{MAX_COMMITS + 1}", "--date=short", "--no-color", "--no-show-signature",
-                   "--no-ext-diff", "--no-textconv", "-z", "--format=%x00%H%x00%an%x00%ad%x00%s", "--name-only", "--", rel)
+                   "--no-ext-diff", "--no-textconv", "-z", "--format=%x00%H%x00%P%x00%an%x00%ad%x00%s", "--name-only", "--", rel)
     except _GitFailed as exc:
         return GitHistory("failed", message=f"无法读取 git 历史:{exc.stderr.strip()[:200]}")
     entries = _parse_log(log)
     history = GitHistory("ok", more=len(entries) > MAX_COMMITS)
     history.uncommitted = _uncommitted(root, rel)
     entries = entries[: MAX_COMMITS + 1]
-    versions = [_version(root, sha, path) for sha, *_, path in entries]
-    for i, (sha, author, day, subject, path) in enumerate(entries[:MAX_COMMITS]):
-        older = versions[i + 1] if i + 1 < len(versions) else None  # the oldest commit made the file
+    versions = [_version(root, sha, path) for sha, _, *_, path in entries]
+    for i, (sha, parent, author, day, subject, path) in enumerate(entries[:MAX_COMMITS]):
+        # compared with the file in its parent: the next commit listed, unless branches were
+        # merged (then the next listed may be another branch's); the oldest made the file
+        then = entries[i + 1][5] if i + 1 < len(entries) else path  # its name before, followed through renames
+        if i + 1 < len(entries) and entries[i + 1][0] == parent:
+            older = versions[i + 1]
+        elif parent:
+            older = _version(root, parent, path)
+            older = _version(root, parent, then) if older is None and then != path else older
+        else:
+            older = None
         changes = describe(older, versions[i])
-        if i + 1 < len(entries) and entries[i + 1][4] != path:
-            changes = [f"文件改名:{visible(entries[i + 1][4])} → {visible(path)}"] + [c for c in changes if c != _UNCHANGED]
+        if then != path:
+            changes = [f"文件改名:{visible(then)} → {visible(path)}"] + [c for c in changes if c != _UNCHANGED]
         # an author or subject is anyone's text: never an escape sequence for the terminal
         history.commits.append(Commit(sha[:10], visible(author), day, visible(subject), tuple(changes)))
     return history
@@ -119,32 +128,38 @@ def _uncommitted(root: Path, rel: str) -> bool:
         return False
 
 
-def _parse_log(text: str) -> list[tuple[str, str, str, str, str]]:
-    """(sha, author, date, subject, path then) of each commit in `git log -z --name-only`
-    output: its fields after NUL bytes, which no author, subject or path holds (any other
-    byte may be typed into a commit message or a file name), then its paths, each ended by a
-    NUL, the first after a newline."""
+def _parse_log(text: str) -> list[tuple[str, str, str, str, str, str]]:
+    """(sha, first parent or "", author, date, subject, path then) of each commit in
+    `git log -z --name-only` output: its fields after NUL bytes, which no author, subject or
+    path holds (any other byte may be typed into a commit message or a file name), then its
+    paths, each ended by a NUL, the first after a newline."""
+
+    def starts_entry(i: int) -> bool:
+        fields = tokens[i : i + 4]
+        return len(fields) == 4 and bool(_SHA.fullmatch(fields[0]) and _PARENTS.fullmatch(fields[1]) and _DAY.fullmatch(fields[3]))
+
     out = []
     tokens = text.split("\x00")
     i = 0
-    while i + 3 < len(tokens):
-        if not (_SHA.fullmatch(tokens[i]) and _DAY.fullmatch(tokens[i + 2])):
+    while i + 4 < len(tokens):
+        if not starts_entry(i):
             if out or tokens[i]:
                 break  # not the layout asked for: no entry is guessed
             i += 1  # the NUL the format starts with
             continue
-        sha, author, day, subject = tokens[i : i + 4]
-        i += 4
+        sha, parents, author, day, subject = tokens[i : i + 5]
+        i += 5
         paths = []
-        while i < len(tokens) and not (_SHA.fullmatch(tokens[i]) and i + 2 < len(tokens) and _DAY.fullmatch(tokens[i + 2])):
+        while i < len(tokens) and not starts_entry(i):
             if tokens[i]:
                 paths.append(tokens[i].removeprefix("\n") if not paths else tokens[i])
             i += 1
-        out.append((sha, author, day, subject, paths[-1] if paths else ""))
+        out.append((sha, parents.split(" ")[0], author, day, subject, paths[-1] if paths else ""))
     return out
 
 
 _SHA = re.compile(r"[0-9a-f]{40,64}")
+_PARENTS = re.compile(r"(?:[0-9a-f]{40,64}(?: [0-9a-f]{40,64})*)?")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -183,7 +198,7 @@ def describe(before, after) -> list[str]:
     for name in _SCALARS:
         old, new = before.get(name), after.get(name)
         if old != new:
-            out.append(f"{LABELS.get(name, name)}:{_short(old)} → {_short(new)}")
+            out.append(f"{LABELS.get(name, name)}:{_short(old, new)} → {_short(new, old)}")
     out += _list_changes(before, after, "progress", "as_of", "整改进展(截至{})")
     out += _list_changes(before, after, "adjustments", "on", "调整(自{}起)")
     out += _list_changes(before, after, "milestones", "due", "节点目标(时限{})")
@@ -203,15 +218,25 @@ def _list_changes(before: dict, after: dict, key: str, by: str, words: str) -> l
     return out
 
 
-def _short(value) -> str:
-    """An old or new value, shown: one line of at most 40 characters (an old version's text
-    was never checked; its nesting may be deeper than repr goes)."""
+def _short(value, other=None) -> str:
+    """An old or new value, shown: one line of at most 40 characters, from a little before
+    where it first differs from the other (a long text changed at its end showed the same
+    start on both sides). An old version's text was never checked: its nesting may be deeper
+    than repr goes."""
     if value is None:
         return "(无)"
     if isinstance(value, (dict, list)):
         return "(嵌套的值)"
     text = visible(str(value))
-    return text if len(text) <= 40 else text[:39] + "…"
+    if len(text) <= 40:
+        return text
+    if isinstance(other, str):
+        other = visible(other)
+        same = next((i for i, (a, b) in enumerate(zip(text, other)) if a != b), min(len(text), len(other)))
+        if same > 30:  # the first 30 characters are the same: start 10 before the difference
+            start = min(same - 10, len(text) - 38)
+            return "…" + text[start : start + 38] + ("…" if start + 38 < len(text) else "")
+    return text[:39] + "…"
 
 
 class _GitFailed(Exception):
