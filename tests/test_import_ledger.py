@@ -431,3 +431,106 @@ def test_a_round_name_two_rounds_share_is_refused_as_ambiguous(tmp_path, cli):
     ledger = office_ledger(tmp_path / "台账.xlsx")
     result = cli("import", "ledger", str(ledger), "--round", "第二轮督察", "--as-of", "2024-05-31", "-C", str(root))
     assert result.exit_code == 2 and "“第二轮督察”可以指 r2、r2x 中的任一个:请用轮次编号" in result.stderr, result.stderr
+
+
+def _exported(repo, cli, tmp_path, edit):
+    """The shipped data's ledger exported, edited by edit(sheet, column of a header) as a unit
+    filling it in would, and saved."""
+    ledger = tmp_path / "台账.xlsx"
+    assert cli("export", "ledger", "-o", str(ledger), "-C", str(repo), "--today", "2024-07-01").exit_code == 0
+    book = openpyxl.load_workbook(ledger)
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    edit(sheet, lambda name: header.index(name) + 1)
+    book.save(ledger)
+    return ledger
+
+
+def test_a_ledger_filled_in_by_the_units_updates_the_tasks_already_there(repo, cli, tmp_path):
+    # every row of a ledger dufu exported was refused: its tasks were there already
+    def fill_in(sheet, col):
+        sheet.cell(3, col("整改进展")).value = "1.完成岸线整治。\n2.开展巡河120次。"  # r2-02
+        sheet.cell(3, col("进展截至")).value = datetime(2024, 9, 30)
+        sheet.cell(3, col("状态")).value = "基本完成"
+        sheet.cell(4, col("状态")).value = "已完成"  # r2-03
+        sheet.cell(4, col("完成时间")).value = "2024.9.15"
+
+    ledger = _exported(repo, cli, tmp_path, fill_in)
+    before = snapshot(repo)
+    refused = cli("import", "ledger", str(ledger), "-C", str(repo), "--today", TODAY)
+    assert refused.exit_code == 1 and snapshot(repo) == before
+    assert "轮次 r2 中已有序号 1 或同名问题的任务(r2-01);要把台账中的进展和完成情况记入已有任务,加 --update" in refused.stderr
+    result = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert "已导入工作表“整改任务”:0 项任务,更新 2 项已有任务(r2-02、r2-03)" in result.stderr
+    data = load_valid(repo, date(2026, 1, 1))
+    report = data.tasks["r2-02"].progress[-1]
+    assert (report.as_of, report.status, [m.heading for m in report.measures]) == (
+        date(2024, 9, 30), "基本完成", ["完成岸线整治。", "开展巡河120次。"],
+    )  # fmt: skip
+    done = data.tasks["r2-03"]
+    assert (done.status, done.completed_on, len(done.progress)) == ("已完成", date(2024, 9, 15), 1)
+    text = (repo / "data/tasks/r2-03.yaml").read_text(encoding="utf-8")
+    assert "status: 已完成\ncompleted_on: 2024-09-15\nprogress:\n" in text  # spliced, the rest as it was
+    again = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
+    assert again.exit_code == 0 and "已有任务没有新的内容" in again.stderr and again.stdout == ""
+    assert cli("validate", "-C", str(repo), "--today", TODAY).exit_code == 0
+
+
+def test_an_unchanged_ledger_updates_nothing(repo, cli, tmp_path):
+    ledger = _exported(repo, cli, tmp_path, lambda sheet, col: None)
+    before = snapshot(repo)
+    result = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0 and "0 项任务,已有任务没有新的内容" in result.stderr, result.output
+    assert snapshot(repo) == before
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        # what was approved changes by dufu adjust, with its day
+        (lambda s, col: setattr(s.cell(2, col("整改时限")), "value", "2025年底前"),
+         "E530 工作表“整改任务”第 2 行(整改任务!F2):整改时限与数据中任务 r2-01 的不同(数据中是“立行立改、长期坚持”):经批准的调整请用 dufu adjust r2-01 记下"),
+        (lambda s, col: setattr(s.cell(2, col("整改进展")), "value", "1.改写过的措施。"),
+         "任务 r2-01 已有截至 2024-05-31 的进展,与台账中的不同;要修改请直接编辑 data/tasks/r2-01.yaml"),
+        (lambda s, col: setattr(s.cell(2, col("状态")), "value", "基本完成"),
+         "状态“基本完成”与数据中任务 r2-01 的“正在推进”不同,但没有新的整改进展"),
+        (lambda s, col: setattr(s.cell(2, col("问题")), "value", "别的问题"),
+         "序号和问题与轮次 r2 中已有的任务对不上:r2-01(序号 1,"),
+        (lambda s, col: [setattr(s.cell(3, c), "value", s.cell(2, c).value) for c in range(1, 13)],
+         "任务 r2-01 在台账中出现了两次(另见第 2 行)"),
+        (lambda s, col: [setattr(s.cell(2, col("进展截至")), "value", "2024-04-30"), setattr(s.cell(2, col("整改进展")), "value", "1.更早的措施。")],
+         "任务 r2-01 已有更晚(截至 2024-05-31)的进展"),
+    ],
+)  # fmt: skip
+def test_a_row_that_says_otherwise_than_the_data_is_refused_and_nothing_written(repo, cli, tmp_path, edit, said):
+    ledger = _exported(repo, cli, tmp_path, edit)
+    before = snapshot(repo)
+    result = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 1 and said in result.stderr, result.stderr
+    assert "没有写入任何文件" in result.stderr and snapshot(repo) == before
+
+
+def test_a_completion_the_data_dates_otherwise_is_refused(repo, cli, tmp_path):
+    assert cli("done", "r2-03", "--on", "2024-06-20", "-C", str(repo), "--today", TODAY).exit_code == 0
+    ledger = _exported(repo, cli, tmp_path, lambda s, col: setattr(s.cell(4, col("完成时间")), "value", "2024-06-21"))
+    assert cli("export", "ledger", "-o", str(tmp_path / "x.xlsx"), "-C", str(repo), "--today", "2024-07-01").exit_code == 0
+    result = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 1 and "完成时间与数据中任务 r2-03 的 2024-06-20 不同(台账中是 2024-06-21)" in result.stderr, result.stderr
+    closing = _exported(repo, cli, tmp_path, lambda s, col: [setattr(s.cell(4, col("状态")), "value", "已销号"), setattr(s.cell(4, col("销号时间")), "value", "2024-08-01")])
+    result = cli("import", "ledger", str(closing), "--update", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    task = load_valid(repo, date(2026, 1, 1)).tasks["r2-03"]
+    assert (task.status, task.completed_on, task.closed_on) == ("已销号", date(2024, 6, 20), date(2024, 8, 1))
+
+
+def test_a_problem_an_updated_task_would_have_is_placed_at_its_cell(repo, cli, tmp_path):
+    def later(sheet, col):
+        sheet.cell(2, col("进展截至")).value = "2030-01-31"  # after today (E332)
+        sheet.cell(2, col("整改进展")).value = "1.新的措施。"
+
+    ledger = _exported(repo, cli, tmp_path, later)
+    before = snapshot(repo)
+    result = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 1 and snapshot(repo) == before
+    assert "台账.xlsx:2:9: E332 工作表“整改任务”第 2 行(整改任务!I2):进展日期 2030-01-31 晚于今天" in result.stderr, result.stderr

@@ -1184,6 +1184,7 @@ def import_ledger(
     ] = None,
     round_id: Annotated[Optional[str], typer.Option("--round", help="台账没有轮次列时,任务所属的轮次", metavar="轮次", autocompletion=_completer("rounds"))] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="台账没有“进展截至”列时,整改进展的截至日期", metavar="日期", callback=_parse_day)] = None,
+    update: Annotated[bool, typer.Option("--update", help="已有任务的行不报错,把其中新的整改进展和完成、销号情况记入该任务(如各单位填回的台账)")] = False,
     directory: Directory = None,
     dry_run: DryRun = False,
     today: Today = None,
@@ -1196,10 +1197,13 @@ def import_ledger(
         data = _load_for_writing(root, today)
         done = import_ledger_file(
             root, data, file, _today(today), sheet_name=sheet, maps=_column_map(maps or []), round_id=round_id,
-            as_of=as_of, dry_run=dry_run,
+            as_of=as_of, dry_run=dry_run, update=update,
         )
         _echo(done.diff)
         what = f"工作表“{done.sheet}”:{len(done.tasks)} 项任务" + (f",新登记 {len(done.units)} 个单位" if done.units else "")
+        named = "、".join(done.updated[:10]) + ("等" if len(done.updated) > 10 else "")
+        what += f",更新 {len(done.updated)} 项已有任务({named})" if done.updated else ""
+        what += ",已有任务没有新的内容" if update and not done.updated and not done.tasks else ""
         what += f"(跳过 {done.skipped} 个空行、小计行或重复表头)" if done.skipped else ""
         typer.echo(("(--dry-run:没有写入)" if dry_run else "已导入") + what, err=True)
         _warn_typos(data, done.units)

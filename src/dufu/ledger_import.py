@@ -16,14 +16,18 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import ledger_columns as lc
-from .authoring import read_input
+from .authoring import TASK_ORDER, read_input
+from .files import read_regular
 from .ledger_read import HEADER_ROWS, Grid, Workbook
 from .models import DONE_STATUSES, Report, Task
 from .newfiles import free_id, next_number, task_text, units_change, units_file, units_to_add
 from .problems import DufuError, InvalidData, Problem, UsageError
 from .progress_text import ProgressTextError, parse_measures
 from .repo import Dataset
-from .words import TASK_FIELDS
+from .words import LABELS, TASK_FIELDS
+from .yamlload import MAX_FILE_BYTES
+from .yamlsplice import append_to_list, set_fields
+from .yamlwrite import report_item
 
 MAX_LEDGER_BYTES = 50 * 1024 * 1024
 _SUBTOTAL = ("合计", "小计", "总计")
@@ -38,6 +42,7 @@ class Imported:
     tasks: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
     skipped: int = 0
+    updated: list[str] = field(default_factory=list)  # with update: tasks already there that rows added to
 
 
 class RowRejected(ValueError):
@@ -83,14 +88,16 @@ def import_ledger_file(
     round_id: str | None = None,
     as_of: date | None = None,
     dry_run: bool = False,
+    update: bool = False,
 ) -> Imported:
-    from .writer import WriteRefused, commit_changes
+    from .writer import WriteRefused, change_file, commit_changes
 
     sheet, header_row, columns = _header_sheet(file, sheet_name, maps or {})
     missing = [lc.HEADER_WORDS[f][0] for f in lc.REQUIRED if f not in columns.values()]
     if missing:
         raise DufuError(f"工作表“{sheet.title}”缺少这些列:{'、'.join(missing)}(列名不同时用 --map 表头=字段)")
     plan = _Plan(file.name, root, data, sheet, columns, _given_round(data, round_id), as_of)
+    plan.update, plan.today = update, today
     plan.read_rows(header_row)
     if plan.problems:
         raise _refused(sheet.title, plan.problems)
@@ -99,11 +106,13 @@ def import_ledger_file(
     )
     changes = [units_change(root, data, units)] if units else []
     changes += [_task_change(root, fields, reports) for fields, reports in plan.tasks]
+    changes += [change_file(root, rel, text.encode("utf-8")) for _, rel, text in plan.updated]
     try:
         diff = commit_changes(root, changes, today, dry_run=dry_run)
     except WriteRefused as exc:
         raise plan.at_cells(exc, units) from None
-    return Imported(diff, sheet.title, [f["id"] for f, _ in plan.tasks], units, plan.skipped)
+    updated = [task_id for task_id, _, _ in plan.updated]
+    return Imported(diff, sheet.title, [f["id"] for f, _ in plan.tasks], units, plan.skipped, updated)
 
 
 def _header_sheet(file: Path, sheet_name: str | None, mapping: dict) -> tuple[Grid, int, dict[int, str]]:
@@ -169,6 +178,9 @@ class _Plan:
         self.taken: dict[str, set[int]] = {}
         self.highest: dict[str, int] = {}
         self.ids: set[str] = set()
+        self.update, self.today = False, date.today()
+        self.updated: list[tuple[str, str, str]] = []  # (task id, file, new text) of tasks already there
+        self.updated_rows: dict[str, int] = {}  # the sheet row of each task already there a row names
 
     def read_rows(self, header_row: int) -> None:
         header = [self.sheet.value(header_row, col) for col in self.columns]
@@ -179,8 +191,12 @@ class _Plan:
                 self.skipped += 1
                 continue
             try:
-                self._take(*self._task(values))
-                self.rows.append(row)
+                taken = self._task(values)
+                if isinstance(taken, Task):  # a task already there: the row updates it
+                    self._updating(row, taken, values)
+                else:
+                    self._take(*taken)
+                    self.rows.append(row)
             except RowRejected as exc:
                 where = f"{self.sheet.title}!{_letter(exc.column)[:-1]}{row}"
                 message = f"工作表“{self.sheet.title}”第 {row} 行({where}):{exc.message}"
@@ -190,6 +206,7 @@ class _Plan:
         """refused (the writer's WriteRefused) with each problem in a file this import would
         write placed at the row and cell it came from: those files do not exist yet."""
         rows = {f"data/tasks/{fields['id']}.yaml": (row, fields) for row, (fields, _) in zip(self.rows, self.tasks)}
+        rows.update({rel: (self.updated_rows[rel], None) for _, rel, _ in self.updated})
         registry = units_file(self.root, self.data)[0] if units else None  # read once, not per problem
         out = []
         for problem in refused.problems:
@@ -255,13 +272,16 @@ class _Plan:
             if "number" in values
             else max(highest, self.highest.get(round_id, 0)) + 1
         )
-        clash = sorted(c for c in (by_number.get(number), by_title.get(str(values["title"]).strip())) if c)
+        title = str(values["title"]).strip()
+        clash = sorted(c for c in (by_number.get(number), by_title.get(title)) if c)
         clash = [task_id for _, task_id in clash]
+        if clash and self.update and number not in taken:
+            return self._matched(round_id, number if "number" in values else None, title, clash)
         if clash or number in taken:
-            raise RowRejected(
-                self._col("number"),
-                f"轮次 {round_id} 中已有序号 {number} 或同名问题的任务{('(' + clash[0] + ')') if clash else ''}",
-            )
+            twice = f"台账中轮次 {round_id} 的序号 {number} 出现了两次"
+            there = f"轮次 {round_id} 中已有序号 {number} 或同名问题的任务{('(' + clash[0] + ')') if clash else ''}"
+            how = ";要把台账中的进展和完成情况记入已有任务,加 --update" if clash and not self.update else ""
+            raise RowRejected(self._col("number"), (twice if number in taken and not clash else there) + how)
         task_id = free_id(self.data, self.root, round_id, number, self.ids)
         fields = {"id": task_id, "round": round_id, "number": number, "title": str(values["title"]).strip()}
         fields.update({name: str(values[name]).strip() for name in TASK_FIELDS if name != "deadline"})
@@ -275,6 +295,97 @@ class _Plan:
             first = exc.errors()[0]
             raise RowRejected(self._col(str(first["loc"][0])), f"{first['loc'][0]}:{first['msg']}") from None
         return fields, reports
+
+    def _matched(self, round_id: str, number: int | None, title: str, clash: list[str]) -> Task:
+        """The task already there that a row names (with update): the same number and problem,
+        or the same problem when the ledger has no number column."""
+        task = self.data.tasks[clash[0]]
+        if len(set(clash)) > 1 or task.title != title or (number is not None and task.number != number):
+            found = "、".join(f"{t.id}(序号 {t.number},“{t.title}”)" for t in map(self.data.tasks.get, dict.fromkeys(clash)))
+            raise RowRejected(
+                self._col("number"), f"序号和问题与轮次 {round_id} 中已有的任务对不上:{found};台账中这一行是序号 {number},“{title}”"
+            )
+        return task
+
+    def _updating(self, row: int, task: Task, values: dict) -> None:
+        """A row of a task already there (with update): its newer progress and its completion
+        are recorded in the task's file; what was approved (units, deadline, target) must be as
+        the data has it, in the plan or after an adjustment: changing it is `dufu adjust`."""
+        rel = self.data.where(task)
+        if rel in self.updated_rows:
+            raise RowRejected(self._col("number"), f"任务 {task.id} 在台账中出现了两次(另见第 {self.updated_rows[rel]} 行)")
+        self.updated_rows[rel] = row
+        for name in TASK_FIELDS:
+            if name not in values:
+                continue
+            written = self._read(name, values, lc.read_deadline) if name == "deadline" else str(values[name]).strip()
+            if all(written != getattr(state, name) for state in (task, *(task.at(a.on) for a in task.adjustments))):
+                raise RowRejected(
+                    self._col(name),
+                    f"{LABELS[name]}与数据中任务 {task.id} 的不同(数据中是“{getattr(task.at(self.today), name)}”):"
+                    f"经批准的调整请用 dufu adjust {task.id} 记下,台账导入只记进展和完成情况",
+                )
+        marks = ("status", "completed_on", "closed_on")
+        state = self._state(values) if any(name in values for name in marks) else {}
+        reports = self._reports(values)
+        report = reports[0] if reports else None
+        if report is not None:
+            same = next((r for r in task.progress if r.as_of == report.as_of), None)
+            later = max((r.as_of for r in task.progress if r.as_of > report.as_of), default=None)
+            if same is not None and same.measures != report.measures:
+                raise RowRejected(
+                    self._col("progress"), f"任务 {task.id} 已有截至 {report.as_of} 的进展,与台账中的不同;要修改请直接编辑 {rel}"
+                )
+            if same is None and later is not None:
+                raise RowRejected(self._col("progress"), f"任务 {task.id} 已有更晚(截至 {later})的进展;进展应按日期先后追加")
+            report = None if same is not None else report
+        fields = self._completion(task, state, report)
+        status = state.get("status")
+        if report is not None and status is not None and status not in DONE_STATUSES and status != task.status_at(report.as_of):
+            report = Report(as_of=report.as_of, status=status, measures=report.measures)  # the status it reports
+        elif report is None and status is not None and status not in DONE_STATUSES and status != task.status_at(self.today):
+            raise RowRejected(
+                self._col("status"),
+                f"状态“{status}”与数据中任务 {task.id} 的“{task.status_at(self.today)}”不同,但没有新的整改进展:状态随进展记下(填写进展和进展截至)",
+            )
+        if report is None and not fields:
+            return
+        text = read_regular(self.root / rel, MAX_FILE_BYTES).decode("utf-8")
+        if report is not None:
+            text = append_to_list(text, rel, "progress", report_item(report), "")
+        if fields:
+            text = set_fields(text, rel, fields, TASK_ORDER)
+        self.updated.append((task.id, rel, text))
+
+    def _completion(self, task: Task, state: dict, report: Report | None) -> dict:
+        """The fields that record what the row says of the task's completion (completed or
+        closed, and when), where the data does not say it yet; a row that says otherwise than
+        the data is refused."""
+        status = state.get("status")
+        done_then = task.status in DONE_STATUSES or task.completed_on is not None or task.completed_by is not None
+        if status is None or status not in DONE_STATUSES:
+            if done_then and status is not None:
+                raise RowRejected(
+                    self._col("status"), f"数据中任务 {task.id} 已是“{task.status}”,台账写的是“{status}”"
+                )
+            return {}
+        fields: dict = {}
+        for name in ("completed_on", "completed_by", "closed_on"):
+            given, there = state.get(name), getattr(task, name)
+            if given is not None and there is not None and given != there:
+                column = "closed_on" if name == "closed_on" else "completed_on"
+                raise RowRejected(
+                    self._col(column), f"{LABELS[name]}与数据中任务 {task.id} 的 {there} 不同(台账中是 {given})"
+                )
+            if given is not None and there is None:
+                fields[name] = given
+        if "completed_on" in fields and task.completed_by is not None:  # the day found: it was done by then
+            fields.pop("completed_on")
+        if status != task.status:
+            if task.status == "已销号":
+                raise RowRejected(self._col("status"), f"数据中任务 {task.id} 已销号,台账写的是“{status}”")
+            fields = {"status": status, **fields}
+        return fields
 
     def _known(self, round_id: str) -> tuple[dict, dict, int]:
         """The round's tasks in the repository by number and by title (each with its place in
