@@ -585,6 +585,26 @@ def test_a_summary_counting_tasks_basically_done_apart_imports_once_the_data_say
     assert render(cli, fresh, "2024-06-24") == first.read_bytes()  # counted it 正在推进, and still does
 
 
+def test_a_task_basically_done_by_hand_then_done_keeps_what_the_notices_said(cli, fresh, tmp_path):
+    # done replaced status 基本完成 with 已完成: before its completion the task then read
+    # 正在推进, and the notice that counted it 基本完成 changed (refused as E351)
+    first, second = NOTICES / "sanming-2024-06-24.txt", (NOTICES / "sanming-2024-12-20.txt").read_text(encoding="utf-8")
+    notice = _written(tmp_path, second.replace("已完成整改7项,剩余4项正在推进。", "已完成整改7项,基本完成1项,剩余3项正在推进。", 1))
+    assert run_import(cli, fresh, first).exit_code == 0
+    task = fresh / "data" / "tasks" / "r2-02.yaml"
+    task.write_text(task.read_text(encoding="utf-8").replace("status: 正在推进", "status: 基本完成"), encoding="utf-8")
+    assert run_import(cli, fresh, notice).exit_code == 0
+    done = cli("done", "r2-02", "--on", "2025-01-10", "-C", str(fresh), "--today", "2025-02-01")
+    assert done.exit_code == 0, done.output
+    assert "status: 已完成\nstatus_before: 基本完成\ncompleted_on: 2025-01-10\n" in task.read_text(encoding="utf-8")
+    assert render(cli, fresh, "2024-12-20") == notice.read_bytes()
+    listed = cli("list", "--as-of", "2025-01-09", "--format", "json", "-C", str(fresh)).stdout
+    assert '"id": "r2-02"' in listed and '"status": "基本完成"' in listed.split('"id": "r2-02"')[1].split("\n")[0]
+    shown = cli("show", "r2-02", "-C", str(fresh), "--as-of", "2025-01-09")
+    assert shown.exit_code == 0 and "基本完成" in shown.stdout, shown.output
+    assert "完成日期  2025年1月10日(此前基本完成)" in cli("show", "r2-02", "-C", str(fresh)).stdout
+
+
 def test_a_summary_whose_basically_done_count_does_not_add_up_is_named(cli, fresh, tmp_path):
     notice = _written(tmp_path, SANMING.replace("剩余4项正在推进", "基本完成1项,剩余4项正在推进"))
     result = run_import(cli, fresh, notice)

@@ -63,7 +63,7 @@ def test_a_report_is_not_appended_when_progress_is_not_last():
 
 
 def test_completed_by_replaces_only_the_status_line():
-    edited = splice_completed_by(TASK, date(2024, 11, 30))
+    edited = splice_completed_by(TASK, date(2024, 11, 30), "正在推进")
     assert edited == TASK.replace("status: 正在推进   # still open\n", "status: 已完成\ncompleted_by: 2024-11-30\n")
 
 
@@ -92,3 +92,8 @@ def test_a_report_goes_before_a_closing_comment():
     edited = splice_report(TASK + "# end of file\n", report)
     assert edited.startswith(TASK) and edited.endswith("      - heading: 新的。\n# end of file\n")
     assert splice_report("id: x\nprogress: []\n", report).startswith("id: x\nprogress:\n  - as_of: 2024-11-30\n")
+
+
+def test_a_task_marked_done_by_an_import_keeps_a_status_set_by_hand():
+    edited = splice_completed_by(TASK.replace("status: 正在推进", "status: 基本完成"), date(2024, 11, 30), "基本完成")
+    assert "status: 已完成\nstatus_before: 基本完成\ncompleted_by: 2024-11-30\n" in edited, edited

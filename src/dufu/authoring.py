@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .files import NotRegularFile, read_regular, reason
 from .ledger import find_task
-from .models import DONE_STATUSES, STATUSES, Report, Task
+from .models import DONE_STATUSES, OPEN_STATUS, STATUSES, Report, Task
 from .newfiles import units_file
 from .problems import DufuError, InvalidData, UsageError
 from .progress_text import ProgressTextError, parse_measures
@@ -36,6 +36,7 @@ TASK_ORDER = (
     "deadline",
     "target",
     "status",
+    "status_before",
     "completed_on",
     "closed_on",
     "completed_by",
@@ -55,9 +56,14 @@ def mark_done(data: Dataset, task_id: str, day: date) -> Change:
         when = task.completed_on or task.completed_by
         raise DufuError(f"任务 {task.id} 已经是“{task.status}”" + (f"(完成于 {when})" if when else "") + ",没有修改")
     rel, text = _task_text(data, task)
-    return change_file(
-        data.root, rel, set_fields(text, rel, {"status": "已完成", "completed_on": day}, TASK_ORDER).encode()
-    )
+    fields = {"status": "已完成", **kept_status(task), "completed_on": day}
+    return change_file(data.root, rel, set_fields(text, rel, fields, TASK_ORDER).encode())
+
+
+def kept_status(task: Task) -> dict:
+    """The field that keeps a task's status before it is done, when that is not the open
+    default (基本完成 set by hand): the notices published before say it, and would change."""
+    return {} if task.status in (OPEN_STATUS, *DONE_STATUSES) else {"status_before": task.status}
 
 
 def mark_closed(data: Dataset, task_id: str, day: date) -> Change:

@@ -227,6 +227,9 @@ def _check_task_dates(task: Task, rel: str, today: date, out: Collector) -> None
     for field in ("completed_on", "completed_by"):
         if task.status not in DONE_STATUSES and getattr(task, field) is not None:
             out.add(rel, (field,), "E323", f"填写了完成日期,但状态是“{task.status}”")
+    if task.status_before is not None and (task.status not in DONE_STATUSES or task.status_before in DONE_STATUSES):
+        said = f"状态是“{task.status}”" if task.status not in DONE_STATUSES else f"它本身是“{task.status_before}”"
+        out.add(rel, ("status_before",), "E325", f"完成前的状态只在任务已完成或已销号时填写,且不能是完成状态:{said}")
     if task.status != "已销号" and task.closed_on is not None:
         out.add(rel, ("closed_on",), "E323", f"填写了销号日期,但状态是“{task.status}”")
     if task.completed_on and task.closed_on and task.closed_on < task.completed_on:

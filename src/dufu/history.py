@@ -26,7 +26,7 @@ from .yamlload import MAX_FILE_BYTES, load_yaml
 
 GIT_TIMEOUT = 30  # seconds, for each git command
 MAX_COMMITS = 100
-_SCALARS = ("title", "lead_units", "responsible_units", "deadline", "target", "status", "completed_on", "completed_by", "closed_on")
+_SCALARS = ("title", "lead_units", "responsible_units", "deadline", "target", "status", "status_before", "completed_on", "completed_by", "closed_on")
 
 
 @dataclass(frozen=True)

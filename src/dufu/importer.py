@@ -257,7 +257,7 @@ def _mark_done_by(plan: Plan, task: Task, cutoff: date) -> None:
     rel = plan.data.where(task)
     if any(r.as_of > cutoff for r in task.progress):
         raise NoticeError(2, f"任务 {task.id} 没有列出,却有晚于 {cutoff} 的进展:请按时间先后导入公告", "E505")
-    text = yw.splice_completed_by(plan.text(rel), cutoff)
+    text = yw.splice_completed_by(plan.text(rel), cutoff, task.status)
     if text is None:
         raise NoticeError(2, f"无法在 {rel} 中记下任务已完成(status 或 progress 的位置不对)", "E505")
     plan.files[rel] = text

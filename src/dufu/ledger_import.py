@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import ledger_columns as lc
-from .authoring import TASK_ORDER, read_input
+from .authoring import TASK_ORDER, kept_status, read_input
 from .files import read_regular
 from .ledger_read import HEADER_ROWS, Grid, Workbook
 from .models import DONE_STATUSES, Report, Task
@@ -384,7 +384,7 @@ class _Plan:
         if status != task.status:
             if task.status == "已销号":
                 raise RowRejected(self._col("status"), f"数据中任务 {task.id} 已销号,台账写的是“{status}”")
-            fields = {"status": status, **fields}
+            fields = {"status": status, **({} if done_then else kept_status(task)), **fields}
         return fields
 
     def _known(self, round_id: str) -> tuple[dict, dict, int]:

@@ -217,6 +217,14 @@ class Task(_Model):
     deadline: Annotated[Text, Field(title="整改时限", description="如“立行立改、长期坚持”或“2025年12月底前”")]
     target: Annotated[Text, Field(title="整改目标")]
     status: Annotated[Status, Field(title="状态")]
+    status_before: Annotated[
+        Status | None,
+        Field(
+            title="完成前的状态",
+            description="状态为已完成或已销号时,完成之前的状态(如“基本完成”):完成日期前按它计,"
+            "已发布的公告不变;不填即“正在推进”。dufu done 会写入",
+        ),
+    ] = None
     completed_on: Annotated[Day | None, Field(title="完成日期")] = None
     closed_on: Annotated[Day | None, Field(title="销号日期")] = None
     completed_by: Annotated[
@@ -274,7 +282,9 @@ class Task(_Model):
         report = self.report_at(day)
         if report is not None and report.status is not None and report.status not in DONE_STATUSES:
             return report.status
-        return OPEN_STATUS if self.status in DONE_STATUSES else self.status
+        if self.status in DONE_STATUSES:
+            return self.status_before if self.status_before not in (None, *DONE_STATUSES) else OPEN_STATUS
+        return self.status
 
 
 class Totals(_Model):

@@ -32,7 +32,7 @@ def _encode_task(task: Task) -> list:
 
     return [
         task.id, task.round, task.number, task.title, task.lead_units, task.responsible_units, task.deadline,
-        task.status, day(task.completed_on), day(task.closed_on), day(task.completed_by),
+        task.status, task.status_before, day(task.completed_on), day(task.closed_on), day(task.completed_by),
         [[r.as_of.isoformat(), r.status] for r in task.progress],
         [m.model_dump(mode="json") for m in task.milestones],
         [a.model_dump(mode="json") for a in task.adjustments],
@@ -42,7 +42,7 @@ def _encode_task(task: Task) -> list:
 def _decode_task(value: list, reports: dict) -> Task:
     """The light task _encode_task stored, made without validation (encode_model's round
     trip vouched for it when it was stored); its fields in Task's order."""
-    (ident, round_id, number, title, lead, responsible, deadline, status,
+    (ident, round_id, number, title, lead, responsible, deadline, status, before,
      done, closed, done_by, progress, milestones, adjustments) = value  # fmt: skip
     reports_made = []
     for day, report_status in progress:
@@ -53,7 +53,7 @@ def _decode_task(value: list, reports: dict) -> Task:
         reports_made.append(report)
     fields = {
         "id": ident, "round": round_id, "number": number, "title": title, "lead_units": lead,
-        "responsible_units": responsible, "deadline": deadline, "target": "", "status": status,
+        "responsible_units": responsible, "deadline": deadline, "target": "", "status": status, "status_before": before,
         "completed_on": None if done is None else date.fromisoformat(done),
         "closed_on": None if closed is None else date.fromisoformat(closed),
         "completed_by": None if done_by is None else date.fromisoformat(done_by),

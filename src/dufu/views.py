@@ -177,10 +177,11 @@ def task_detail(task: Task, round_name: str, day: date, window: int = DUE_SOON_D
         rows.append(("节点", f"{zh_date(due)}:{checkpoint_goal(task, day, due)}({mark})"))
     for adjustment in (a for a in task.adjustments if a.on <= day):
         rows.append(("调整", adjustment_words(adjustment)))
+    before = f"(此前{task.status_before})" if task.status_before else ""
     if task.completed_on and task.completed_on <= day:  # as it stood on day: not what came after
-        rows.append(("完成日期", zh_date(task.completed_on)))
+        rows.append(("完成日期", zh_date(task.completed_on) + before))
     if task.completed_by and task.completed_by <= day:
-        rows.append(("完成日期", f"不晚于{zh_date(task.completed_by)}"))
+        rows.append(("完成日期", f"不晚于{zh_date(task.completed_by)}{before}"))
     if task.closed_on and task.closed_on <= day:
         rows.append(("销号日期", zh_date(task.closed_on)))
     for label, value in rows:

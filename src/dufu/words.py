@@ -19,6 +19,7 @@ LABELS: dict[str, str] = {
     "target": "整改目标",
     "progress": "整改进展",
     "status": "状态",
+    "status_before": "完成前的状态",
     "completed_on": "完成时间",
     "closed_on": "销号时间",
 }

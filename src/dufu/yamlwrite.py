@@ -11,7 +11,7 @@ import json
 import re
 from datetime import date
 
-from .models import CountedTasks, Measure, Report
+from .models import DONE_STATUSES, OPEN_STATUS, CountedTasks, Measure, Report
 from .yamlload import load_yaml
 
 _SCHEMA_LINE = "# yaml-language-server: $schema={up}schemas/{kind}.schema.json\n"
@@ -108,13 +108,15 @@ def splice_report(text: str, report: Report) -> str | None:
     return _ensure_newline(text[:end]) + report_item(report) + text[end:]
 
 
-def splice_completed_by(text: str, day: date) -> str | None:
-    """Mark a task done on or before day: status 已完成 and completed_by, before progress."""
+def splice_completed_by(text: str, day: date, before: str) -> str | None:
+    """Mark a task done on or before day: status 已完成 (and, when before, the status it had,
+    is not the open default, status_before) and completed_by, before progress."""
     status = re.search(r"^status:.*$", text, re.MULTILINE)
     progress = _top_level_block(text, "progress")
     if status is None or progress is None or progress[0] < status.end():
         return None
-    text = text[: status.start()] + "status: 已完成" + text[status.end() :]
+    kept = f"\nstatus_before: {scalar(before)}" if before not in (OPEN_STATUS, *DONE_STATUSES) else ""
+    text = text[: status.start()] + "status: 已完成" + kept + text[status.end() :]
     at = _top_level_block(text, "progress")[0]
     return text[:at] + f"completed_by: {day.isoformat()}\n" + text[at:]
 
