@@ -627,3 +627,15 @@ def test_tasks_basically_done_of_a_listed_round_not_yet_entered_say_how_to_enter
         "已完成整改2项，剩余13项正在推进", "已完成整改2项，基本完成1项，剩余12项正在推进", 1))
     result = run_import(cli, fresh, notice)
     assert result.exit_code == 1 and "这一轮的任务还没有录入:请先用 dufu import ledger 或 dufu new task --status 基本完成" in result.stderr, result.output
+
+
+def test_a_summary_that_says_qiyu_for_the_open_tasks_imports_renders_and_carries_over(cli, fresh, tmp_path):
+    # DOMAIN.md's own form, 其余Z项正在推进, was refused
+    notice = _written(tmp_path, SANMING.replace("剩余4项正在推进", "其余4项正在推进", 1))
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 0, result.output
+    assert "rest_word: 其余\n" in (fresh / "data/bulletins/2024-06-24.yaml").read_text(encoding="utf-8")
+    assert render(cli, fresh, "2024-06-24") == notice.read_bytes()
+    made = cli("bulletin", "new", "--as-of", "2024-07-31", "--date", "2024-08-10", "-C", str(fresh), "--today", TODAY)
+    assert made.exit_code == 0, made.output
+    assert "已完成整改7项,其余4项正在推进。" in render(cli, fresh, "2024-08-10").decode("utf-8")

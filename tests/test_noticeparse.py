@@ -34,9 +34,12 @@ def test_summary_phrases_read_back(style):
     p = PUNCTUATION[style]
     rounds = [("第一轮中央生态环境保护督察", 17, 17, 0), ("第二轮督察", 11, 7, 0), ("第三轮督察", 15, 0, 0)]
     rounds += [("第四轮督察", 9, 5, 1), ("第五轮督察", 6, 2, 4)]
-    sentence = summary_sentence("2024年5月底", rounds, p)
     prefix = f"截至2024年5月底{p.comma}"
-    assert read_summary(sentence[len(prefix) :] + "现将……", p) == (rounds, "现将……")
+    for word in ("剩余", "其余"):
+        sentence = summary_sentence("2024年5月底", rounds, p, word)
+        assert read_summary(sentence[len(prefix) :] + "现将……", p) == (rounds, "现将……", word)
+    mixed = summary_sentence("2024年5月底", rounds[1:2], p) + summary_sentence("2024年5月底", rounds[2:3], p, "其余")
+    assert read_summary(mixed.replace(prefix, "") + "现将……", p)[0] == rounds[1:2]  # one word for all, or not read
 
 
 def test_the_fixtures_cover_the_family():

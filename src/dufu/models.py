@@ -355,6 +355,10 @@ class Bulletin(_Model):
             "或并入正在推进的任务;不写时并入,照此前的公告",
         ),
     ] = None
+    rest_word: Annotated[
+        Literal["剩余", "其余"],
+        Field(title="未完成任务的说法", description="汇总句中未完成的任务:剩余(……剩余4项正在推进。)或其余,照已发布的公告"),
+    ] = "剩余"
     totals: Annotated[dict[Id, Totals] | None, Field(title="已公布的数字", description="用于核对的各轮次任务数")] = None
 
 

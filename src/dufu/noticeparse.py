@@ -59,6 +59,7 @@ class ParsedNotice:
     date: date | None = None
     trimmed: int = 0  # lines whose blanks before or after were left out
     month_end: str = "底"  # how the cut-off writes a month's last day: 底 or 日
+    rest_word: str = "剩余"  # the word for the open tasks: 剩余 or 其余
 
 
 class NoticeError(Exception):
@@ -170,7 +171,7 @@ def _opening(title: str, line: str) -> ParsedNotice:
         raise NoticeError(1, "缺少标题")
     for match in _CUTOFF.finditer(line):
         style = next(name for name, p in PUNCTUATION.items() if p.comma == match[2])
-        rounds, intro = read_summary(line[match.end() :], PUNCTUATION[style])
+        rounds, intro, rest_word = read_summary(line[match.end() :], PUNCTUATION[style])
         _refuse_unread(unread_phrase(intro, PUNCTUATION[style]))
         if rounds:
             if (tally := _unread_tally(intro)) is not None:  # a round's tally in another form
@@ -195,7 +196,7 @@ def _opening(title: str, line: str) -> ParsedNotice:
             if not match.start()
             else "缺少列出任务前的引言:导语、汇总句和引言(“现将……公开如下:”)应在同一段,即第二行",
         )
-    return ParsedNotice("", style, title, line[: match.start()], cutoff, rounds, intro, month_end=month_end)
+    return ParsedNotice("", style, title, line[: match.start()], cutoff, rounds, intro, month_end=month_end, rest_word=rest_word)
 
 
 def _unread_tally(rest: str) -> str | None:
@@ -240,7 +241,7 @@ def _no_summary(line: str) -> str:
 def _unwritten(sentence: str, c: str) -> str:
     return (
         f"汇总句“{sentence[:60]}”不是 dufu 公告的写法:每个轮次写作“……整改任务N项中{c}已完成整改X项{c}剩余Y项正在推进。”"
-        f"“……整改任务N项中{c}已完成整改X项{c}基本完成Y项{c}剩余Z项正在推进。”或“……整改任务N项{c}均已完成整改。”"
+        f"“……整改任务N项中{c}已完成整改X项{c}基本完成Y项{c}剩余Z项正在推进。”或“……整改任务N项{c}均已完成整改。”(剩余也可写作其余)"
     )
 
 

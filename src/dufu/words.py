@@ -45,22 +45,25 @@ PUNCTUATION: dict[str, Punctuation] = {
 DEFAULT_PUNCTUATION = "半角"
 
 
-def round_phrase(name: str, total: int, done: int, p: Punctuation, basic: int = 0) -> str:
+REST_WORDS = ("剩余", "其余")  # the open tasks after the done ones: 剩余4项正在推进, 其余4项正在推进
+
+
+def round_phrase(name: str, total: int, done: int, p: Punctuation, basic: int = 0, rest_word: str = "剩余") -> str:
     """One round's tally in a summary sentence; basic: the open tasks counted apart as 基本完成
     (0: they are among those 正在推进, as in notices that do not count them apart)."""
     if done == total:
         return f"{name}整改任务{total}项{p.comma}均已完成整改。"
     rest = total - done - basic
     counted_apart = f"{p.comma}基本完成{basic}项" if basic else ""
-    remaining = f"{p.comma}剩余{rest}项正在推进" if rest or not basic else ""
+    remaining = f"{p.comma}{rest_word}{rest}项正在推进" if rest or not basic else ""
     return f"{name}整改任务{total}项中{p.comma}已完成整改{done}项{counted_apart}{remaining}。"
 
 
-def summary_sentence(cutoff: str, rounds: list[tuple[str, int, int, int]], p: Punctuation) -> str:
+def summary_sentence(cutoff: str, rounds: list[tuple[str, int, int, int]], p: Punctuation, rest_word: str = "剩余") -> str:
     """截至2024年5月底,第一轮…均已完成整改。第二轮…正在推进。 from (name, total, done, basic)
     per round."""
     return f"截至{cutoff}{p.comma}" + "".join(
-        round_phrase(name, total, done, p, basic) for name, total, done, basic in rounds
+        round_phrase(name, total, done, p, basic, rest_word) for name, total, done, basic in rounds
     )
 
 
@@ -70,7 +73,7 @@ def _phrase_pattern(p: Punctuation) -> re.Pattern[str]:
     return re.compile(
         rf"(?P<name>[^{c}。]+?)整改任务(?P<total>{n})项"
         rf"(?:{c}均已完成整改。|中{c}已完成整改(?P<done>{n})项(?:{c}基本完成(?P<basic>{n})项)?"
-        rf"(?:{c}剩余(?P<rest>{n})项正在推进)?。)"
+        rf"(?:{c}(?P<word>{'|'.join(REST_WORDS)})(?P<rest>{n})项正在推进)?。)"
     )
 
 
@@ -80,19 +83,22 @@ def unread_phrase(text: str, p: Punctuation) -> re.Match[str] | None:
     return _phrase_pattern(p).match(text)
 
 
-def read_summary(text: str, p: Punctuation) -> tuple[list[tuple[str, int, int, int]], str]:
+def read_summary(text: str, p: Punctuation) -> tuple[list[tuple[str, int, int, int]], str, str]:
     """The inverse of the round phrases of summary_sentence: (name, total, done, basic) per
-    round read from the start of text (after 截至…,), and the text that follows them. Each
-    phrase read must write back to exactly what was read; reading stops at the first that does not."""
+    round read from the start of text (after 截至…,), the text that follows them, and the word
+    for the open tasks (剩余 unless the phrases say 其余). Each phrase read must write back to
+    exactly what was read, in one word for all; reading stops at the first that does not."""
     rounds: list[tuple[str, int, int, int]] = []
     pattern = _phrase_pattern(p)
-    position = 0
+    position, rest_word = 0, None
     while match := pattern.match(text, position):
         total = int(match["total"])
         done = total if match["done"] is None else int(match["done"])
         basic = int(match["basic"] or 0)
-        if round_phrase(match["name"], total, done, p, basic) != match[0]:
+        word = match["word"] or rest_word or REST_WORDS[0]
+        if round_phrase(match["name"], total, done, p, basic, word) != match[0] or word != (rest_word or word):
             break
+        rest_word = word if match["word"] else rest_word
         rounds.append((match["name"], total, done, basic))
         position = match.end()
-    return rounds, text[position:]
+    return rounds, text[position:], rest_word or REST_WORDS[0]
