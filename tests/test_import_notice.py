@@ -283,6 +283,24 @@ def test_a_huitoukan_round_named_in_full_in_the_intro_is_the_one_listed(cli, fre
     assert render(cli, fresh, "2024-12-10") == notice.read_bytes()
 
 
+@pytest.mark.parametrize("open_in_first", [4, 3])
+def test_a_provincial_huitoukan_named_in_full_in_the_intro_is_the_one_listed(cli, fresh, tmp_path, open_in_first):
+    # its name was taken as written (第二轮省级督察“回头看”), so the intro's full words named
+    # the round before it: the tasks went there, or (its open count another) were refused
+    summary = (
+        f"第二轮省级生态环境保护督察整改任务26项中,已完成整改{26 - open_in_first}项,剩余{open_in_first}项正在推进。"
+        "第二轮省级督察“回头看”整改任务9项中,已完成整改6项,剩余3项正在推进。"
+        "现将第二轮省级生态环境保护督察“回头看”正在推进的"
+    )
+    notice = _written(tmp_path, QINGSHAN.replace(QINGSHAN_SUMMARY, summary))
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 0, result.output
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    listed = data.rounds[data.bulletins["2024-12-10"].listing.round]
+    assert (listed.name, listed.short_name) == ("第二轮省级生态环境保护督察“回头看”", "第二轮省级督察“回头看”")
+    assert render(cli, fresh, "2024-12-10") == notice.read_bytes()
+
+
 def test_a_known_round_written_where_dufu_writes_its_other_name_is_refused_not_duplicated(cli, fresh, tmp_path):
     later = (NOTICES / "sanming-2024-12-20.txt").read_text(encoding="utf-8")
     first_round = "第一轮中央生态环境保护督察整改任务17项,均已完成整改。第二轮督察"

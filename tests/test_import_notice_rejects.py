@@ -108,10 +108,10 @@ def test_a_cut_off_not_written_as_dufu_writes_it_is_named_as_such(cli, fresh, tm
 
 def test_a_summary_in_another_form_is_quoted_with_the_forms_dufu_writes(cli, fresh, tmp_path):
     notice = tmp_path / "notice.txt"
-    notice.write_text(SEED.replace("剩余4项正在推进", "其余4项正在推进"), encoding="utf-8")
+    notice.write_text(SEED.replace("剩余4项正在推进", "尚有4项正在推进"), encoding="utf-8")
     result = run_import(cli, fresh, notice).stderr
     assert "汇总句“第一轮中央生态环境保护督察整改任务17项,均已完成整改" not in result  # the one not read
-    assert "已完成整改7项,其余4项正在推进”不是 dufu 公告的写法" in result
+    assert "已完成整改7项,尚有4项正在推进”不是 dufu 公告的写法" in result
     assert "“……整改任务N项中,已完成整改X项,基本完成Y项,剩余Z项正在推进。”" in result
     notice.write_text(SEED.replace("截至2024年5月底", "截止2024年5月底"), encoding="utf-8")
     assert "第二行应含汇总句(“截止”应为“截至”)" in run_import(cli, fresh, notice).stderr

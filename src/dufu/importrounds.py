@@ -62,11 +62,14 @@ def _round_names(plan: Plan, index: int) -> tuple[str, str]:
             return written, written
         return written, ordinal[0] + after[after.index("督察") :]
     first_ordinal = _ORDINAL.match(first)
-    if ordinal and first_ordinal and written.startswith(ordinal[0] + "督察"):  # 第二轮督察, 第一轮督察“回头看”
-        # the first round's words to its 督察 (not a “回头看” after them), then what follows 督察 here
-        rest = _BATCH.sub("", first[first_ordinal.end() :])  # 第三轮第一批…: 第二轮 is no batch of it
-        rest = rest[: rest.index("督察") + 2] if "督察" in rest else rest
-        return ordinal[0] + rest + written[ordinal.end() + 2 :], written
+    after = written[ordinal.end() :] if ordinal else ""
+    level = after[: after.index("督察")] if "督察" in after else None  # 第二轮督察: "", 第二轮省级督察“回头看”: 省级
+    rest = _BATCH.sub("", first[first_ordinal.end() :]) if first_ordinal else ""  # 第三轮第一批…: 第二轮 is no batch of it
+    if level is not None and first_ordinal and rest.startswith(level) and ("督察" in rest or not level):
+        # 第二轮督察, 第一轮督察“回头看”, 第二轮省级督察“回头看” after 第二轮省级生态环境保护督察: the
+        # first round's words to its 督察 (not a “回头看” after them), then what follows 督察 here
+        head = rest[: rest.index("督察") + 2] if "督察" in rest else rest
+        return ordinal[0] + head + after[len(level) + 2 :], written
     return written, written
 
 
