@@ -339,14 +339,14 @@ def test_new_task_on_a_terminal_asks_again_after_an_answer_it_cannot_take(tmp_pa
         "deadline: 2025年12月底前\ntarget: 完成\nstatus: 正在推进\nprogress: []\n",
         encoding="utf-8",
     )
-    answers = "r9\nr2\n已有问题\n新问题\n市交通运输局\n市林业局\n市生态环竟局\n市生态环境局\n明年\n2025年12月底前\n完成修复\n"
+    answers = "r9\nr2\n已有问题\n新问题\n市交通运输局\n市林业局\n市生态环竟局\n市生态环境局\n2025年13月底前\n2025年12月底前\n完成修复\n"
     result = cli("new", "task", "-C", str(root), "--today", TODAY, input=answers)
     assert result.exit_code == 0, result.output
     for said in (
         "没有轮次“r9”。已有轮次:r1、r2,请重新输入",
         "轮次 r2 已有问题相同的任务 r2-01(data/tasks/r2-01.yaml):同一问题只录入一次,请重新输入",
         "单位“市交通运输局”不在单位名录中(是新单位的话,用 dufu units add 市交通运输局 登记),请重新输入",
-        "无法识别整改时限“明年”",
+        "整改时限“2025年13月底前”中的日期不存在",
         "单位“市生态环竟局”不在单位名录中(是不是“市生态环境局”?),请重新输入",
     ):
         assert said in result.stderr, result.stderr

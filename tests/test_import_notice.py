@@ -657,3 +657,17 @@ def test_a_summary_that_says_qiyu_for_the_open_tasks_imports_renders_and_carries
     made = cli("bulletin", "new", "--as-of", "2024-07-31", "--date", "2024-08-10", "-C", str(fresh), "--today", TODAY)
     assert made.exit_code == 0, made.output
     assert "已完成整改7项,其余4项正在推进。" in render(cli, fresh, "2024-08-10").decode("utf-8")
+
+
+def test_a_deadline_dufu_reads_only_in_part_imports_with_a_warning_at_its_line(cli, fresh, tmp_path):
+    # the notice is the record: a deadline written otherwise than dufu reads refused the import
+    notice = _written(tmp_path, SANMING.replace("整改时限:立行立改、长期坚持", "整改时限:2025年汛期前", 1).replace(
+        "整改时限:立行立改、长期坚持", "整改时限:常态化推进，按要求落实", 1))
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 0, result.output
+    assert render(cli, fresh, "2024-06-24") == notice.read_bytes()
+    checked = cli("validate", "-C", str(fresh), "--today", TODAY)
+    assert checked.exit_code == 0, checked.output
+    assert "data/tasks/r2-01.yaml:8:11: W321 整改时限“2025年汛期前”只读得出年份:按2025年底判断是否逾期" in checked.stdout
+    assert "data/tasks/r2-02.yaml:8:11: W322 无法识别整改时限“按要求落实”:不据此判断是否逾期" in checked.stdout
+    assert cli("validate", "--strict", "-C", str(fresh), "--today", TODAY).exit_code == 1

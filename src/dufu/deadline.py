@@ -15,7 +15,9 @@ _SEPARATORS = re.compile(r"[、,，;；]|(?:(?<=完成)|(?<=前))并(?=长期坚
 _PHASE = re.compile(r"^(近期|短期|中期|远期|长期)(?:目标)?[:：]")
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _TENDAYS = {"上旬": 10, "中旬": 20}
-_BY = r"(?:之?前)?(?:基本)?(?:完成(?:整改)?)?"  # 前 / 之前 / 前完成 / 前基本完成整改 …
+_BY = r"(?:之?前)?(?:基本|全面)?(?:完成(?:整改)?)?"  # 前 / 之前 / 前完成 / 前基本完成整改 / 前全面完成 …
+_ONGOING = ("长期坚持", "持续推进", "持续整改", "持续开展", "常态化推进", "常态化开展", "长期推进")
+YEAR = re.compile(r"(?<![0-9])([0-9]{4})年")
 _DATE_FORMS = [
     # 2023年9月30日前
     (re.compile(rf"^(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日{_BY}$"), "day"),
@@ -71,6 +73,8 @@ class Deadline:
     immediate: bool = False
     ongoing: bool = False
     stages: tuple[Stage, ...] = ()
+    vague: tuple[str, ...] = ()  # parts of which only the year is read (2025年汛期前): due at its end
+    unread: tuple[str, ...] = ()  # parts without a date dufu reads: never overdue on their account
 
     @property
     def long_term(self) -> bool:
@@ -106,6 +110,8 @@ def parse_deadline(text: str) -> Deadline:
     """Parse deadline text; raise ValueError with a Chinese message when it is not understood."""
     immediate = ongoing = False
     stages: list[Stage] = []
+    vague: list[str] = []
+    unread: list[str] = []
     parts = [p.strip() for p in _SEPARATORS.split(text) if p.strip()]
     if not parts:
         raise ValueError("整改时限是空的")
@@ -115,18 +121,25 @@ def parse_deadline(text: str) -> Deadline:
         if part in ("立行立改", "立即整改"):
             immediate = True
             continue
-        if part in ("长期坚持", "持续推进", "持续整改"):
+        if part.removeprefix("并") in _ONGOING:  # …完成，并长期坚持
             ongoing = True
             continue
         try:
             day = _part_date(part)
         except ValueError:
             raise ValueError(f"整改时限“{raw}”中的日期不存在") from None
+        if day is None and (year := YEAR.search(part)) is not None:  # 2025年汛期前: by the end of 2025 at the latest
+            vague.append(raw)
+            day = date(int(year[1]), 12, 31)
         if day is None:
-            raise ValueError(
-                f"无法识别整改时限“{raw}”:应为“立行立改”“长期坚持”,或“2024年12月底前”“2023年9月30日前”"
-                "“2025年上半年”“2024年第三季度”这样的日期,分阶段的写“短期:2024年底前;中期:2025年底前”"
-            )
+            unread.append(raw)
+            continue
         stages.append(Stage(phase.group(1) if phase else None, day))
     stages.sort(key=lambda stage: stage.date)
-    return Deadline(text, stages[-1].date if stages else None, immediate, ongoing, tuple(stages))
+    return Deadline(text, stages[-1].date if stages else None, immediate, ongoing, tuple(stages), tuple(vague), tuple(unread))
+
+
+UNREAD_HINT = (
+    "dufu 读得懂“立行立改”“长期坚持”,或“2024年12月底前”“2023年9月30日前”“2025年上半年”“2024年第三季度”"
+    "这样的日期,分阶段的写“短期:2024年底前;中期:2025年底前”"
+)

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from .deadline import parse_deadline
+from .deadline import YEAR, UNREAD_HINT, parse_deadline
 from .files import read_or_empty
 from .models import DONE_STATUSES, Bulletin, Task
 from .problems import MAX_PER_CODE, Problem, format_field
@@ -149,9 +149,15 @@ def check_task_file(task: Task, rel: str, today: date, units: UnitRegistry | Non
     deadlines += [(("adjustments", i, "deadline"), a.deadline) for i, a in enumerate(task.adjustments) if a.deadline]
     for path, text in deadlines:
         try:
-            parse_deadline(text)
+            deadline = parse_deadline(text)
         except ValueError as exc:
             out.add(rel, path, "E320", str(exc))
+            continue
+        for part in deadline.vague:
+            year = YEAR.search(part)[1]
+            out.add(rel, path, "W321", f"整改时限“{part}”只读得出年份:按{year}年底判断是否逾期", UNREAD_HINT)
+        for part in deadline.unread:
+            out.add(rel, path, "W322", f"无法识别整改时限“{part}”:不据此判断是否逾期", UNREAD_HINT)
     _check_task_dates(task, rel, today, out)
     _check_adjustments_and_milestones(task, rel, today, out)
     _check_reports(task, rel, today, out)
