@@ -15,6 +15,7 @@ from dufu.typography import check_text
     ("text", "code", "offset"),
     [
         ("加强会商,共同督导，形成合力", "W401", 9),
+        ("投资2,350万元,共同督导，形成合力", "W401", 14),  # a comma beside the number's is still named
         ("工作机制, 组织开展", "W402", 5),
         ("生态 环境", "W402", 2),
         ("生态\u3000环境", "W402", 2),
@@ -38,6 +39,8 @@ def test_each_rule_with_its_position(text, code, offset):
         "GB/T 9704 规定了公文格式",
         "共 17 项",
         "河长＋网格员,ＧＢ/T 9704",  # full-width signs and letters are a style; only digits are named
+        "完成投资2,350万元，占年度计划的85%",  # a thousands separator is no comma
+        "于9:30召开会议：部署整治",  # nor is the colon of a time of day
     ],
 )
 def test_clean_text_has_no_warnings(text):
