@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
-from conftest import edit
+from conftest import PROJECT, edit
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
@@ -84,3 +85,29 @@ def test_a_site_as_of_a_day_shows_no_report_after_it(repo: Path, cli, tmp_path: 
     assert cli("-C", str(repo), "site", "-o", str(out), "--as-of", "2024-06-30", "--today", "2025-06-01").exit_code == 0
     page = (out / "task-r2-02.html").read_text(encoding="utf-8")
     assert "截至2024年5月31日" in page and "2025年3月31日" not in page and "后来的进展" not in page
+
+
+def test_a_task_page_says_what_show_says(cli, tmp_path: Path) -> None:
+    # it left out the round, the due date, milestones and the completion date
+    repo = tmp_path / "timeline"
+    shutil.copytree(PROJECT / "tests" / "fixtures" / "timeline", repo)
+    out = tmp_path / "site"
+    assert cli("-C", str(repo), "site", "-o", str(out), "--today", "2025-09-01").exit_code == 0
+    page = (out / "task-r3-04.html").read_text(encoding="utf-8")
+    for fact in ("第三轮中央生态环境保护督察 第4项", "(到期日 2025年9月30日)", "2025年8月31日:完成管网改造40公里(未达成)"):
+        assert fact in page, fact
+    assert "<dt>完成日期</dt><dd>2024年12月20日</dd>" in (out / "task-r3-01.html").read_text(encoding="utf-8")
+
+
+def test_ids_that_differ_in_a_dot_or_an_underscore_get_pages_of_their_own(repo: Path, cli, tmp_path: Path) -> None:
+    # both were task-r2_4.html: one page replaced the other
+    tasks = repo / "data" / "tasks"
+    (tasks / "r2.4.yaml").write_text((tasks / "r2-04.yaml").read_text(encoding="utf-8").replace("id: r2-04", "id: r2.4"), encoding="utf-8")
+    (tasks / "r2_4.yaml").write_text((tasks / "r2-03.yaml").read_text(encoding="utf-8").replace("id: r2-03", "id: r2_4"), encoding="utf-8")
+    (tasks / "r2-04.yaml").unlink()
+    (tasks / "r2-03.yaml").unlink()
+    out = tmp_path / "site"
+    result = cli("-C", str(repo), "site", "-o", str(out), "--today", "2024-07-01")
+    assert result.exit_code == 0, result.output
+    assert "保护区管控不力问题" in (out / "task-r2.4.html").read_text(encoding="utf-8")
+    assert "突出生态环境问题重视不够问题" in (out / "task-r2_4.html").read_text(encoding="utf-8")

@@ -22,8 +22,9 @@ from .models import DONE_STATUSES, Task
 from .notice import build_notice
 from .problems import UsageError
 from .renderers.html import render_html
-from .schedule import adjustment_words, timing
+from .schedule import timing
 from .templates import zh_date
+from .views import task_facts
 
 MARKER = ".dufu-site"
 
@@ -32,7 +33,7 @@ _STYLE = """body { max-width: 60em; margin: 0 auto; padding: 1em; line-height: 1
 table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #ccc; padding: .3em .5em; text-align: left; }
 td.n { text-align: right; } svg { max-width: 100%; }
 .red { background: #ffc7ce; color: #9c0006; font-weight: bold; } .yellow { background: #ffeb9c; } .blue { background: #bdd7ee; }
-.wrap { overflow-x: auto; } @media print { a { color: inherit; text-decoration: none; } }"""
+.wrap { overflow-x: auto; } main { overflow-wrap: anywhere; } @media print { a { color: inherit; text-decoration: none; } }"""
 
 _BASE = """<!DOCTYPE html>
 <html lang="zh-CN">
@@ -67,10 +68,10 @@ _DASHBOARD = """<p>统计日期:<time datetime="{{ today }}">{{ today_zh }}</tim
 <section><h2>公告</h2><ul>{% for b in bulletins %}<li><a href="{{ b.page }}">{{ b.title }}</a>(<time datetime="{{ b.date }}">{{ b.date_zh }}</time>)</li>{% endfor %}</ul></section>
 """
 
-_TASK = """<dl><dt>编号</dt><dd>{{ task.id }}</dd><dt>牵头单位</dt><dd>{{ now.lead_units }}</dd>
-<dt>责任单位</dt><dd>{{ now.responsible_units }}</dd><dt>整改时限</dt><dd>{{ now.deadline }}</dd>
-<dt>整改目标</dt><dd>{{ now.target }}</dd><dt>状态</dt><dd{% if timing.warning %} class="{{ timing.warning }}"{% endif %}>{{ status }}{% if timing.note %}({{ timing.note }}){% endif %}</dd>
-{% for a in adjustments %}<dt>调整</dt><dd>{{ a }}</dd>{% endfor %}</dl>
+_TASK = """<dl><dt>编号</dt><dd>{{ task.id }}</dd>
+{% for label, value in facts %}<dt>{{ label }}</dt><dd>{{ value }}</dd>
+{% if loop.first %}<dt>状态</dt><dd{% if timing.warning %} class="{{ timing.warning }}"{% endif %}>{{ status }}{% if timing.note %}({{ timing.note }}){% endif %}</dd>
+{% endif %}{% endfor %}</dl>
 <section><h2>整改进展</h2>{% for r in reports %}<article><h3><time datetime="{{ r.as_of }}">截至{{ zh(r.as_of) }}</time>{% if r.status %}({{ r.status }}){% endif %}</h3>
 {% for m in r.measures %}<p>{{ loop.index }}.{{ m.heading }}</p>{% if m.items %}<ol>{% for i in m.items %}<li>{{ i }}</li>{% endfor %}</ol>{% endif %}{% if m.text %}<p>{{ m.text }}</p>{% endif %}
 {% endfor %}</article>{% else %}<p>尚无整改进展记录。</p>{% endfor %}</section>
@@ -80,7 +81,10 @@ _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 
 def page_name(kind: str, ident: str) -> str:
-    return f"{kind}-{re.sub(r'[^A-Za-z0-9_-]', '_', ident)}.html"
+    """The page of a record: its id as it is (an id holds only letters, digits, _ . -, and ids
+    that differ only in case are refused, E306), so two records never share a page; anything
+    else an id could hold is written as its code point."""
+    return f"{kind}-{re.sub(r'[^A-Za-z0-9_.-]', lambda m: f'~{ord(m[0]):x}~', ident)}.html"
 
 
 def _page(title: str, body: str) -> bytes:
@@ -134,10 +138,9 @@ def build_site(data: Dataset, today: date, window: int = DUE_SOON_DAYS) -> dict[
     for bulletin in _published(data, today):
         pages[page_name("notice", bulletin.id)] = render_html(build_notice(data, bulletin)).encode("utf-8")
     for task in data.tasks.values():
-        adjustments = [adjustment_words(a) for a in task.adjustments if a.on <= today]
-        body = _ENV.from_string(_TASK).render(
-            task=task, now=task.at(today), status=task.status_at(today), timing=timing(task, today, window), adjustments=adjustments, zh=zh_date,
-            reports=[r for r in task.progress if r.as_of <= today],  # as things stood on the day
+        body = _ENV.from_string(_TASK).render(  # the facts `dufu show` gives, as things stood on the day
+            task=task, facts=task_facts(task, data.rounds[task.round].name, today, window), status=task.status_at(today),
+            timing=timing(task, today, window), zh=zh_date, reports=[r for r in task.progress if r.as_of <= today],
         )
         pages[page_name("task", task.id)] = _page(task.title, body)
     return pages

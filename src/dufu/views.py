@@ -156,15 +156,12 @@ def _task_table(tasks: list[Task], day: date, title: str | None, width: int, win
     return table
 
 
-def task_detail(task: Task, round_name: str, day: date, window: int = DUE_SOON_DAYS) -> Group:
-    """`dufu show`: one task in full as it stood on day, then its progress reports, newest first."""
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold", no_wrap=True)
-    facts.add_column(overflow="fold")
+def task_facts(task: Task, round_name: str, day: date, window: int = DUE_SOON_DAYS) -> list[tuple[str, str]]:
+    """A task's facts as they stood on day, labelled, in the order `show` prints them (its
+    status, which each view marks in its own way, apart): `show` and the site's task page."""
     now, t = task.at(day), timing(task, day, window)
     rows = [
         ("轮次", f"{round_name} 第{task.number}项"),
-        ("状态", _status_text(task, day, window)),
         ("牵头单位", now.lead_units),
         ("责任单位", now.responsible_units),
         ("整改时限", now.deadline + (f"(到期日 {zh_date(t.due)})" if t.due else "")),
@@ -184,6 +181,16 @@ def task_detail(task: Task, round_name: str, day: date, window: int = DUE_SOON_D
         rows.append(("完成日期", f"不晚于{zh_date(task.completed_by)}{before}"))
     if task.closed_on and task.closed_on <= day:
         rows.append(("销号日期", zh_date(task.closed_on)))
+    return rows
+
+
+def task_detail(task: Task, round_name: str, day: date, window: int = DUE_SOON_DAYS) -> Group:
+    """`dufu show`: one task in full as it stood on day, then its progress reports, newest first."""
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column(overflow="fold")
+    rows: list = task_facts(task, round_name, day, window)
+    rows.insert(1, ("状态", _status_text(task, day, window)))
     for label, value in rows:
         facts.add_row(label, WrappedText(value) if isinstance(value, str) else value)
     parts: list = [Panel(facts, title=Text(f"{task.id} {task.title}"), title_align="left")]
