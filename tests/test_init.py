@@ -79,3 +79,22 @@ def test_status_of_a_repository_just_made_does_not_call_everything_done(cli, tmp
     assert cli("init", str(root)).exit_code == 0
     result = cli("status", "-C", str(root))
     assert result.exit_code == 0 and "还没有逐项录入的任务" in result.stdout and "均已完成" not in result.stdout
+
+
+def test_the_workflows_render_loop_takes_no_file_name_for_an_option(repo):
+    # a bulletin file named -oPWNED.yaml made `dufu render -oPWNED` write a file, and pass
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+
+    root = repo
+    published = (root / "data/bulletins/2024-06-24.yaml").read_text(encoding="utf-8")
+    (root / "data/bulletins/-oPWNED.yaml").write_text(published.replace("id: 2024-06-24", "id: x1"), encoding="utf-8")
+    steps = yaml.safe_load(repository_files()[".github/workflows/dufu.yml"])["jobs"]["validate"]["steps"]
+    loop = next(step["run"] for step in steps if "dufu render" in step.get("run", ""))
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
+    done = subprocess.run(["bash", "-e", "-c", loop], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "-oPWNED" in done.stderr, done.stderr
+    assert not (root / "PWNED").exists()

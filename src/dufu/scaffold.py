@@ -110,7 +110,7 @@ jobs:
       - run: |
           for file in data/bulletins/*.yaml; do
             [ -e "$file" ] || continue
-            dufu render "$(basename "$file" .yaml)" > /dev/null
+            dufu render -- "$(basename "$file" .yaml)" > /dev/null  # -- : a name is never an option
           done
 """
 
