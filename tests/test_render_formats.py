@@ -136,3 +136,29 @@ def test_markdown_shows_entities_and_tildes_in_data_as_text(repo: Path, cli) -> 
     edit(bulletin, "title: 三明市", "title: abc&rlm;def&ZeroWidthSpace;&amp;~~删除~~三明市")
     md = cli("-C", str(repo), "render", "--format", "md").output
     assert r"abc\&rlm;def\&ZeroWidthSpace;\&amp;\~\~删除\~\~三明市" in md
+
+
+def test_the_output_files_name_gives_the_format(repo: Path, cli, tmp_path: Path) -> None:
+    # render -o notice.docx wrote the text notice into a file Word refuses as corrupt
+    import zipfile
+
+    docx, page = tmp_path / "notice.docx", tmp_path / "notice.HTML"
+    assert cli("-C", str(repo), "render", "-o", str(docx)).exit_code == 0
+    assert zipfile.is_zipfile(docx) and "word/document.xml" in zipfile.ZipFile(docx).namelist()
+    assert cli("-C", str(repo), "render", "-o", str(page)).exit_code == 0
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    text = tmp_path / "notice.txt"
+    assert cli("-C", str(repo), "render", "-o", str(text)).output == "" and text.read_text(encoding="utf-8").startswith("三明市")
+    clash = cli("-C", str(repo), "render", "--format", "text", "-o", str(tmp_path / "x.docx"))
+    assert clash.exit_code == 2 and "x.docx 的扩展名是 docx 格式,与 --format text 不符" in clash.output
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_a_custom_template_is_said_to_make_the_text_only(repo: Path, cli, tmp_path: Path) -> None:
+    (repo / "templates").mkdir(exist_ok=True)
+    (repo / "templates" / "own.txt.j2").write_text("{{ notice.title }}\n(第12期)\n", encoding="utf-8")
+    bulletin = repo / "data" / "bulletins" / "2024-06-24.yaml"
+    bulletin.write_text(bulletin.read_text(encoding="utf-8") + "template: own.txt.j2\n", encoding="utf-8")
+    md = cli("-C", str(repo), "render", "--format", "md")
+    assert md.exit_code == 0 and "模板只用于文本格式;md 按 dufu 的标准版式生成" in md.stderr, md.output
+    assert "模板" not in cli("-C", str(repo), "render").stderr

@@ -611,8 +611,9 @@ def render(
     today: Today = None,
     no_cache: NoCache = False,
     fmt: Annotated[
-        str, typer.Option("--format", metavar="<text|html|md|docx|pdf>", help="输出格式(生成 PDF 需要 LibreOffice)")
-    ] = "text",
+        Optional[str],
+        typer.Option("--format", metavar="<text|html|md|docx|pdf>", help="输出格式(生成 PDF 需要 LibreOffice;默认按 -o 的扩展名,否则 text)"),
+    ] = None,
 ) -> None:
     """生成整改情况公告正文;加 --as-of 则起草下一期公告。"""
     with _errors_to_exit():
@@ -620,6 +621,7 @@ def render(
 
         root = _root(directory)
         output = None if output is not None and str(output) == "-" else _output(directory, root, output)  # -: stdout
+        fmt = _format_for(output, fmt)
         skip = no_cache or output is not None or fmt not in ("text", "md", "html")  # kept: what goes to stdout as text
         warm, asked = _answer(root, _today(today), skip, "render", bulletin_id, as_of, fmt)
         if _replayed(warm, asked):
@@ -636,6 +638,12 @@ def render(
                 bulletin = draft_bulletin(data, as_of, _today(today), bulletin_id)
             with_text(data, listed_tasks(data, bulletin))
             if fmt != "text":
+                if bulletin.template != "bulletin.txt.j2":  # the other formats lay out the computed notice
+                    typer.echo(
+                        f"注意:公告 {bulletin.id} 使用模板 {_shown(bulletin.template)},模板只用于文本格式;"
+                        f"{fmt} 按 dufu 的标准版式生成,模板中增改的文字不在其中",
+                        err=True,
+                    )
                 _render_format(data, bulletin, fmt, output)
             else:
                 text = render_bulletin(data, bulletin)
@@ -672,6 +680,21 @@ def _say_stale(data, draft, drafted: bool = True) -> None:
         err.print(f"{len(stale)} 项任务{since}没有新的整改进展,{which}沿用旧的进展:", style="yellow", markup=False)
         for task in stale:
             err.print(f"  {task.id} {task.title}", markup=False)
+
+
+_SUFFIX_FORMATS = {".txt": "text", ".html": "html", ".htm": "html", ".md": "md", ".docx": "docx", ".pdf": "pdf"}
+
+
+def _format_for(output: Optional[Path], fmt: Optional[str]) -> str:
+    """The format asked for, else the one the output file's name says (notice.docx), else
+    text; a name that says another format than the one asked for is refused (text in a file
+    named .docx is a document Word cannot open)."""
+    from .problems import UsageError
+
+    named = _SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if fmt is not None and named is not None and named != fmt:
+        raise UsageError(f"{output.name} 的扩展名是 {named} 格式,与 --format {fmt} 不符:请改文件名或 --format")
+    return fmt or named or "text"
 
 
 def _render_format(data, bulletin, fmt: str, output: Optional[Path]) -> None:
