@@ -75,6 +75,14 @@ def test_docx_layout_and_text(repo: Path, cli, tmp_path: Path) -> None:
     assert all(p.alignment == 2 and p.paragraph_format.right_indent == Pt(32) for p in signature)
     assert "PAGE" in section.footer._element.xml and "PAGE" in section.even_page_footer._element.xml
     assert section.footer.paragraphs[0].alignment == 2 and section.even_page_footer.paragraphs[0].alignment == 0
+    # the last paragraph, the blank line and the issuers keep with what follows: the signature
+    # never stands on a page of its own (it did, after a long last measure)
+    assert [p.paragraph_format.keep_with_next for p in doc.paragraphs[-5:]] == [True, True, True, True, None]
+    assert not any(p.paragraph_format.keep_with_next for p in doc.paragraphs[:-5])
+    assert opening.alignment == 3  # justified, both edges straight
+    props = doc.core_properties  # the notice's, not python-docx's template's
+    assert (props.title, props.author, props.comments) == (text[0], "中共三明市委、三明市人民政府", "")
+    assert props.created.date().isoformat() == "2024-06-24" == props.modified.date().isoformat()
 
 
 def test_docx_is_the_same_bytes_whenever_it_is_rendered(repo: Path, monkeypatch) -> None:

@@ -10,6 +10,7 @@ with w:eastAsia and a common fallback for machines without the official fonts.""
 from __future__ import annotations
 
 import io
+from datetime import datetime, time, timezone
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -98,6 +99,17 @@ def _page_number(para, align) -> None:
     _font(para.add_run(" —"), NUMBER_FONT, NUMBER_SIZE)
 
 
+def _properties(doc, notice: Notice) -> None:
+    """The document's own title, author (the issuers) and dates (the notice's), not python-docx's
+    template's: a file manager, Word's 属性 and the PDF made from it show these."""
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = notice.title, "、".join(notice.issuers), ""
+    props.comments = props.subject = props.keywords = props.category = ""
+    day = datetime.combine(notice.bulletin.date, time(), tzinfo=timezone.utc)
+    props.created = props.modified = day
+    props.revision = 1
+
+
 def notice_paragraphs(notice: Notice) -> list[tuple[str, str]]:
     """(kind, text) in print order: the same paragraphs as the text notice."""
     out = [("title", notice.title), ("body", notice.opening)]
@@ -116,19 +128,22 @@ def notice_paragraphs(notice: Notice) -> list[tuple[str, str]]:
 def render_docx(notice: Notice) -> bytes:
     doc = Document()
     _page_setup(doc)
-    previous = None
+    _properties(doc, notice)
+    previous, last = None, None
     for kind, text in notice_paragraphs(notice):
         if kind == "title":
             _paragraph(doc, text, TITLE_FONT, TITLE_SIZE, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
             _paragraph(doc, "", indent=False)  # GB/T 9704: a blank line between title and text
         elif kind == "heading":
-            _paragraph(doc, text, HEADING_FONT)
+            last = _paragraph(doc, text, HEADING_FONT)
         elif kind == "sign":
             if previous != "sign":  # a blank line after the text, then the signature
-                _paragraph(doc, "", indent=False)
-            _paragraph(doc, text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, right=2)
+                last.paragraph_format.keep_with_next = True  # never a page with the signature alone
+                last = _paragraph(doc, "", indent=False)
+            last.paragraph_format.keep_with_next = True
+            last = _paragraph(doc, text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT, right=2)
         else:
-            _paragraph(doc, text)
+            last = _paragraph(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)  # both edges, as documents are set
         previous = kind
     buffer = io.BytesIO()
     doc.save(buffer)
