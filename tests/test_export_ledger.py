@@ -147,3 +147,20 @@ def test_a_task_is_exported_as_it_stood_on_the_day_its_adjustments_in_effect(cli
         task = listed[f"r3-0{number}"]
         assert (rows[number][3], rows[number][5]) == (task["lead_units"], task["deadline"])
     assert rows[7][5] == "2025年12月底前" and rows[8][3] == "市住建局"
+
+
+def test_the_filters_start_at_the_header_rows(repo, cli, tmp_path):
+    # the summary sheet's filter was on its 截至 line, and sorted the header among the rows
+    book, _ = export(cli, repo, tmp_path, "2024-06-30")
+    assert book["整改任务"].auto_filter.ref == "A1:L5"
+    summary = book["汇总"]
+    assert summary.auto_filter.ref == f"A2:{openpyxl.utils.get_column_letter(summary.max_column)}4"
+    assert summary["A2"].font.bold and not summary["A1"].font.bold and summary.freeze_panes == "B3"
+
+
+def test_a_text_longer_than_a_cell_holds_is_refused_not_cut(repo, cli, tmp_path):
+    edit(repo / "data/tasks/r2-04.yaml", "一律不予审批、核准。", "一律不予审批、核准。" + "审" * 33000)
+    out = tmp_path / "台账.xlsx"
+    result = cli("export", "ledger", "-o", str(out), "-C", str(repo), "--as-of", "2024-06-30", "--today", TODAY)
+    assert result.exit_code == 1 and "任务 r2-04 的整改进展有" in result.stderr and "超过 Excel 单元格能存的 32767 个字" in result.stderr
+    assert not out.exists()

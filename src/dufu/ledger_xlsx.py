@@ -19,6 +19,7 @@ from .config import DUE_SOON_DAYS
 from .files import pinned_zip
 from .ledger import tally_all
 from .models import DONE_STATUSES, STATUSES, Task
+from .problems import DufuError
 from .progress_text import format_measures
 from .repo import Dataset
 from .schedule import timing
@@ -42,6 +43,7 @@ COLUMNS: tuple[tuple[str, int], ...] = (
 )
 EXTRA_LABELS = {"progress_as_of": "进展截至"}  # the date of the report shown, so that import keeps it
 DATE_FORMAT = "yyyy-mm-dd"
+EXCEL_CELL_CHARS = 32_767  # the most a cell holds
 BEFORE = "前"  # 完成时间 written "2024-05-31前": done on or before that day (completed_by)
 
 _FILLS = {  # the warning colours of supervising offices: red overdue, yellow behind, blue due soon
@@ -65,7 +67,14 @@ def ledger_workbook(data: Dataset, day: date, due_soon_days: int = DUE_SOON_DAYS
     sheet.title = TASK_SHEET
     sheet.append([label(field) for field, _ in COLUMNS])
     for task in (t for round_id in data.rounds for t in data.tasks_of(round_id)):
-        sheet.append(_task_row(data, task, day))
+        row = _task_row(data, task, day)
+        for (name, _), value in zip(COLUMNS, row, strict=True):
+            if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:  # openpyxl cuts it, unsaid
+                raise DufuError(
+                    f"任务 {task.id} 的{label(name)}有 {len(value)} 个字,超过 Excel 单元格能存的 {EXCEL_CELL_CHARS} 个字:"
+                    "导出会截去后面的部分,没有写入"
+                )
+        sheet.append(row)
         _style_status(sheet, sheet.max_row, task, day, due_soon_days)
     _lay_out(sheet, [width for _, width in COLUMNS])
     _summary(book.create_sheet(SUMMARY_SHEET), data, day)
@@ -118,24 +127,24 @@ def _style_status(sheet, row: int, task: Task, day: date, due_soon_days: int) ->
         cell.font = _OVERDUE_FONT
 
 
-def _lay_out(sheet, widths: list[int]) -> None:
+def _lay_out(sheet, widths: list[int], header: int = 1) -> None:
     """Header bold and frozen, widths set, text wrapped, dates as real Excel dates, and text
     always text: openpyxl takes a string beginning with = for a formula, so a title written
     =HYPERLINK(…) would become a live link in the office that opens the ledger."""
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    for cell in sheet[1]:
+    for cell in sheet[header]:
         cell.font = _HEADER_FONT
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for row in sheet.iter_rows(min_row=2):
+    for row in sheet.iter_rows(min_row=header + 1):
         for cell in row:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if isinstance(cell.value, str):
                 cell.data_type = "s"
             if isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.freeze_panes = f"A{header + 1}"
+    sheet.auto_filter.ref = f"A{header}:{get_column_letter(sheet.max_column)}{sheet.max_row}"  # from the header row down
 
 
 SUMMARY_HEADERS = ("轮次", "任务总数", "已完成", "未完成", "逾期", "其中仅有数量(未逐项录入)")
@@ -149,7 +158,5 @@ def _summary(sheet, data: Dataset, day: date) -> None:
         counted = sum(group.count for group in tally.round.counted)
         row = [tally.round.name, tally.total, tally.done, tally.open, tally.overdue, counted]
         sheet.append(row + [tally.by_status.get(status, 0) for status in STATUSES])
-    _lay_out(sheet, [28, 10, 10, 10, 10, 14] + [10] * len(STATUSES))
+    _lay_out(sheet, [28, 10, 10, 10, 10, 14] + [10] * len(STATUSES), header=2)  # under the 截至 line
     sheet.freeze_panes = "B3"
-    for cell in sheet[2]:
-        cell.font = _HEADER_FONT
