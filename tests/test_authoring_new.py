@@ -361,3 +361,20 @@ def test_new_task_on_a_terminal_stops_before_asking_when_an_option_is_wrong(tmp_
     result = cli("new", "task", "--round", "r9", "-C", str(root), "--today", TODAY, input="问题\n")
     assert result.exit_code == 2 and "没有轮次“r9”" in result.stderr and "问题:" not in result.output, result.output
     assert not (root / "data/tasks").exists()
+
+
+@pytest.mark.parametrize(
+    ("title", "on", "then"),
+    [
+        ("三明市整改情况(2024年第6期)", "2024-07-20", "三明市整改情况(2024年第7期)"),
+        ("三明市整改情况(2024年第6期)", "2025-01-10", "三明市整改情况(2025年第1期)"),  # the year's numbering starts again
+        ("三明市整改情况通报第九期", "2024-07-20", "三明市整改情况通报第十期"),
+    ],
+)
+def test_bulletin_new_numbers_the_next_issue(repo, cli, title, on, then):
+    # the title was copied with the last issue's number
+    edit(repo / "data/bulletins/2024-06-24.yaml", "title: 三明市中央生态环境保护督察整改情况", f"title: {title}")
+    result = cli("bulletin", "new", "--as-of", "2024-06-30", "--date", on, "-C", str(repo), "--today", "2025-02-01")
+    assert result.exit_code == 0, result.output
+    assert f"title: {then}\n" in (repo / f"data/bulletins/{on}.yaml").read_text(encoding="utf-8")
+    assert f"期数随之改为:{then}" in result.stderr

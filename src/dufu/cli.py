@@ -1145,13 +1145,16 @@ def bulletin_new(
 ) -> None:
     """新建下一期公告:标题、导语、引言、发文机关沿用最近一期,统计截至新的日期。"""
     with _errors_to_exit():
-        from .bulletin import draft_bulletin
+        from .bulletin import draft_bulletin, latest_bulletin
         from .ledger import tally_round
-        from .newfiles import next_bulletin
+        from .newfiles import next_bulletin, next_issue
 
         day = _today(today)
         data = _write(directory, lambda root, data: [next_bulletin(root, data, as_of, on, bulletin_id, day)], today, dry_run, False)
         draft = draft_bulletin(data, as_of, on)
+        last = latest_bulletin(data)
+        if (title := next_issue(last.title, last.date, on)) != last.title:
+            typer.echo(f"标题沿用上一期,期数随之改为:{_shown(title)}", err=True)
         _say_stale(data, draft, drafted=False)
         if draft.listing.intro is None:
             typer.echo("截至这一天没有要逐项公开的任务:这期公告只有汇总句,不写引言。", err=True)

@@ -3,6 +3,7 @@ next bulletin (`dufu bulletin new`). Laid out here, checked and written by the w
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from .ledger import tally_round
 from .models import ID_MAX, STATUSES, Report, Unit, is_id
 from .problems import DufuError, UsageError
 from .repo import Dataset
+from .templates import parse_zh_number, zh_number
 from .textsafety import visible
 from .units import UnitRegistry, implied_name, split_unit_line
 from .words import TASK_FIELDS
@@ -100,6 +102,27 @@ def task_answer_problem(data: Dataset, name: str, values: dict[str, str]) -> str
     return None
 
 
+_ISSUE = re.compile(r"(?:(?P<year>[0-9]{4})年)?第(?P<n>[0-9]+|[一二三四五六七八九十]+)期")
+
+
+def next_issue(title: str, last: date, day: date) -> str:
+    """The title of the notice after one titled title: its issue number (第2期, 2025年第2期,
+    第二期) one more, or 第1期 of the new year when the number is the year's and the year has
+    turned; a title without one as it is."""
+    match = _ISSUE.search(title)
+    if match is None:
+        return title
+    written = match["n"]
+    number = int(written) if written.isdigit() else parse_zh_number(written)
+    if number is None or number >= 9999:
+        return title
+    year = match["year"]
+    if year is not None and int(year) == last.year and day.year > last.year:
+        year, number = str(day.year), 0
+    new = str(number + 1) if written.isdigit() else zh_number(number + 1)
+    return title[: match.start()] + (f"{year}年" if year else "") + f"第{new}期" + title[match.end() :]
+
+
 def units_to_add(data: Dataset, lines: list[str]) -> list[str]:
     """Units the unit lines name that the registry does not know (a name after 、 in a group
     takes the group's place prefix), in order of first mention."""
@@ -163,7 +186,7 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
     tasks = "open" if listing.tasks == "open" else f"[{', '.join(listing.tasks)}]"
     text = (
         yw.header("bulletin", 2)
-        + yw.mapping([("id", bulletin_id), ("title", last.title), ("as_of", as_of), ("date", day)])
+        + yw.mapping([("id", bulletin_id), ("title", next_issue(last.title, last.date, day)), ("as_of", as_of), ("date", day)])
         + yw.mapping([("preamble", last.preamble)])
         + f"summary_rounds: [{', '.join(last.summary_rounds)}]\n"
         + f"listing:\n  round: {listing.round}\n  tasks: {tasks}\n"
