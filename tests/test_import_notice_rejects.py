@@ -313,8 +313,8 @@ def test_a_deadline_a_later_notice_rewrites_unreadably_is_named_at_its_line_of_t
     # it was E320 at a line of the task file the adjustment would have been written to
     text = (NOTICES / "qingshan-2024-12-10.txt").read_text(encoding="utf-8")
     later = text.replace("截至2024年11月底", "截至2025年1月底").replace("\n2024年12月10日", "\n2025年2月10日")
-    later = later.replace("\n整改时限:2025年底前\n", "\n整改时限:2025年底前(已申请延期)\n")
-    line = later.split("\n").index("整改时限:2025年底前(已申请延期)") + 1
+    later = later.replace("\n整改时限:2025年底前\n", "\n整改时限:2025年13月底前\n")
+    line = later.split("\n").index("整改时限:2025年13月底前") + 1
     notice = tmp_path / "later.txt"
     notice.write_text(later, encoding="utf-8")
     assert run_import(cli, fresh, NOTICES / "qingshan-2024-12-10.txt").exit_code == 0

@@ -224,7 +224,7 @@ def test_diff_reports_adjustments_milestones_and_new_completions(cli, timeline):
     assert tasks["r3-03"]["texts"][1]["after"] == "加强执法。对3个逾期未拆除项目立案查处。"
     done = run_json(cli, "diff", "2024-10-01", "2024-12-31", "-C", str(timeline))
     assert done["newly_done"] == ["r3-01", "r3-02"]
-    assert done["summary"].startswith("较2024年10月1日新增完成整改2项(r3-01 城区黑臭水体反弹问题、r3-02 工业园区污水处理厂超负荷运行问题)。")
+    assert done["summary"].startswith("较2024年10月1日新增完成整改2项(城区黑臭水体反弹问题、工业园区污水处理厂超负荷运行问题)。")
     assert "1项任务调整了整改时限" in record["summary"] and "达成节点目标1个" in record["summary"]
 
 

@@ -189,7 +189,8 @@ def cover_note(changes: Changes) -> str:
     done = changes.newly_done
     count = sum(new.done - old.done for old, new in changes.rounds)  # tasks known only by count too
     if count > 0:
-        names = ("" if len(done) == count else "其中") + "、".join(f"{t.task.id} {t.task.title}" for t in done)
+        # titles only: the paragraph goes out as it is, and a notice never names a task by its id
+        names = ("" if len(done) == count else "其中") + "、".join(t.task.title for t in done)
         text = f"{since}新增完成整改{count}项" + ("。" if not done else f"({names})。" if p.name == "半角" else f"（{names}）。")
     else:
         text = f"{since}没有新增完成整改的任务。"
