@@ -640,11 +640,25 @@ def test_tasks_basically_done_of_a_round_not_listed_are_counted(cli, fresh, tmp_
     assert "  - status: 基本完成\n    count: 2\n" in (fresh / "data/rounds/r2.yaml").read_text(encoding="utf-8")
 
 
-def test_tasks_basically_done_of_a_listed_round_not_yet_entered_say_how_to_enter_them(cli, fresh, tmp_path):
+def test_tasks_basically_done_of_the_listed_round_are_named_by_basic(cli, fresh, tmp_path):
+    # the hint sent a fresh repository to new task, which had no round yet, and its units unknown
     notice = _written(tmp_path, (NOTICES / "jiangchuan-2025-04-08.txt").read_text(encoding="utf-8").replace(
         "已完成整改2项，剩余13项正在推进", "已完成整改2项，基本完成1项，剩余12项正在推进", 1))
+    before = snapshot(fresh)
     result = run_import(cli, fresh, notice)
-    assert result.exit_code == 1 and "这一轮的任务还没有录入:请先用 dufu import ledger 或 dufu new task --status 基本完成" in result.stderr, result.output
+    assert result.exit_code == 1 and "请用 --basic 序号 指明公告列出的哪几项是基本完成的" in result.stderr, result.output
+    for wrong, said in ((["--basic", "40"], "--basic 40:公告逐项列出的任务只有"), (["--basic", "1", "--basic", "2"], "基本完成的有 2 项")):
+        refused = run_import(cli, fresh, notice, *wrong)
+        assert refused.exit_code in (1, 2) and said in refused.stderr and snapshot(fresh) == before, refused.output
+    result = run_import(cli, fresh, notice, "--basic", "2")
+    assert result.exit_code == 0, result.output
+    assert render(cli, fresh, "2025-04-08") == notice.read_bytes()
+    data = load_valid(fresh, date.fromisoformat(TODAY))
+    second = data.tasks_of("r3")[1]
+    assert (second.status, second.status_at(data.bulletins["2025-04-08"].as_of)) == ("正在推进", "基本完成")  # dated by its report
+    assert cli("init", str(tmp_path / "other")).exit_code == 0
+    plain = run_import(cli, tmp_path / "other", NOTICES / "sanming-2024-06-24.txt", "--basic", "1")
+    assert plain.exit_code == 2 and "--basic 只用于汇总句单列了" in plain.stderr
 
 
 def test_a_summary_that_says_qiyu_for_the_open_tasks_imports_renders_and_carries_over(cli, fresh, tmp_path):

@@ -781,6 +781,10 @@ def import_notice(
         Optional[str],
         typer.Option("--round", help="列出的任务所属的轮次(编号或名称;引言没有写明而有几个轮次未完成时需要)", metavar="轮次"),
     ] = None,
+    basic: Annotated[
+        Optional[list[int]],
+        typer.Option("--basic", help="列出的第几项任务是基本完成的(一、是 1;汇总句单列了基本完成数而没写明是哪几项时需要),可重复", metavar="序号"),
+    ] = None,
     today: Today = None,
 ) -> None:
     """导入一期已发布的公告:单位、轮次、任务及其进展、公告本身;重新生成的公告与原文逐字节相同。"""
@@ -789,7 +793,9 @@ def import_notice(
 
         file = _at(directory, file)
         with _naming_the_day(today):
-            diff, trimmed = import_notice_file(_root(directory), file, _today(today), dry_run=dry_run, listed=listed)
+            diff, trimmed = import_notice_file(
+                _root(directory), file, _today(today), dry_run=dry_run, listed=listed, basic=frozenset(basic or ())
+            )
         _echo(diff)
         files = diff.count("\n+++ b/") + diff.startswith("+++ b/")
         if trimmed:

@@ -55,6 +55,8 @@ class Plan:
     created: dict[str, int] = field(default_factory=dict)  # round -> tasks created
     unlisted: dict[str, list[Task]] = field(default_factory=dict)  # round -> open tasks not listed
     listed: str | None = None  # the round of the tasks listed, as --round gives it (id or name)
+    basic: frozenset[int] = frozenset()  # the listed tasks (一、 is 1) --basic says are 基本完成
+    basic_ids: set[str] = field(default_factory=set)  # their ids
 
     def text(self, rel: str) -> str:
         if rel not in self.files:
@@ -63,17 +65,19 @@ class Plan:
 
 
 def import_notice_file(
-    root: Path, file: Path, today: date, *, dry_run: bool = False, listed: str | None = None
+    root: Path, file: Path, today: date, *, dry_run: bool = False, listed: str | None = None, basic: frozenset[int] = frozenset()
 ) -> tuple[str, int]:
     """Import one notice; the diff of what was (or, with dry_run, would be) written, and how
     many of its lines had blanks before or after them, which the notice recorded leaves out.
-    listed: the round whose tasks the notice lists, when its intro does not say (--round)."""
+    listed: the round whose tasks the notice lists, when its intro does not say (--round);
+    basic: the numbers of the listed tasks that are 基本完成, when its summary counts such tasks
+    and does not say which (--basic)."""
     from .validate import load_for_writing
 
     raw = _read_notice(file)
     try:
         notice = parse_notice(raw)
-        plan = Plan(root, load_for_writing(root, today), notice, listed=listed)
+        plan = Plan(root, load_for_writing(root, today), notice, listed=listed, basic=basic)
         bulletin_id = plan_import(plan)
     except NoticeError as exc:
         raise ImportRefused(file.name, exc) from None
@@ -117,6 +121,7 @@ def plan_import(plan: Plan) -> str:
             raise NoticeError(
                 2, f"{written}剩余 {total - done} 项正在推进,但公告逐项列出了 {len(notice.sections)} 项", "E503"
             )
+    _check_basic_given(plan, listing, round_ids)
     task_ids = _plan_tasks(plan, listing) if listing is not None else []
     for (_, total, done, _), round_id in zip(notice.rounds, round_ids, strict=True):
         if round_id != listing and done == total:  # all done: so is each task it had open
@@ -124,14 +129,28 @@ def plan_import(plan: Plan) -> str:
             plan.unlisted[round_id] = [t for t in tasks if t.status_at(notice.cutoff) not in DONE_STATUSES]
     for index, round_id in enumerate(round_ids):
         groups = _plan_counts(plan, round_id, notice.rounds[index], listed=round_id == listing)
-        _check_basic(plan, round_id, notice.rounds[index], task_ids, groups)
+        _check_basic(plan, round_id, notice.rounds[index], task_ids if round_id == listing else None, groups)
     _plan_units(plan)
     return _plan_bulletin(plan, round_ids, listing or round_ids[-1], task_ids)
 
 
-def _report(section: ParsedSection, cutoff: date) -> Report:
+def _report(plan: Plan, section: ParsedSection) -> Report:
+    """A listed task's report as of the cut-off: 基本完成 then when --basic names it."""
     measures = [Measure(heading=m.heading, items=m.items, text=m.text) for m in section.measures]
-    return Report(as_of=cutoff, measures=measures)
+    basic = plan.notice.sections.index(section) + 1 in plan.basic
+    return Report(as_of=plan.notice.cutoff, status="基本完成" if basic else None, measures=measures)
+
+
+def _check_basic_given(plan: Plan, listing: str | None, round_ids: list[str]) -> None:
+    """--basic names listed tasks, of a summary that counts tasks 基本完成 in the listed round."""
+    if not plan.basic:
+        return
+    sections = len(plan.notice.sections)
+    wrong = sorted(n for n in plan.basic if not 1 <= n <= sections)
+    if wrong:
+        raise UsageError(f"--basic {wrong[0]}:公告逐项列出的任务只有 {sections} 项(第一项“一、”是 1)")
+    if listing is None or not plan.notice.rounds[round_ids.index(listing)][3]:
+        raise UsageError("--basic 只用于汇总句单列了列出任务所在轮次的基本完成数(……基本完成Y项……)而没写明是哪几项的公告")
 
 
 def _plan_tasks(plan: Plan, round_id: str) -> list[str]:
@@ -157,6 +176,8 @@ def _plan_tasks(plan: Plan, round_id: str) -> list[str]:
             task = _new_task(plan, round_id, number, section)
             by_title[task.title] = task
         ids.append(task.id)
+        if len(ids) in plan.basic:
+            plan.basic_ids.add(task.id)
     cutoff = plan.notice.cutoff
     for task in existing:
         if task.id not in ids and task.status_at(cutoff) not in DONE_STATUSES:
@@ -196,7 +217,7 @@ def _update_task(plan: Plan, task: Task, section: ParsedSection) -> None:
         _adjust(plan, task, section, changed)
     if task.status_at(cutoff) in DONE_STATUSES:
         raise NoticeError(section.line, f"公告把它列为正在整改,但任务 {task.id} 截至 {cutoff} 已完成", "E503")
-    report = _report(section, cutoff)
+    report = _report(plan, section)
     same_day = [r for r in task.progress if r.as_of == cutoff]
     if same_day:
         if list(same_day[0].measures) != list(report.measures):
@@ -245,7 +266,7 @@ def _new_task(plan: Plan, round_id: str, number: int, section: ParsedSection) ->
     fields = [("id", task_id), ("round", round_id), ("number", number), ("title", section.title)]
     fields += [(name, section.fields[name]) for name in TASK_FIELDS]
     fields.append(("status", "正在推进"))
-    report = _report(section, plan.notice.cutoff)
+    report = _report(plan, section)
     body = yw.mapping(fields) + "progress:\n" + yw.report_item(report)
     plan.files[f"data/tasks/{task_id}.yaml"] = yw.header("task", 2) + body
     plan.created.setdefault(round_id, 0)
@@ -288,20 +309,25 @@ def _plan_counts(plan: Plan, round_id: str, tally: tuple[str, int, int, int], li
 
 
 def _check_basic(
-    plan: Plan, round_id: str, tally: tuple[str, int, int, int], listed: list[str], groups: list[CountedTasks]
+    plan: Plan, round_id: str, tally: tuple[str, int, int, int], listed: list[str] | None, groups: list[CountedTasks]
 ) -> None:
     """A summary counting tasks 基本完成 apart: the data must say which they are (a notice
     does not), by a task's status (what a listed task's new report, which has none, shows)
-    or by the round's counted tasks (groups, as the import leaves them)."""
+    or by the round's counted tasks (groups, as the import leaves them); listed: the ids of
+    the tasks the notice lists, when they are this round's."""
     written, _, _, basic = tally
     if not basic:
         return
     cutoff, entered = plan.notice.cutoff, plan.data.tasks_of(round_id)
-    known = sum((t.status if t.id in listed else t.status_at(cutoff)) == "基本完成" for t in entered)
+    shown = set(listed or ())
+    known = sum((t.status if t.id in shown else t.status_at(cutoff)) == "基本完成" for t in entered if t.id not in plan.basic_ids)
     known += sum(g.count for g in groups if g.status_at(cutoff) == "基本完成")
+    known += len(plan.basic_ids & shown)  # --basic: listed, entered now or before
     if known != basic:
         how = (
-            "请先把这几项任务的 status 改为 基本完成,再导入"
+            "请用 --basic 序号 指明公告列出的哪几项是基本完成的(第一项“一、”是 1,可重复,如 --basic 2 --basic 5)"
+            if listed is not None
+            else "请先把这几项任务的 status 改为 基本完成,再导入"
             if entered
             else "这一轮的任务还没有录入:请先用 dufu import ledger 或 dufu new task --status 基本完成 录入这几项,再导入"
         )
