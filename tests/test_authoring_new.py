@@ -378,3 +378,10 @@ def test_bulletin_new_numbers_the_next_issue(repo, cli, title, on, then):
     assert result.exit_code == 0, result.output
     assert f"title: {then}\n" in (repo / f"data/bulletins/{on}.yaml").read_text(encoding="utf-8")
     assert f"期数随之改为:{then}" in result.stderr
+
+
+def test_an_unknown_unit_is_to_be_registered_by_the_name_its_line_means(repo, cli):
+    # the hint said `dufu units add 城市管理局`: after 市委办公室、 the line means 市城市管理局
+    edit(repo / "data/tasks/r2-01.yaml", "lead_units: 市委办公室、市政府办公室", "lead_units: 市委办公室、城市管理局")
+    result = cli("validate", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 1 and "提示:是新单位的话,用 dufu units add 市城市管理局 登记" in result.stdout, result.stdout

@@ -71,3 +71,16 @@ def test_a_department_after_a_party_committees_department_is_the_committees():
     assert implied_name("市委组织部", "人社局") == "市人社局"  # a bureau of the government
     registry = UnitRegistry([Unit(name="市委宣传部"), Unit(name="市委组织部")])
     assert registry.read_line("市委宣传部、组织部") == (["市委宣传部", "市委组织部"], [])
+
+
+def test_a_name_takes_the_place_prefix_of_the_nearest_name_before_it():
+    # 组织部 after 省生态环境厅、市生态环境局、市委宣传部 was registered 省组织部
+    from dufu.newfiles import units_to_add
+
+    class Data:
+        units_file = None
+
+    assert units_to_add(Data(), ["省生态环境厅、市生态环境局、市委宣传部、组织部"]) == ["省生态环境厅", "市生态环境局", "市委宣传部", "市委组织部"]
+    registry = UnitRegistry([Unit(name=n) for n in ("市林业局", "县生态环境局", "县水利局", "市水利局")])
+    assert registry.named_in("市林业局、县生态环境局、水利局") == ["市林业局", "县生态环境局", "县水利局"]
+    assert registry.named_in("市林业局、水利局") == ["市林业局", "市水利局"]

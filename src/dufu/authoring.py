@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from .deadline import typed_deadline_problem
 from .files import NotRegularFile, read_regular, reason
 from .ledger import find_task
 from .models import DONE_STATUSES, OPEN_STATUS, STATUSES, Report, Task
@@ -120,6 +121,8 @@ def add_adjustment(data: Dataset, task_id: str, on: date, changes: dict[str, str
     later = [a.on for a in task.adjustments if a.on >= on]
     if later:
         raise DufuError(f"任务 {task.id} 已有 {max(later)} 生效的调整;调整应按生效日期先后追加")
+    if "deadline" in dict(given) and (problem := typed_deadline_problem(dict(given)["deadline"])) is not None:
+        raise UsageError(problem)
     now = task.at(on)
     same = [LABELS[name] for name, value in given if getattr(now, name) == value]
     if same:

@@ -1102,7 +1102,7 @@ def _ask_missing(values: dict, data, problem_of) -> dict:
     values = {name: (value or "").strip() for name, value in values.items()}
     for name in values if missing else ():  # a value given wrong stops the command before any question
         if name not in missing and (problem := problem_of(data, name, values)) is not None:
-            raise (UsageError if name == "round" else DufuError)(problem)
+            raise (UsageError if name in ("round", "deadline") else DufuError)(problem)  # as build_task would
     for name in missing:
         label = LABELS[name]
         if name == "round" and data.rounds:

@@ -139,6 +139,19 @@ def parse_deadline(text: str) -> Deadline:
     return Deadline(text, stages[-1].date if stages else None, immediate, ongoing, tuple(stages), tuple(vague), tuple(unread))
 
 
+def typed_deadline_problem(text: str) -> str | None:
+    """What is wrong with a deadline typed into a command (new task, adjust), or None. Stricter
+    than the data's check: a form read in no part (明年) is refused there, where the person
+    can say it otherwise; in a file or a notice being imported it is only named (W322)."""
+    try:
+        deadline = parse_deadline(text)
+    except ValueError as exc:
+        return str(exc)
+    if deadline.unread:
+        return f"无法识别整改时限“{deadline.unread[0]}”:{UNREAD_HINT}"
+    return None
+
+
 UNREAD_HINT = (
     "dufu 读得懂“立行立改”“长期坚持”,或“2024年12月底前”“2023年9月30日前”“2025年上半年”“2024年第三季度”"
     "这样的日期,分阶段的写“短期:2024年底前;中期:2025年底前”"

@@ -17,7 +17,7 @@ from .models import DONE_STATUSES, Bulletin, Task
 from .problems import MAX_PER_CODE, Problem, format_field
 from .textsafety import CONTROL, INVISIBLE, INVISIBLE_BMP, LINE_BREAK, describe_char, find_lookalike
 from .typography import bulletin_texts, check_texts, task_texts
-from .units import SEPARATORS, UnitRegistry
+from .units import SEPARATORS, UnitRegistry, implied_name, lender, split_unit_line
 from .yamlload import MAX_FILE_BYTES, compose, locate
 
 
@@ -189,7 +189,8 @@ def _check_units(line: str, path: tuple, rel: str, units: UnitRegistry, out: Col
             out.add(rel, path, "E312", f"单位{lookalike[1]},不在单位名录中", hint, offset=at)
             continue
         guess = units.suggest(written)
-        hint = f"是不是“{guess}”?" if guess else f"是新单位的话,用 dufu units add {written} 登记"
+        full = next((implied_name(lender(g, i), w) for g in split_unit_line(line) for i, w in enumerate(g) if w == written and i), written)
+        hint = f"是不是“{guess}”?" if guess else f"是新单位的话,用 dufu units add {full} 登记"  # 城市管理局 after 市…: 市城市管理局
         out.add(rel, path, "E312", f"单位“{written}”不在单位名录中", hint, offset=at)
 
 

@@ -23,7 +23,7 @@ from .noticeparse import NoticeError, ParsedNotice, ParsedSection, parse_notice
 from .problems import DufuError, InvalidData, UsageError
 from .repo import Dataset
 from .templates import zh_date
-from .units import UnitRegistry, implied_name, split_unit_line
+from .units import UnitRegistry, implied_name, lender, split_unit_line
 from .words import LABELS, PUNCTUATION, TASK_FIELDS
 from .writer import change_file, commit_changes
 from .yamlload import MAX_FILE_BYTES
@@ -362,8 +362,8 @@ def _plan_units(plan: Plan) -> None:
         for name in ("lead_units", "responsible_units"):
             for group in split_unit_line(section.fields[name]):
                 for index, written in enumerate(group):
-                    if registry.resolve_in_group(group[0], written, index) is None:
-                        plan.new_units.append(written if index == 0 else implied_name(group[0], written))
+                    if registry.resolve_in_group(group, written, index) is None:
+                        plan.new_units.append(written if index == 0 else implied_name(lender(group, index), written))
                         known.append(Unit(name=plan.new_units[-1]))
                         registry = UnitRegistry(known)
     if plan.new_units:

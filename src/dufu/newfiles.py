@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import yamlwrite as yw
 from .bulletin import draft_bulletin, latest_bulletin
-from .deadline import parse_deadline
+from .deadline import typed_deadline_problem
 from .filechecks import unknown_units
 from .files import read_regular
 from .ledger import tally_round
@@ -18,7 +18,7 @@ from .problems import DufuError, UsageError
 from .repo import Dataset
 from .templates import parse_zh_number, zh_number
 from .textsafety import visible
-from .units import UnitRegistry, implied_name, split_unit_line
+from .units import UnitRegistry, implied_name, lender, split_unit_line
 from .words import TASK_FIELDS
 from .writer import Change, change_file
 from .yamlload import MAX_FILE_BYTES
@@ -70,6 +70,8 @@ def new_task(root: Path, data: Dataset, values: dict[str, str], status: str, num
         raise UsageError(f"没有状态“{status}”。可用状态:{'、'.join(STATUSES)}")
     if (problem := task_answer_problem(data, "title", values)) is not None:
         raise DufuError(problem)
+    if (problem := task_answer_problem(data, "deadline", values)) is not None:
+        raise UsageError(problem)
     number = number or next_number(data, round_id)
     task_id = task_id or free_id(data, root, round_id, number)
     if task_id in data.tasks:
@@ -95,10 +97,7 @@ def task_answer_problem(data: Dataset, name: str, values: dict[str, str]) -> str
         found = unknown_units(value, data.units)
         return "\n".join(message + (f"({hint})" if hint else "") for message, hint in found) or None
     if name == "deadline":
-        try:
-            parse_deadline(value)
-        except ValueError as exc:
-            return str(exc)
+        return typed_deadline_problem(value)
     return None
 
 
@@ -130,8 +129,8 @@ def units_to_add(data: Dataset, lines: list[str]) -> list[str]:
     for line in lines:
         for group in split_unit_line(line):
             for index, written in enumerate(group):
-                if registry.resolve_in_group(group[0], written, index) is None:
-                    added.append(written if index == 0 else implied_name(group[0], written))
+                if registry.resolve_in_group(group, written, index) is None:
+                    added.append(written if index == 0 else implied_name(lender(group, index), written))
                     registry.add(Unit(name=added[-1]))
     return added
 

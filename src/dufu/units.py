@@ -38,6 +38,12 @@ def leading_prefix(name: str) -> str:
     return ""
 
 
+def lender(group: list[str], index: int) -> str:
+    """The name whose place prefix the index-th name of a group shares: the nearest before it
+    that has one (省生态环境厅、市委宣传部、组织部: 市委宣传部), else the group's first."""
+    return next((name for name in reversed(group[1:index]) if leading_prefix(name)), group[0])
+
+
 def implied_name(first: str, written: str) -> str:
     """The full name of a name written after 、 in a group whose first name is first:
     生态环境局 after 市林业局 is 市生态环境局, 组织部 after 市委宣传部 is 市委组织部 (a
@@ -168,20 +174,24 @@ class UnitRegistry:
         found: list[str] = []
         unknown: list[str] = []
         for group in split_unit_line(text):
-            first = group[0]
             for index, written in enumerate(group):
-                name = self.resolve_in_group(first, written, index)
+                name = self.resolve_in_group(group, written, index)
                 if name is None:
                     unknown.append(written)
                 elif name not in found:
                     found.append(name)
         return found, unknown
 
-    def resolve_in_group(self, first: str, written: str, index: int) -> str | None:
-        """The canonical name of the index-th name of a group whose first name is first."""
+    def resolve_in_group(self, group: list[str], written: str, index: int) -> str | None:
+        """The canonical name of the index-th name of a group: as written, else with the place
+        prefix of the nearest name before it that has one (市委宣传部、组织部 after 省…: 市委组织部),
+        else with the first name's."""
         name = self.resolve(written)
         if name is None and index > 0:
-            name = self._resolve_with_prefix(first, written)
+            for anchor in dict.fromkeys((lender(group, index), group[0])):
+                name = self._resolve_with_prefix(anchor, written)
+                if name is not None:
+                    break
         return name
 
     def _resolve_with_prefix(self, first: str, written: str) -> str | None:
