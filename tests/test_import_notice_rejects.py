@@ -343,3 +343,13 @@ def test_a_round_tally_where_the_intro_should_be_is_not_taken_for_the_intro(cli,
     notice.write_text(SEED.replace(old, new), encoding="utf-8")
     result = run_import(cli, fresh, notice)
     assert result.exit_code == 1 and f"汇总句“{quoted}" in result.stderr, result.stderr
+
+
+def test_tasks_grouped_under_categories_are_named_as_such(cli, fresh, tmp_path):
+    # it said 应为“牵头单位:……”, taking the category for a task
+    grouped = SEED.replace("一、思想认识不够到位问题\n", "一、思想认识方面\n(一)思想认识不够到位问题\n", 1)
+    notice = tmp_path / "notice.txt"
+    notice.write_text(grouped, encoding="utf-8")
+    _refused(cli, fresh, notice, 4, "E502")
+    said = run_import(cli, fresh, notice).stderr
+    assert "“思想认识方面”之后是“(一)思想认识不够到位问题”:这期公告把任务分在类别之下" in said, said

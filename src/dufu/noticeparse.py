@@ -257,12 +257,21 @@ def _refuse_unread(phrase: re.Match[str] | None) -> None:
     raise NoticeError(2, f"汇总句“{phrase[0]}”无法原样重现(数字不补零;任务全部完成时写作“均已完成整改”)")
 
 
+_SUBSECTION = re.compile(r"[(（][一二三四五六七八九十]+[)）]")
+
+
 def _section(lines: list[str], index: int, title: str, p: Punctuation) -> tuple[ParsedSection, int]:
     start = index + 1
     fields = {}
     for offset, name in enumerate(TASK_FIELDS, 1):
         line = lines[index + offset] if index + offset < len(lines) else ""
         prefix = LABELS[name] + p.colon
+        if offset == 1 and _SUBSECTION.match(line):  # 一、水污染防治方面 then （一）…问题: tasks grouped
+            raise NoticeError(
+                start + offset,
+                f"“{title}”之后是“{line[:20]}”:这期公告把任务分在类别之下(一、下设(一)),"
+                "dufu 的公告每项任务直接以“一、”编号,无法原样重现",
+            )
         if not line.startswith(prefix) or len(line) == len(prefix):
             raise NoticeError(start + offset, f"应为“{prefix}……”(第 {start} 行开始的任务不完整)")
         fields[name] = line[len(prefix) :]
