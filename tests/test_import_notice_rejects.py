@@ -353,3 +353,10 @@ def test_tasks_grouped_under_categories_are_named_as_such(cli, fresh, tmp_path):
     _refused(cli, fresh, notice, 4, "E502")
     said = run_import(cli, fresh, notice).stderr
     assert "“思想认识方面”之后是“(一)思想认识不够到位问题”:这期公告把任务分在类别之下" in said, said
+
+
+def test_an_empty_notice_is_refused_without_a_line_zero(cli, fresh, tmp_path):
+    notice = tmp_path / "notice.txt"
+    notice.write_text("", encoding="utf-8")
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 1 and "公告太短" in result.stderr and "第 0 行" not in result.stderr, result.stderr

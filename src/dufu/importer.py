@@ -37,7 +37,8 @@ class ImportRefused(InvalidData):
 
     def __init__(self, path: str, error: NoticeError) -> None:
         super().__init__([error.problem(path)])
-        self.args = (f"没有导入 {path}:{error.message}(第 {error.line} 行),没有写入任何文件",)
+        where = f"(第 {error.line} 行)" if error.line else ""  # 0: the notice as a whole (an empty file)
+        self.args = (f"没有导入 {path}:{error.message}{where},没有写入任何文件",)
 
     def __str__(self) -> str:
         return self.args[0]
