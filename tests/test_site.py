@@ -26,6 +26,14 @@ def test_site_pages_and_dashboard(repo: Path, cli, tmp_path: Path) -> None:
     assert "<script" not in index and 'lang="zh-CN"' in index
     task = (out / "task-r2-01.html").read_text(encoding="utf-8")
     assert "整改进展" in task and "截至2024年5月31日" in task
+    assert "<p>1.深入学习领会习近平生态文明思想。①按照省上部署" in task  # numbered as the notice numbers items, not 1. 2.
+
+
+def test_a_site_without_notices_says_so(cli, tmp_path: Path) -> None:
+    root = tmp_path / "city"
+    assert cli("init", str(root)).exit_code == 0
+    assert cli("-C", str(root), "site", "-o", str(tmp_path / "site")).exit_code == 0
+    assert "<h2>公告</h2><p>还没有发布公告。</p>" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
 
 
 def test_site_shows_markup_in_data_as_text(repo: Path, cli, tmp_path: Path) -> None:

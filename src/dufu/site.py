@@ -23,7 +23,7 @@ from .notice import build_notice
 from .problems import UsageError
 from .renderers.html import render_html
 from .schedule import timing
-from .templates import zh_date
+from .templates import circled, zh_date
 from .views import task_facts
 
 MARKER = ".dufu-site"
@@ -65,7 +65,7 @@ _DASHBOARD = """<p>统计日期:<time datetime="{{ today }}">{{ today_zh }}</tim
 <section><h2>与上一期公告相比</h2>{% if changes is none %}<p>公告不足两期,没有可比较的上一期。</p>
 {% elif changes %}<p>{{ previous }} → {{ latest }}</p><ul>{% for c in changes %}<li><a href="{{ c.page }}">{{ c.task.id }}</a> {{ c.task.title }}:{{ c.before }} → {{ c.after }}</li>{% endfor %}</ul>
 {% else %}<p>{{ previous }} → {{ latest }}:各任务状态没有变化。</p>{% endif %}</section>
-<section><h2>公告</h2><ul>{% for b in bulletins %}<li><a href="{{ b.page }}">{{ b.title }}</a>(<time datetime="{{ b.date }}">{{ b.date_zh }}</time>)</li>{% endfor %}</ul></section>
+<section><h2>公告</h2>{% if bulletins %}<ul>{% for b in bulletins %}<li><a href="{{ b.page }}">{{ b.title }}</a>(<time datetime="{{ b.date }}">{{ b.date_zh }}</time>)</li>{% endfor %}</ul>{% else %}<p>还没有发布公告。</p>{% endif %}</section>
 """
 
 _TASK = """<dl><dt>编号</dt><dd>{{ task.id }}</dd>
@@ -73,7 +73,7 @@ _TASK = """<dl><dt>编号</dt><dd>{{ task.id }}</dd>
 {% if loop.first %}<dt>状态</dt><dd{% if timing.warning %} class="{{ timing.warning }}"{% endif %}>{{ status }}{% if timing.note %}({{ timing.note }}){% endif %}</dd>
 {% endif %}{% endfor %}</dl>
 <section><h2>整改进展</h2>{% for r in reports %}<article><h3><time datetime="{{ r.as_of }}">截至{{ zh(r.as_of) }}</time>{% if r.status %}({{ r.status }}){% endif %}</h3>
-{% for m in r.measures %}<p>{{ loop.index }}.{{ m.heading }}</p>{% if m.items %}<ol>{% for i in m.items %}<li>{{ i }}</li>{% endfor %}</ol>{% endif %}{% if m.text %}<p>{{ m.text }}</p>{% endif %}
+{% for m in r.measures %}<p>{{ loop.index }}.{{ m.heading }}{% for i in m.items or () %}{{ circled(loop.index) }}{{ i }}{% endfor %}{{ m.text or "" }}</p>
 {% endfor %}</article>{% else %}<p>尚无整改进展记录。</p>{% endfor %}</section>
 """
 
@@ -140,7 +140,7 @@ def build_site(data: Dataset, today: date, window: int = DUE_SOON_DAYS) -> dict[
     for task in data.tasks.values():
         body = _ENV.from_string(_TASK).render(  # the facts `dufu show` gives, as things stood on the day
             task=task, facts=task_facts(task, data.rounds[task.round].name, today, window), status=task.status_at(today),
-            timing=timing(task, today, window), zh=zh_date, reports=[r for r in task.progress if r.as_of <= today],
+            timing=timing(task, today, window), zh=zh_date, circled=circled, reports=[r for r in task.progress if r.as_of <= today],
         )
         pages[page_name("task", task.id)] = _page(task.title, body)
     return pages
