@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
-from conftest import TODAY
+from conftest import TODAY, edit
 from freshrepo import make_fresh_repo
 
 from dufu.validate import load_valid
@@ -534,3 +534,11 @@ def test_a_problem_an_updated_task_would_have_is_placed_at_its_cell(repo, cli, t
     result = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
     assert result.exit_code == 1 and snapshot(repo) == before
     assert "台账.xlsx:2:9: E332 工作表“整改任务”第 2 行(整改任务!I2):进展日期 2030-01-31 晚于今天" in result.stderr, result.stderr
+
+
+def test_a_completion_known_only_by_a_day_is_compared_as_such(repo, cli, tmp_path):
+    # completed_by (完成时间 written 2024-06-20前) differing from the ledger's was a KeyError
+    edit(repo / "data/tasks/r2-03.yaml", "status: 正在推进", "status: 已完成\ncompleted_by: 2024-06-20")
+    ledger = _exported(repo, cli, tmp_path, lambda s, col: setattr(s.cell(4, col("完成时间")), "value", "2024-06-19前"))
+    result = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 1 and "完成时间与数据中任务 r2-03 的 2024-06-20 不同(台账中是 2024-06-19)" in result.stderr, result.output

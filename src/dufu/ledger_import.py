@@ -372,14 +372,14 @@ class _Plan:
         fields: dict = {}
         for name in ("completed_on", "completed_by", "closed_on"):
             given, there = state.get(name), getattr(task, name)
+            column = "closed_on" if name == "closed_on" else "completed_on"  # 完成时间 holds completed_by too (…前)
             if given is not None and there is not None and given != there:
-                column = "closed_on" if name == "closed_on" else "completed_on"
                 raise RowRejected(
-                    self._col(column), f"{LABELS[name]}与数据中任务 {task.id} 的 {there} 不同(台账中是 {given})"
+                    self._col(column), f"{LABELS[column]}与数据中任务 {task.id} 的 {there} 不同(台账中是 {given})"
                 )
             if given is not None and there is None:
                 fields[name] = given
-        if "completed_on" in fields and task.completed_by is not None:  # the day found: it was done by then
+        if "completed_on" in fields and task.completed_by is not None:  # the data has it done by a day: kept so
             fields.pop("completed_on")
         if status != task.status:
             if task.status == "已销号":
