@@ -1067,10 +1067,8 @@ def new_task(
 ) -> None:
     """新建一项整改任务:终端上逐项询问缺少的内容,也可全部用选项给出(便于脚本)。"""
     with _errors_to_exit():
-        from .newfiles import TASK_INPUTS
+        from .newfiles import TASK_INPUTS, task_answer_problem
         from .newfiles import new_task as build_task
-
-        from .newfiles import task_answer_problem
 
         given = {"round": round_id, "title": title, "lead_units": lead_units, "responsible_units": responsible_units}
         given.update(deadline=deadline, target=target)

@@ -124,7 +124,7 @@ def next_issue(title: str, last: date, day: date) -> str:
 
 def units_to_add(data: Dataset, lines: list[str]) -> list[str]:
     """Units the unit lines name that the registry does not know (a name after 、 in a group
-    takes the group's place prefix), in order of first mention."""
+    takes the place prefix of the nearest name before it that has one), in order of first mention."""
     registry, added = UnitRegistry(data.units_file.units if data.units_file else []), []
     for line in lines:
         for group in split_unit_line(line):
