@@ -477,7 +477,6 @@ def test_an_intro_in_other_words_that_counts_its_tasks_is_an_intro(cli, fresh, t
 @pytest.mark.parametrize(
     "tally",
     [
-        "第三轮督察整改任务共10项,已完成整改3项,剩余7项正在推进。",
         "第三轮督察反馈问题10个,已完成整改3个,剩余7个正在推进。",
         "第三轮督察整改任务15项,目前已完成整改11项,剩余4项正在推进。",
         "第三轮督察整改任务15项,11项已完成整改,4项正在推进。",
@@ -489,6 +488,39 @@ def test_a_round_tally_in_another_wording_is_not_kept_as_the_intro(cli, fresh, t
     notice = _written(tmp_path, SANMING.replace(SANMING_ROUNDS, SANMING_ROUNDS + tally))
     result = run_import(cli, fresh, notice)
     assert result.exit_code == 1 and f"汇总句“{tally[:-1]}”不是 dufu 公告的写法" in result.stderr, result.stderr
+
+
+def test_a_round_tallied_in_other_words_than_the_rounds_before_it_is_named(cli, fresh, tmp_path):
+    tally = "第三轮督察整改任务共10项,已完成整改3项,剩余7项正在推进。"  # 共10项 after 11项中
+    result = run_import(cli, fresh, _written(tmp_path, SANMING.replace(SANMING_ROUNDS, SANMING_ROUNDS + tally)))
+    assert result.exit_code == 1 and f"汇总句“{tally}”与前面的轮次用词不同" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("11项中,已完成整改7项,剩余4项", "共11项,已完成7项,其余4项"),  # DOMAIN.md's words
+        ("11项中,已完成整改7项,剩余4项", "11项,已完成整改7项,其余4项"),
+        ("17项,均已完成整改", "共17项,已全部完成整改"),
+    ],
+)
+def test_a_summary_in_other_words_imports_renders_back_and_carries_over(cli, fresh, tmp_path, old, new):
+    words = SANMING.replace(old, new, 1)
+    if "共11项" in new:
+        words = words.replace("17项,均已完成整改", "共17项,均已完成整改", 1)  # one way for all rounds
+    if "共17项" in new:
+        words = words.replace("11项中,已完成整改7项", "共11项,已完成整改7项", 1)
+    notice = _written(tmp_path, words)
+    result = run_import(cli, fresh, notice)
+    assert result.exit_code == 0, result.output
+    assert render(cli, fresh, "2024-06-24") == notice.read_bytes()
+    made = cli("bulletin", "new", "--as-of", "2024-07-31", "--date", "2024-08-10", "-C", str(fresh), "--today", TODAY)
+    assert made.exit_code == 0, made.output
+    later = render(cli, fresh, "2024-08-10").decode("utf-8").split("\n")[1]
+    summary = words.split("\n")[1]
+    assert later[later.index("第一轮") : later.index("现将")] == summary[summary.index("第一轮") : summary.index("现将")]
+    note = cli("diff", "2024-06-24", "2024-08-10", "--format", "text", "-C", str(fresh)).stdout
+    assert ("其余4项正在推进" in note) == ("其余" in new), note  # the cover note in the notice's words
 
 
 def test_a_second_round_after_a_provincial_first_round_is_the_provinces(cli, fresh, tmp_path):
@@ -666,7 +698,7 @@ def test_a_summary_that_says_qiyu_for_the_open_tasks_imports_renders_and_carries
     notice = _written(tmp_path, SANMING.replace("剩余4项正在推进", "其余4项正在推进", 1))
     result = run_import(cli, fresh, notice)
     assert result.exit_code == 0, result.output
-    assert "rest_word: 其余\n" in (fresh / "data/bulletins/2024-06-24.yaml").read_text(encoding="utf-8")
+    assert "summary_words: {rest: 其余}\n" in (fresh / "data/bulletins/2024-06-24.yaml").read_text(encoding="utf-8")
     assert render(cli, fresh, "2024-06-24") == notice.read_bytes()
     made = cli("bulletin", "new", "--as-of", "2024-07-31", "--date", "2024-08-10", "-C", str(fresh), "--today", TODAY)
     assert made.exit_code == 0, made.output

@@ -100,9 +100,9 @@ def test_a_cut_off_not_written_as_dufu_writes_it_is_named_as_such(cli, fresh, tm
     notice.write_text(SEED.replace("截至2024年5月底", "截至2024年5月末"), encoding="utf-8")
     assert "E502 截至日期“2024年5月末”无法原样重现:月末写作“X月底”" in run_import(cli, fresh, notice).stderr
     # a cut-off as dufu writes it, before a summary that is not: the summary is what is wrong
-    notice.write_text(SEED.replace("均已完成整改", "已全部完成整改"), encoding="utf-8")
+    notice.write_text(SEED.replace("均已完成整改", "已全部整改完毕"), encoding="utf-8")
     result = run_import(cli, fresh, notice).stderr
-    assert "E502 汇总句“第一轮中央生态环境保护督察整改任务17项,已全部完成整改”不是 dufu 公告的写法" in result
+    assert "E502 汇总句“第一轮中央生态环境保护督察整改任务17项,已全部整改完毕”不是 dufu 公告的写法" in result
     assert "截至日期" not in result
 
 

@@ -10,7 +10,7 @@ from test_import_notice import NOTICES
 
 from dufu.noticeparse import NoticeError, parse_notice
 from dufu.templates import circled, parse_zh_cutoff, parse_zh_date, parse_zh_number, zh_cutoff, zh_date, zh_number
-from dufu.words import PUNCTUATION, read_summary, summary_sentence
+from dufu.words import PUNCTUATION, Wording, read_summary, summary_sentence
 
 
 def test_chinese_numerals_read_back_for_every_number_dufu_writes():
@@ -35,10 +35,10 @@ def test_summary_phrases_read_back(style):
     rounds = [("第一轮中央生态环境保护督察", 17, 17, 0), ("第二轮督察", 11, 7, 0), ("第三轮督察", 15, 0, 0)]
     rounds += [("第四轮督察", 9, 5, 1), ("第五轮督察", 6, 2, 4)]
     prefix = f"截至2024年5月底{p.comma}"
-    for word in ("剩余", "其余"):
-        sentence = summary_sentence("2024年5月底", rounds, p, word)
-        assert read_summary(sentence[len(prefix) :] + "现将……", p) == (rounds, "现将……", word)
-    mixed = summary_sentence("2024年5月底", rounds[1:2], p) + summary_sentence("2024年5月底", rounds[2:3], p, "其余")
+    for words in (Wording(), Wording(rest="其余"), Wording("共", "已完成", "其余", "已全部完成整改"), Wording("不写", all_done="均已完成")):
+        sentence = summary_sentence("2024年5月底", rounds, p, words)
+        assert read_summary(sentence[len(prefix) :] + "现将……", p) == (rounds, "现将……", words), sentence
+    mixed = summary_sentence("2024年5月底", rounds[1:2], p) + summary_sentence("2024年5月底", rounds[2:3], p, Wording(rest="其余"))
     assert read_summary(mixed.replace(prefix, "") + "现将……", p)[0] == rounds[1:2]  # one word for all, or not read
 
 

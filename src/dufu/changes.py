@@ -19,7 +19,7 @@ from .models import ADJUSTABLE, DONE_STATUSES, Bulletin, Measure, Report, Task
 from .problems import UsageError
 from .repo import Dataset
 from .templates import circled, zh_cutoff
-from .words import PUNCTUATION
+from .words import DEFAULT_WORDING, PUNCTUATION
 
 
 @dataclass(frozen=True)
@@ -195,17 +195,18 @@ def cover_note(changes: Changes) -> str:
     else:
         text = f"{since}没有新增完成整改的任务。"
     phrases = []
+    w = voice.summary_words if voice else DEFAULT_WORDING  # the notice's own words
     for old, new in changes.rounds:
-        phrase = f"{new.round.short_name}整改任务{new.total}项"
+        phrase = f"{new.round.short_name}整改任务{'共' if w.total == '共' else ''}{new.total}项"
         if new.done == new.total:
-            phrase += f"{p.comma}均已完成整改"
+            phrase += f"{p.comma}{w.all_done}"
         else:
             was = f"上期{old.done}项" if changes.before.bulletin else f"{before}为{old.done}项"
             was = f"({was})" if p.name == "半角" else f"（{was}）"
-            phrase += f"{p.comma}已完成整改{new.done}项{was if old.done != new.done else ''}"
+            phrase += f"{p.comma}{w.done}{new.done}项{was if old.done != new.done else ''}"
             basic = new.basic if apart else 0
             phrase += f"{p.comma}基本完成{basic}项" if basic else ""
-            phrase += f"{p.comma}剩余{new.open - basic}项正在推进" if new.open - basic else ""
+            phrase += f"{p.comma}{w.rest}{new.open - basic}项正在推进" if new.open - basic else ""
         phrases.append(phrase)
     text += f"截至{zh_cutoff(changes.after.day, month_end)}{p.comma}" + (";" if p.name == "半角" else "；").join(phrases) + "。" if phrases else ""
     return text + _other_changes(changes, p.comma)

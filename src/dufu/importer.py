@@ -388,7 +388,7 @@ def _plan_bulletin(plan: Plan, round_ids: list[str], listing: str, task_ids: lis
         + yw.mapping([("issuers", notice.issuers), ("punctuation", notice.punctuation)])
         + ("month_end: 日\n" if _month_end(plan) == "日" else "")
         + ("basic_done: 单列\n" if apart else "")
-        + (f"rest_word: {notice.rest_word}\n" if notice.rest_word != "剩余" else "")
+        + yw.summary_words_line(notice.wording)
         + "totals:\n"
         + totals
     )

@@ -287,6 +287,21 @@ class Task(_Model):
         return self.status
 
 
+class SummaryWords(_Model):
+    """How a bulletin's summary sentence words each round's tally (words.Wording)."""
+
+    model_config = ConfigDict(title="汇总句的用词")
+
+    total: Annotated[
+        Literal["中", "共", "不写"], Field(title="总数", description="整改任务11项中(中)、整改任务共11项(共)或整改任务11项(不写)")
+    ] = "中"
+    done: Annotated[Literal["已完成整改", "已完成"], Field(title="已完成的", description="已完成整改7项或已完成7项")] = "已完成整改"
+    rest: Annotated[Literal["剩余", "其余"], Field(title="未完成的", description="剩余4项正在推进或其余4项正在推进")] = "剩余"
+    all_done: Annotated[
+        Literal["均已完成整改", "已全部完成整改", "均已完成", "已全部完成"], Field(title="全部完成", description="一轮任务全部完成时的说法")
+    ] = "均已完成整改"
+
+
 class Totals(_Model):
     """Published tallies of one round, kept to check against the tasks."""
 
@@ -355,10 +370,10 @@ class Bulletin(_Model):
             "或并入正在推进的任务;不写时并入,照此前的公告",
         ),
     ] = None
-    rest_word: Annotated[
-        Literal["剩余", "其余"],
-        Field(title="未完成任务的说法", description="汇总句中未完成的任务:剩余(……剩余4项正在推进。)或其余,照已发布的公告"),
-    ] = "剩余"
+    summary_words: Annotated[
+        SummaryWords,
+        Field(title="汇总句的用词", description="汇总句中各轮次数字的说法,照已发布的公告;不写的用 dufu 的默认说法"),
+    ] = SummaryWords()
     totals: Annotated[dict[Id, Totals] | None, Field(title="已公布的数字", description="用于核对的各轮次任务数")] = None
 
 

@@ -13,7 +13,9 @@ from datetime import date
 
 from .problems import Problem
 from .templates import circled, is_month_end, parse_zh_cutoff, parse_zh_date, parse_zh_number, zh_number
-from .words import LABELS, PUNCTUATION, TASK_FIELDS, Punctuation, read_summary, unread_phrase
+from .words import (
+    DEFAULT_WORDING, LABELS, PUNCTUATION, TASK_FIELDS, Punctuation, Wording, phrase_words, read_summary, round_phrase, unread_phrase,
+)
 
 # What web pages put after a notice: "扫一扫在手机上查看当前页面", 【打印】【关闭】…
 _FOOTER = re.compile(r"扫一扫|手机上查看|打印本页|关闭窗口|【打印】|【关闭】|分享到")
@@ -59,7 +61,7 @@ class ParsedNotice:
     date: date | None = None
     trimmed: int = 0  # lines whose blanks before or after were left out
     month_end: str = "底"  # how the cut-off writes a month's last day: 底 or 日
-    rest_word: str = "剩余"  # the word for the open tasks: 剩余 or 其余
+    wording: Wording = DEFAULT_WORDING  # the words its summary tallies the rounds in
 
 
 class NoticeError(Exception):
@@ -171,8 +173,8 @@ def _opening(title: str, line: str) -> ParsedNotice:
         raise NoticeError(1, "缺少标题")
     for match in _CUTOFF.finditer(line):
         style = next(name for name, p in PUNCTUATION.items() if p.comma == match[2])
-        rounds, intro, rest_word = read_summary(line[match.end() :], PUNCTUATION[style])
-        _refuse_unread(unread_phrase(intro, PUNCTUATION[style]))
+        rounds, intro, wording = read_summary(line[match.end() :], PUNCTUATION[style])
+        _refuse_unread(unread_phrase(intro, PUNCTUATION[style]), PUNCTUATION[style])
         if rounds:
             if (tally := _unread_tally(intro)) is not None:  # a round's tally in another form
                 raise NoticeError(2, _unwritten(tally, match[2]))
@@ -196,7 +198,7 @@ def _opening(title: str, line: str) -> ParsedNotice:
             if not match.start()
             else "缺少列出任务前的引言:导语、汇总句和引言(“现将……公开如下:”)应在同一段,即第二行",
         )
-    return ParsedNotice("", style, title, line[: match.start()], cutoff, rounds, intro, month_end=month_end, rest_word=rest_word)
+    return ParsedNotice("", style, title, line[: match.start()], cutoff, rounds, intro, month_end=month_end, wording=wording)
 
 
 def _unread_tally(rest: str) -> str | None:
@@ -241,11 +243,11 @@ def _no_summary(line: str) -> str:
 def _unwritten(sentence: str, c: str) -> str:
     return (
         f"汇总句“{sentence[:60]}”不是 dufu 公告的写法:每个轮次写作“……整改任务N项中{c}已完成整改X项{c}剩余Y项正在推进。”"
-        f"“……整改任务N项中{c}已完成整改X项{c}基本完成Y项{c}剩余Z项正在推进。”或“……整改任务N项{c}均已完成整改。”(剩余也可写作其余)"
+        f"“……整改任务N项中{c}已完成整改X项{c}基本完成Y项{c}剩余Z项正在推进。”或“……整改任务N项{c}均已完成整改。”(也可写作“整改任务共N项”“已完成X项”“其余Z项”“已全部完成整改”)"
     )
 
 
-def _refuse_unread(phrase: re.Match[str] | None) -> None:
+def _refuse_unread(phrase: re.Match[str] | None, p: Punctuation) -> None:
     """A round's tally in the summary that could not be read back: say which and why (it
     would otherwise end the summary, and the round seem missing)."""
     if phrase is None:
@@ -254,6 +256,9 @@ def _refuse_unread(phrase: re.Match[str] | None) -> None:
     if (phrase["basic"], phrase["rest"]) != (None, None) and done + basic + rest != total:
         parts = f"已完成{done}项" + (f"加基本完成{basic}项" if basic else "") + (f"加剩余{rest}项" if rest else "")
         raise NoticeError(2, f"汇总句说{phrase['name']}整改任务{total}项,但{parts}是{done + basic + rest}项", "E503")
+    own = Wording(**phrase_words(phrase))
+    if round_phrase(phrase["name"], total, done if phrase["done"] else total, p, basic, own) == phrase[0]:
+        raise NoticeError(2, f"汇总句“{phrase[0]}”与前面的轮次用词不同:同一句汇总句中各轮次用同一种说法,才能原样重现")
     raise NoticeError(2, f"汇总句“{phrase[0]}”无法原样重现(数字不补零;任务全部完成时写作“均已完成整改”)")
 
 

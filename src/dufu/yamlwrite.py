@@ -7,6 +7,7 @@ quoting and every other byte stay as the person who wrote them left them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import date
@@ -119,6 +120,16 @@ def splice_completed_by(text: str, day: date, before: str) -> str | None:
     text = text[: status.start()] + "status: 已完成" + kept + text[status.end() :]
     at = _top_level_block(text, "progress")[0]
     return text[:at] + f"completed_by: {day.isoformat()}\n" + text[at:]
+
+
+def summary_words_line(words) -> str:
+    """A bulletin's summary_words (words.Wording or models.SummaryWords) as one line, with the
+    words that are not dufu's default; "" when all are."""
+    from .words import DEFAULT_WORDING, Wording
+
+    changed = [(f.name, getattr(words, f.name)) for f in dataclasses.fields(Wording)]
+    changed = [(slot, word) for slot, word in changed if word != getattr(DEFAULT_WORDING, slot)]
+    return f"summary_words: {{{', '.join(f'{slot}: {word}' for slot, word in changed)}}}\n" if changed else ""
 
 
 def adjustment_item(on: date, changes: list[tuple[str, str]], reason: str | None) -> str:
