@@ -143,6 +143,11 @@ def _lay_out(sheet, widths: list[int], header: int = 1) -> None:
                 cell.data_type = "s"
             if isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
+    sheet.page_setup.orientation = "landscape"  # printed: A4 across, every column on the page, the header on each page
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header}:{header}"
     sheet.freeze_panes = f"A{header + 1}"
     sheet.auto_filter.ref = f"A{header}:{get_column_letter(sheet.max_column)}{sheet.max_row}"  # from the header row down
 
