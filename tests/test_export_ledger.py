@@ -157,8 +157,8 @@ def test_the_filters_start_at_the_header_rows(repo, cli, tmp_path):
     assert summary.auto_filter.ref == f"A2:{openpyxl.utils.get_column_letter(summary.max_column)}4"
     assert summary["A2"].font.bold and not summary["A1"].font.bold and summary.freeze_panes == "B3"
     tasks = book["整改任务"]  # printed on A4 across, the columns fitted to the page, the header on each page
-    assert (tasks.page_setup.orientation, tasks.page_setup.fitToWidth, tasks.print_title_rows) == ("landscape", 1, "1:1")
-    assert tasks.sheet_properties.pageSetUpPr.fitToPage and summary.print_title_rows == "2:2"
+    assert (tasks.page_setup.orientation, tasks.page_setup.fitToWidth, tasks.print_title_rows) == ("landscape", 1, "$1:$1")
+    assert tasks.sheet_properties.pageSetUpPr.fitToPage and summary.print_title_rows == "$2:$2"
 
 
 def test_a_text_longer_than_a_cell_holds_is_refused_not_cut(repo, cli, tmp_path):
