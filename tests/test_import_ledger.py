@@ -542,3 +542,27 @@ def test_a_completion_known_only_by_a_day_is_compared_as_such(repo, cli, tmp_pat
     ledger = _exported(repo, cli, tmp_path, lambda s, col: setattr(s.cell(4, col("完成时间")), "value", "2024-06-19前"))
     result = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
     assert result.exit_code == 1 and "完成时间与数据中任务 r2-03 的 2024-06-20 不同(台账中是 2024-06-19)" in result.stderr, result.output
+
+
+def test_excels_own_escapes_in_cells_are_read_as_excel_shows_them(tmp_path, cli):
+    # a line break typed on Windows is _x000D_ before its \n in the workbook, and openpyxl
+    # hands that on: the imported progress held "_x000D_"
+    root = make_fresh_repo(tmp_path / "fresh")
+    rows = [list(r) if r else r for r in ROWS]
+    rows[1][6] = "1.开展排查。_x000D_\n2.推进治理。"
+    rows[0][1] = "矿山_x005F_x0041_修复问题"  # a literal _x0041_, as Excel writes one
+    ledger = office_ledger(tmp_path / "台账.xlsx", rows)
+    result = cli("import", "ledger", str(ledger), "--round", "r2", "--as-of", "2024-05-31", "-C", str(root), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    data = load_valid(root, date(2026, 1, 1))
+    assert [m.heading for m in data.tasks["r2-02"].progress[0].measures] == ["开展排查。", "推进治理。"]
+    assert data.tasks["r2-01"].title == "矿山_x0041_修复问题"
+
+
+def test_a_title_holding_what_excel_reads_as_an_escape_is_exported_as_written(repo, cli, tmp_path):
+    edit(repo / "data/tasks/r2-01.yaml", "title: 思想认识不够到位问题", "title: 思想认识_x0041_不够到位问题")
+    ledger = _exported(repo, cli, tmp_path, lambda s, col: None)
+    raw = zipfile.ZipFile(ledger).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "_x005F_x0041_" in raw  # Excel shows it _x0041_, not A
+    again = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
+    assert again.exit_code == 0 and "已有任务没有新的内容" in again.stderr, again.output

@@ -9,6 +9,7 @@ the cells read, and whatever openpyxl cannot parse is one "cannot read this work
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -89,11 +90,21 @@ class Workbook:
                 if any(values):
                     raise DufuError(f"工作表“{sheet.title}”超过 {MAX_ROWS} 行:请拆分成几个工作簿再导入")
                 continue
-            values = list(values)
+            values = [_unescaped(v) if isinstance(v, str) and "_x" in v else v for v in values]
             while values and values[-1] is None:
                 values.pop()
             rows.append(values)
         return rows
+
+
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(text: str) -> str:
+    """A cell's text as Excel shows it: the workbook writes characters XML cannot hold as
+    _xHHHH_ (a line break typed on Windows is _x000D_ before its \n; a literal _x0041_ is
+    _x005F_x0041_), which openpyxl hands on as they are written."""
+    return _ESCAPED.sub(lambda m: chr(int(m[1], 16)), text).replace("\r\n", "\n").replace("\r", "\n")
 
 
 @contextmanager

@@ -44,6 +44,7 @@ COLUMNS: tuple[tuple[str, int], ...] = (
 EXTRA_LABELS = {"progress_as_of": "进展截至"}  # the date of the report shown, so that import keeps it
 DATE_FORMAT = "yyyy-mm-dd"
 EXCEL_CELL_CHARS = 32_767  # the most a cell holds
+_LITERAL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 BEFORE = "前"  # 完成时间 written "2024-05-31前": done on or before that day (completed_by)
 
 _FILLS = {  # the warning colours of supervising offices: red overdue, yellow behind, blue due soon
@@ -141,6 +142,8 @@ def _lay_out(sheet, widths: list[int], header: int = 1) -> None:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if isinstance(cell.value, str):
                 cell.data_type = "s"
+                if "_x" in cell.value:  # Excel would show _x0041_ as A: its own escape for an underscore first
+                    cell.value = _LITERAL_ESCAPE.sub(r"_x005F\g<0>", cell.value)
             if isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
     sheet.page_setup.orientation = "landscape"  # printed: A4 across, every column on the page, the header on each page
