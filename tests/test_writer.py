@@ -116,3 +116,25 @@ def test_a_write_command_is_not_hung_by_a_template(cli, repo, monkeypatch):
     result = cli("done", "r2-01", "--on", "2024-07-01", "--dry-run", "-C", str(repo), "--today", "2026-01-01")
     assert result.exit_code == 1, result.output
     assert "超过 0.3 秒" in result.stderr and "内部错误" not in result.stderr
+
+
+def _files(root):
+    """Every file (with its bytes) and folder, the index's aside."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else None for p in sorted(root.rglob("*")) if ".dufu" not in p.parts}
+
+
+def test_a_write_of_several_files_is_all_or_nothing(cli, repo, tmp_path):
+    # the files before the read-only one were written: the repository was left half-changed
+    notice = tmp_path / "notice.txt"
+    notice.write_bytes(cli("render", "-C", str(repo)).stdout_bytes)
+    fresh = tmp_path / "fresh"
+    assert cli("init", str(fresh)).exit_code == 0
+    (fresh / "data/units.yaml").chmod(0o444)
+    before = _files(fresh)
+    result = cli("import", "notice", str(notice), "-C", str(fresh), "--today", "2024-07-25")
+    assert result.exit_code == 1 and "units.yaml" in result.stderr and "只读" in result.stderr, result.output
+    assert _files(fresh) == before
+    (repo / "data/bulletins/2024-06-24.yaml").chmod(0o444)  # done also restates the notice's totals
+    before = _files(repo)
+    done = cli("done", "r2-02", "--on", "2024-05-20", "--accept-published-change", "-C", str(repo), "--today", "2024-07-25")
+    assert done.exit_code == 1 and _files(repo) == before, done.output

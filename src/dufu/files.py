@@ -9,6 +9,7 @@ replaced; signals cannot leave a temporary file behind.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -140,19 +141,73 @@ def write_atomic(path: Path, content: bytes | Callable[[BinaryIO], None]) -> Non
     pointing at its target. A character device or FIFO is written through, never replaced;
     anything else is refused. Every failure is a DufuError naming the path."""
     path = Path(path)
+    info = _stat_target(path)
+    if info is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+        if callable(content):
+            buffer = io.BytesIO()
+            content(buffer)
+            content = buffer.getvalue()
+        return _write_through(path, content)
+    _replace(_replaceable(path), content, display=path)
+
+
+def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
+    """Write several regular files as one change: each to a temporary file beside it first,
+    and only when every one is written (a read-only file, a folder that takes no new file, a
+    full disk refuse it there) are they renamed into place; on any failure none is, and the
+    temporary files and the folders made for them are gone. Signals are held back meanwhile."""
+    held = _hold_signals()
+    made: list[Path] = []  # folders made for new files, deepest last
+    ready: list[tuple[str, Path]] = []  # (temporary file, target) written and synced
+    folders: list[Path] = []
     try:
-        info = os.stat(path)
+        for path, content in files:
+            path = Path(path)
+            for folder in reversed([path.parent, *path.parent.parents]):
+                if not folder.exists():
+                    try:
+                        folder.mkdir()
+                    except OSError as exc:
+                        raise _write_error(folder, exc) from None
+                    made.append(folder)
+            info = _stat_target(path)
+            if info is not None and not stat.S_ISREG(info.st_mode):
+                raise DufuError(f"无法写入 {path}:这是{file_kind(info.st_mode)},不是普通文件")
+            target = _replaceable(path)
+            ready.append((_written_beside(target, content, path), target))
+        folders = list(dict.fromkeys(target.parent for _, target in ready))
+        for tmp, target in ready:
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:  # a rename within its folder, after a file was made there
+                raise _write_error(target, exc) from None
+        ready = []
+    finally:
+        for tmp, _ in ready:
+            Path(tmp).unlink(missing_ok=True)
+        if ready:
+            for folder in reversed(made):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+        _release_signals(held)
+    for folder in folders:
+        _sync_folder(folder)
+
+
+def _stat_target(path: Path):
+    try:
+        return os.stat(path)
     except FileNotFoundError:
-        info = None
+        return None
     except OSError as exc:
         raise _write_error(path, exc) from None
+
+
+def _replaceable(path: Path) -> Path:
+    """The file to replace for path: checked to be a regular file (or none yet) that may be
+    written, in a folder that exists; through a symlink, its target."""
+    info = _stat_target(path)
     if info is not None and not stat.S_ISREG(info.st_mode):
-        if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
-            if callable(content):
-                buffer = io.BytesIO()
-                content(buffer)
-                content = buffer.getvalue()
-            return _write_through(path, content)
         raise DufuError(f"无法写入 {path}:这是{file_kind(info.st_mode)},不是普通文件")
     # a read-only file is not replaced behind its back: not writable by us, or by no one (root
     # may write anything, but a file without a write bit was made read-only on purpose)
@@ -161,7 +216,7 @@ def write_atomic(path: Path, content: bytes | Callable[[BinaryIO], None]) -> Non
     target = Path(os.path.realpath(path))  # through a symlink: replace its target, keep the link
     if not target.parent.is_dir():
         raise DufuError(f"无法写入 {path}:目录 {target.parent} 不存在")
-    _replace(target, content, display=path)
+    return target
 
 
 def walk_files(top: Path):
@@ -270,19 +325,9 @@ def _replace(target: Path, content: bytes | Callable[[BinaryIO], None], display:
     held = _hold_signals()
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.chmod(tmp, _mode_for(target))
-        with os.fdopen(fd, "wb") as handle:
-            if callable(content):
-                content(handle)
-            else:
-                handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
+        tmp = _written_beside(target, content, display)
         os.replace(tmp, target)
         tmp = None
-    except FileNotFoundError:  # the folder exists (checked): this file system takes no new files
-        raise DufuError(f"无法写入 {display}:无法在目录 {target.parent} 中创建文件") from None
     except OSError as exc:
         raise _write_error(display, exc) from None
     finally:
@@ -290,6 +335,33 @@ def _replace(target: Path, content: bytes | Callable[[BinaryIO], None], display:
             Path(tmp).unlink(missing_ok=True)
         _release_signals(held)
     _sync_folder(target.parent)
+
+
+def _written_beside(target: Path, content: bytes | Callable[[BinaryIO], None], display: Path) -> str:
+    """A temporary file in target's folder holding content, synced, with target's mode: its
+    path (gone again when writing it fails)."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except FileNotFoundError:  # the folder exists (checked): this file system takes no new files
+        raise DufuError(f"无法写入 {display}:无法在目录 {target.parent} 中创建文件") from None
+    except OSError as exc:
+        raise _write_error(display, exc) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.chmod(tmp, _mode_for(target))
+            if callable(content):
+                content(handle)
+            else:
+                handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _write_error(display, exc) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 def _hold_signals():

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .files import NotRegularFile, read_regular, reason, walk_files, write_atomic
+from .files import NotRegularFile, read_regular, reason, walk_files, write_all_atomic
 from .problems import DufuError, InvalidData, Problem, RenderError
 from .textsafety import visible
 
@@ -193,11 +193,9 @@ def check_changes(
 
 
 def apply_changes(root: Path, changes: list[Change]) -> None:
-    """Write every change, each atomically (a reader sees the old file or the new one)."""
-    for change in changes:
-        path = root / change.rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, change.new)
+    """Write every change as one: all of them, or (a read-only file, a full disk) none; each
+    file replaced atomically (a reader sees the old file or the new one)."""
+    write_all_atomic([(root / change.rel, change.new) for change in changes])
 
 
 def commit_changes(
