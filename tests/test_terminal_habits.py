@@ -201,3 +201,18 @@ def test_on_a_narrow_screen_every_unit_header_is_shown_whole(repo, width):
     cells = [line.strip("┃").split("┃") for line in lines[top + 1 : bottom]]
     headers = ["".join(row[column].strip() for row in cells) for column in range(len(cells[0]))]
     assert headers == ["单位", "任务", "牵头", "已完成", "未完成", "逾期", "滞后", "临近到期"]
+
+
+@pytest.mark.parametrize("width", ["0", "5", "20"])
+def test_a_terminal_said_to_be_too_narrow_still_gets_every_message_and_number(width, tmp_path):
+    # COLUMNS=0 printed nothing at all, errors included; 20 cut the numbers to …
+    env = {**os.environ, "COLUMNS": width, "PYTHONIOENCODING": "utf-8"}
+    code = "from dufu.cli import run; run()"
+
+    def dufu(*args):
+        return subprocess.run([sys.executable, "-c", code, *args, "-C", str(PROJECT)], capture_output=True, env=env, text=True)
+
+    missing = dufu("show", "r2-99")
+    assert missing.returncode == 2 and "没有编号为“r2-99”的任务" in missing.stderr, missing
+    status = dufu("status", "--as-of", "2024-06-24").stdout
+    assert "…" not in status and "63%" in status and "│  11│     7│" in status, status

@@ -97,7 +97,14 @@ def _console(stderr: bool = False):
     from rich.console import Console
 
     # messages never wrap mid-path; data's ":x:" is text, never an emoji
-    return Console(stderr=stderr, highlight=False, soft_wrap=stderr, emoji=False)
+    console = Console(stderr=stderr, highlight=False, soft_wrap=stderr, emoji=False)
+    # no narrower than the tables are laid out for: COLUMNS=0 printed nothing at all, errors
+    # included, and a few columns cut every number to …
+    console.width = max(console.width, MIN_WIDTH)
+    return console
+
+
+MIN_WIDTH = 40
 
 
 def _print_streamed(console, renderable) -> None:
