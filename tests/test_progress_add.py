@@ -188,6 +188,7 @@ def test_progress_add_in_the_editor_starts_from_the_latest_report(repo, cli, tmp
     seen = tmp_path / "seen.txt"
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", f'sh -c \'cp "$0" {seen}; cp {tmp_path / "p.txt"} "$0"\'')
+    monkeypatch.setattr("dufu.cli._interactive", lambda: True)
     latest = load_valid(repo, date(2026, 1, 1)).tasks["r2-04"].progress[-1]
     result = cli("progress", "add", "r2-04", "--as-of", "2024-06-30", "--edit", "-C", str(repo))
     assert result.exit_code == 0, result.output
@@ -205,3 +206,39 @@ def test_a_report_without_a_status_after_one_with_says_what_it_changes(repo, cli
     assert "上一次进展(截至2024-06-30)的状态是“未达到序时进度”;这次没有写 --status,状态按任务本身的“正在推进”计" in result.stderr
     again = cli(*args, "--as-of", "2024-08-31", "--status", "达到序时进度")
     assert "上一次进展" not in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("editor", "said"),
+    [
+        ('rm "$1"; mkfifo "$1"', "不是普通文件"),  # it waited for a writer forever
+        ('rm "$1"; ln -s /etc/hostname "$1"', "不是普通文件"),  # it read the file the link named
+        ('head -c 2000000 /dev/zero | tr "\\0" x > "$1"', "无法读取"),  # read whole, however large
+    ],
+)
+def test_what_the_editor_leaves_is_read_as_a_file_given_to_from_is(repo, cli, tmp_path, monkeypatch, editor, said):
+    monkeypatch.delenv("VISUAL", raising=False)
+    (tmp_path / "ed.sh").write_text(editor + "\n", encoding="utf-8")
+    monkeypatch.setenv("EDITOR", f"sh {tmp_path / 'ed.sh'}")
+    monkeypatch.setattr("dufu.cli._interactive", lambda: True)
+    before = snapshot(repo)
+    result = cli("progress", "add", "r2-04", "--as-of", "2024-06-30", "--edit", "-C", str(repo))
+    assert result.exit_code in (1, 2) and said in result.output, result.output
+    assert snapshot(repo) == before
+
+
+def test_the_editor_may_save_gbk_and_is_not_started_without_a_terminal(repo, cli, tmp_path, monkeypatch):
+    (tmp_path / "p.txt").write_bytes(SNIPPET.encode("gbk"))  # as Windows' Notepad saves it
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f'cp {tmp_path / "p.txt"}')
+    result = cli("progress", "add", "r2-04", "--as-of", "2024-06-30", "--edit", "-C", str(repo))
+    assert result.exit_code == 2 and "--edit 需要在终端上运行" in result.output  # vi would wait for a terminal
+    monkeypatch.setattr("dufu.cli._interactive", lambda: True)
+    result = cli("progress", "add", "r2-04", "--as-of", "2024-06-30", "--edit", "-C", str(repo))
+    assert result.exit_code == 0, result.output
+
+
+def test_standard_input_larger_than_a_report_is_refused(repo, cli):
+    before = snapshot(repo)
+    result = cli("progress", "add", "r2-04", "--as-of", "2024-06-30", "--from", "-", "-C", str(repo), input="1.开展。" * 200_000)
+    assert result.exit_code == 2 and "标准输入超过 1 MB" in result.output and snapshot(repo) == before

@@ -1013,13 +1013,15 @@ def _progress_source(data, task_id: str, source: Optional[Path], use_editor: boo
     if source is not None:
         from .authoring import read_input
 
-        from .noticeparse import NoticeError, decode_notice
-
-        raw = sys.stdin.buffer.read() if str(source) == "-" else read_input(source, 1024 * 1024)
-        try:  # UTF-8 (BOM or not) or GB18030/GBK, as Windows' Notepad may save it: read as a notice is
-            return decode_notice(raw)
-        except NoticeError as exc:
-            raise UsageError(f"{source} 既不是 UTF-8 也不是 GB18030/GBK 编码的文本(第 {exc.line} 行有无法识别的字节)") from None
+        if str(source) == "-":
+            raw = sys.stdin.buffer.read(PROGRESS_BYTES + 1)
+            if len(raw) > PROGRESS_BYTES:
+                raise UsageError(f"标准输入超过 {PROGRESS_BYTES // 1024 // 1024} MB,不像一次整改进展,没有读完")
+        else:
+            raw = read_input(source, PROGRESS_BYTES)
+        return _progress_text(raw, str(source))
+    if not _interactive():  # no one to edit: an editor would wait for a terminal that is not there
+        raise UsageError("--edit 需要在终端上运行;不在终端上时请用 --from 文件(或 --from - 读标准输入)")
     from .ledger import find_task
     from .progress_text import format_measures
 
@@ -1031,11 +1033,29 @@ def _progress_source(data, task_id: str, source: Optional[Path], use_editor: boo
     return edited
 
 
+PROGRESS_BYTES = 1024 * 1024  # a report's text: a notice's few pages, never this many
+
+
+def _progress_text(raw: bytes, name: str) -> str:
+    """Progress text from a file, standard input or the editor: UTF-8 (BOM or not) or
+    GB18030/GBK, as Windows' Notepad may save it, read as a notice is."""
+    from .noticeparse import NoticeError, decode_notice
+    from .problems import UsageError
+
+    try:
+        return decode_notice(raw)
+    except NoticeError as exc:
+        raise UsageError(f"{name} 既不是 UTF-8 也不是 GB18030/GBK 编码的文本(第 {exc.line} 行有无法识别的字节)") from None
+
+
 def _edit_in_editor(draft: str) -> str:
-    """The text after the user's $EDITOR (VISUAL first, vi when neither is set) has edited draft."""
+    """The text after the user's $EDITOR (VISUAL first, vi when neither is set) has edited
+    draft, read back as --from reads a file: a regular file (an editor that leaves a link or
+    a FIFO there is not followed), at most PROGRESS_BYTES, in UTF-8 or GB18030/GBK."""
     import subprocess
     import tempfile
 
+    from .authoring import read_input
     from .problems import UsageError
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
@@ -1044,7 +1064,7 @@ def _edit_in_editor(draft: str) -> str:
         path.write_text(draft, encoding="utf-8")
         if subprocess.run(f'{editor} "{path}"', shell=True, check=False).returncode != 0:
             raise UsageError(f"编辑器 {editor} 没有正常退出,没有修改")
-        return path.read_text(encoding="utf-8-sig")
+        return _progress_text(read_input(path, PROGRESS_BYTES), "编辑器保存的文件")
 
 
 new_app = typer.Typer(help="新建数据文件。", no_args_is_help=True, rich_markup_mode=None)
