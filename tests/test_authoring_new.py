@@ -385,3 +385,14 @@ def test_an_unknown_unit_is_to_be_registered_by_the_name_its_line_means(repo, cl
     edit(repo / "data/tasks/r2-01.yaml", "lead_units: 市委办公室、市政府办公室", "lead_units: 市委办公室、城市管理局")
     result = cli("validate", "-C", str(repo), "--today", TODAY)
     assert result.exit_code == 1 and "提示:是新单位的话,用 dufu units add 市城市管理局 登记" in result.stdout, result.stdout
+
+
+def test_text_that_is_no_utf8_or_holds_a_yaml_line_break_is_refused_not_mangled(repo, cli):
+    # bytes of another encoding were an internal error; a NEL was written raw and read back as a blank
+    before = snapshot(repo)
+    bad = cli("units", "add", "\udcff\udcfe市局", "-C", str(repo), "--today", TODAY)  # how Python hands on \xff\xfe
+    assert bad.exit_code == 2 and "“\\xff\\xfe市局”含有无法识别的字节" in bad.stderr, bad.output
+    for text in ("a\u0085b", "a\u2028b"):
+        result = cli("milestone", "add", "r2-03", "--due", "2025-09-30", "--goal", text, "-C", str(repo), "--today", TODAY)
+        assert result.exit_code == 1 and "E207" in result.stderr, result.output
+    assert snapshot(repo) == before

@@ -13,6 +13,7 @@ import re
 from datetime import date
 
 from .models import DONE_STATUSES, OPEN_STATUS, CountedTasks, Measure, Report
+from .problems import UsageError
 from .yamlload import load_yaml
 
 _SCHEMA_LINE = "# yaml-language-server: $schema={up}schemas/{kind}.schema.json\n"
@@ -22,11 +23,21 @@ def scalar(value: str | int | date) -> str:
     """A value as YAML writes it here: plain when it reads back as the same text, else quoted."""
     if not isinstance(value, str):
         return str(value) if not isinstance(value, date) else value.isoformat()
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # bytes of another encoding on the command line, kept as surrogates
+        shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")  # the bytes: \xff
+        raise UsageError(f"“{shown}”含有无法识别的字节,不是 UTF-8 文本(终端或脚本的编码不是 UTF-8?)") from None
     for probe in (f"k: {value}\n", f"- {value}\n"):
         loaded = load_yaml("", probe.encode("utf-8"))
         if loaded.problems or loaded.data not in ({"k": value}, [value]) or value != value.strip():
-            return json.dumps(value, ensure_ascii=False)
+            # YAML reads NEL, LS and PS in a quoted text as line breaks, and folds them: escaped,
+            # they read back as themselves (and validation names them)
+            return json.dumps(value, ensure_ascii=False).translate(_YAML_BREAKS)
     return value
+
+
+_YAML_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 def header(kind: str, depth: int) -> str:
