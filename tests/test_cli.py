@@ -290,3 +290,11 @@ def test_a_long_table_is_printed_in_pieces_as_the_same_bytes():
             printed.print(table(cls), crop=False)
             _print_streamed(streamed, table(cls))
             assert streamed.file.getvalue() == printed.file.getvalue() and printed.file.getvalue().count("\n") > 6000
+
+
+def test_a_directory_that_is_a_symlink_loop_is_a_usage_error(cli, tmp_path):
+    # Python 3.11's resolve() raises RuntimeError on a loop: it was an internal error
+    (tmp_path / "l1").symlink_to(tmp_path / "l2")
+    (tmp_path / "l2").symlink_to(tmp_path / "l1")
+    result = cli("-C", str(tmp_path / "l1"), "status")
+    assert result.exit_code == 2 and "符号链接循环" in result.stderr, result.output

@@ -26,7 +26,10 @@ UNITS_FILE = "units.yaml"
 
 def find_root(start: Path) -> Path:
     """The nearest directory at or above start that holds a data/ folder (like git)."""
-    start = start.resolve()
+    try:
+        start = start.resolve()
+    except (RuntimeError, OSError):  # Python 3.11: a symlink loop is a RuntimeError; later ones raise OSError
+        raise RepositoryNotFound(f"无法访问目录 {start}:符号链接循环(链接最终指回自己)") from None
     try:
         mode = start.stat().st_mode
     except FileNotFoundError:
