@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import PROJECT, edit
 
 from dufu import __version__
@@ -298,3 +300,27 @@ def test_a_directory_that_is_a_symlink_loop_is_a_usage_error(cli, tmp_path):
     (tmp_path / "l2").symlink_to(tmp_path / "l1")
     result = cli("-C", str(tmp_path / "l1"), "status")
     assert result.exit_code == 2 and "符号链接循环" in result.stderr, result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["render", "-o", "data/units.yaml"],  # replaced the unit registry with the notice
+        ["render", "-o", "templates/bulletin.txt.j2"],
+        ["export", "ledger", "-o", "data/台账.xlsx"],
+        ["site", "-o", "data/site"],
+        ["schema", "-o", "data/tasks/schemas"],  # made a folder validation then refused (E116)
+        ["render", "-o", ".git/config"],
+    ],
+)
+def test_no_output_goes_into_the_repositorys_own_folders(cli, repo, args):
+    (repo / ".git").mkdir(exist_ok=True)
+    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".dufu" not in p.parts}
+    result = cli(*args, "-C", str(repo))
+    assert result.exit_code == 2 and "输出会覆盖数据仓库自己的文件" in result.stderr, result.output
+    assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".dufu" not in p.parts} == before
+
+
+def test_an_output_file_that_is_a_folder_is_a_usage_error(cli, repo, tmp_path):
+    result = cli("render", "-o", str(tmp_path), "-C", str(repo))
+    assert result.exit_code == 2 and "是目录:请给出要写入的文件名" in result.stderr, result.output

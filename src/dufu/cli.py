@@ -246,15 +246,28 @@ def _root(directory: Optional[Path]) -> Path:
     return find_root(directory or _global_directory() or Path.cwd())
 
 
-def _output(directory: Optional[Path], root: Path, path: Optional[Path]) -> Optional[Path]:
+def _output(directory: Optional[Path], root: Path, path: Optional[Path], folder: bool = False) -> Optional[Path]:
     """An output path the user typed (_at), refused when a symlink inside the repository
-    would lead the write elsewhere."""
+    would lead the write elsewhere, when it lies in the repository's data, templates, git or
+    index (`render -o data/units.yaml` replaced the unit registry), and, for a file, when
+    it is a folder (a usage error, before any work)."""
     from .files import refuse_links_in
+    from .problems import UsageError
 
     path = _at(directory, path)
-    if path is not None:
-        refuse_links_in(root, path)
+    if path is None:
+        return None
+    refuse_links_in(root, path)
+    target, base = Path(os.path.realpath(path)), Path(os.path.realpath(root))
+    kept = next((name for name in _KEPT_FOLDERS if target.is_relative_to(base / name)), None)
+    if kept is not None:
+        raise UsageError(f"{path} 在数据仓库的 {kept}/ 中:输出会覆盖数据仓库自己的文件,请写到别处")
+    if not folder and target.is_dir():
+        raise UsageError(f"{path} 是目录:请给出要写入的文件名")
     return path
+
+
+_KEPT_FOLDERS = ("data", "templates", ".git", ".dufu")  # the repository's own: never an output
 
 
 def _at(directory: Optional[Path], path: Optional[Path]) -> Optional[Path]:
@@ -737,7 +750,7 @@ def site(
         from .validate import load_valid
 
         root = _root(directory)
-        output = _output(directory, root, output)
+        output = _output(directory, root, output, folder=True)
         data = load_valid(root, _today(today), cache=not no_cache)
         with_text(data, list(data.tasks.values()))
         write_site(build_site(data, as_of or _today(today), load_config(root).due_soon_days), output)
@@ -755,7 +768,15 @@ def schema(
     with _errors_to_exit():
         from .schema import write_schemas
 
-        folder = _at(directory, output) if output is not None else _root(directory) / "schemas"
+        if output is None:
+            folder = _root(directory) / "schemas"
+        else:
+            from .problems import RepositoryNotFound
+
+            try:  # in a repository: not into its data, nor through a link planted there
+                folder = _output(directory, _root(directory), output, folder=True)
+            except RepositoryNotFound:
+                folder = _at(directory, output)
         for path in write_schemas(folder, follow=output is not None):
             typer.echo(f"已写入 {path}")
 
