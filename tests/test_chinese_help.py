@@ -88,3 +88,15 @@ def test_options_that_take_many_values_and_c_before_and_after_the_command_still_
     result = cli("units", "add", "市新设局", "--alias", "新设局", "--alias", "新局", "-C", str(repo), "--dry-run")
     assert result.exit_code == 0, result.output
     assert cli("-C", str(repo), "status", "-C", str(repo)).exit_code == 0
+
+
+def test_the_messages_of_the_completion_code_and_an_empty_command_are_chinese(cli, capsys):
+    import typer._click as click
+
+    import dufu.cli  # noqa: F401  (installs the translation)
+
+    click.echo("Shell  not supported.", err=True)  # no shell detected (from a script)
+    click.echo("Usage: the script it prints is code")  # stdout: left as it is
+    out, err = capsys.readouterr()
+    assert "不支持当前的 shell" in err and out == "Usage: the script it prints is code\n"
+    assert "没有命令“”" in cli("").output  # `dufu ''` was "No such command ''."

@@ -40,6 +40,7 @@ _REASONS = {
     errno.EFBIG: "文件过大",
     errno.EIO: "输入输出错误",
     errno.EPIPE: "读取的一方已经关闭",
+    errno.EEXIST: "已有同名的文件或链接",
 }
 _SIGNALS = {signal.SIGINT, signal.SIGTERM} | ({signal.SIGHUP} if hasattr(signal, "SIGHUP") else set())
 

@@ -22,7 +22,8 @@ _PATTERNS = [
     (r"No such option: (\S+)", r"没有选项 \1"),
     (r"\s*\(Possible options: (.+?)\)", r"(可能是:\1)"),
     (r"\s*Did you mean (\S+)\?", r"(是不是 \1?)"),
-    (r"No such command '(.+?)'\.", r"没有命令“\1”。"),
+    (r"No such command '(.*?)'\.", r"没有命令“\1”。"),
+    (r"Shell ?(\S*) not supported\.", r"不支持当前的 shell \1:请用 dufu completion bash(或 zsh、fish)生成补全脚本。"),
     (r"Missing argument '(.+?)'\.", r"缺少参数 \1。"),
     (r"Missing option '(.+?)'\.", r"缺少选项 \1。"),
     (r"Missing command\.", "缺少命令。"),
@@ -102,10 +103,17 @@ def install() -> None:
     except ImportError:  # a Typer without its own Click: help stays English rather than failing
         return
 
+    import typer._click as package
+
     for module in (core, decorators, exceptions):
         original = getattr(module, "_dufu_echo", module.echo)
         module._dufu_echo = original
         module.echo = _translating(original)
+    # the completion modules call the package's echo: their errors (Shell … not supported), not
+    # the scripts they print on stdout, which are code
+    original = getattr(package, "_dufu_echo", package.echo)
+    package._dufu_echo = original
+    package.echo = _translating(original, errors_only=True)
     typer.core._ = _gettext
     formatting.term_len = cell_len
     _once_only()
@@ -138,8 +146,10 @@ def cell_len(text: str) -> int:
     return len(text) + sum(1 for ch in text if ch >= "\u1100" and unicodedata.east_asian_width(ch) in "WF")
 
 
-def _translating(echo):
+def _translating(echo, errors_only: bool = False):
     def translated_echo(message=None, *args, **kwargs):
+        if errors_only and not kwargs.get("err"):
+            return echo(message, *args, **kwargs)
         return echo(translate(message), *args, **kwargs)
 
     return translated_echo
