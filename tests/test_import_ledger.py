@@ -4,6 +4,7 @@ export ledger, and every rejected row reported with nothing written."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,7 +12,7 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
-from conftest import TODAY, edit
+from conftest import PROJECT, TODAY, edit
 from freshrepo import make_fresh_repo
 
 from dufu.validate import load_valid
@@ -566,3 +567,54 @@ def test_a_title_holding_what_excel_reads_as_an_escape_is_exported_as_written(re
     assert "_x005F_x0041_" in raw  # Excel shows it _x0041_, not A
     again = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
     assert again.exit_code == 0 and "已有任务没有新的内容" in again.stderr, again.output
+
+
+def test_the_status_a_row_reports_is_kept_on_its_report(tmp_path, cli):
+    # r3-03's last report says 未达到序时进度 (its own status 正在推进): a new report in the same
+    # status was written without it, the task read 正在推进, and the same ledger was refused next time
+    repo = tmp_path / "timeline"
+    shutil.copytree(PROJECT / "tests" / "fixtures" / "timeline", repo)
+    ledger = tmp_path / "台账.xlsx"
+    assert cli("export", "ledger", "-o", str(ledger), "-C", str(repo), "--today", "2025-07-05").exit_code == 0
+    book = openpyxl.load_workbook(ledger)
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    title = load_valid(repo, date(2025, 7, 5)).tasks["r3-03"].title
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, header.index("问题") + 1).value == title)
+    assert sheet.cell(row, header.index("状态") + 1).value == "未达到序时进度"
+    sheet.cell(row, header.index("整改进展") + 1).value = "1.开展排查。完成10个项目的拆除。"
+    sheet.cell(row, header.index("进展截至") + 1).value = datetime(2025, 7, 31)
+    book.save(ledger)
+    for _ in range(2):
+        result = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", "2025-08-05")
+        assert result.exit_code == 0, result.output
+    assert load_valid(repo, date(2025, 8, 5)).tasks["r3-03"].status_at(date(2025, 8, 5)) == "未达到序时进度"
+
+
+def test_an_untouched_ledger_whose_text_prints_as_it_was_is_no_change(repo, cli, tmp_path):
+    # a heading without its full stop, then a text, prints as one line that reads back otherwise
+    task = repo / "data/tasks/r2-02.yaml"
+    task.write_text(task.read_text(encoding="utf-8") + "  - as_of: 2024-06-30\n    measures:\n      - heading: 压实责任\n        text: 修订责任清单。\n", encoding="utf-8")
+    ledger = _exported(repo, cli, tmp_path, lambda s, col: None)
+    result = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0 and "已有任务没有新的内容" in result.stderr, result.output
+
+
+def test_a_closed_task_in_a_ledger_without_a_status_column_is_no_contradiction(repo, cli, tmp_path):
+    assert cli("done", "r2-02", "--on", "2024-06-20", "-C", str(repo), "--today", TODAY).exit_code == 0
+    assert cli("close", "r2-02", "--on", "2024-06-28", "-C", str(repo), "--today", TODAY).exit_code == 0
+
+    def drop(sheet, col):
+        sheet.delete_cols(col("销号时间"))
+        sheet.delete_cols(col("状态"))
+
+    ledger = _exported(repo, cli, tmp_path, drop)
+    result = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0 and "已有任务没有新的内容" in result.stderr, result.output
+
+
+def test_a_completion_day_after_the_one_the_data_knows_it_done_by_is_refused(repo, cli, tmp_path):
+    edit(repo / "data/tasks/r2-03.yaml", "status: 正在推进", "status: 已完成\ncompleted_by: 2024-06-20")
+    ledger = _exported(repo, cli, tmp_path, lambda s, col: setattr(s.cell(4, col("完成时间")), "value", "2024-07-05"))
+    result = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 1 and "完成时间 2024-07-05 晚于数据中任务 r2-03 已知的完成日期(不晚于 2024-06-20)" in result.stderr, result.output

@@ -19,10 +19,10 @@ from . import ledger_columns as lc
 from .authoring import TASK_ORDER, kept_status, read_input
 from .files import read_regular
 from .ledger_read import HEADER_ROWS, Grid, Workbook
-from .models import DONE_STATUSES, Report, Task
+from .models import DONE_STATUSES, OPEN_STATUS, Report, Task
 from .newfiles import free_id, next_number, task_text, units_change, units_file, units_to_add
 from .problems import DufuError, InvalidData, Problem, UsageError
-from .progress_text import ProgressTextError, parse_measures
+from .progress_text import ProgressTextError, format_measures, parse_measures
 from .repo import Dataset
 from .words import LABELS, TASK_FIELDS
 from .yamlload import MAX_FILE_BYTES
@@ -332,16 +332,18 @@ class _Plan:
         if report is not None:
             same = next((r for r in task.progress if r.as_of == report.as_of), None)
             later = max((r.as_of for r in task.progress if r.as_of > report.as_of), default=None)
-            if same is not None and same.measures != report.measures:
+            if same is not None and format_measures(same.measures) != format_measures(report.measures):  # as the cell prints them
                 raise RowRejected(
                     self._col("progress"), f"任务 {task.id} 已有截至 {report.as_of} 的进展,与台账中的不同;要修改请直接编辑 {rel}"
                 )
             if same is None and later is not None:
                 raise RowRejected(self._col("progress"), f"任务 {task.id} 已有更晚(截至 {later})的进展;进展应按日期先后追加")
             report = None if same is not None else report
-        fields = self._completion(task, state, report)
+        fields = self._completion(task, state, "status" in values)
         status = state.get("status")
-        if report is not None and status is not None and status not in DONE_STATUSES and status != task.status_at(report.as_of):
+        # a report without a status reads as the task's own, not as the report before it
+        own = (task.status_before or OPEN_STATUS) if task.status in DONE_STATUSES else task.status
+        if report is not None and status is not None and status not in DONE_STATUSES and status != own:
             report = Report(as_of=report.as_of, status=status, measures=report.measures)  # the status it reports
         elif report is None and status is not None and status not in DONE_STATUSES and status != task.status_at(self.today):
             raise RowRejected(
@@ -357,12 +359,15 @@ class _Plan:
             text = set_fields(text, rel, fields, TASK_ORDER)
         self.updated.append((task.id, rel, text))
 
-    def _completion(self, task: Task, state: dict, report: Report | None) -> dict:
+    def _completion(self, task: Task, state: dict, said: bool) -> dict:
         """The fields that record what the row says of the task's completion (completed or
         closed, and when), where the data does not say it yet; a row that says otherwise than
-        the data is refused."""
+        the data is refused. said: the row has a 状态 (else its status is inferred from its
+        dates, and a closed task's 完成时间 alone says nothing against it)."""
         status = state.get("status")
         done_then = task.status in DONE_STATUSES or task.completed_on is not None or task.completed_by is not None
+        if not said and status in DONE_STATUSES and task.status in DONE_STATUSES:
+            status = task.status
         if status is None or status not in DONE_STATUSES:
             if done_then and status is not None:
                 raise RowRejected(
@@ -379,8 +384,13 @@ class _Plan:
                 )
             if given is not None and there is None:
                 fields[name] = given
-        if "completed_on" in fields and task.completed_by is not None:  # the data has it done by a day: kept so
-            fields.pop("completed_on")
+        if "completed_on" in fields and task.completed_by is not None:  # the data knows it done by that day
+            if fields["completed_on"] > task.completed_by:
+                raise RowRejected(
+                    self._col("completed_on"),
+                    f"完成时间 {fields['completed_on']} 晚于数据中任务 {task.id} 已知的完成日期(不晚于 {task.completed_by})",
+                )
+            fields.pop("completed_on")  # on or before it: the data's "done by" stands (a hand edit may make it exact)
         if status != task.status:
             if task.status == "已销号":
                 raise RowRejected(self._col("status"), f"数据中任务 {task.id} 已销号,台账写的是“{status}”")
