@@ -396,3 +396,11 @@ def test_text_that_is_no_utf8_or_holds_a_yaml_line_break_is_refused_not_mangled(
         result = cli("milestone", "add", "r2-03", "--due", "2025-09-30", "--goal", text, "-C", str(repo), "--today", TODAY)
         assert result.exit_code == 1 and "E207" in result.stderr, result.output
     assert snapshot(repo) == before
+
+
+def test_a_name_after_another_places_unit_is_hinted_as_the_line_means_it(repo, cli):
+    # 林业局 after 县农业局、 is 县林业局: the hint offered only 市林业局
+    edit(repo / "data/units.yaml", "units:\n", "units:\n  - name: 县农业局\n")
+    edit(repo / "data/tasks/r2-01.yaml", "lead_units: 市委办公室、市政府办公室", "lead_units: 县农业局、林业局")
+    result = cli("validate", "-C", str(repo), "--today", TODAY)
+    assert "提示:是不是“市林业局”?是新单位的话,用 dufu units add 县林业局 登记" in result.stdout, result.stdout

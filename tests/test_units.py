@@ -84,3 +84,10 @@ def test_a_name_takes_the_place_prefix_of_the_nearest_name_before_it():
     registry = UnitRegistry([Unit(name=n) for n in ("市林业局", "县生态环境局", "县水利局", "市水利局")])
     assert registry.named_in("市林业局、县生态环境局、水利局") == ["市林业局", "县生态环境局", "县水利局"]
     assert registry.named_in("市林业局、水利局") == ["市林业局", "市水利局"]
+
+
+def test_a_name_means_the_nearest_prefix_only_not_the_first_ones_too():
+    # it fell back to the group's first prefix: 生态环境局 here read as 县生态环境局
+    registry = UnitRegistry([Unit(name=n) for n in ("县发展和改革局", "市林业局", "县生态环境局")])
+    assert registry.read_line("县发展和改革局、市林业局、生态环境局") == (["县发展和改革局", "市林业局"], ["生态环境局"])
+    assert registry.unknown_in_line("县发展和改革局、市林业局、生态环境局") == [("生态环境局", "市生态环境局")]

@@ -17,7 +17,7 @@ from .models import DONE_STATUSES, Bulletin, Task
 from .problems import MAX_PER_CODE, Problem, format_field
 from .textsafety import CONTROL, INVISIBLE, INVISIBLE_BMP, LINE_BREAK, describe_char, find_lookalike
 from .typography import bulletin_texts, check_texts, task_texts
-from .units import SEPARATORS, UnitRegistry, implied_name, lender, split_unit_line
+from .units import SEPARATORS, UnitRegistry
 from .yamlload import MAX_FILE_BYTES, compose, locate
 
 
@@ -175,9 +175,8 @@ def _unit_fields(task: Task) -> list[tuple[tuple, str]]:
 
 
 def _check_units(line: str, path: tuple, rel: str, units: UnitRegistry, out: Collector) -> None:
-    _, unknown = units.read_line(line)
     after = 0
-    for written in unknown:  # in the line's order: each is looked for after the one before
+    for written, meant in units.unknown_in_line(line):  # in the line's order: each looked for after the one before
         at = _offset_in(line, written, after)
         after = at + 1
         if out.crowded(rel, "E312"):
@@ -189,8 +188,10 @@ def _check_units(line: str, path: tuple, rel: str, units: UnitRegistry, out: Col
             out.add(rel, path, "E312", f"单位{lookalike[1]},不在单位名录中", hint, offset=at)
             continue
         guess = units.suggest(written)
-        full = next((implied_name(lender(g, i), w) for g in split_unit_line(line) for i, w in enumerate(g) if w == written and i), written)
-        hint = f"是不是“{guess}”?" if guess else f"是新单位的话,用 dufu units add {full} 登记"  # 城市管理局 after 市…: 市城市管理局
+        add = f"是新单位的话,用 dufu units add {meant} 登记"  # 城市管理局 after 市…: 市城市管理局
+        # a guess for a name written whole (a typo, most likely); for a name that shares its
+        # prefix, the one it means may be new: both said
+        hint = add if not guess or guess == meant else f"是不是“{guess}”?" + (add if meant != written else "")
         out.add(rel, path, "E312", f"单位“{written}”不在单位名录中", hint, offset=at)
 
 

@@ -184,15 +184,21 @@ class UnitRegistry:
 
     def resolve_in_group(self, group: list[str], written: str, index: int) -> str | None:
         """The canonical name of the index-th name of a group: as written, else with the place
-        prefix of the nearest name before it that has one (市委宣传部、组织部 after 省…: 市委组织部),
-        else with the first name's."""
+        prefix of the nearest name before it that has one (市委宣传部、组织部 after 省…: 市委组织部)."""
         name = self.resolve(written)
         if name is None and index > 0:
-            for anchor in dict.fromkeys((lender(group, index), group[0])):
-                name = self._resolve_with_prefix(anchor, written)
-                if name is not None:
-                    break
+            name = self._resolve_with_prefix(lender(group, index), written)
         return name
+
+    def unknown_in_line(self, text: str) -> list[tuple[str, str]]:
+        """(as written, the name it means) of each name of a unit line the registry lacks, in
+        the line's order: 林业局 after 县农业局、 means 县林业局 (what `units add` should register)."""
+        out = []
+        for group in split_unit_line(text):
+            for index, written in enumerate(group):
+                if self.resolve_in_group(group, written, index) is None:
+                    out.append((written, written if index == 0 else implied_name(lender(group, index), written)))
+        return out
 
     def _resolve_with_prefix(self, first: str, written: str) -> str | None:
         for size in range(1, min(_MAX_PREFIX, len(first) - 1) + 1):
