@@ -688,6 +688,10 @@ def test_tasks_basically_done_of_the_listed_round_are_named_by_basic(cli, fresh,
     data = load_valid(fresh, date.fromisoformat(TODAY))
     second = data.tasks_of("r3")[1]
     assert (second.status, second.status_at(data.bulletins["2025-04-08"].as_of)) == ("正在推进", "基本完成")  # dated by its report
+    assert run_import(cli, fresh, notice, "--basic", "2").exit_code == 0  # again: as recorded, nothing to do
+    for wrong, said in ((["--basic", "3"], "基本完成的是第 2 项,与 --basic 不同"), (["--basic", "40"], "--basic 40:")):
+        again = run_import(cli, fresh, notice, *wrong)  # it said 已有全部内容 and took --basic for nothing
+        assert again.exit_code in (1, 2) and said in again.stderr, again.output
     assert cli("init", str(tmp_path / "other")).exit_code == 0
     plain = run_import(cli, tmp_path / "other", NOTICES / "sanming-2024-06-24.txt", "--basic", "1")
     assert plain.exit_code == 2 and "--basic 只用于汇总句单列了" in plain.stderr

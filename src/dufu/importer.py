@@ -105,6 +105,7 @@ def plan_import(plan: Plan) -> str:
     notice = plan.notice
     same = _imported_before(plan)
     if same is not None:
+        _basic_as_recorded(plan, same)
         return same
     round_ids = [plan_round(plan, index) for index in range(len(notice.rounds))]
     later = [
@@ -140,6 +141,24 @@ def _report(plan: Plan, section: ParsedSection) -> Report:
     measures = [Measure(heading=m.heading, items=m.items, text=m.text) for m in section.measures]
     basic = plan.notice.sections.index(section) + 1 in plan.basic
     return Report(as_of=plan.notice.cutoff, status="基本完成" if basic else None, measures=measures)
+
+
+def _basic_as_recorded(plan: Plan, bulletin_id: str) -> None:
+    """--basic for a notice imported before: what it says must be what the data says of the
+    tasks that notice lists (it is not a way to rewrite them)."""
+    if not plan.basic:
+        return
+    bulletin = plan.data.bulletins[bulletin_id]
+    ids = bulletin.listing.tasks if isinstance(bulletin.listing.tasks, list) else []
+    wrong = sorted(n for n in plan.basic if not 1 <= n <= len(ids))
+    if wrong:
+        raise UsageError(f"--basic {wrong[0]}:公告逐项列出的任务只有 {len(ids)} 项(第一项“一、”是 1)")
+    recorded = {n for n, task_id in enumerate(ids, 1) if plan.data.tasks[task_id].status_at(bulletin.as_of) == "基本完成"}
+    if recorded != plan.basic:
+        said = "、".join(map(str, sorted(recorded))) or "没有"
+        raise NoticeError(
+            2, f"这期公告已经导入,数据中它列出的任务基本完成的是第 {said} 项,与 --basic 不同:要改请直接编辑任务文件", "E505"
+        )
 
 
 def _check_basic_given(plan: Plan, listing: str | None, round_ids: list[str]) -> None:
