@@ -12,7 +12,7 @@ from pathlib import Path
 from .deadline import typed_deadline_problem
 from .files import NotRegularFile, read_regular, reason
 from .ledger import find_task
-from .models import DONE_STATUSES, OPEN_STATUS, STATUSES, Report, Task
+from .models import DONE_STATUSES, STATUSES, Report, Task, status_to_keep
 from .newfiles import units_file
 from .problems import DufuError, InvalidData, UsageError
 from .progress_text import ProgressTextError, parse_measures
@@ -64,7 +64,8 @@ def mark_done(data: Dataset, task_id: str, day: date) -> Change:
 def kept_status(task: Task) -> dict:
     """The field that keeps a task's status before it is done, when that is not the open
     default (基本完成 set by hand): the notices published before say it, and would change."""
-    return {} if task.status in (OPEN_STATUS, *DONE_STATUSES) else {"status_before": task.status}
+    before = status_to_keep(task.status)
+    return {} if before is None else {"status_before": before}
 
 
 def mark_closed(data: Dataset, task_id: str, day: date) -> Change:

@@ -96,8 +96,7 @@ def import_ledger_file(
     missing = [lc.HEADER_WORDS[f][0] for f in lc.REQUIRED if f not in columns.values()]
     if missing:
         raise DufuError(f"工作表“{sheet.title}”缺少这些列:{'、'.join(missing)}(列名不同时用 --map 表头=字段)")
-    plan = _Plan(file.name, root, data, sheet, columns, _given_round(data, round_id), as_of)
-    plan.update, plan.today = update, today
+    plan = _Plan(file.name, root, data, sheet, columns, _given_round(data, round_id), as_of, update, today)
     plan.read_rows(header_row)
     if plan.problems:
         raise _refused(sheet.title, plan.problems)
@@ -165,9 +164,10 @@ def _given_round(data: Dataset, given: str | None) -> str | None:
 class _Plan:
     """The rows of one sheet read into task fields; problems collected per row."""
 
-    def __init__(self, file, root, data, sheet, columns, round_id, as_of) -> None:
+    def __init__(self, file, root, data, sheet, columns, round_id, as_of, update: bool, today: date) -> None:
         self.file, self.root, self.data, self.sheet, self.columns = file, root, data, sheet, columns
         self.round_id, self.as_of = round_id, as_of
+        self.update, self.today = update, today  # update: rows of tasks already there add to them
         self.tasks: list[tuple[dict, list[Report]]] = []
         self.rows: list[int] = []  # the sheet row of each task
         self.problems: list[Problem] = []
@@ -178,7 +178,6 @@ class _Plan:
         self.taken: dict[str, set[int]] = {}
         self.highest: dict[str, int] = {}
         self.ids: set[str] = set()
-        self.update, self.today = False, date.today()
         self.updated: list[tuple[str, str, str]] = []  # (task id, file, new text) of tasks already there
         self.updated_rows: dict[str, int] = {}  # the sheet row of each task already there a row names
 

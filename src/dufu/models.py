@@ -13,6 +13,7 @@ from typing import Annotated, Literal, Union, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .deadline import Deadline, parse_day, parse_deadline
+from .words import ALL_DONE_WORDS, DONE_WORDS, REST_WORDS, TOTAL_WORDS
 
 # The status words of published notices and ledgers (see DOMAIN.md), in order of progress.
 Status = Literal[
@@ -117,6 +118,12 @@ class CountedTasks(_Model):
     def status_at(self, day: date) -> str:
         """The group's status on day."""
         return "已完成" if self.completed_by is not None and self.completed_by <= day else self.status
+
+
+def status_to_keep(status: str) -> str | None:
+    """The status a task had before it was done, to keep as status_before (the notices that
+    counted it so must not change), or None when it is the open default (or a done one)."""
+    return None if status == OPEN_STATUS or status in DONE_STATUSES else status
 
 
 class Round(_Model):
@@ -288,18 +295,17 @@ class Task(_Model):
 
 
 class SummaryWords(_Model):
-    """How a bulletin's summary sentence words each round's tally (words.Wording)."""
+    """How a bulletin's summary sentence words each round's tally: the slots and words of
+    words.Wording, the first of each the default."""
 
-    model_config = ConfigDict(title="汇总句的用词")
+    model_config = ConfigDict(title="汇总句的用词", json_schema_extra={"description": "汇总句中各轮次数字的说法,照已发布的公告"})
 
     total: Annotated[
-        Literal["中", "共", "不写"], Field(title="总数", description="整改任务11项中(中)、整改任务共11项(共)或整改任务11项(不写)")
-    ] = "中"
-    done: Annotated[Literal["已完成整改", "已完成"], Field(title="已完成的", description="已完成整改7项或已完成7项")] = "已完成整改"
-    rest: Annotated[Literal["剩余", "其余"], Field(title="未完成的", description="剩余4项正在推进或其余4项正在推进")] = "剩余"
-    all_done: Annotated[
-        Literal["均已完成整改", "已全部完成整改", "均已完成", "已全部完成"], Field(title="全部完成", description="一轮任务全部完成时的说法")
-    ] = "均已完成整改"
+        Literal[TOTAL_WORDS], Field(title="总数", description="整改任务11项中(中)、整改任务共11项(共)或整改任务11项(不写)")
+    ] = TOTAL_WORDS[0]
+    done: Annotated[Literal[DONE_WORDS], Field(title="已完成的", description="已完成整改7项或已完成7项")] = DONE_WORDS[0]
+    rest: Annotated[Literal[REST_WORDS], Field(title="未完成的", description="剩余4项正在推进或其余4项正在推进")] = REST_WORDS[0]
+    all_done: Annotated[Literal[ALL_DONE_WORDS], Field(title="全部完成", description="一轮任务全部完成时的说法")] = ALL_DONE_WORDS[0]
 
 
 class Totals(_Model):

@@ -12,7 +12,7 @@ import json
 import re
 from datetime import date
 
-from .models import DONE_STATUSES, OPEN_STATUS, CountedTasks, Measure, Report
+from .models import CountedTasks, Measure, Report, status_to_keep
 from .problems import UsageError
 from .yamlload import load_yaml
 
@@ -127,7 +127,7 @@ def splice_completed_by(text: str, day: date, before: str) -> str | None:
     progress = _top_level_block(text, "progress")
     if status is None or progress is None or progress[0] < status.end():
         return None
-    kept = f"\nstatus_before: {scalar(before)}" if before not in (OPEN_STATUS, *DONE_STATUSES) else ""
+    kept = f"\nstatus_before: {scalar(before)}" if status_to_keep(before) else ""
     text = text[: status.start()] + "status: 已完成" + kept + text[status.end() :]
     at = _top_level_block(text, "progress")[0]
     return text[:at] + f"completed_by: {day.isoformat()}\n" + text[at:]
