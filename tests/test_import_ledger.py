@@ -618,3 +618,14 @@ def test_a_completion_day_after_the_one_the_data_knows_it_done_by_is_refused(rep
     ledger = _exported(repo, cli, tmp_path, lambda s, col: setattr(s.cell(4, col("完成时间")), "value", "2024-07-05"))
     result = cli("import", "ledger", str(ledger), "--update", "-C", str(repo), "--today", TODAY)
     assert result.exit_code == 1 and "完成时间 2024-07-05 晚于数据中任务 r2-03 已知的完成日期(不晚于 2024-06-20)" in result.stderr, result.output
+
+
+def test_a_ledger_dated_by_as_of_adds_no_report_for_text_sent_back_unchanged(repo, cli, tmp_path):
+    # every row became a new report at --as-of, done tasks' included
+    def undated(sheet, col):
+        sheet.cell(3, col("整改进展")).value = "1.新的措施。"  # r2-02: new text
+        sheet.delete_cols(col("进展截至"))
+
+    ledger = _exported(repo, cli, tmp_path, undated)
+    result = cli("import", "ledger", str(ledger), "--update", "--as-of", "2024-06-30", "-C", str(repo), "--today", TODAY)
+    assert result.exit_code == 0 and "更新 1 项已有任务(r2-02)" in result.stderr, result.output

@@ -328,6 +328,11 @@ class _Plan:
         state = self._state(values) if any(name in values for name in marks) else {}
         reports = self._reports(values)
         report = reports[0] if reports else None
+        latest = task.progress[-1] if task.progress else None
+        if report is not None and "progress_as_of" not in values and latest is not None:
+            # dated by --as-of, not by the row: the latest report sent back as it was is no new one
+            if format_measures(latest.measures) == format_measures(report.measures):
+                report = None
         if report is not None:
             same = next((r for r in task.progress if r.as_of == report.as_of), None)
             later = max((r.as_of for r in task.progress if r.as_of > report.as_of), default=None)
