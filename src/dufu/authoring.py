@@ -116,6 +116,10 @@ def add_progress(
 def add_adjustment(data: Dataset, task_id: str, on: date, changes: dict[str, str | None], reason: str | None) -> Change:
     """`dufu adjust`: an approved change of deadline, units or target, in effect from on."""
     task = find_task(data, task_id)
+    blank = [name for name, value in changes.items() if value is not None and not value.strip()]
+    if blank:  # --lead '' said nothing, and was passed over
+        flags = {"deadline": "--deadline", "lead_units": "--lead", "responsible_units": "--responsible", "target": "--target"}
+        raise UsageError(f"{flags.get(blank[0], blank[0])} 的值是空的:调整要写明新的{LABELS.get(blank[0], blank[0])}")
     given = [(name, value.strip()) for name, value in changes.items() if value is not None and value.strip()]
     if not given:
         raise UsageError("请至少给出 --deadline、--lead、--responsible、--target 中的一项")
