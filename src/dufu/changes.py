@@ -195,7 +195,7 @@ def cover_note(changes: Changes) -> str:
     else:
         text = f"{since}没有新增完成整改的任务。"
     phrases = []
-    w = voice.summary_words if voice else DEFAULT_WORDING  # the notice's own words
+    w = voice.wording if voice else DEFAULT_WORDING  # the notice's own words
     for old, new in changes.rounds:
         phrase = f"{new.round.short_name}整改任务{'共' if w.total == '共' else ''}{new.total}项"
         if new.done == new.total:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Union, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .deadline import Deadline, parse_day, parse_deadline
-from .words import ALL_DONE_WORDS, DONE_WORDS, REST_WORDS, TOTAL_WORDS
+from .words import ALL_DONE_WORDS, DEFAULT_WORDING, DONE_WORDS, REST_WORDS, TOTAL_WORDS
 
 # The status words of published notices and ledgers (see DOMAIN.md), in order of progress.
 Status = Literal[
@@ -377,9 +377,14 @@ class Bulletin(_Model):
         ),
     ] = None
     summary_words: Annotated[
-        SummaryWords,
+        SummaryWords | None,
         Field(title="汇总句的用词", description="汇总句中各轮次数字的说法,照已发布的公告;不写的用 dufu 的默认说法"),
-    ] = SummaryWords()
+    ] = None  # (not SummaryWords(): made at import, it would build a validator for every command)
+
+    @property
+    def wording(self):
+        """The words of its summary: summary_words, dufu's own where it says none."""
+        return self.summary_words or DEFAULT_WORDING
     totals: Annotated[dict[Id, Totals] | None, Field(title="已公布的数字", description="用于核对的各轮次任务数")] = None
 
 

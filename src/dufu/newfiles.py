@@ -195,7 +195,7 @@ def next_bulletin(root: Path, data: Dataset, as_of: date, day: date, bulletin_id
         + (f"punctuation: {last.punctuation}\n" if last.punctuation != "半角" else "")
         + (f"month_end: {last.month_end}\n" if last.month_end != "底" else "")
         + f"basic_done: {draft.basic_done}\n"
-        + yw.summary_words_line(last.summary_words)
+        + yw.summary_words_line(last.wording)
         + "totals:\n"  # what it publishes: validate then names a later edit that changes it (E351)
         + "".join(f"  {t.round.id}: {{total: {t.total}, done: {t.done}{basic(t)}}}\n" for t in tallies)
     )

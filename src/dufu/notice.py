@@ -109,7 +109,7 @@ def build_notice(data: Dataset, bulletin: Bulletin) -> Notice:
     cutoff = zh_cutoff(bulletin.as_of, bulletin.month_end)
     apart = bulletin.basic_done == "单列"
     counts = [(n, t.total, t.done, t.basic if apart else 0) for n, t in zip(names, summary, strict=True)]
-    sentence = summary_sentence(cutoff, counts, p, bulletin.summary_words)
+    sentence = summary_sentence(cutoff, counts, p, bulletin.wording)
     sections = tuple(_section(i, task, bulletin.as_of) for i, task in enumerate(listed_tasks(data, bulletin), 1))
     return Notice(
         bulletin=bulletin,
