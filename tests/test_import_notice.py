@@ -268,36 +268,27 @@ def test_the_round_the_intro_names_by_its_short_name_is_the_one_listed(cli, fres
     assert _listed_round(fresh, "2024-12-10") == "r2" and render(cli, fresh, "2024-12-10") == notice.read_bytes()
 
 
-def test_a_huitoukan_round_named_in_full_in_the_intro_is_the_one_listed(cli, fresh, tmp_path):
-    # the intro writes r1's full name too, inside the 回头看's: the longer name is the one meant
-    summary = (
-        "第一轮中央生态环境保护督察整改任务40项,均已完成整改。第一轮督察“回头看”整改任务9项中,已完成整改6项,"
-        "剩余3项正在推进。现将第一轮中央生态环境保护督察“回头看”正在推进的"
-    )
+@pytest.mark.parametrize(
+    ("summary", "names"),
+    [
+        # the intro writes r1's full name too, inside the 回头看's: the longer name is the one meant
+        ("第一轮中央生态环境保护督察整改任务40项,均已完成整改。第一轮督察“回头看”整改任务9项中,已完成整改6项,剩余3项正在推进。"
+         "现将第一轮中央生态环境保护督察“回头看”正在推进的", ("第一轮中央生态环境保护督察“回头看”", "第一轮督察“回头看”")),
+        # a provincial one's name was taken as written (第二轮省级督察“回头看”), so the intro's
+        # full words named the round before it: the tasks went there, or (its open count
+        # another) were refused
+        *(("第二轮省级生态环境保护督察整改任务26项中,已完成整改{}项,剩余{}项正在推进。".format(26 - n, n)
+           + "第二轮省级督察“回头看”整改任务9项中,已完成整改6项,剩余3项正在推进。现将第二轮省级生态环境保护督察“回头看”正在推进的",
+           ("第二轮省级生态环境保护督察“回头看”", "第二轮省级督察“回头看”")) for n in (4, 3)),
+    ],
+)  # fmt: skip
+def test_a_huitoukan_round_named_in_full_in_the_intro_is_the_one_listed(cli, fresh, tmp_path, summary, names):
     notice = _written(tmp_path, QINGSHAN.replace(QINGSHAN_SUMMARY, summary))
     result = run_import(cli, fresh, notice)
     assert result.exit_code == 0, result.output
     data = load_valid(fresh, date.fromisoformat(TODAY))
     listed = data.rounds[data.bulletins["2024-12-10"].listing.round]
-    assert (listed.name, listed.short_name) == ("第一轮中央生态环境保护督察“回头看”", "第一轮督察“回头看”")
-    assert render(cli, fresh, "2024-12-10") == notice.read_bytes()
-
-
-@pytest.mark.parametrize("open_in_first", [4, 3])
-def test_a_provincial_huitoukan_named_in_full_in_the_intro_is_the_one_listed(cli, fresh, tmp_path, open_in_first):
-    # its name was taken as written (第二轮省级督察“回头看”), so the intro's full words named
-    # the round before it: the tasks went there, or (its open count another) were refused
-    summary = (
-        f"第二轮省级生态环境保护督察整改任务26项中,已完成整改{26 - open_in_first}项,剩余{open_in_first}项正在推进。"
-        "第二轮省级督察“回头看”整改任务9项中,已完成整改6项,剩余3项正在推进。"
-        "现将第二轮省级生态环境保护督察“回头看”正在推进的"
-    )
-    notice = _written(tmp_path, QINGSHAN.replace(QINGSHAN_SUMMARY, summary))
-    result = run_import(cli, fresh, notice)
-    assert result.exit_code == 0, result.output
-    data = load_valid(fresh, date.fromisoformat(TODAY))
-    listed = data.rounds[data.bulletins["2024-12-10"].listing.round]
-    assert (listed.name, listed.short_name) == ("第二轮省级生态环境保护督察“回头看”", "第二轮省级督察“回头看”")
+    assert (listed.name, listed.short_name) == names
     assert render(cli, fresh, "2024-12-10") == notice.read_bytes()
 
 
