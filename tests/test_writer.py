@@ -138,3 +138,17 @@ def test_a_write_of_several_files_is_all_or_nothing(cli, repo, tmp_path):
     before = _files(repo)
     done = cli("done", "r2-02", "--on", "2024-05-20", "--accept-published-change", "-C", str(repo), "--today", "2024-07-25")
     assert done.exit_code == 1 and _files(repo) == before, done.output
+
+
+def test_folders_made_for_a_write_that_fails_are_removed(tmp_path):
+    from dufu.files import write_all_atomic
+    from dufu.problems import DufuError
+
+    (tmp_path / "locked.yaml").write_bytes(b"old")
+    (tmp_path / "locked.yaml").chmod(0o444)
+    with pytest.raises(DufuError):  # the new folder is made first, the read-only file refuses after
+        write_all_atomic([(tmp_path / "new/deep/a.yaml", b"a"), (tmp_path / "locked.yaml", b"new")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["locked.yaml"]
+    with pytest.raises(DufuError):  # refused before any temporary file was written
+        write_all_atomic([(tmp_path / "locked.yaml", b"new"), (tmp_path / "new/a.yaml", b"a")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["locked.yaml"]

@@ -161,6 +161,7 @@ def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
     made: list[Path] = []  # folders made for new files, deepest last
     ready: list[tuple[str, Path]] = []  # (temporary file, target) written and synced
     folders: list[Path] = []
+    written = False
     try:
         for path, content in files:
             path = Path(path)
@@ -182,11 +183,11 @@ def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
                 os.replace(tmp, target)
             except OSError as exc:  # a rename within its folder, after a file was made there
                 raise _write_error(target, exc) from None
-        ready = []
+        ready, written = [], True
     finally:
         for tmp, _ in ready:
             Path(tmp).unlink(missing_ok=True)
-        if ready:
+        if not written:
             for folder in reversed(made):
                 with contextlib.suppress(OSError):
                     folder.rmdir()
