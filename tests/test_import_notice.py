@@ -683,6 +683,14 @@ def test_tasks_basically_done_of_the_listed_round_are_named_by_basic(cli, fresh,
     for wrong, said in ((["--basic", "3"], "基本完成的是第 2 项,与 --basic 不同"), (["--basic", "40"], "--basic 40:")):
         again = run_import(cli, fresh, notice, *wrong)  # it said 已有全部内容 and took --basic for nothing
         assert again.exit_code in (1, 2) and said in again.stderr, again.output
+    # the next notice counts it again: the task 基本完成 before is the one meant, unnamed
+    later = _written(tmp_path, (NOTICES / "jiangchuan-2025-10-15.txt").read_text(encoding="utf-8").replace(
+        "已完成整改5项，剩余10项正在推进", "已完成整改5项，基本完成1项，剩余9项正在推进", 1))
+    result = run_import(cli, fresh, later)
+    assert result.exit_code == 0, result.output
+    assert render(cli, fresh, "2025-10-15") == later.read_bytes()
+    second = load_valid(fresh, date.fromisoformat(TODAY)).tasks_of("r3")[1]
+    assert second.status_at(date(2025, 9, 30)) == "基本完成"
     assert cli("init", str(tmp_path / "other")).exit_code == 0
     plain = run_import(cli, tmp_path / "other", NOTICES / "sanming-2024-06-24.txt", "--basic", "1")
     assert plain.exit_code == 2 and "--basic 只用于汇总句单列了" in plain.stderr

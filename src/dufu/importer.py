@@ -124,6 +124,7 @@ def plan_import(plan: Plan) -> str:
                 2, f"{written}剩余 {total - done} 项正在推进,但公告逐项列出了 {len(notice.sections)} 项", "E503"
             )
     _check_basic_given(plan, listing, round_ids)
+    _carry_basic(plan, listing, round_ids)
     task_ids = _plan_tasks(plan, listing) if listing is not None else []
     for (_, total, done, _), round_id in zip(notice.rounds, round_ids, strict=True):
         if round_id != listing and done == total:  # all done: so is each task it had open
@@ -159,6 +160,25 @@ def _basic_as_recorded(plan: Plan, bulletin_id: str) -> None:
         raise NoticeError(
             2, f"这期公告已经导入,数据中它列出的任务基本完成的是第 {said} 项,与 --basic 不同:要改请直接编辑任务文件", "E505"
         )
+
+
+def _carry_basic(plan: Plan, listing: str | None, round_ids: list[str]) -> None:
+    """Without --basic, the listed tasks that were 基本完成 by the data before this notice stay
+    so when they are as many as its summary counts (the notice after the one --basic named
+    them need not name them again); otherwise the count is checked, and refused, as before."""
+    if plan.basic or listing is None:
+        return
+    basic = plan.notice.rounds[round_ids.index(listing)][3]
+    if not basic:
+        return
+    by_title = {t.title: t for t in reversed(plan.data.tasks_of(listing))}  # the first of a title, as _plan_tasks
+    cutoff = plan.notice.cutoff
+    carried = frozenset(
+        n for n, section in enumerate(plan.notice.sections, 1)
+        if (task := by_title.get(section.title)) is not None and task.status_at(cutoff) == "基本完成"
+    )
+    if len(carried) == basic:
+        plan.basic = carried
 
 
 def _check_basic_given(plan: Plan, listing: str | None, round_ids: list[str]) -> None:
