@@ -172,10 +172,7 @@ def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
                     except OSError as exc:
                         raise _write_error(folder, exc) from None
                     made.append(folder)
-            info = _stat_target(path)
-            if info is not None and not stat.S_ISREG(info.st_mode):
-                raise DufuError(f"无法写入 {path}:这是{file_kind(info.st_mode)},不是普通文件")
-            target = _replaceable(path)
+            target = _replaceable(path)  # a FIFO or device too is refused here: not written through
             ready.append((_written_beside(target, content, path), target))
         folders = list(dict.fromkeys(target.parent for _, target in ready))
         for tmp, target in ready:
