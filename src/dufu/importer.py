@@ -18,12 +18,12 @@ from pathlib import Path
 from . import yamlwrite as yw
 from .files import FileTooLarge, NotRegularFile, read_regular, reason
 from .importrounds import complete_by, first_counts, listing_round, plan_round, take_open
-from .models import DONE_STATUSES, CountedTasks, Measure, Report, Task, Unit
+from .models import DONE_STATUSES, CountedTasks, Measure, Report, Task
+from .newfiles import units_to_add
 from .noticeparse import NoticeError, ParsedNotice, ParsedSection, parse_notice
 from .problems import DufuError, InvalidData, UsageError
 from .repo import Dataset
 from .templates import zh_date
-from .units import UnitRegistry, implied_name, lender, split_unit_line
 from .words import LABELS, PUNCTUATION, TASK_FIELDS
 from .writer import change_file, commit_changes
 from .yamlload import MAX_FILE_BYTES
@@ -57,7 +57,6 @@ class Plan:
     unlisted: dict[str, list[Task]] = field(default_factory=dict)  # round -> open tasks not listed
     listed: str | None = None  # the round of the tasks listed, as --round gives it (id or name)
     basic: frozenset[int] = frozenset()  # the listed tasks (一、 is 1) --basic says are 基本完成
-    basic_ids: set[str] = field(default_factory=set)  # their ids
 
     def text(self, rel: str) -> str:
         if rel not in self.files:
@@ -151,9 +150,7 @@ def _basic_as_recorded(plan: Plan, bulletin_id: str) -> None:
         return
     bulletin = plan.data.bulletins[bulletin_id]
     ids = bulletin.listing.tasks if isinstance(bulletin.listing.tasks, list) else []
-    wrong = sorted(n for n in plan.basic if not 1 <= n <= len(ids))
-    if wrong:
-        raise UsageError(f"--basic {wrong[0]}:公告逐项列出的任务只有 {len(ids)} 项(第一项“一、”是 1)")
+    _basic_within(plan, len(ids))
     recorded = {n for n, task_id in enumerate(ids, 1) if plan.data.tasks[task_id].status_at(bulletin.as_of) == "基本完成"}
     if recorded != plan.basic:
         said = "、".join(map(str, sorted(recorded))) or "没有"
@@ -181,14 +178,18 @@ def _carry_basic(plan: Plan, listing: str | None, round_ids: list[str]) -> None:
         plan.basic = carried
 
 
+def _basic_within(plan: Plan, listed: int) -> None:
+    """--basic names places in a listing of this many tasks."""
+    wrong = sorted(n for n in plan.basic if not 1 <= n <= listed)
+    if wrong:
+        raise UsageError(f"--basic {wrong[0]}:公告逐项列出的任务只有 {listed} 项(第一项“一、”是 1)")
+
+
 def _check_basic_given(plan: Plan, listing: str | None, round_ids: list[str]) -> None:
     """--basic names listed tasks, of a summary that counts tasks 基本完成 in the listed round."""
     if not plan.basic:
         return
-    sections = len(plan.notice.sections)
-    wrong = sorted(n for n in plan.basic if not 1 <= n <= sections)
-    if wrong:
-        raise UsageError(f"--basic {wrong[0]}:公告逐项列出的任务只有 {sections} 项(第一项“一、”是 1)")
+    _basic_within(plan, len(plan.notice.sections))
     if listing is None or not plan.notice.rounds[round_ids.index(listing)][3]:
         raise UsageError("--basic 只用于汇总句单列了列出任务所在轮次的基本完成数(……基本完成Y项……)而没写明是哪几项的公告")
 
@@ -216,8 +217,6 @@ def _plan_tasks(plan: Plan, round_id: str) -> list[str]:
             task = _new_task(plan, round_id, number, section)
             by_title[task.title] = task
         ids.append(task.id)
-        if len(ids) in plan.basic:
-            plan.basic_ids.add(task.id)
     cutoff = plan.notice.cutoff
     for task in existing:
         if task.id not in ids and task.status_at(cutoff) not in DONE_STATUSES:
@@ -360,9 +359,10 @@ def _check_basic(
         return
     cutoff, entered = plan.notice.cutoff, plan.data.tasks_of(round_id)
     shown = set(listed or ())
-    known = sum((t.status if t.id in shown else t.status_at(cutoff)) == "基本完成" for t in entered if t.id not in plan.basic_ids)
+    named = {listed[n - 1] for n in plan.basic} if listed else set()  # --basic: listed, entered now or before
+    known = sum((t.status if t.id in shown else t.status_at(cutoff)) == "基本完成" for t in entered if t.id not in named)
     known += sum(g.count for g in groups if g.status_at(cutoff) == "基本完成")
-    known += len(plan.basic_ids & shown)  # --basic: listed, entered now or before
+    known += len(named)
     if known != basic:
         how = (
             "请用 --basic 序号 指明公告列出的哪几项是基本完成的(第一项“一、”是 1,可重复,如 --basic 2 --basic 5)"
@@ -396,16 +396,8 @@ def _left_listing(plan: Plan, round_id: str, tally: tuple[str, int, int, int], i
 
 def _plan_units(plan: Plan) -> None:
     """Add every unit the unit lines name that the registry does not know."""
-    known = list(plan.data.units_file.units) if plan.data.units_file else []
-    registry = UnitRegistry(known)
-    for section in plan.notice.sections:
-        for name in ("lead_units", "responsible_units"):
-            for group in split_unit_line(section.fields[name]):
-                for index, written in enumerate(group):
-                    if registry.resolve_in_group(group, written, index) is None:
-                        plan.new_units.append(written if index == 0 else implied_name(lender(group, index), written))
-                        known.append(Unit(name=plan.new_units[-1]))
-                        registry = UnitRegistry(known)
+    lines = [section.fields[name] for section in plan.notice.sections for name in ("lead_units", "responsible_units")]
+    plan.new_units = units_to_add(plan.data, lines)
     if plan.new_units:
         plan.files["data/units.yaml"] = yw.splice_units(plan.text("data/units.yaml"), plan.new_units)
 
