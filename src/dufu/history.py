@@ -97,7 +97,7 @@ def git_history(root: Path, rel: str) -> GitHistory:
     history = GitHistory("ok", more=len(entries) > MAX_COMMITS)
     history.uncommitted = _uncommitted(root, rel)
     entries = entries[: MAX_COMMITS + 1]
-    versions = [_version(root, sha, path) for sha, _, *_, path in entries]
+    versions = [_version(root, sha, path) for sha, *_, path in entries]
     for i, (sha, parent, author, day, subject, path) in enumerate(entries[:MAX_COMMITS]):
         # compared with the file in its parent: the next commit listed, unless branches were
         # merged (then the next listed may be another branch's); the oldest made the file

@@ -18,7 +18,7 @@ from .problems import DufuError, UsageError
 from .repo import Dataset
 from .templates import parse_zh_number, zh_number
 from .textsafety import visible
-from .units import UnitRegistry, implied_name, lender, split_unit_line
+from .units import UnitRegistry
 from .words import TASK_FIELDS
 from .writer import Change, change_file
 from .yamlload import MAX_FILE_BYTES
@@ -127,11 +127,10 @@ def units_to_add(data: Dataset, lines: list[str]) -> list[str]:
     takes the place prefix of the nearest name before it that has one), in order of first mention."""
     registry, added = UnitRegistry(data.units_file.units if data.units_file else []), []
     for line in lines:
-        for group in split_unit_line(line):
-            for index, written in enumerate(group):
-                if registry.resolve_in_group(group, written, index) is None:
-                    added.append(written if index == 0 else implied_name(lender(group, index), written))
-                    registry.add(Unit(name=added[-1]))
+        for _, meant in registry.unknown_in_line(line):
+            if meant not in added:  # named twice in one line
+                added.append(meant)
+                registry.add(Unit(name=meant))
     return added
 
 
