@@ -156,13 +156,14 @@ class UnitRegistry:
         return close[0] if close else None
 
     def read_line(self, text: str) -> tuple[list[str], list[str]]:
-        """Units named in a unit line: (canonical names in order, written forms not known).
-        Each line is read once (the same lines recur across thousands of tasks)."""
-        read = self.__dict__.setdefault("_read", {})
-        if text not in read:
-            read[text] = tuple(map(tuple, self._read_line(text)))
-        found, unknown = read[text]
-        return list(found), list(unknown)
+        """Units named in a unit line: (canonical names in order, written forms not known)."""
+        found, unknown = self._line(text)
+        return list(found), [written for written, _ in unknown]
+
+    def unknown_in_line(self, text: str) -> list[tuple[str, str]]:
+        """(as written, the name it means) of each name of a unit line the registry lacks, in
+        the line's order: 林业局 after 县农业局、 means 县林业局 (what `units add` should register)."""
+        return list(self._line(text)[1])
 
     def named_in(self, text: str) -> list[str]:
         """Every unit a unit line names, as the tallies count them: registered names, then the
@@ -170,17 +171,22 @@ class UnitRegistry:
         found, unknown = self.read_line(text)
         return found + unknown
 
-    def _read_line(self, text: str) -> tuple[list[str], list[str]]:
-        found: list[str] = []
-        unknown: list[str] = []
-        for group in split_unit_line(text):
-            for index, written in enumerate(group):
-                name = self.resolve_in_group(group, written, index)
-                if name is None:
-                    unknown.append(written)
-                elif name not in found:
-                    found.append(name)
-        return found, unknown
+    def _line(self, text: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """A unit line read once (the same lines recur across thousands of tasks): the canonical
+        names it names, and (as written, meant) for each name the registry lacks."""
+        read = self.__dict__.setdefault("_read", {})
+        if text not in read:
+            found: list[str] = []
+            unknown: list[tuple[str, str]] = []
+            for group in split_unit_line(text):
+                for index, written in enumerate(group):
+                    name = self.resolve_in_group(group, written, index)
+                    if name is None:
+                        unknown.append((written, written if index == 0 else implied_name(lender(group, index), written)))
+                    elif name not in found:
+                        found.append(name)
+            read[text] = (tuple(found), tuple(unknown))
+        return read[text]
 
     def resolve_in_group(self, group: list[str], written: str, index: int) -> str | None:
         """The canonical name of the index-th name of a group: as written, else with the place
@@ -189,16 +195,6 @@ class UnitRegistry:
         if name is None and index > 0:
             name = self._resolve_with_prefix(lender(group, index), written)
         return name
-
-    def unknown_in_line(self, text: str) -> list[tuple[str, str]]:
-        """(as written, the name it means) of each name of a unit line the registry lacks, in
-        the line's order: 林业局 after 县农业局、 means 县林业局 (what `units add` should register)."""
-        out = []
-        for group in split_unit_line(text):
-            for index, written in enumerate(group):
-                if self.resolve_in_group(group, written, index) is None:
-                    out.append((written, written if index == 0 else implied_name(lender(group, index), written)))
-        return out
 
     def _resolve_with_prefix(self, first: str, written: str) -> str | None:
         for size in range(1, min(_MAX_PREFIX, len(first) - 1) + 1):
