@@ -99,8 +99,14 @@ def _phrase_pattern(p: Punctuation) -> re.Pattern[str]:
 
 def phrase_words(match: re.Match[str]) -> dict[str, str]:
     """The words a phrase read shows (a round all done does not show all of them)."""
-    # 17项,均已完成整改: the 中 form and the plain one write a round all done alike
-    total = "共" if match["gong"] else "中" if match["zhong"] else "不写" if match["all"] is None else None
+    if match["gong"]:
+        total = "共"
+    elif match["zhong"]:
+        total = "中"
+    elif match["all"] is None:
+        total = "不写"
+    else:  # 17项,均已完成整改: the 中 form and the plain one write a round all done alike
+        total = None
     words = {"total": total, "done": match["doneword"], "rest": match["word"], "all_done": match["all"]}
     return {slot: word for slot, word in words.items() if word is not None}
 
